@@ -1,0 +1,81 @@
+// Typed accessors over parsed JSON that fail with INVALID_METADATA naming the file and the key path.
+import { InvalidMetadataError } from '../../errors.js'
+import { isBigMarker, jsonLong, type JsonObject, type JsonValue } from './lossless.js'
+
+/** Where a JSON value came from: the file and the key path inside it (for error messages). */
+export interface JsonPath {
+  readonly file?: string
+  readonly path: string
+}
+
+/** Extend a path with a key or index. */
+export function at(p: JsonPath, key: string | number): JsonPath {
+  const path = typeof key === 'number' ? `${p.path}[${key}]` : p.path ? `${p.path}.${key}` : key
+  return p.file === undefined ? { path } : { file: p.file, path }
+}
+
+/** Throw INVALID_METADATA for the value at `p`. */
+export function invalid(p: JsonPath, message: string): never {
+  throw new InvalidMetadataError(`${message} (field '${p.path}')`, { context: p.file === undefined ? { field: p.path } : { file: p.file, field: p.path } })
+}
+
+/** Require a JSON object. */
+export function obj(v: JsonValue | undefined, p: JsonPath): JsonObject {
+  if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) invalid(p, 'expected a JSON object')
+  return v
+}
+
+/** Require a JSON array. */
+export function arr(v: JsonValue | undefined, p: JsonPath): JsonValue[] {
+  if (!Array.isArray(v)) invalid(p, 'expected a JSON array')
+  return v
+}
+
+/** Require a string. */
+export function str(v: JsonValue | undefined, p: JsonPath): string {
+  if (typeof v !== 'string' || isBigMarker(v)) invalid(p, v === undefined ? 'missing required string' : 'expected a string')
+  return v
+}
+
+/** Require a boolean. */
+export function bool(v: JsonValue | undefined, p: JsonPath): boolean {
+  if (typeof v !== 'boolean') invalid(p, v === undefined ? 'missing required boolean' : 'expected a boolean')
+  return v
+}
+
+/** Require a 32-bit integer. */
+export function int(v: JsonValue | undefined, p: JsonPath): number {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v
+  return invalid(p, v === undefined ? 'missing required integer' : 'expected a 32-bit integer')
+}
+
+/** Require a 64-bit integer (exact, as bigint). */
+export function long(v: JsonValue | undefined, p: JsonPath): bigint {
+  const l = jsonLong(v)
+  if (l === undefined) invalid(p, v === undefined ? 'missing required long' : 'expected an integer')
+  return l
+}
+
+/** Optional variants: undefined (or JSON null) passes through. */
+export const opt = {
+  str: (v: JsonValue | undefined, p: JsonPath): string | undefined => (v === undefined || v === null ? undefined : str(v, p)),
+  int: (v: JsonValue | undefined, p: JsonPath): number | undefined => (v === undefined || v === null ? undefined : int(v, p)),
+  long: (v: JsonValue | undefined, p: JsonPath): bigint | undefined => (v === undefined || v === null ? undefined : long(v, p)),
+  bool: (v: JsonValue | undefined, p: JsonPath): boolean | undefined => (v === undefined || v === null ? undefined : bool(v, p)),
+  arr: (v: JsonValue | undefined, p: JsonPath): JsonValue[] | undefined => (v === undefined || v === null ? undefined : arr(v, p)),
+  obj: (v: JsonValue | undefined, p: JsonPath): JsonObject | undefined => (v === undefined || v === null ? undefined : obj(v, p)),
+}
+
+/** A string→string map (properties, summaries); non-string values are stringified as Java would. */
+export function stringMap(v: JsonValue | undefined, p: JsonPath): Record<string, string> {
+  const o = obj(v, p)
+  const out: Record<string, string> = {}
+  for (const k of Object.keys(o)) {
+    const x = o[k]!
+    if (typeof x === 'string') out[k] = isBigMarker(x) ? x.slice(1) : x
+    else if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') out[k] = String(x)
+    else if (x === null) continue
+    else invalid(at(p, k), 'expected a string value')
+  }
+  return out
+}

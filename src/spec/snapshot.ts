@@ -1,0 +1,85 @@
+// Spec §Snapshots and §Snapshot References: snapshots, refs, summaries and history lookups.
+
+/** Snapshot summary `operation` values. */
+export type Operation = 'append' | 'replace' | 'overwrite' | 'delete'
+
+/** Snapshot summary: `operation` plus string metrics and engine keys. */
+export interface Summary {
+  readonly operation: Operation
+  readonly [key: string]: string
+}
+
+/** A snapshot: the table state after one commit. */
+export interface Snapshot {
+  readonly snapshotId: bigint
+  readonly parentSnapshotId?: bigint
+  /** Data sequence number; 0 for v1 tables. */
+  readonly sequenceNumber: bigint
+  readonly timestampMs: bigint
+  /** Manifest list location (v2+ always; v1 may instead list manifests inline). */
+  readonly manifestList?: string
+  /** v1 only: manifest locations listed inline instead of a manifest list. */
+  readonly manifests?: readonly string[]
+  readonly summary: Summary
+  readonly schemaId?: number
+  /** v3 row lineage: first row id assigned by this snapshot. */
+  readonly firstRowId?: bigint
+  /** v3 row lineage: upper bound of row ids assigned by this snapshot. */
+  readonly addedRows?: bigint
+  /** v3 encryption key id for the manifest list. */
+  readonly keyId?: string
+}
+
+/** branch or tag. */
+export type RefType = 'branch' | 'tag'
+
+/** A named reference to a snapshot with retention settings. */
+export interface SnapshotRef {
+  readonly snapshotId: bigint
+  readonly type: RefType
+  readonly minSnapshotsToKeep?: number
+  readonly maxSnapshotAgeMs?: bigint
+  readonly maxRefAgeMs?: bigint
+}
+
+/** The name of the main branch. */
+export const MAIN_BRANCH = 'main'
+
+/** One `snapshot-log` entry. */
+export interface SnapshotLogEntry {
+  readonly timestampMs: bigint
+  readonly snapshotId: bigint
+}
+
+/** One `metadata-log` entry. */
+export interface MetadataLogEntry {
+  readonly timestampMs: bigint
+  readonly metadataFile: string
+}
+
+/** Walk parents from `start` (inclusive); stops at a missing parent. */
+export function* ancestors(start: Snapshot | undefined, byId: (id: bigint) => Snapshot | undefined): Generator<Snapshot> {
+  const seen = new Set<bigint>()
+  let s = start
+  while (s && !seen.has(s.snapshotId)) {
+    seen.add(s.snapshotId)
+    yield s
+    s = s.parentSnapshotId === undefined ? undefined : byId(s.parentSnapshotId)
+  }
+}
+
+/** True when `ancestorId` is `snapshot` itself or one of its ancestors. */
+export function isAncestorOf(snapshot: Snapshot | undefined, ancestorId: bigint, byId: (id: bigint) => Snapshot | undefined): boolean {
+  for (const s of ancestors(snapshot, byId)) if (s.snapshotId === ancestorId) return true
+  return false
+}
+
+/**
+ * Java `SnapshotUtil.snapshotIdAsOfTime`: the snapshot-log entry with the greatest timestamp ≤ `ts`
+ * (the latest on ties); undefined when no entry is old enough.
+ */
+export function snapshotIdAsOf(log: readonly SnapshotLogEntry[], ts: bigint): bigint | undefined {
+  let found: bigint | undefined
+  for (const e of log) if (e.timestampMs <= ts) found = e.snapshotId
+  return found
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: process.env.FLOE_JSON_REPORT ? ['default', ['json', { outputFile: process.env.FLOE_JSON_REPORT }]] : ['default'],
+  },
+})
