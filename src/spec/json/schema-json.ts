@@ -140,8 +140,7 @@ export function fieldToJson(f: NestedField): JsonObject {
 /** Parse a schema object; `defaultId` is used when `schema-id` is absent (v1). */
 export function schemaFromJson(v: JsonValue | undefined, p: JsonPath, defaultId = 0): Schema {
   const o = obj(v, p)
-  const t = opt.str(o.type, at(p, 'type'))
-  if (t !== undefined && t !== 'struct') invalid(at(p, 'type'), `schema must be a struct, got ${t}`)
+  if (o.type !== 'struct') invalid(at(p, 'type'), `Cannot parse type from json: a schema must have "type": "struct"`)
   const fields = arr(o.fields, at(p, 'fields')).map((f, i) => fieldFromJson(f, at(at(p, 'fields'), i)))
   const ids = opt.arr(o['identifier-field-ids'], at(p, 'identifier-field-ids')) ?? []
   return {

@@ -1,0 +1,65 @@
+// Spec §Table Metadata: write metadata JSON in Java's key order for v1, v2 and v3.
+import { gzipSync } from 'node:zlib'
+import { MAIN_BRANCH } from '../snapshot.js'
+import { currentSchema, defaultSpec, type TableMetadata } from '../table-metadata.js'
+import { stringifyJson, type JsonObject } from './lossless.js'
+import { partitionFieldsToJson, schemaToJson, sortOrderToJson, specToJson } from './schema-json.js'
+import { encryptionKeyToJson, refToJson, snapshotToJson, statisticsToJson } from './snapshot-json.js'
+
+/** Convert metadata to its JSON object (bigint values stay bigint; use stringifyJson to serialise). */
+export function metadataToJson(m: TableMetadata): JsonObject {
+  const v = m.formatVersion
+  const o: JsonObject = { 'format-version': v }
+  if (m.tableUuid !== undefined) o['table-uuid'] = m.tableUuid
+  o.location = m.location
+  if (v >= 2) o['last-sequence-number'] = m.lastSequenceNumber
+  o['last-updated-ms'] = m.lastUpdatedMs
+  o['last-column-id'] = m.lastColumnId
+  if (v === 1) o.schema = schemaToJson(currentSchema(m))
+  o['current-schema-id'] = m.currentSchemaId
+  o.schemas = m.schemas.map(schemaToJson)
+  if (v === 1) o['partition-spec'] = partitionFieldsToJson(defaultSpec(m))
+  o['default-spec-id'] = m.defaultSpecId
+  o['partition-specs'] = m.specs.map(specToJson)
+  o['last-partition-id'] = m.lastPartitionId
+  o['default-sort-order-id'] = m.defaultSortOrderId
+  o['sort-orders'] = m.sortOrders.map(sortOrderToJson)
+  o.properties = { ...m.properties }
+  o['current-snapshot-id'] = m.currentSnapshotId ?? (v >= 3 ? null : -1)
+  if (v >= 3) o['next-row-id'] = m.nextRowId ?? 0n
+  if (m.encryptionKeys && m.encryptionKeys.length) o['encryption-keys'] = m.encryptionKeys.map(encryptionKeyToJson)
+  if (v >= 2) {
+    const refs: JsonObject = {}
+    for (const [name, r] of Object.entries(m.refs)) refs[name] = refToJson(r)
+    o.refs = refs
+  } else {
+    // v1 has no refs: only an implied main branch, which readers rebuild from current-snapshot-id
+    const extra = Object.keys(m.refs).filter((k) => k !== MAIN_BRANCH)
+    if (extra.length) {
+      const refs: JsonObject = {}
+      for (const [name, r] of Object.entries(m.refs)) refs[name] = refToJson(r)
+      o.refs = refs
+    }
+  }
+  o.snapshots = m.snapshots.map((s) => snapshotToJson(s, v >= 2))
+  o.statistics = m.statistics.map(statisticsToJson)
+  o['partition-statistics'] = m.partitionStatistics.map((s) => ({
+    'snapshot-id': s.snapshotId,
+    'statistics-path': s.statisticsPath,
+    'file-size-in-bytes': s.fileSizeInBytes,
+  }))
+  o['snapshot-log'] = m.snapshotLog.map((e) => ({ 'timestamp-ms': e.timestampMs, 'snapshot-id': e.snapshotId }))
+  o['metadata-log'] = m.metadataLog.map((e) => ({ 'timestamp-ms': e.timestampMs, 'metadata-file': e.metadataFile }))
+  return o
+}
+
+/** Serialise metadata to JSON text; 64-bit values are written as bare integers. */
+export function writeTableMetadataJson(m: TableMetadata, indent = 0): string {
+  return stringifyJson(metadataToJson(m), indent)
+}
+
+/** Serialise metadata to file bytes, gzip-compressed when `gzip` is true (`*.gz.metadata.json`). */
+export function writeTableMetadata(m: TableMetadata, opts: { gzip?: boolean; indent?: number } = {}): Uint8Array {
+  const bytes = new TextEncoder().encode(writeTableMetadataJson(m, opts.indent ?? 0))
+  return opts.gzip ? gzipSync(bytes) : bytes
+}

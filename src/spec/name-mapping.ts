@@ -1,0 +1,93 @@
+// Spec §Column Projection / Name Mapping: `schema.name-mapping.default` for data files without field ids.
+import type { IcebergType, NestedField } from './types.js'
+import type { Schema } from './schema.js'
+import { arr, at, int, obj, opt, str, type JsonPath } from './json/json-read.js'
+import { parseJson, stringifyJson, type JsonObject, type JsonValue } from './json/lossless.js'
+
+/** One mapping entry: aliases for a field id, with nested mappings for struct, list and map children. */
+export interface MappedField {
+  readonly fieldId?: number
+  readonly names: readonly string[]
+  readonly fields?: readonly MappedField[]
+}
+
+/** A name mapping: the top-level entries. */
+export type NameMapping = readonly MappedField[]
+
+/** Parse name-mapping JSON (the property value); errors name the property. */
+export function parseNameMapping(text: string, file = 'schema.name-mapping.default'): NameMapping {
+  const p: JsonPath = { file, path: '' }
+  return fieldsFromJson(parseJson(text, file), p)
+}
+
+function fieldsFromJson(v: JsonValue | undefined, p: JsonPath): MappedField[] {
+  return arr(v, p).map((x, i) => {
+    const q = at(p, i)
+    const o = obj(x, q)
+    const f: { -readonly [K in keyof MappedField]: MappedField[K] } = {
+      names: (opt.arr(o.names, at(q, 'names')) ?? []).map((n, j) => str(n, at(at(q, 'names'), j))),
+    }
+    const id = o['field-id'] === undefined || o['field-id'] === null ? undefined : int(o['field-id'], at(q, 'field-id'))
+    if (id !== undefined) f.fieldId = id
+    if (o.fields !== undefined && o.fields !== null) f.fields = fieldsFromJson(o.fields, at(q, 'fields'))
+    return f
+  })
+}
+
+/** Serialise a name mapping (Java key order: field-id, names, fields). */
+export function nameMappingToJson(m: NameMapping): string {
+  const conv = (fs: readonly MappedField[]): JsonObject[] =>
+    fs.map((f) => {
+      const o: JsonObject = {}
+      if (f.fieldId !== undefined) o['field-id'] = f.fieldId
+      o.names = [...f.names]
+      if (f.fields && f.fields.length) o.fields = conv(f.fields)
+      return o
+    })
+  return stringifyJson(conv(m))
+}
+
+/** Generate the mapping Java's `MappingUtil.create` builds: every field by its current name. */
+export function createNameMapping(s: Schema): NameMapping {
+  const ofType = (t: IcebergType): MappedField[] | undefined => {
+    switch (t.kind) {
+      case 'struct':
+        return t.fields.map(ofField)
+      case 'list':
+        return [withChildren({ fieldId: t.elementId, names: ['element'] }, ofType(t.element))]
+      case 'map':
+        return [withChildren({ fieldId: t.keyId, names: ['key'] }, ofType(t.key)), withChildren({ fieldId: t.valueId, names: ['value'] }, ofType(t.value))]
+      default:
+        return undefined
+    }
+  }
+  const ofField = (f: NestedField): MappedField => withChildren({ fieldId: f.id, names: [f.name] }, ofType(f.type))
+  return s.fields.map(ofField)
+}
+
+function withChildren(f: MappedField, children: MappedField[] | undefined): MappedField {
+  return children && children.length ? { ...f, fields: children } : f
+}
+
+/** Lookup structure: find the mapped field for a path of physical names (`['location', 'lat']`). */
+export interface NameMappingIndex {
+  find(path: readonly string[]): MappedField | undefined
+}
+
+const SEP = '\u0001'
+
+/** Index a mapping by name path; every alias of every level is indexed. */
+export function indexNameMapping(m: NameMapping): NameMappingIndex {
+  const byPath = new Map<string, MappedField>()
+  const walk = (fs: readonly MappedField[], prefix: string): void => {
+    for (const f of fs) {
+      for (const n of f.names) {
+        const key = prefix ? `${prefix}${SEP}${n}` : n
+        byPath.set(key, f)
+        if (f.fields) walk(f.fields, key)
+      }
+    }
+  }
+  walk(m, '')
+  return { find: (path) => byPath.get(path.join(SEP)) }
+}
