@@ -7,6 +7,7 @@ import { metadataBytesToText, metadataFromJson, parseTableMetadata, readTableMet
 import { writeTableMetadata, writeTableMetadataJson } from '../../src/spec/json/metadata-write.js'
 import { validateMetadata } from '../../src/spec/json/metadata-validate.js'
 import { parseJson, type JsonObject } from '../../src/spec/json/lossless.js'
+import { at, jsonRoot } from '../../src/spec/json/json-read.js'
 import { CORPUS, corpusPath } from '../support/corpus.js'
 import { walkFiles } from '../support/files.js'
 
@@ -98,7 +99,7 @@ describe('corpus metadata JSON', () => {
     for (const n of ['load_table_response.json', 'create_table_response.json']) {
       const f = corpusPath('iceberg-rust/crates/catalog/rest/testdata', n)
       const root = parseJson(readFileSync(f, 'utf8'), f) as JsonObject
-      const m = validateMetadata(metadataFromJson(root.metadata as JsonObject, { file: f, path: 'metadata' }))
+      const m = validateMetadata(metadataFromJson(root.metadata as JsonObject, at(jsonRoot(f), 'metadata')))
       expect(parseTableMetadata(writeTableMetadataJson(m))).toEqual(m)
     }
   })

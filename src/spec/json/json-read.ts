@@ -1,22 +1,45 @@
 // Typed accessors over parsed JSON that fail with INVALID_METADATA naming the file and the key path.
 import { InvalidMetadataError } from '../../errors.js'
-import { isBigMarker, jsonLong, type JsonObject, type JsonValue } from './lossless.js'
+import { jsonLong, type JsonObject, type JsonValue, type LongTable } from './lossless.js'
 
-/** Where a JSON value came from: the file and the key path inside it (for error messages). */
+/**
+ * Where a JSON value came from: the file and the key path inside it (for error messages), built lazily
+ * as a parent chain so that reading a large document allocates no path strings.
+ */
 export interface JsonPath {
-  readonly file?: string
-  readonly path: string
+  readonly file?: string | undefined
+  /** Exact digits of the document's long literals (from parseJsonLossless). */
+  readonly longs?: LongTable | undefined
+  readonly parent?: JsonPath | undefined
+  readonly key?: string | number | undefined
+}
+
+/** The root path of a document. */
+export function jsonRoot(file?: string, longs?: LongTable): JsonPath {
+  return { file, longs, parent: undefined, key: undefined }
 }
 
 /** Extend a path with a key or index. */
 export function at(p: JsonPath, key: string | number): JsonPath {
-  const path = typeof key === 'number' ? `${p.path}[${key}]` : p.path ? `${p.path}.${key}` : key
-  return p.file === undefined ? { path } : { file: p.file, path }
+  return { file: p.file, longs: p.longs, parent: p, key }
+}
+
+/** The dotted key path (`snapshots[3].summary`) of `p`. */
+export function pathString(p: JsonPath): string {
+  const keys: Array<string | number> = []
+  for (let q: JsonPath | undefined = p; q && q.key !== undefined; q = q.parent) keys.push(q.key)
+  let out = ''
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i]!
+    out = typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${k}` : k
+  }
+  return out
 }
 
 /** Throw INVALID_METADATA for the value at `p`. */
 export function invalid(p: JsonPath, message: string): never {
-  throw new InvalidMetadataError(`${message} (field '${p.path}')`, { context: p.file === undefined ? { field: p.path } : { file: p.file, field: p.path } })
+  const field = pathString(p)
+  throw new InvalidMetadataError(`${message} (field '${field}')`, { context: p.file === undefined ? { field } : { file: p.file, field } })
 }
 
 /** Require a JSON object. */
@@ -33,7 +56,7 @@ export function arr(v: JsonValue | undefined, p: JsonPath): JsonValue[] {
 
 /** Require a string. */
 export function str(v: JsonValue | undefined, p: JsonPath): string {
-  if (typeof v !== 'string' || isBigMarker(v)) invalid(p, v === undefined ? 'missing required string' : 'expected a string')
+  if (typeof v !== 'string') invalid(p, v === undefined ? 'missing required string' : 'expected a string')
   return v
 }
 
@@ -51,7 +74,7 @@ export function int(v: JsonValue | undefined, p: JsonPath): number {
 
 /** Require a 64-bit integer (exact, as bigint). */
 export function long(v: JsonValue | undefined, p: JsonPath): bigint {
-  const l = jsonLong(v)
+  const l = jsonLong(v, p.longs)
   if (l === undefined) invalid(p, v === undefined ? 'missing required long' : 'expected an integer')
   return l
 }
@@ -72,8 +95,9 @@ export function stringMap(v: JsonValue | undefined, p: JsonPath): Record<string,
   const out: Record<string, string> = {}
   for (const k of Object.keys(o)) {
     const x = o[k]!
-    if (typeof x === 'string') out[k] = isBigMarker(x) ? x.slice(1) : x
-    else if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') out[k] = String(x)
+    if (typeof x === 'string') out[k] = x
+    else if (typeof x === 'number' || typeof x === 'bigint') out[k] = String(jsonLong(x, p.longs) ?? x)
+    else if (typeof x === 'boolean') out[k] = String(x)
     else if (x === null) continue
     else invalid(at(p, k), 'expected a string value')
   }

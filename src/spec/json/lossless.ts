@@ -11,123 +11,101 @@ export interface JsonObject {
 
 
 /**
- * Wrap every integer literal of ≥16 digits (outside strings) as a string `"\u0000<digits>"`, so that
- * JSON.parse keeps its exact text. Returns the input unchanged when there is none.
+ * Exact text of the long integer literals in a document, keyed by the double JSON.parse turns them into.
+ * A reader that meets an unsafe integer looks its exact digits up here.
  */
-function markBigIntegers(s: string): string {
-  const n = s.length
-  const out: string[] = []
-  let last = 0
-  let i = 0
-  while (i < n) {
-    const c = s.charCodeAt(i)
-    if (c === 34) {
-      // skip a string literal: find the closing quote not preceded by an odd number of backslashes
-      let j = i + 1
-      for (;;) {
-        j = s.indexOf('"', j)
-        if (j < 0) return s
-        let k = j - 1
-        let slashes = 0
-        while (s.charCodeAt(k) === 92) {
-          slashes++
-          k--
-        }
-        if ((slashes & 1) === 0) break
-        j++
-      }
-      i = j + 1
-    } else if ((c >= 48 && c <= 57) || c === 45) {
-      let j = c === 45 ? i + 1 : i
-      const digitsStart = j
-      while (j < n && isDigit(s.charCodeAt(j))) j++
-      const digits = j - digitsStart
-      let integer = true
-      if (s.charCodeAt(j) === 46) {
-        integer = false
-        j++
-        while (j < n && isDigit(s.charCodeAt(j))) j++
-      }
-      const e = s.charCodeAt(j)
-      if (e === 101 || e === 69) {
-        integer = false
-        j++
-        const sign = s.charCodeAt(j)
-        if (sign === 43 || sign === 45) j++
-        while (j < n && isDigit(s.charCodeAt(j))) j++
-      }
-      if (integer && digits >= 16) {
-        out.push(s.slice(last, i), '"\\u0000', s.slice(i, j), '"')
-        last = j
-      }
-      i = j
-    } else i++
-  }
-  if (last === 0) return s
-  out.push(s.slice(last))
-  return out.join('')
+export type LongTable = ReadonlyMap<number, string>
+
+/** A lossless parse result: the tree (unsafe integers as doubles or bigints) and the table that makes them exact. */
+export interface LosslessTree {
+  readonly tree: JsonValue
+  readonly longs: LongTable
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57
+const EMPTY_TABLE: LongTable = new Map()
+const LONG_RUN = /\d{16,}/g
+
+/**
+ * Collect every run of ≥16 digits that is not part of a fraction or exponent, keyed by its double value.
+ * Runs inside strings are collected too (harmless: a lookup only happens for unsafe numbers). Returns
+ * undefined when two different literals round to the same double, so the caller must parse exactly.
+ */
+function longTable(text: string): LongTable | undefined {
+  let table: Map<number, string> | undefined
+  LONG_RUN.lastIndex = 0
+  for (let m = LONG_RUN.exec(text); m; m = LONG_RUN.exec(text)) {
+    const start = m.index
+    const end = start + m[0].length
+    const before = text.charCodeAt(start - 1)
+    const after = text.charCodeAt(end)
+    if (before === 46 || after === 46 || after === 101 || after === 69) continue // 1.234…, 123….5, 123…e5
+    const digits = before === 45 ? `-${m[0]}` : m[0]
+    const key = Number(digits)
+    table ??= new Map()
+    const seen = table.get(key)
+    if (seen === undefined) table.set(key, digits)
+    else if (seen !== digits) return undefined
+  }
+  return table ?? EMPTY_TABLE
 }
 
 /**
- * Parse JSON text exactly, leaving integers of ≥16 digits as marker strings that {@link jsonLong} and
- * {@link restoreBigInts} decode (the exact fallback parser returns bigint directly; readers accept both).
- * Typed readers use this to avoid a second walk over the tree. Throws INVALID_JSON naming `file`.
+ * Parse JSON text without losing integers: fast path JSON.parse plus a table of exact long literals (see
+ * {@link jsonLong}); when that cannot be trusted, an exact parser that returns bigint directly.
+ * Throws INVALID_JSON naming `file`, the line and the column.
  */
-export function parseJsonMarked(text: string, file?: string): JsonValue {
-  return parseEither(text, file).tree
-}
-
-function parseEither(text: string, file: string | undefined): { tree: JsonValue; marked: boolean } {
-  // A source string that itself holds an escaped NUL could be mistaken for a marker: parse exactly.
-  if (!text.includes('\\u0000')) {
+export function parseJsonLossless(text: string, file?: string): LosslessTree {
+  const longs = longTable(text)
+  if (longs) {
     try {
-      return { tree: JSON.parse(markBigIntegers(text)) as JsonValue, marked: true }
+      return { tree: JSON.parse(text) as JsonValue, longs }
     } catch {
-      // fall through to the exact parser, which also reports where the error is
+      // fall through: the exact parser reports where the error is
     }
   }
-  return { tree: new Parser(text, file).parseDocument(), marked: false }
+  return { tree: new Parser(text, file).parseDocument(), longs: EMPTY_TABLE }
 }
 
 /** Parse JSON text exactly: integer literals of ≥16 digits become bigint. Throws INVALID_JSON naming `file`. */
 export function parseJson(text: string, file?: string): JsonValue {
-  const { tree, marked } = parseEither(text, file)
-  return marked ? restoreBigInts(tree) : tree
+  const { tree, longs } = parseJsonLossless(text, file)
+  return longs.size ? restoreBigInts(tree, longs) : tree
 }
 
-/** True when `v` is a marker string left by {@link parseJsonMarked} for a long integer. */
-export function isBigMarker(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 1 && v.charCodeAt(0) === 0
-}
-
-/** Turn the marker strings of a {@link parseJsonMarked} tree into bigint, in place. */
-export function restoreBigInts(v: JsonValue): JsonValue {
-  if (typeof v === 'string') return isBigMarker(v) ? BigInt(v.slice(1)) : v
+/** Replace the unsafe integers of a fast-path tree by exact bigints, in place. */
+export function restoreBigInts(v: JsonValue, longs: LongTable): JsonValue {
+  if (typeof v === 'number') return exactLong(v, longs) ?? v
   if (v === null || typeof v !== 'object') return v
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!
-      if (typeof x === 'object' || typeof x === 'string') v[i] = restoreBigInts(x)
+      if (typeof x === 'object' || typeof x === 'number') v[i] = restoreBigInts(x, longs)
     }
     return v
   }
   for (const k in v) {
     const x = v[k]!
-    if (typeof x === 'object' || typeof x === 'string') v[k] = restoreBigInts(x)
+    if (typeof x === 'object' || typeof x === 'number') v[k] = restoreBigInts(x, longs)
   }
   return v
 }
 
-/** An integer JSON value (number, bigint or marker) as bigint, or undefined when `v` is not an integer. */
-export function jsonLong(v: unknown): bigint | undefined {
+function exactLong(v: number, longs: LongTable): bigint | undefined {
+  if (Number.isSafeInteger(v) || !Number.isInteger(v)) return undefined
+  const digits = longs.get(v)
+  return digits === undefined ? undefined : BigInt(digits)
+}
+
+/** An integer JSON value as an exact bigint (unsafe doubles resolved through `longs`), else undefined. */
+export function jsonLong(v: unknown, longs: LongTable = EMPTY_TABLE): bigint | undefined {
   if (typeof v === 'bigint') return v
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : undefined
-  if (isBigMarker(v)) return BigInt(v.slice(1))
-  return undefined
+  if (typeof v !== 'number' || !Number.isInteger(v)) return undefined
+  return Number.isSafeInteger(v) ? BigInt(v) : (exactLong(v, longs) ?? BigInt(v))
+}
+
+/** Temporary shim while callers migrate off string markers: the fast path no longer produces them. */
+export function isBigMarker(_v: unknown): boolean {
+  return false
 }
 
 /** Exact recursive-descent JSON parser used when the fast path cannot be trusted, and for error positions. */

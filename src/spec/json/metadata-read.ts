@@ -6,8 +6,8 @@ import type { Schema } from '../schema.js'
 import { MAIN_BRANCH, type SnapshotRef } from '../snapshot.js'
 import { unsorted, type SortOrder } from '../sort-order.js'
 import { MAX_FORMAT_VERSION, type FormatVersion, type TableMetadata } from '../table-metadata.js'
-import { at, int, invalid, long, obj, opt, str, stringMap, type JsonPath } from './json-read.js'
-import { parseJsonMarked, type JsonObject } from './lossless.js'
+import { at, int, invalid, jsonRoot, long, obj, opt, str, stringMap, type JsonPath } from './json-read.js'
+import { parseJsonLossless, type JsonObject } from './lossless.js'
 import { partitionFieldsFromJson, schemaFromJson, sortOrderFromJson, specFromJson } from './schema-json.js'
 import {
   encryptionKeysFromJson,
@@ -48,8 +48,8 @@ export function readTableMetadata(bytes: Uint8Array, file?: string): TableMetada
 
 /** Parse metadata JSON text into the normalised model and validate it. */
 export function parseTableMetadata(text: string, file?: string): TableMetadata {
-  const root = parseJsonMarked(text, file)
-  const p: JsonPath = file === undefined ? { path: '' } : { file, path: '' }
+  const { tree: root, longs } = parseJsonLossless(text, file)
+  const p = jsonRoot(file, longs)
   const m = metadataFromJson(obj(root, p), p)
   validateMetadata(m, file)
   return m

@@ -5,8 +5,8 @@ import { fromJsonValue, toJsonValue } from '../single-value.js'
 import type { NullOrder, SortDirection, SortField, SortOrder } from '../sort-order.js'
 import { parseTransform, transformToString } from '../transform.js'
 import { primitiveToString, type IcebergType, type NestedField, type PrimitiveType, type SimpleKind, type Value } from '../types.js'
-import { arr, at, bool, int, invalid, obj, opt, str, type JsonPath } from './json-read.js'
-import type { JsonObject, JsonValue } from './lossless.js'
+import { arr, at, bool, int, invalid, jsonRoot, obj, opt, str, type JsonPath } from './json-read.js'
+import { restoreBigInts, type JsonObject, type JsonValue } from './lossless.js'
 
 const SIMPLE: ReadonlySet<string> = new Set<SimpleKind>([
   'boolean',
@@ -32,7 +32,7 @@ const GEOMETRY = /^geometry\s*(?:\(\s*([^)]*?)\s*\))?$/i
 const GEOGRAPHY = /^geography\s*(?:\(\s*([^,)]*?)\s*(?:,\s*([^)]*?)\s*)?\))?$/i
 
 /** Parse a primitive type string (`long`, `decimal(9, 2)`, `fixed[16]`, `geometry(srid:4326)`). */
-export function parsePrimitiveType(s: string, p: JsonPath = { path: 'type' }): PrimitiveType {
+export function parsePrimitiveType(s: string, p: JsonPath = at(jsonRoot(), 'type')): PrimitiveType {
   const t = s.trim()
   const lower = t.toLowerCase()
   if (SIMPLE.has(lower)) return { kind: lower as SimpleKind }
@@ -101,7 +101,7 @@ export function fieldFromJson(v: JsonValue, p: JsonPath): NestedField {
 
 function defaultFromJson(type: IcebergType, v: JsonValue, p: JsonPath): Value {
   try {
-    return fromJsonValue(type, v)
+    return fromJsonValue(type, p.longs ? restoreBigInts(v, p.longs) : v)
   } catch (e) {
     return invalid(p, `invalid default value: ${e instanceof Error ? e.message : String(e)}`)
   }
