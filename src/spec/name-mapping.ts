@@ -1,7 +1,7 @@
 // Spec §Column Projection / Name Mapping: `schema.name-mapping.default` for data files without field ids.
 import type { IcebergType, NestedField } from './types.js'
 import type { Schema } from './schema.js'
-import { arr, at, int, obj, opt, str, type JsonPath } from './json/json-read.js'
+import { arr, at, int, jsonRoot, obj, opt, str, type JsonPath } from './json/json-read.js'
 import { parseJson, stringifyJson, type JsonObject, type JsonValue } from './json/lossless.js'
 
 /** One mapping entry: aliases for a field id, with nested mappings for struct, list and map children. */
@@ -16,7 +16,7 @@ export type NameMapping = readonly MappedField[]
 
 /** Parse name-mapping JSON (the property value); errors name the property. */
 export function parseNameMapping(text: string, file = 'schema.name-mapping.default'): NameMapping {
-  const p: JsonPath = { file, path: '' }
+  const p = jsonRoot(file)
   return fieldsFromJson(parseJson(text, file), p)
 }
 
