@@ -1,0 +1,54 @@
+// The CLI's seam to the terminal, so commands can be tested in-process.
+import { FloeError } from '../src/errors.js'
+import { stringifyJson } from '../src/spec/json/lossless.js'
+
+/** Where a command writes. */
+export interface CliIO {
+  out(text: string): void
+  err(text: string): void
+  /** True when stdout is an interactive terminal (affects default formats). */
+  readonly isTTY: boolean
+}
+
+/** The process's own terminal. */
+export const processIO: CliIO = {
+  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  isTTY: Boolean(process.stdout.isTTY),
+}
+
+/** A subcommand: parses its own arguments and returns an exit status. */
+export interface Command {
+  readonly name: string
+  readonly summary: string
+  readonly usage: string
+  run(argv: readonly string[], io: CliIO): Promise<number>
+}
+
+/** Convert values for JSON output: bigint stays exact, bytes become hex, Maps become objects. */
+export function toPlain(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex')
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toPlain(x)]))
+  if (Array.isArray(v)) return v.map(toPlain)
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = toPlain(x)
+    return o
+  }
+  return v
+}
+
+/** Print a value as JSON with exact 64-bit integers. */
+export function printJson(io: CliIO, v: unknown, indent = 2): void {
+  io.out(stringifyJson(toPlain(v), indent))
+}
+
+/** Report an error on stderr with its stable code; returns the exit status to use. */
+export function reportError(io: CliIO, e: unknown): number {
+  if (e instanceof FloeError) {
+    io.err(`floe: ${e.code}: ${e.message}`)
+    return e.code === 'INVALID_ARGUMENT' ? 2 : 1
+  }
+  io.err(`floe: INTERNAL: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+  return 70
+}
