@@ -17,7 +17,7 @@ describe('new table metadata', () => {
   it('assigns fresh ids breadth-first per struct, as Java does', () => {
     const { schema: s, idMap } = assignFreshIds(input)
     expect(s.fields.map((f) => f.id)).toEqual([1, 2, 3])
-    const inner = s.fields[1]!.type as { fields: Array<{ id: number; type: { elementId: number } }> }
+    const inner = s.fields[1]!.type as unknown as { fields: Array<{ id: number; type: { elementId: number } }> }
     expect(inner.fields.map((f) => f.id)).toEqual([4, 5])
     expect(inner.fields[1]!.type.elementId).toBe(6)
     expect(idMap.get(30)).toBe(3)

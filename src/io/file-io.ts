@@ -1,0 +1,39 @@
+// The storage seam: every byte floe reads or writes goes through a FileIO.
+
+/** Size and time of a stored object. */
+export interface FileStat {
+  readonly path: string
+  readonly size: number
+  readonly mtimeMs?: number
+}
+
+/** Options for writing an object. */
+export interface WriteOptions {
+  /** Replace an existing object; when false (the default) the write MUST fail with AlreadyExistsError if it exists. */
+  readonly overwrite?: boolean
+  /** Flush to stable storage before resolving (local files: fsync). */
+  readonly durable?: boolean
+}
+
+/**
+ * Storage seam. Paths are absolute locations (URIs or absolute file paths). Implementations must be safe
+ * under concurrent calls, must make create-if-absent atomic, and must throw floe's typed errors
+ * (NotFoundError for a missing object, AlreadyExistsError on a create conflict, FloeError 'IO' otherwise).
+ */
+export interface FileIO {
+  /** The whole object, or bytes [start, end) of it. */
+  read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array>
+  /** Size (and time) of an object, or undefined when it does not exist. */
+  stat(path: string): Promise<FileStat | undefined>
+  /** Create (or, with overwrite, replace) an object with these bytes. */
+  write(path: string, data: Uint8Array, opts?: WriteOptions): Promise<void>
+  /** Delete an object; succeeds when it is already absent. */
+  delete(path: string): Promise<void>
+  /** Objects whose path starts with `prefix`, recursively, sorted by path (optional capability). */
+  list?(prefix: string): AsyncIterable<FileStat>
+}
+
+/** Read a whole object as UTF-8 text. */
+export async function readText(io: FileIO, path: string): Promise<string> {
+  return new TextDecoder().decode(await io.read(path))
+}

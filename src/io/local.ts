@@ -1,0 +1,140 @@
+// Local file system FileIO: create-if-absent through link(2), never rename (rename silently replaces).
+import { randomBytes } from 'node:crypto'
+import { promises as fs, constants } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { AlreadyExistsError, FloeError, NotFoundError } from '../errors.js'
+import type { FileIO, FileStat, WriteOptions } from './file-io.js'
+
+/** Turn `file:///a/b`, `file:/a/b` or `/a/b` into an absolute local path; other schemes are refused. */
+export function localPath(location: string): string {
+  if (location.startsWith('file:')) {
+    if (location.startsWith('file://') && !location.startsWith('file:///')) {
+      // `file://relative/path` (seen in the corpus) is a host-part misuse; treat the rest as relative
+      return resolve(location.slice('file://'.length))
+    }
+    return fileURLToPath(location.startsWith('file:///') ? location : `file://${location.slice('file:'.length)}`)
+  }
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(location)) throw new FloeError('UNSUPPORTED', `LocalFileIO cannot open ${location}: map its prefix to a local folder (--remap)`)
+  return resolve(location)
+}
+
+function ioError(e: unknown, op: string, path: string): FloeError {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return new NotFoundError(`File does not exist: ${path}`, { cause: e, context: { file: path } })
+  if (code === 'EEXIST') return new AlreadyExistsError(`File already exists: ${path}`, { cause: e, context: { file: path } })
+  return new FloeError('IO', `Cannot ${op} ${path}: ${(e as Error).message}`, { cause: e, context: { file: path } })
+}
+
+/** FileIO over node:fs for absolute paths and file: URIs. */
+export class LocalFileIO implements FileIO {
+  /** Read a whole file or a byte range. */
+  async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
+    const p = localPath(path)
+    try {
+      if (!range) return new Uint8Array(await fs.readFile(p))
+      const fh = await fs.open(p, 'r')
+      try {
+        const size = (await fh.stat()).size
+        const end = Math.min(range.end ?? size, size)
+        const len = Math.max(0, end - range.start)
+        const buf = new Uint8Array(len)
+        let off = 0
+        while (off < len) {
+          const { bytesRead } = await fh.read(buf, off, len - off, range.start + off)
+          if (bytesRead === 0) break
+          off += bytesRead
+        }
+        return off === len ? buf : buf.subarray(0, off)
+      } finally {
+        await fh.close()
+      }
+    } catch (e) {
+      throw ioError(e, 'read', path)
+    }
+  }
+
+  /** Size and mtime, or undefined when absent. */
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await fs.stat(localPath(path))
+      return s.isFile() ? { path, size: s.size, mtimeMs: s.mtimeMs } : undefined
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw ioError(e, 'stat', path)
+    }
+  }
+
+  /** Write a file; without overwrite the final name appears atomically and only if absent (link(2)). */
+  async write(path: string, data: Uint8Array, opts: WriteOptions = {}): Promise<void> {
+    const p = localPath(path)
+    const dir = dirname(p)
+    const tmp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`)
+    try {
+      await fs.mkdir(dir, { recursive: true })
+      const fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+      try {
+        await fh.writeFile(data)
+        if (opts.durable) await fh.sync()
+      } finally {
+        await fh.close()
+      }
+      if (opts.overwrite) await fs.rename(tmp, p)
+      else {
+        try {
+          await fs.link(tmp, p)
+        } finally {
+          await fs.unlink(tmp).catch(() => undefined)
+        }
+      }
+      if (opts.durable) await syncDir(dir)
+    } catch (e) {
+      await fs.unlink(tmp).catch(() => undefined)
+      throw ioError(e, 'write', path)
+    }
+  }
+
+  /** Delete a file; absent files are fine. */
+  async delete(path: string): Promise<void> {
+    try {
+      await fs.unlink(localPath(path))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, 'delete', path)
+    }
+  }
+
+  /** Every file under a folder prefix, sorted by path. */
+  async *list(prefix: string): AsyncIterable<FileStat> {
+    const root = localPath(prefix)
+    const asUri = prefix.startsWith('file:')
+    const out: FileStat[] = []
+    const walk = async (dir: string): Promise<void> => {
+      let names: string[]
+      try {
+        names = await fs.readdir(dir)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return
+        throw ioError(e, 'list', dir)
+      }
+      for (const n of names) {
+        const full = join(dir, n)
+        const s = await fs.stat(full).catch(() => undefined)
+        if (!s) continue
+        if (s.isDirectory()) await walk(full)
+        else out.push({ path: asUri ? `file://${full}` : full, size: s.size, mtimeMs: s.mtimeMs })
+      }
+    }
+    await walk(root)
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    yield* out
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fs.open(dir, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}

@@ -1,0 +1,58 @@
+// Location remapping: read a table whose metadata says s3://… or hdfs://… from a local folder.
+import type { FileIO, FileStat, WriteOptions } from './file-io.js'
+
+/** One prefix rewrite: locations starting with `from` are served from `to`. */
+export interface PrefixMapping {
+  readonly from: string
+  readonly to: string
+}
+
+/** Parse `from=to` (the CLI's --remap form). */
+export function parsePrefixMapping(s: string): PrefixMapping {
+  const i = s.indexOf('=')
+  if (i <= 0) throw new Error(`--remap expects from=to, got ${s}`)
+  return { from: s.slice(0, i), to: s.slice(i + 1) }
+}
+
+/** Apply the longest matching prefix mapping to a location (unchanged when none matches). */
+export function remapLocation(location: string, mappings: readonly PrefixMapping[]): string {
+  let best: PrefixMapping | undefined
+  for (const m of mappings) if (location.startsWith(m.from) && (!best || m.from.length > best.from.length)) best = m
+  return best ? best.to + location.slice(best.from.length) : location
+}
+
+/** A FileIO that rewrites location prefixes before delegating. */
+export class RemappingFileIO implements FileIO {
+  constructor(
+    private readonly inner: FileIO,
+    private readonly mappings: readonly PrefixMapping[],
+  ) {}
+
+  /** Read through the mapping. */
+  read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
+    return this.inner.read(remapLocation(path, this.mappings), range)
+  }
+
+  /** Stat through the mapping (the stat keeps the caller's path). */
+  async stat(path: string): Promise<FileStat | undefined> {
+    const s = await this.inner.stat(remapLocation(path, this.mappings))
+    return s && { ...s, path }
+  }
+
+  /** Write through the mapping. */
+  write(path: string, data: Uint8Array, opts?: WriteOptions): Promise<void> {
+    return this.inner.write(remapLocation(path, this.mappings), data, opts)
+  }
+
+  /** Delete through the mapping. */
+  delete(path: string): Promise<void> {
+    return this.inner.delete(remapLocation(path, this.mappings))
+  }
+
+  /** List through the mapping, reporting paths in the caller's (unmapped) form. */
+  async *list(prefix: string): AsyncIterable<FileStat> {
+    if (!this.inner.list) return
+    const mapped = remapLocation(prefix, this.mappings)
+    for await (const s of this.inner.list(mapped)) yield { ...s, path: prefix + s.path.slice(mapped.length) }
+  }
+}
