@@ -4,6 +4,18 @@ import { FloeError } from '../../errors.js'
 
 /** A parsed JSON value; integer literals of 16 or more digits are bigint, all other numbers are number. */
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | JsonObject
+
+/** Text written verbatim by stringifyJson (a floating-point literal such as `1.0`); never produced by parsing. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** A float or double as a JSON floating-point literal that keeps its decimal point (`1.0`, `-0.0`), as Java writes and requires. */
+export function floatJson(x: number): RawJson {
+  if (Object.is(x, -0)) return new RawJson('-0.0')
+  const t = JSON.stringify(x)
+  return new RawJson(/[.eE]/.test(t) ? t : `${t}.0`)
+}
 /** A parsed JSON object. */
 export interface JsonObject {
   [key: string]: JsonValue
@@ -101,11 +113,6 @@ export function jsonLong(v: unknown, longs: LongTable = EMPTY_TABLE): bigint | u
   if (typeof v === 'bigint') return v
   if (typeof v !== 'number' || !Number.isInteger(v)) return undefined
   return Number.isSafeInteger(v) ? BigInt(v) : (exactLong(v, longs) ?? BigInt(v))
-}
-
-/** Temporary shim while callers migrate off string markers: the fast path no longer produces them. */
-export function isBigMarker(_v: unknown): boolean {
-  return false
 }
 
 /** Exact recursive-descent JSON parser used when the fast path cannot be trusted, and for error positions. */
@@ -337,6 +344,10 @@ function write(v: unknown, out: string[], indent: number, pad: string): void {
   }
   if (v === null) {
     out.push('null')
+    return
+  }
+  if (v instanceof RawJson) {
+    out.push(v.text)
     return
   }
   const inner = indent > 0 ? pad + ' '.repeat(indent) : ''

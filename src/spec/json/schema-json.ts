@@ -6,7 +6,7 @@ import type { NullOrder, SortDirection, SortField, SortOrder } from '../sort-ord
 import { parseTransform, transformToString } from '../transform.js'
 import { primitiveToString, type IcebergType, type NestedField, type PrimitiveType, type SimpleKind, type Value } from '../types.js'
 import { arr, at, bool, int, invalid, jsonRoot, obj, opt, str, type JsonPath } from './json-read.js'
-import { restoreBigInts, type JsonObject, type JsonValue } from './lossless.js'
+import { floatJson, restoreBigInts, type JsonObject, type JsonValue } from './lossless.js'
 
 const SIMPLE: ReadonlySet<string> = new Set<SimpleKind>([
   'boolean',
@@ -132,9 +132,23 @@ export function typeToJson(t: IcebergType): JsonValue {
 export function fieldToJson(f: NestedField): JsonObject {
   const o: JsonObject = { id: f.id, name: f.name, required: f.required, type: typeToJson(f.type) }
   if (f.doc !== undefined) o.doc = f.doc
-  if (f.initialDefault !== undefined) o['initial-default'] = toJsonValue(f.type, f.initialDefault)
-  if (f.writeDefault !== undefined) o['write-default'] = toJsonValue(f.type, f.writeDefault)
+  if (f.initialDefault !== undefined) o['initial-default'] = defaultToJson(f.type, f.initialDefault)
+  if (f.writeDefault !== undefined) o['write-default'] = defaultToJson(f.type, f.writeDefault)
   return o
+}
+
+/** A default in JSON; floats and doubles keep a decimal point (`1.0`), which Java's parser requires. */
+function defaultToJson(type: IcebergType, v: Value): JsonValue {
+  const withFloats = (t: IcebergType, j: JsonValue): JsonValue => {
+    if ((t.kind === 'float' || t.kind === 'double') && typeof j === 'number') return floatJson(j) as unknown as JsonValue
+    if (t.kind === 'list' && Array.isArray(j)) return j.map((x) => withFloats(t.element, x))
+    if (t.kind === 'map' && j && typeof j === 'object' && !Array.isArray(j) && typeof j !== 'bigint') {
+      const o = j as JsonObject
+      return { keys: (o.keys as JsonValue[]).map((x) => withFloats(t.key, x)), values: (o.values as JsonValue[]).map((x) => withFloats(t.value, x)) }
+    }
+    return j
+  }
+  return withFloats(type, toJsonValue(type, v))
 }
 
 /** Parse a schema object; `defaultId` is used when `schema-id` is absent (v1). */

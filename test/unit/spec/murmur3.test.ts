@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { murmur3BigInt, murmur3Bytes, murmur3Double, murmur3Int, murmur3Int64, murmur3Long } from '../../../src/spec/murmur3.js'
+import { murmur3BigInt, murmur3Bytes, murmur3Double, murmur3Int, murmur3Int64, murmur3Long, murmur3String } from '../../../src/spec/murmur3.js'
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 const le8 = (v: bigint): Uint8Array => {
@@ -62,5 +62,15 @@ describe('murmur3Double (reference table)', () => {
     const nanBits = new Uint8Array(8)
     new DataView(nanBits.buffer).setBigUint64(0, 0x7ff8000000000000n, true)
     expect(murmur3Double(NaN)).toBe(murmur3Bytes(nanBits))
+  })
+})
+
+describe('murmur3String', () => {
+  it('hashes the UTF-8 bytes, for short and long strings alike', () => {
+    expect(murmur3String('iceberg')).toBe(1210000089)
+    const long = 'ü€😀'.repeat(200)
+    expect(murmur3String(long)).toBe(murmur3Bytes(utf8(long)))
+    expect(murmur3String('')).toBe(0)
+    expect(murmur3String('a')).toBe(0x3c2569b2)
   })
 })

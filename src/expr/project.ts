@@ -1,0 +1,251 @@
+// Spec §Scan Planning (predicate projection): inclusive and strict projection of a bound predicate through
+// one partition field's transform, with the semantics of Java's Transform.project/projectStrict
+// (ProjectionUtil, Dates, Timestamps, Truncate, Bucket, Identity), including the widening Java applies so
+// that pre-1970 values written by Iceberg ≤ 0.10 (one too large) are still found.
+import { canTransform, resultType, type Transform } from '../spec/transform.js'
+import { applyTransform, temporalValue, truncateValue } from '../spec/transform-apply.js'
+import type { PrimitiveType, Value } from '../spec/types.js'
+import { isInt32, isInt64 } from '../spec/value-check.js'
+import { codePointCount, compareValues, decimalFitsPrecision, valueEquals } from '../spec/values.js'
+import type { BoundPredicate, BoundReference, PredicateOp, SetOp, UnaryOp, LiteralOp } from './expression.js'
+
+/** The partition field a predicate is projected onto (a `PartitionField` fits). */
+export interface ProjectionTarget {
+  readonly fieldId: number
+  readonly name: string
+  readonly transform: Transform
+  /** When given, predicates on any other column project to nothing. */
+  readonly sourceId?: number
+}
+
+// An intermediate projected predicate: unary ops carry no values, literal ops one, set ops any number.
+interface Proj {
+  readonly op: PredicateOp
+  readonly values: readonly Value[]
+}
+
+const UNARY: ReadonlySet<PredicateOp> = new Set<UnaryOp>(['isNull', 'notNull', 'isNaN', 'notNaN'])
+const SET: ReadonlySet<PredicateOp> = new Set<SetOp>(['in', 'notIn'])
+
+/**
+ * Inclusive projection: a predicate on the partition value that is true for every partition that may
+ * hold a row matching `pred`; undefined means "no projection" (treat as true).
+ */
+export function projectInclusive(pred: BoundPredicate, target: ProjectionTarget): BoundPredicate | undefined {
+  return project(pred, target, false)
+}
+
+/**
+ * Strict projection: a predicate on the partition value that is true only for partitions whose rows all
+ * match `pred`; undefined means "no projection" (treat as false).
+ */
+export function projectStrict(pred: BoundPredicate, target: ProjectionTarget): BoundPredicate | undefined {
+  return project(pred, target, true)
+}
+
+function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean): BoundPredicate | undefined {
+  const t = target.transform
+  const source = pred.term.type
+  if (target.sourceId !== undefined && target.sourceId !== pred.term.fieldId) return undefined
+  if (t.kind === 'void' || t.kind === 'unknown' || !canTransform(t, source)) return undefined
+  const input = toProj(pred)
+  let out: Proj | undefined
+  switch (t.kind) {
+    case 'identity':
+      out = input
+      break
+    case 'bucket':
+      out = projectBucket(input, (v) => applyTransform(t, source, v), strict)
+      break
+    case 'truncate':
+      out = projectTruncate(input, source, t.width, strict)
+      break
+    default: {
+      const unit = t.kind
+      out = projectOrdered(input, (v) => temporalValue(unit, source, v), stepValue(source), strict)
+      // Java: Dates.DAY is the identity on days, so only its year/month and every timestamp unit get widened.
+      if (out && !(source.kind === 'date' && unit === 'day')) out = strict ? fixStrict(out) : fixInclusive(out)
+    }
+  }
+  if (!out) return undefined
+  const term: BoundReference = { fieldId: target.fieldId, name: target.name, type: resultType(t, source) }
+  return build(term, out)
+}
+
+function toProj(pred: BoundPredicate): Proj {
+  switch (pred.kind) {
+    case 'unary':
+      return { op: pred.op, values: [] }
+    case 'literal':
+      return { op: pred.op, values: [pred.value] }
+    case 'set':
+      return { op: pred.op, values: pred.values }
+  }
+}
+
+const one = (op: PredicateOp, value: Value): Proj => ({ op, values: [value] })
+const nullTest = (p: Proj): Proj | undefined => (p.op === 'isNull' || p.op === 'notNull' ? { op: p.op, values: [] } : undefined)
+
+function projectBucket(p: Proj, apply: (v: Value) => Value, strict: boolean): Proj | undefined {
+  if (UNARY.has(p.op)) return nullTest(p)
+  const keep = strict ? ['notEq', 'notIn'] : ['eq', 'in']
+  return keep.includes(p.op) ? { op: p.op, values: p.values.map(apply) } : undefined
+}
+
+// ProjectionUtil.truncateInteger/Long/Decimal (and strict forms) over an order-preserving `apply`, with
+// `step(v, ±1)` giving the adjacent source value (undefined when it leaves the source range).
+function projectOrdered(
+  p: Proj,
+  apply: (v: Value) => Value,
+  step: (v: Value, d: 1 | -1) => Value | undefined,
+  strict: boolean,
+): Proj | undefined {
+  if (UNARY.has(p.op)) return nullTest(p)
+  if (SET.has(p.op)) return p.op === (strict ? 'notIn' : 'in') ? { op: p.op, values: p.values.map(apply) } : undefined
+  const v = p.values[0]!
+  const at = (op: PredicateOp, d: 0 | 1 | -1): Proj | undefined => {
+    const s = d === 0 ? v : step(v, d)
+    return s === undefined ? undefined : one(op, apply(s))
+  }
+  if (!strict) {
+    switch (p.op) {
+      case 'lt':
+        return at('ltEq', -1)
+      case 'ltEq':
+        return at('ltEq', 0)
+      case 'gt':
+        return at('gtEq', 1)
+      case 'gtEq':
+        return at('gtEq', 0)
+      case 'eq':
+        return at('eq', 0)
+      default:
+        return undefined
+    }
+  }
+  switch (p.op) {
+    case 'lt':
+      return at('lt', 0)
+    case 'ltEq':
+      return at('lt', 1)
+    case 'gt':
+      return at('gt', 0)
+    case 'gtEq':
+      return at('gt', -1)
+    case 'notEq':
+      return at('notEq', 0)
+    default:
+      return undefined
+  }
+}
+
+function stepValue(source: PrimitiveType): (v: Value, d: 1 | -1) => Value | undefined {
+  switch (source.kind) {
+    case 'int':
+    case 'date':
+      return (v, d) => {
+        const s = (v as number) + d
+        return isInt32(s) ? s : undefined
+      }
+    case 'decimal': {
+      const precision = source.precision
+      return (v, d) => {
+        const s = (v as bigint) + BigInt(d)
+        return decimalFitsPrecision(s, precision) ? s : undefined
+      }
+    }
+    default:
+      return (v, d) => {
+        const s = (v as bigint) + BigInt(d)
+        return isInt64(s) ? s : undefined
+      }
+  }
+}
+
+function projectTruncate(p: Proj, source: PrimitiveType, width: number, strict: boolean): Proj | undefined {
+  const apply = (v: Value): Value => truncateValue(source, width, v)
+  if (source.kind === 'int' || source.kind === 'long' || source.kind === 'decimal') {
+    if (p.op === 'startsWith' || p.op === 'notStartsWith') return undefined
+    return projectOrdered(p, apply, stepValue(source), strict)
+  }
+  // string and binary: truncation is a prefix, so only bounds that survive prefixing are used
+  if (UNARY.has(p.op)) return nullTest(p)
+  if (SET.has(p.op)) return p.op === (strict ? 'notIn' : 'in') ? { op: p.op, values: p.values.map(apply) } : undefined
+  const v = p.values[0]!
+  if (p.op === 'startsWith' || p.op === 'notStartsWith') {
+    if (source.kind !== 'string' || typeof v !== 'string') return undefined
+    // Java compares the prefix length in UTF-16 units; code points are what truncation counts.
+    const len = codePointCount(v)
+    if (len < width) return one(p.op, v)
+    if (len === width) return one(p.op === 'startsWith' ? 'eq' : 'notEq', v)
+    if (p.op === 'startsWith') return strict ? undefined : one('startsWith', apply(v))
+    return strict ? one('notStartsWith', apply(v)) : undefined
+  }
+  switch (p.op) {
+    case 'lt':
+    case 'ltEq':
+      return one(strict ? 'lt' : 'ltEq', apply(v))
+    case 'gt':
+    case 'gtEq':
+      return one(strict ? 'gt' : 'gtEq', apply(v))
+    case 'eq':
+      return strict ? undefined : one('eq', apply(v))
+    case 'notEq':
+      return strict ? one('notEq', apply(v)) : undefined
+    default:
+      return undefined
+  }
+}
+
+const num = (v: Value): number => v as number
+
+// ProjectionUtil.fixInclusiveTimeProjection: also match partition values that are one too large.
+function fixInclusive(p: Proj): Proj | undefined {
+  const v = num(p.values[0] ?? 0)
+  switch (p.op) {
+    case 'lt':
+    case 'ltEq':
+      return v < 0 ? one(p.op, v + 1) : p
+    case 'eq':
+      return v < 0 ? { op: 'in', values: [v, v + 1] } : p
+    case 'in':
+      return { op: 'in', values: p.values.flatMap((x) => (num(x) < 0 ? [x, num(x) + 1] : [x])) }
+    case 'notEq':
+    case 'notIn':
+      return undefined
+    default:
+      return p
+  }
+}
+
+// ProjectionUtil.fixStrictTimeProjection: exclude partitions an incorrectly transformed value could share.
+function fixStrict(p: Proj): Proj | undefined {
+  const v = num(p.values[0] ?? 0)
+  switch (p.op) {
+    case 'gt':
+    case 'gtEq':
+      return v <= 0 ? one(p.op, v + 1) : p
+    case 'eq':
+    case 'in':
+      return undefined
+    case 'notEq':
+      return v < 0 ? { op: 'notIn', values: [v, v + 1] } : p
+    case 'notIn':
+      return { op: 'notIn', values: p.values.flatMap((x) => (num(x) < 0 ? [x, num(x) + 1] : [x])) }
+    default:
+      return p
+  }
+}
+
+// Canonical bound form (as Java's binding produces it): sets are de-duplicated and sorted; a one-value
+// set becomes eq / notEq.
+function build(term: BoundReference, p: Proj): BoundPredicate {
+  if (UNARY.has(p.op)) return { kind: 'unary', op: p.op as UnaryOp, term }
+  if (!SET.has(p.op)) return { kind: 'literal', op: p.op as LiteralOp, term, value: p.values[0]! }
+  const type = term.type
+  const values: Value[] = []
+  for (const v of [...p.values].sort((a, b) => compareValues(type, a, b)))
+    if (values.length === 0 || !valueEquals(type, values[values.length - 1]!, v)) values.push(v)
+  if (values.length === 1) return { kind: 'literal', op: p.op === 'in' ? 'eq' : 'notEq', term, value: values[0]! }
+  return { kind: 'set', op: p.op as SetOp, term, values }
+}
