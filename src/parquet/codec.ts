@@ -1,0 +1,39 @@
+// The data-file seam: what floe needs from a Parquet implementation (types only).
+import type { NameMapping } from '../spec/name-mapping.js'
+import type { Schema } from '../spec/schema.js'
+import type { Value } from '../spec/types.js'
+
+/** A row keyed by column name; nested structs are nested objects, lists arrays, maps Map values. */
+export interface Row {
+  [name: string]: Value
+}
+
+/** A run of rows that are contiguous in the file: `rows[i]` is at file position `start + i`. */
+export interface RowBatch {
+  readonly start: number
+  readonly rows: Row[]
+}
+
+/** Random access to the bytes of one file. */
+export interface ByteSource {
+  readonly byteLength: number
+  read(start: number, end: number): Promise<Uint8Array>
+  /** Used in error messages. */
+  readonly path: string
+}
+
+/** What to read from one data file. */
+export interface ReadRequest {
+  /** The projected table schema (table field ids and names); output rows use these names. */
+  readonly schema: Schema
+  /** Mapping used when the file has no field ids. */
+  readonly nameMapping?: NameMapping
+  /** Values for columns the file does not contain, by field id (identity partition values). */
+  readonly constants?: ReadonlyMap<number, Value>
+  readonly signal?: AbortSignal
+}
+
+/** Reads Parquet data files into rows of floe values, resolving columns by field id. */
+export interface ParquetReader {
+  readBatches(source: ByteSource, request: ReadRequest): AsyncIterable<RowBatch>
+}

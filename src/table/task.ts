@@ -1,0 +1,30 @@
+// Spec §Scan Planning: the plain, serializable unit of read work that planning produces.
+import type { Expression } from '../expr/expression.js'
+import type { DataFile } from '../spec/manifest.js'
+import type { PartitionSpec } from '../spec/partition-spec.js'
+import type { Schema } from '../spec/schema.js'
+
+/**
+ * One data file to read, with everything needed to read it exactly: the delete files that apply (chosen by
+ * sequence-number rules), its spec and partition, the residual filter, and the schema to project.
+ * Plain data: serialisable with lossless JSON, so an engine can read tasks with its own Parquet reader.
+ */
+export interface FileScanTask {
+  readonly file: DataFile
+  /** Data sequence number of the data file (after inheritance). */
+  readonly dataSequenceNumber: bigint
+  /** Position deletes, deletion vectors and equality deletes that apply to `file`. */
+  readonly deletes: readonly DataFile[]
+  /** The spec the file was written with (its `partition` tuple follows this spec's fields). */
+  readonly spec: PartitionSpec
+  /** The table schema the read projects from (the snapshot's schema, or the current one for branches). */
+  readonly schema: Schema
+  /** Field ids of the columns to return (top-level or nested), in output order. */
+  readonly projectedIds: readonly number[]
+  /** What is left of the scan filter after partition pruning; rows must still satisfy it. */
+  readonly residual: Expression
+  /** Whether residual field names are matched case-sensitively. */
+  readonly caseSensitive: boolean
+  /** `schema.name-mapping.default` of the table, for files written without field ids. */
+  readonly nameMapping?: string
+}
