@@ -1,0 +1,38 @@
+// The `floe` command dispatcher (testable in-process); tools/cli.ts is the executable entry.
+import { inspectCommand } from './commands/inspect.js'
+import { processIO, reportError, type CliIO, type Command } from './cli-io.js'
+
+/** Every subcommand, by name. */
+export const COMMANDS: readonly Command[] = [inspectCommand]
+
+function help(io: CliIO): void {
+  io.out(['usage: floe <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), '', 'floe <command> --help shows its usage.'].join('\n'))
+}
+
+/** Run the CLI with `argv` (without node and script); returns the exit status. */
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help(io)
+    return name ? 0 : 2
+  }
+  const cmd = COMMANDS.find((c) => c.name === name)
+  if (!cmd) {
+    io.err(`floe: unknown command ${name}`)
+    help(io)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`usage: ${cmd.usage}\n\n${cmd.summary}`)
+    return 0
+  }
+  try {
+    return await cmd.run(rest, io)
+  } catch (e) {
+    if (e instanceof TypeError && /ERR_PARSE_ARGS/.test(String((e as { code?: string }).code))) {
+      io.err(`floe ${name}: ${e.message}\nusage: ${cmd.usage}`)
+      return 2
+    }
+    return reportError(io, e)
+  }
+}
