@@ -1,0 +1,24 @@
+// `npm run bench`: run every benchmark (each prints its ratio to a reference measured side by side).
+// Pass names to run a subset: `npm run bench -- json-parse`.
+import { cpus, totalmem } from 'node:os'
+
+const BENCHES: Record<string, () => Promise<{ run: () => Promise<{ text: string }> }>> = {
+  'json-parse': () => import('./json-parse.bench.js'),
+  'manifest-decode': () => import('./manifest-decode.bench.js'),
+}
+
+const wanted = process.argv.slice(2)
+const names = wanted.length ? wanted : Object.keys(BENCHES)
+console.log(`# floe benchmarks — ${new Date().toISOString()}`)
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`)
+for (const name of names) {
+  const load = BENCHES[name]
+  if (!load) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`)
+    process.exitCode = 2
+    continue
+  }
+  const mod = await load()
+  console.log((await mod.run()).text)
+  console.log()
+}
