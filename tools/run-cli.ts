@@ -1,9 +1,13 @@
 // The `floe` command dispatcher (testable in-process); tools/cli.ts is the executable entry.
+import { describeCommand } from './commands/describe.js'
 import { inspectCommand } from './commands/inspect.js'
+import { metadataTableCommands } from './commands/metadata-tables.js'
+import { planCommand } from './commands/plan.js'
+import { scanCommand } from './commands/scan.js'
 import { processIO, reportError, type CliIO, type Command } from './cli-io.js'
 
 /** Every subcommand, by name. */
-export const COMMANDS: readonly Command[] = [inspectCommand]
+export const COMMANDS: readonly Command[] = [inspectCommand, describeCommand, scanCommand, planCommand, ...metadataTableCommands]
 
 function help(io: CliIO): void {
   io.out(['usage: floe <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), '', 'floe <command> --help shows its usage.'].join('\n'))

@@ -31,6 +31,28 @@ export interface ReadRequest {
   /** Values for columns the file does not contain, by field id (identity partition values). */
   readonly constants?: ReadonlyMap<number, Value>
   readonly signal?: AbortSignal
+  /** Row-group pruning: return false to skip a row group (positions of later rows stay exact). */
+  readonly rowGroupFilter?: (group: RowGroupInfo) => boolean
+  /** Maximum rows per emitted batch (default 65536); a row group yields one or more batches. */
+  readonly batchSize?: number
+}
+
+/** Footer statistics of one column chunk as floe values; min/max are bounds (possibly truncated), absent when unusable. */
+export interface ColumnChunkStats {
+  /** Level count of the chunk (rows for a flat column). */
+  readonly valueCount: bigint
+  readonly nullCount?: bigint
+  readonly min?: Value
+  readonly max?: Value
+}
+
+/** What a row-group filter sees: position, size and statistics keyed by table field id (projected primitives only). */
+export interface RowGroupInfo {
+  readonly index: number
+  /** File position of the group's first row. */
+  readonly start: number
+  readonly rowCount: number
+  readonly columns: ReadonlyMap<number, ColumnChunkStats>
 }
 
 /** Reads Parquet data files into rows of floe values, resolving columns by field id. */

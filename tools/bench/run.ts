@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os'
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<{ text: string }> }>> = {
   'json-parse': () => import('./json-parse.bench.js'),
   'manifest-decode': () => import('./manifest-decode.bench.js'),
+  'scan-read': () => import('./scan-read.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

@@ -1,0 +1,114 @@
+// Spec §Position Delete Files: read (file_path, pos) rows from Parquet into one sorted position set per data
+// file. Columns resolve by reserved field id (by name for files without ids); the optional `row` column is
+// never read, and rows whose file_path is NULL are ignored (seen in Impala fixtures).
+import type { ByteSource, ParquetReader, RowGroupInfo } from '../parquet/codec.js'
+import { hyparquetReader } from '../parquet/hyparquet-reader.js'
+import type { NameMapping } from '../spec/name-mapping.js'
+import { schema } from '../spec/schema.js'
+import { T, field } from '../spec/types.js'
+import { compareStrings } from '../spec/values.js'
+import type { PositionSet } from './deletion-vector.js'
+
+/** Reserved field id of `file_path` in position delete files. */
+export const DELETE_FILE_PATH_ID = 2147483546
+/** Reserved field id of `pos` in position delete files. */
+export const DELETE_POS_ID = 2147483545
+/** Reserved field id of the deprecated `row` struct in position delete files. */
+export const DELETE_ROW_ID = 2147483544
+
+// optional on read: Impala fixtures hold NULL paths, which are skipped
+const PROJECTION = schema([field(DELETE_FILE_PATH_ID, 'file_path', T.string), field(DELETE_POS_ID, 'pos', T.long)])
+const NAMES: NameMapping = [
+  { fieldId: DELETE_FILE_PATH_ID, names: ['file_path'] },
+  { fieldId: DELETE_POS_ID, names: ['pos'] },
+]
+
+function search(a: Float64Array, x: number): boolean {
+  let lo = 0
+  let hi = a.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    const v = a[mid]!
+    if (v < x) lo = mid + 1
+    else if (v > x) hi = mid - 1
+    else return true
+  }
+  return false
+}
+
+/** A PositionSet over positions (sorted and de-duplicated here). */
+export function sortedPositionSet(positions: Iterable<number>): PositionSet {
+  const a = Float64Array.from(positions).sort()
+  let n = 0
+  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[n - 1]) a[n++] = a[i]!
+  const sorted = a.subarray(0, n)
+  return {
+    has: (pos) => search(sorted, pos),
+    size: n,
+    [Symbol.iterator]: () => sorted[Symbol.iterator](),
+  }
+}
+
+/** Options for reading position delete files. */
+export interface PositionDeleteOptions {
+  /** Keep only deletes for these data file paths (all when omitted); results are keyed by these paths. */
+  readonly dataFiles?: Iterable<string>
+  /**
+   * Match `file_path` exactly only. By default a path that matches no requested data file exactly is also
+   * compared without its `scheme://authority` (or `file:`) prefix: tables whose metadata was relocated
+   * (e.g. `hdfs://nn:8020/wh/t/…` rewritten to `/wh/t/…`) keep the old form inside their delete files.
+   */
+  readonly exactPaths?: boolean
+  readonly reader?: ParquetReader
+  readonly signal?: AbortSignal
+}
+
+/** A location without its `scheme://authority` or `file:` prefix (`hdfs://nn:8020/a/b` → `/a/b`). */
+export function schemelessPath(location: string): string {
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*/.exec(location)
+  if (m) return location.slice(m[0].length)
+  return location.startsWith('file:') ? location.slice('file:'.length) : location
+}
+
+/** Read a position delete file into sorted position sets keyed by data file path. */
+export async function readPositionDeletes(source: ByteSource, opts: PositionDeleteOptions = {}): Promise<Map<string, PositionSet>> {
+  const wanted = opts.dataFiles === undefined ? undefined : new Set(opts.dataFiles)
+  const loose = wanted && !opts.exactPaths ? new Map([...wanted].map((p) => [schemelessPath(p), p])) : undefined
+  const sortedWanted = wanted && [...wanted].sort(compareStrings)
+  // rows are sorted by file_path, so footer bounds let whole row groups be skipped (exact matching only:
+  // a relocated path sorts elsewhere)
+  const rowGroupFilter = sortedWanted && opts.exactPaths
+    ? (g: RowGroupInfo): boolean => {
+        const s = g.columns.get(DELETE_FILE_PATH_ID)
+        if (typeof s?.min !== 'string' || typeof s.max !== 'string') return true
+        const { min, max } = s
+        return sortedWanted.some((p) => compareStrings(p, min) >= 0 && compareStrings(p, max) <= 0)
+      }
+    : undefined
+  const byFile = new Map<string, number[]>()
+  const reader = opts.reader ?? hyparquetReader
+  for await (const batch of reader.readBatches(source, {
+    schema: PROJECTION,
+    nameMapping: NAMES,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(rowGroupFilter ? { rowGroupFilter } : {}),
+  })) {
+    let lastPath: string | undefined
+    let list: number[] | undefined
+    for (const row of batch.rows) {
+      const path = row.file_path
+      const pos = row.pos
+      if (typeof path !== 'string' || typeof pos !== 'bigint') continue
+      if (path !== lastPath) {
+        lastPath = path
+        const key = !wanted || wanted.has(path) ? path : loose?.get(schemelessPath(path))
+        list = key === undefined ? undefined : byFile.get(key)
+        if (!list && key !== undefined) byFile.set(key, (list = []))
+      }
+      list?.push(Number(pos))
+    }
+  }
+  const out = new Map<string, PositionSet>()
+  for (const [path, positions] of byFile) out.set(path, sortedPositionSet(positions))
+  return out
+}

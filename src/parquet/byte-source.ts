@@ -1,0 +1,37 @@
+// ByteSource implementations: in-memory bytes and a FileIO object (size from stat, ranges on demand).
+import { FloeError, NotFoundError } from '../errors.js'
+import type { FileIO } from '../io/file-io.js'
+import type { ByteSource } from './codec.js'
+
+/** A ByteSource over bytes already in memory; `read` returns views (no copy). */
+export function bytesSource(bytes: Uint8Array, path = '<memory>'): ByteSource {
+  return {
+    byteLength: bytes.length,
+    path,
+    read: (start, end) => {
+      if (start < 0 || end > bytes.length || end < start)
+        return Promise.reject(new FloeError('IO', `Byte range [${start}, ${end}) is outside ${path} (${bytes.length} bytes)`, { context: { file: path } }))
+      return Promise.resolve(bytes.subarray(start, end))
+    },
+  }
+}
+
+/**
+ * Open `path` through a FileIO as a ByteSource. The size comes from `stat` (manifest sizes are only hints);
+ * a missing object is a NotFoundError naming the path.
+ */
+export async function fileSource(io: FileIO, path: string): Promise<ByteSource> {
+  const st = await io.stat(path)
+  if (!st) throw new NotFoundError(`File does not exist: ${path}`, { context: { file: path } })
+  const size = st.size
+  return {
+    byteLength: size,
+    path,
+    read: async (start, end) => {
+      const b = await io.read(path, { start, end })
+      if (b.length !== end - start)
+        throw new FloeError('IO', `Short read of ${path}: wanted [${start}, ${end}), got ${b.length} bytes`, { context: { file: path } })
+      return b
+    },
+  }
+}

@@ -1,0 +1,124 @@
+// Execute one FileScanTask: read the data file by field id, drop deleted rows, apply the residual filter.
+import type { Env } from '../env.js'
+import { UnsupportedError } from '../errors.js'
+import { bind } from '../expr/bind.js'
+import { rowEvaluator } from '../expr/eval-row.js'
+import type { BoundExpression } from '../expr/expression.js'
+import { fileSource } from '../parquet/byte-source.js'
+import type { ParquetReader, Row } from '../parquet/codec.js'
+import { hyparquetReader } from '../parquet/hyparquet-reader.js'
+import { parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
+import { findField, selectFields, type Schema } from '../spec/schema.js'
+import type { Value } from '../spec/types.js'
+import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
+import { throwIfAborted } from './abort.js'
+import type { FileScanTask } from './task.js'
+import { promoteValue } from './promote.js'
+
+const mappings = new Map<string, NameMapping>()
+
+function nameMappingOf(text: string | undefined): NameMapping | undefined {
+  if (text === undefined) return undefined
+  let m = mappings.get(text)
+  if (!m) {
+    m = parseNameMapping(text)
+    mappings.set(text, m)
+  }
+  return m
+}
+
+/** Field ids a bound expression reads. */
+export function referencedIds(e: BoundExpression, out = new Set<number>()): Set<number> {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      referencedIds(e.left, out)
+      referencedIds(e.right, out)
+      break
+    case 'not':
+      referencedIds(e.child, out)
+      break
+    case 'true':
+    case 'false':
+      break
+    default:
+      out.add(e.term.fieldId)
+  }
+  return out
+}
+
+/** Identity-partition values of a file, by source field id, promoted to the read schema's types. */
+function partitionConstants(task: FileScanTask, schema: Schema): Map<number, Value> {
+  const out = new Map<number, Value>()
+  task.spec.fields.forEach((f, i) => {
+    if (f.transform.kind !== 'identity') return
+    const field = findField(schema, f.sourceId)
+    if (!field) return
+    const v = task.file.partition[i]
+    out.set(f.sourceId, v === undefined ? null : promoteValue(v, field.type))
+  })
+  return out
+}
+
+/** Keep only the projected top-level columns (in projection order). */
+function projector(projected: Schema): (row: Row) => Row {
+  const names = projected.fields.map((f) => f.name)
+  return (row) => {
+    const out: Row = {}
+    for (const n of names) out[n] = row[n] ?? null
+    return out
+  }
+}
+
+/** Options for reading tasks. */
+export interface ReadTaskOptions {
+  readonly reader?: ParquetReader
+  /** Every schema of the table, for equality-delete columns dropped since the delete was written. */
+  readonly olderSchemas?: readonly Schema[]
+  /** Shared across the tasks of one scan, so a position-delete file is read once. */
+  readonly positionDeleteCache?: TaskDeleteOptions['positionDeleteCache']
+  /** Compatibility: read deletion vectors written as bare blobs by old writers (DuckDB's unsafe skip of Puffin checks). */
+  readonly allowBareDeletionVectors?: boolean
+}
+
+/**
+ * Read the rows of one task. Only Parquet data files are read; ORC and Avro data files fail with
+ * UNSUPPORTED naming the file. Deleted rows never appear; rows that fail the residual are dropped.
+ */
+export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSignal, opts: ReadTaskOptions = {}): AsyncIterable<Row> {
+  const reader = opts.reader ?? hyparquetReader
+  throwIfAborted(signal)
+  const path = task.file.filePath
+  if (task.file.fileFormat !== 'PARQUET')
+    throw new UnsupportedError(`floe reads only Parquet data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })
+  const residual = bind(task.schema, task.residual, task.caseSensitive)
+  const deletes = await loadDeleteFilter(env.io, task, signal, {
+    ...(opts.reader ? { reader: opts.reader } : {}),
+    ...(opts.olderSchemas ? { olderSchemas: opts.olderSchemas } : {}),
+    ...(opts.positionDeleteCache ? { positionDeleteCache: opts.positionDeleteCache } : {}),
+    ...(opts.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}),
+  })
+  const readIds = new Set<number>([...task.projectedIds, ...referencedIds(residual), ...deletes.equalityFieldIds])
+  const readSchema = selectFields(task.schema, readIds)
+  const projected = selectFields(task.schema, new Set(task.projectedIds))
+  const sameShape = readIds.size === new Set(task.projectedIds).size
+  const project = projector(projected)
+  const keep = residual.kind === 'true' ? undefined : rowEvaluator(readSchema, residual)
+  const nameMapping = nameMappingOf(task.nameMapping)
+  const source = await fileSource(env.io, path)
+  const batches = reader.readBatches(source, {
+    schema: readSchema,
+    ...(nameMapping ? { nameMapping } : {}),
+    constants: partitionConstants(task, readSchema),
+    ...(signal ? { signal } : {}),
+  })
+  for await (const batch of batches) {
+    const rows = batch.rows
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!
+      if (deletes.isDeleted(batch.start + i, row)) continue
+      if (keep && !keep(row)) continue
+      yield sameShape ? row : project(row)
+    }
+  }
+}

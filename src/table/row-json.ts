@@ -1,0 +1,81 @@
+// The JSON encoding of rows (the CLI's jsonl output): exact longs, ISO temporal strings, decimal strings.
+import { isNested, type IcebergType, type NestedField, type Value } from '../spec/types.js'
+import { bytesToBase64, decimalToString, uuidToString } from '../spec/values.js'
+import { daysToIsoDate, microsToIsoTime, microsToIsoTimestamp, nanosToIsoTimestamp } from '../spec/temporal.js'
+import type { Row } from '../parquet/codec.js'
+
+/**
+ * One value as JSON (bigint stays bigint, to be written as a bare integer):
+ * boolean → true/false; int/float/double → number (NaN and ±Infinity as strings); long → integer;
+ * decimal → string with the column's scale; date → `YYYY-MM-DD`; time → `HH:MM:SS.ffffff`;
+ * timestamp → ISO without zone; timestamptz → ISO with `+00:00`; *_ns → 9 fraction digits;
+ * string → string; uuid → canonical string; fixed/binary → base64; struct → object; list → array;
+ * map → object when keys are strings, else an array of `{key, value}`; variant → base64 metadata/value.
+ */
+export function valueToJson(type: IcebergType, v: Value): unknown {
+  if (v === null || v === undefined) return null
+  switch (type.kind) {
+    case 'boolean':
+    case 'int':
+    case 'long':
+    case 'string':
+      return v
+    case 'float':
+    case 'double':
+      return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v
+    case 'decimal':
+      return decimalToString(v as bigint, type.scale)
+    case 'date':
+      return daysToIsoDate(v as number)
+    case 'time':
+      return microsToIsoTime(v as bigint)
+    case 'timestamp':
+    case 'timestamptz':
+      return microsToIsoTimestamp(v as bigint, { zone: type.kind === 'timestamptz' })
+    case 'timestamp_ns':
+    case 'timestamptz_ns':
+      return nanosToIsoTimestamp(v as bigint, { zone: type.kind === 'timestamptz_ns' })
+    case 'uuid':
+      return uuidToString(v as Uint8Array)
+    case 'fixed':
+    case 'binary':
+    case 'geometry':
+    case 'geography':
+      return bytesToBase64(v as Uint8Array)
+    case 'variant': {
+      const x = v as { metadata: Uint8Array; value: Uint8Array }
+      return { metadata: bytesToBase64(x.metadata), value: bytesToBase64(x.value) }
+    }
+    case 'unknown':
+      return null
+    case 'struct':
+      return rowToJson(type.fields, v as Row)
+    case 'list':
+      return (v as Value[]).map((x) => valueToJson(type.element, x))
+    case 'map': {
+      const m = v as ReadonlyMap<Value, Value>
+      if (type.key.kind === 'string') {
+        const o: Record<string, unknown> = {}
+        for (const [k, x] of m) o[k as string] = valueToJson(type.value, x)
+        return o
+      }
+      return [...m].map(([k, x]) => ({ key: valueToJson(type.key, k), value: valueToJson(type.value, x) }))
+    }
+  }
+}
+
+/** A row as a JSON object, in field order. */
+export function rowToJson(fields: readonly NestedField[], row: Row): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  for (const f of fields) if (f.name in row) o[f.name] = valueToJson(f.type, row[f.name] ?? null)
+  return o
+}
+
+/** A short single-line text form of a value (table and csv output). */
+export function valueToText(type: IcebergType, v: Value): string {
+  const j = valueToJson(type, v)
+  if (j === null) return isNested(type) ? 'null' : ''
+  if (typeof j === 'string') return j
+  if (typeof j === 'bigint' || typeof j === 'number' || typeof j === 'boolean') return String(j)
+  return JSON.stringify(j, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))
+}

@@ -1,0 +1,195 @@
+// Spec §Scan Planning: prune manifests and files, attach deletes and residuals, produce FileScanTasks.
+import { bind } from '../expr/bind.js'
+import { manifestEvaluator, type ManifestEvaluator } from '../expr/eval-manifest.js'
+import { inclusiveMetricsEvaluator, type FileEvaluator } from '../expr/eval-metrics.js'
+import { partitionEvaluator, type PartitionEvaluator } from '../expr/eval-partition.js'
+import { alwaysTrue, type BoundExpression, type Expression } from '../expr/expression.js'
+import { residualEvaluator, type ResidualEvaluator } from '../expr/residual.js'
+import { throwIfAborted } from './abort.js'
+import type { FileIO } from '../io/file-io.js'
+import { readManifest } from '../spec/avro/manifest-codec.js'
+import { readManifestList } from '../spec/avro/manifest-list-codec.js'
+import type { ManifestEntry, ManifestFile } from '../spec/manifest.js'
+import type { PartitionSpec } from '../spec/partition-spec.js'
+import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
+import type { Schema } from '../spec/schema.js'
+import type { Snapshot } from '../spec/snapshot.js'
+import { specById, type TableMetadata } from '../spec/table-metadata.js'
+import { FloeError } from '../errors.js'
+import { DeleteIndex } from './delete-index.js'
+import type { FileScanTask } from './task.js'
+
+
+/** What to plan. */
+export interface PlanOptions {
+  readonly filter?: Expression
+  readonly caseSensitive?: boolean
+  /** Field ids to project (default: every top-level column of `schema`). */
+  readonly projectedIds?: readonly number[]
+  readonly signal?: AbortSignal
+  /** Manifests read at once (default 8). */
+  readonly concurrency?: number
+}
+
+/** Counters describing how much planning pruned. */
+export interface PlanStats {
+  manifestsTotal: number
+  manifestsSkipped: number
+  dataFilesTotal: number
+  dataFilesSkipped: number
+  deleteFiles: number
+}
+
+/** Read the manifest-list entries of a snapshot (or its inline v1 manifest paths). */
+export async function snapshotManifests(io: FileIO, m: TableMetadata, s: Snapshot): Promise<ManifestFile[]> {
+  if (s.manifestList !== undefined) {
+    const bytes = await io.read(s.manifestList)
+    return readManifestList(bytes, { file: s.manifestList, formatVersion: m.formatVersion }).manifests
+  }
+  // v1 inline manifests: spec id and counts come from each manifest's own header
+  const out: ManifestFile[] = []
+  for (const path of s.manifests ?? []) {
+    const bytes = await io.read(path)
+    const mf = readManifest(bytes, { file: path, specs: m.specs, formatVersion: 1 })
+    out.push({
+      manifestPath: path,
+      manifestLength: BigInt(bytes.length),
+      partitionSpecId: mf.specId,
+      content: mf.content,
+      sequenceNumber: 0n,
+      minSequenceNumber: 0n,
+      addedSnapshotId: s.snapshotId,
+    })
+  }
+  return out
+}
+
+/** Read the live (not DELETED) entries of one manifest, with inheritance from its list entry. */
+export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema): Promise<ManifestEntry[]> {
+  const bytes = await io.read(mf.manifestPath)
+  const r = readManifest(bytes, { file: mf.manifestPath, manifest: mf, specs: m.specs, ...(schema ? { schema } : {}), formatVersion: m.formatVersion })
+  return r.entries.filter((e) => e.status !== 'deleted')
+}
+
+/** A manifest known to hold no live files can be skipped (counts absent ⇒ assume it has some). */
+function emptyManifest(mf: ManifestFile): boolean {
+  return mf.addedFilesCount === 0 && mf.existingFilesCount === 0
+}
+
+/** Map over items with at most `limit` promises in flight, keeping order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i]!, i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
+/** Cache of per-spec evaluators for one scan. */
+class SpecEvaluators {
+  private readonly manifest = new Map<number, ManifestEvaluator>()
+  private readonly partition = new Map<number, PartitionEvaluator>()
+  private readonly residual = new Map<number, ResidualEvaluator>()
+  constructor(
+    private readonly m: TableMetadata,
+    private readonly filter: BoundExpression,
+  ) {}
+
+  spec(id: number): PartitionSpec {
+    const s = specById(this.m, id)
+    if (!s) throw new FloeError('INVALID_METADATA', `A manifest uses partition spec ${id}, which the table metadata does not define`, { context: { field: 'partition-specs' } })
+    return s
+  }
+  manifestOk(mf: ManifestFile): boolean {
+    let e = this.manifest.get(mf.partitionSpecId)
+    if (!e) this.manifest.set(mf.partitionSpecId, (e = manifestEvaluator(this.spec(mf.partitionSpecId), this.filter)))
+    return e(mf)
+  }
+  partitionOk(specId: number, partition: ManifestEntry['dataFile']['partition']): boolean {
+    let e = this.partition.get(specId)
+    if (!e) this.partition.set(specId, (e = partitionEvaluator(this.spec(specId), this.filter)))
+    return e(partition)
+  }
+  residualFor(specId: number, partition: ManifestEntry['dataFile']['partition']): Expression {
+    let e = this.residual.get(specId)
+    if (!e) this.residual.set(specId, (e = residualEvaluator(this.spec(specId), this.filter)))
+    return e(partition)
+  }
+}
+
+/**
+ * Plan a scan of `snapshot` read with `schema`: prune manifests by partition summaries, files by partition
+ * tuples and column metrics, attach the applicable delete files, compute residuals. No data file is opened.
+ */
+export async function planScan(
+  io: FileIO,
+  m: TableMetadata,
+  snapshot: Snapshot | undefined,
+  schema: Schema,
+  opts: PlanOptions = {},
+  stats?: PlanStats,
+): Promise<FileScanTask[]> {
+  if (!snapshot) return []
+  const caseSensitive = opts.caseSensitive ?? true
+  const filter = bind(schema, opts.filter ?? alwaysTrue, caseSensitive)
+  const concurrency = opts.concurrency ?? 8
+  throwIfAborted(opts.signal)
+  const manifests = await snapshotManifests(io, m, snapshot)
+  const evals = new SpecEvaluators(m, filter)
+  const candidates = manifests.filter((mf) => !emptyManifest(mf))
+  const kept = candidates.filter((mf) => evals.manifestOk(mf))
+  if (stats) {
+    stats.manifestsTotal += manifests.length
+    stats.manifestsSkipped += manifests.length - kept.length
+  }
+
+  const deleteManifests = kept.filter((mf) => mf.content === 'deletes')
+  const dataManifests = kept.filter((mf) => mf.content === 'data')
+  const index = new DeleteIndex()
+  const deleteEntries = await mapLimit(deleteManifests, concurrency, (mf) => liveEntries(io, m, mf, schema))
+  for (const [i, entries] of deleteEntries.entries()) {
+    const spec = evals.spec(deleteManifests[i]!.partitionSpecId)
+    for (const e of entries) {
+      if (!evals.partitionOk(e.dataFile.specId, e.dataFile.partition)) continue
+      index.add({ file: e.dataFile, sequenceNumber: e.sequenceNumber ?? 0n }, spec)
+    }
+  }
+  if (stats) stats.deleteFiles += index.size
+
+  const metrics: FileEvaluator = inclusiveMetricsEvaluator(schema, filter)
+  const projectedIds = opts.projectedIds ?? schema.fields.map((f) => f.id)
+  const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
+  const tasks: FileScanTask[] = []
+  const perManifest = await mapLimit(dataManifests, concurrency, async (mf) => {
+    throwIfAborted(opts.signal)
+    return liveEntries(io, m, mf, schema)
+  })
+  for (const entries of perManifest) {
+    for (const e of entries) {
+      const f = e.dataFile
+      if (stats) stats.dataFilesTotal++
+      if (!evals.partitionOk(f.specId, f.partition) || !metrics(f)) {
+        if (stats) stats.dataFilesSkipped++
+        continue
+      }
+      const seq = e.sequenceNumber ?? 0n
+      tasks.push({
+        file: f,
+        dataSequenceNumber: seq,
+        deletes: index.forDataFile(f, seq),
+        spec: evals.spec(f.specId),
+        schema,
+        projectedIds,
+        residual: evals.residualFor(f.specId, f.partition),
+        caseSensitive,
+        ...(nameMapping === undefined ? {} : { nameMapping }),
+      })
+    }
+  }
+  return tasks
+}

@@ -1,0 +1,96 @@
+// TableScan: plan tasks (no data read), then optionally read them into rows.
+import type { Env } from '../env.js'
+import { InvalidArgumentError } from '../errors.js'
+import type { Expression } from '../expr/expression.js'
+import type { Row } from '../parquet/codec.js'
+import { findFieldByName, type Schema } from '../spec/schema.js'
+import type { Snapshot } from '../spec/snapshot.js'
+import type { TableState } from './load.js'
+import { readTask, type ReadTaskOptions } from './read.js'
+import { planScan, type PlanStats } from './scan-plan.js'
+import type { FileScanTask } from './task.js'
+import { resolveReadPoint, type SnapshotSelector } from './time-travel.js'
+
+/** What a scan reads. */
+export interface ScanOptions {
+  readonly filter?: Expression
+  /** Column names (dotted for nested fields) to return, in order; default every top-level column. */
+  readonly select?: readonly string[]
+  readonly caseSensitive?: boolean
+  readonly snapshot?: SnapshotSelector
+  /** Stop after this many rows. */
+  readonly limit?: number
+  /** Compatibility: read deletion vectors that old writers stored as bare blobs instead of Puffin files. */
+  readonly allowBareDeletionVectors?: boolean
+}
+
+/** A planned read of one table version. */
+export class TableScan {
+  readonly snapshot: Snapshot | undefined
+  readonly schema: Schema
+  /** Pruning counters of the last planFiles call. */
+  readonly stats: PlanStats = { manifestsTotal: 0, manifestsSkipped: 0, dataFilesTotal: 0, dataFilesSkipped: 0, deleteFiles: 0 }
+
+  constructor(
+    readonly env: Env,
+    readonly table: TableState,
+    readonly options: ScanOptions = {},
+  ) {
+    const point = resolveReadPoint(table.metadata, options.snapshot)
+    this.snapshot = point.snapshot
+    this.schema = point.schema
+  }
+
+  /** Field ids of the selected columns. */
+  projectedIds(): number[] {
+    if (!this.options.select) return this.schema.fields.map((f) => f.id)
+    return this.options.select.map((name) => {
+      const f = findFieldByName(this.schema, name, this.options.caseSensitive ?? true)
+      if (!f) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
+      return f.id
+    })
+  }
+
+  /** Plan the scan: plain, serialisable tasks; no data file is opened. */
+  async planFiles(signal?: AbortSignal): Promise<FileScanTask[]> {
+    Object.assign(this.stats, { manifestsTotal: 0, manifestsSkipped: 0, dataFilesTotal: 0, dataFilesSkipped: 0, deleteFiles: 0 })
+    return planScan(
+      this.env.io,
+      this.table.metadata,
+      this.snapshot,
+      this.schema,
+      {
+        ...(this.options.filter ? { filter: this.options.filter } : {}),
+        ...(this.options.caseSensitive === undefined ? {} : { caseSensitive: this.options.caseSensitive }),
+        projectedIds: this.projectedIds(),
+        ...(signal ? { signal } : {}),
+      },
+      this.stats,
+    )
+  }
+
+  /** Read every matching row (deletes applied, residual filter applied), as plain objects. */
+  async *rows(signal?: AbortSignal): AsyncIterable<Row> {
+    const limit = this.options.limit ?? Number.POSITIVE_INFINITY
+    if (limit <= 0) return
+    let n = 0
+    const opts: ReadTaskOptions = {
+      olderSchemas: this.table.metadata.schemas,
+      positionDeleteCache: new Map(),
+      ...(this.options.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}),
+    }
+    for (const task of await this.planFiles(signal)) {
+      for await (const row of readTask(this.env, task, signal, opts)) {
+        yield row
+        if (++n >= limit) return
+      }
+    }
+  }
+
+  /** All rows in an array (convenience for small results). */
+  async toArray(signal?: AbortSignal): Promise<Row[]> {
+    const out: Row[] = []
+    for await (const r of this.rows(signal)) out.push(r)
+    return out
+  }
+}

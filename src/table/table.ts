@@ -1,0 +1,78 @@
+// The Table handle: one committed version of a table, immutable; reads go through scan().
+import type { Env } from '../env.js'
+import type { Expression } from '../expr/expression.js'
+import { parseFilter } from '../expr/parse.js'
+import type { PartitionSpec } from '../spec/partition-spec.js'
+import type { Schema } from '../spec/schema.js'
+import type { Snapshot } from '../spec/snapshot.js'
+import { currentSchema, currentSnapshot, defaultSpec, type TableMetadata } from '../spec/table-metadata.js'
+import { loadTableState, type TableState } from './load.js'
+import { TableScan, type ScanOptions } from './scan.js'
+import { IncrementalAppendScan, type IncrementalOptions } from './incremental.js'
+
+/** Scan options as callers write them: the filter may be an expression or row-filter text. */
+export interface ScanRequest extends Omit<ScanOptions, 'filter'> {
+  readonly filter?: Expression | string
+}
+
+/** An immutable handle on one table version. */
+export class Table {
+  constructor(
+    readonly env: Env,
+    readonly state: TableState,
+    /** Catalog identifier, when loaded through a catalog. */
+    readonly name?: string,
+  ) {}
+
+  /** Load a table from a metadata file or a table folder (version-hint, else the highest version). */
+  static async load(env: Env, location: string): Promise<Table> {
+    return new Table(env, await loadTableState(env.io, location))
+  }
+
+  /** The table metadata. */
+  get metadata(): TableMetadata {
+    return this.state.metadata
+  }
+
+  /** The location of the current metadata file. */
+  get metadataLocation(): string {
+    return this.state.metadataLocation
+  }
+
+  /** The current schema. */
+  schema(): Schema {
+    return currentSchema(this.metadata)
+  }
+
+  /** The default partition spec. */
+  spec(): PartitionSpec {
+    return defaultSpec(this.metadata)
+  }
+
+  /** The current snapshot (undefined for an empty table). */
+  currentSnapshot(): Snapshot | undefined {
+    return currentSnapshot(this.metadata)
+  }
+
+  /** Every snapshot, oldest first. */
+  snapshots(): readonly Snapshot[] {
+    return this.metadata.snapshots
+  }
+
+  /** A scan of this table (current snapshot unless `snapshot` selects another). */
+  scan(req: ScanRequest = {}): TableScan {
+    const { filter: raw, ...rest } = req
+    const filter = typeof raw === 'string' ? parseFilter(raw) : raw
+    return new TableScan(this.env, this.state, { ...rest, ...(filter ? { filter } : {}) })
+  }
+
+  /** Files appended after `fromSnapshotId` (exclusive) up to `toSnapshotId` (inclusive, default current). */
+  incrementalAppendScan(opts: IncrementalOptions): IncrementalAppendScan {
+    return new IncrementalAppendScan(this.env, this.state, opts)
+  }
+
+  /** Re-read the table folder or metadata location this table came from. */
+  async refresh(location: string): Promise<Table> {
+    return new Table(this.env, await loadTableState(this.env.io, location), this.name)
+  }
+}

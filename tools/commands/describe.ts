@@ -1,0 +1,35 @@
+// `floe describe <table>`: location, format version, schema, partition spec, sort order, properties, current snapshot.
+import { parseArgs } from 'node:util'
+import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/schema-json.js'
+import { defaultSortOrder } from '../../src/spec/table-metadata.js'
+import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { openTable, TABLE_OPTIONS } from '../table-args.js'
+
+/** The describe command. */
+export const describeCommand: Command = {
+  name: 'describe',
+  summary: 'show a table: location, format version, schema, spec, sort order, properties, current snapshot',
+  usage: 'floe describe <table> [--remap from=to]... [--catalog C]',
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS } })
+    const t = await openTable(positionals[0], values)
+    const m = t.metadata
+    const cur = t.currentSnapshot()
+    printJson(io, {
+      metadataLocation: t.metadataLocation,
+      location: m.location,
+      formatVersion: m.formatVersion,
+      tableUuid: m.tableUuid,
+      schema: schemaToJson(t.schema()),
+      partitionSpec: specToJson(t.spec()),
+      sortOrder: sortOrderToJson(defaultSortOrder(m)),
+      properties: m.properties,
+      currentSnapshot: cur
+        ? { snapshotId: cur.snapshotId, timestampMs: cur.timestampMs, operation: cur.summary.operation, summary: cur.summary }
+        : null,
+      snapshots: m.snapshots.length,
+      refs: Object.keys(m.refs),
+    })
+    return 0
+  },
+}
