@@ -1,5 +1,9 @@
 // The Table handle: one committed version of a table, immutable; reads go through scan().
 import type { Env } from '../env.js'
+import type { DataFile } from '../spec/manifest.js'
+import { Transaction, type SnapshotOptions } from '../transaction/transaction.js'
+import type { TableOperations } from '../catalog/table-operations.js'
+import { NotFoundError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
 import { parseFilter } from '../expr/parse.js'
 import type { PartitionSpec } from '../spec/partition-spec.js'
@@ -22,6 +26,8 @@ export class Table {
     readonly state: TableState,
     /** Catalog identifier, when loaded through a catalog. */
     readonly name?: string,
+    /** The commit seam, when the table came from a catalog (needed to write). */
+    readonly ops?: TableOperations,
   ) {}
 
   /** Load a table from a metadata file or a table folder (version-hint, else the highest version). */
@@ -71,8 +77,25 @@ export class Table {
     return new IncrementalAppendScan(this.env, this.state, opts)
   }
 
-  /** Re-read the table folder or metadata location this table came from. */
-  async refresh(location: string): Promise<Table> {
-    return new Table(this.env, await loadTableState(this.env.io, location), this.name)
+  /** Start a transaction (the table must come from a catalog). */
+  transaction(): Transaction {
+    return new Transaction(this)
+  }
+
+  /** Append data files in one commit (fast append). */
+  async append(files: readonly DataFile[], opts: SnapshotOptions & { readonly merge?: boolean; readonly branch?: string } = {}): Promise<Table> {
+    const tx = this.transaction()
+    if (opts.branch) tx.onBranch(opts.branch)
+    return tx.append(files, opts).commit()
+  }
+
+  /** Re-read the current version (through the catalog when there is one, else from `location`). */
+  async refresh(location?: string): Promise<Table> {
+    if (this.ops) {
+      const state = await this.ops.refresh()
+      if (!state) throw new NotFoundError(`Table ${this.name ?? this.metadataLocation} no longer exists`)
+      return new Table(this.env, state, this.name, this.ops)
+    }
+    return new Table(this.env, await loadTableState(this.env.io, location ?? this.metadataLocation), this.name)
   }
 }

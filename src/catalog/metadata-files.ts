@@ -1,0 +1,80 @@
+// Shared commit steps for catalogs: name and write the next metadata file, keep the metadata log, clean up.
+import type { Env } from '../env.js'
+import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError } from '../errors.js'
+import type { FileIO } from '../io/file-io.js'
+import { addPreviousMetadataFile } from '../spec/apply-updates.js'
+import { writeTableMetadata } from '../spec/json/metadata-write.js'
+import { boolProp, intProp, prop } from '../spec/properties.js'
+import type { TableMetadata } from '../spec/table-metadata.js'
+import type { TableState } from '../table/load.js'
+import { metadataVersion } from '../table/load.js'
+
+/** The folder new metadata files go to (`write.metadata.path`, else `<location>/metadata`). */
+export function metadataDir(m: TableMetadata): string {
+  return (m.properties['write.metadata.path'] ?? `${m.location}/metadata`).replace(/\/+$/, '')
+}
+
+/** True when new metadata files are gzip-compressed (`write.metadata.compression-codec=gzip`). */
+export function gzipMetadata(m: TableMetadata): boolean {
+  return prop(m.properties, 'write.metadata.compression-codec').toLowerCase() === 'gzip'
+}
+
+/** Metastore naming (Java BaseMetastoreTableOperations): `<V:05d>-<uuid>[.gz].metadata.json`, V = base version + 1. */
+export function nextMetastoreLocation(base: TableState | undefined, next: TableMetadata, uuid: string): string {
+  const v = base ? (metadataVersion(base.metadataLocation) ?? -1) + 1 : 0
+  return `${metadataDir(next)}/${String(v).padStart(5, '0')}-${uuid}${gzipMetadata(next) ? '.gz' : ''}.metadata.json`
+}
+
+/** Record the base file in the metadata log (trimmed by previous-versions-max); returns what to delete after success. */
+export function withMetadataLog(base: TableState | undefined, next: TableMetadata): { metadata: TableMetadata; trimmed: string[] } {
+  if (!base) return { metadata: next, trimmed: [] }
+  const max = intProp(next.properties, 'write.metadata.previous-versions-max')
+  const r = addPreviousMetadataFile(next, { file: base.metadataLocation, lastUpdatedMs: base.metadata.lastUpdatedMs }, max)
+  return { metadata: r.metadata, trimmed: r.trimmed.map((e) => e.metadataFile) }
+}
+
+/** Write a metadata file durably, failing with AlreadyExistsError if the name is taken. */
+export async function writeMetadataFile(io: FileIO, location: string, m: TableMetadata): Promise<void> {
+  await io.write(location, writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) }), { durable: true })
+}
+
+/** After a successful commit: delete old metadata files trimmed from the log when the table asks for it. */
+export async function deleteTrimmed(io: FileIO, m: TableMetadata, trimmed: readonly string[]): Promise<void> {
+  if (!trimmed.length || !boolProp(m.properties, 'write.metadata.delete-after-commit.enabled')) return
+  for (const f of trimmed) await io.delete(f).catch(() => undefined)
+}
+
+/**
+ * The metastore commit protocol: write `<V>-<uuid>.metadata.json`, then `swap(base location, new location)`.
+ * A conflict deletes the unreferenced new file and rethrows; an unknown outcome keeps everything.
+ */
+export async function metastoreCommit(
+  env: Env,
+  io: FileIO,
+  base: TableState | undefined,
+  next: TableMetadata,
+  swap: (newLocation: string) => Promise<void>,
+): Promise<TableState> {
+  const { metadata, trimmed } = withMetadataLog(base, next)
+  const location = nextMetastoreLocation(base, metadata, env.uuid())
+  try {
+    await writeMetadataFile(io, location, metadata)
+  } catch (e) {
+    if (e instanceof AlreadyExistsError) throw new CommitConflictError(`Metadata file ${location} already exists`, { cause: e })
+    throw e
+  }
+  try {
+    await swap(location)
+  } catch (e) {
+    if (e instanceof CommitStateUnknownError) throw e
+    if (e instanceof FloeError) {
+      // the swap definitely did not happen (conflict, table gone, …): the new file is unreferenced
+      await io.delete(location).catch(() => undefined)
+      throw e
+    }
+    // anything else may or may not have swapped: keep every file
+    throw new CommitStateUnknownError(`Commit of ${location} ended in an unexpected error: ${(e as Error).message}`, { cause: e })
+  }
+  await deleteTrimmed(io, metadata, trimmed)
+  return { metadata, metadataLocation: location }
+}

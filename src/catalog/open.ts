@@ -1,0 +1,29 @@
+// Open a catalog from a URI-like spec: `file:<warehouse-dir>`, `sqlite:<db-file>?warehouse=<dir>`, `memory:`.
+import { resolve } from 'node:path'
+import type { Env } from '../env.js'
+import { InvalidArgumentError } from '../errors.js'
+import type { Catalog } from './catalog.js'
+import { FileSystemCatalog } from './filesystem.js'
+import { MemoryCatalog } from './memory.js'
+import { SqlCatalog } from './sql.js'
+import { openSqlite } from './sql-driver.js'
+
+/** Parse a catalog spec and open it on `env`. */
+export function openCatalog(spec: string, env: Env): Catalog {
+  if (spec === 'memory:' || spec === 'memory') return new MemoryCatalog(env)
+  if (spec.startsWith('file:')) {
+    const dir = spec.slice('file:'.length)
+    if (!dir) throw new InvalidArgumentError('file: catalog needs a warehouse folder, e.g. file:./warehouse')
+    return new FileSystemCatalog(env, /^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? dir : resolve(dir))
+  }
+  if (spec.startsWith('sqlite:')) {
+    const rest = spec.slice('sqlite:'.length)
+    const q = rest.indexOf('?')
+    const file = q < 0 ? rest : rest.slice(0, q)
+    const params = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1))
+    if (!file) throw new InvalidArgumentError('sqlite: catalog needs a database file, e.g. sqlite:catalog.db?warehouse=./warehouse')
+    const warehouse = params.get('warehouse') ?? resolve(file, '..', 'warehouse')
+    return new SqlCatalog(env, openSqlite(resolve(file)), /^[a-z][a-z0-9+.-]*:\/\//i.test(warehouse) ? warehouse : resolve(warehouse), params.get('name') ?? 'default')
+  }
+  throw new InvalidArgumentError(`Unknown catalog ${JSON.stringify(spec)}: use file:<dir>, sqlite:<db>?warehouse=<dir> or memory:`)
+}

@@ -1,0 +1,70 @@
+// Append (Java FastAppend / MergeAppend): add data files; always re-applicable, no conflict validation.
+import { InvalidArgumentError } from '../errors.js'
+import type { DataFile, ManifestEntry } from '../spec/manifest.js'
+import { currentSchema, specById, type TableMetadata } from '../spec/table-metadata.js'
+import { snapshotManifests } from '../table/scan-plan.js'
+import { mergeManifests, type ListedManifest } from './manifest-merge.js'
+import { writeNewManifest, type NewManifest } from './manifest-writer.js'
+import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
+import { branchHead, produceSnapshot, ProducerIdentity } from './snapshot-producer.js'
+
+/** Group files by partition spec id. */
+export function bySpec(files: readonly DataFile[]): Map<number, DataFile[]> {
+  const out = new Map<number, DataFile[]>()
+  for (const f of files) {
+    const l = out.get(f.specId)
+    if (l) l.push(f)
+    else out.set(f.specId, [f])
+  }
+  return out
+}
+
+/** Write manifests of ADDED entries for `files` (one per spec and content). */
+export async function writeAddedManifests(m: TableMetadata, ctx: CommitContext, files: readonly DataFile[], snapshotId: bigint, nextPath: () => string): Promise<NewManifest[]> {
+  const out: NewManifest[] = []
+  const schema = currentSchema(m)
+  for (const content of ['data', 'deletes'] as const) {
+    const of = files.filter((f) => (f.content === 'data') === (content === 'data'))
+    for (const [specId, group] of bySpec(of)) {
+      const spec = specById(m, specId)
+      if (!spec) throw new InvalidArgumentError(`File ${group[0]!.filePath} uses partition spec ${specId}, which the table does not have`)
+      const entries: ManifestEntry[] = group.map((f) => ({ status: 'added', snapshotId, dataFile: f }))
+      out.push(await writeNewManifest(ctx, m, nextPath(), spec, schema, content, entries, snapshotId))
+    }
+  }
+  return out
+}
+
+/** Append data files to a branch; `merge` bin-packs small manifests as Java's MergeAppend does. */
+export class AppendFiles implements PendingUpdate {
+  readonly kind = 'append'
+  private readonly identity = new ProducerIdentity()
+  private written: NewManifest[] | undefined
+
+  constructor(
+    private readonly files: readonly DataFile[],
+    private readonly opts: { readonly branch: string; readonly merge: boolean; readonly summary?: Readonly<Record<string, string>> },
+  ) {
+    for (const f of files) if (f.content !== 'data') throw new InvalidArgumentError(`Append takes data files only; ${f.filePath} is ${f.content}`)
+  }
+
+  /** Build the snapshot on top of `m`; manifests for the added files are written once and reused on retries. */
+  async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
+    const snapshotId = this.identity.snapshotId(m, ctx)
+    const next = (): string => this.identity.nextManifestPath(m, ctx)
+    this.written ??= await writeAddedManifests(m, ctx, this.files, snapshotId, next)
+    for (const w of this.written) ctx.track(w.file.manifestPath) // reused on retries: part of this attempt too
+    const parent = branchHead(m, this.opts.branch)
+    const kept = parent ? await snapshotManifests(ctx.io, m, parent) : []
+    let listed: ListedManifest[] = [...this.written.map((w): ListedManifest => ({ kind: 'new', m: w })), ...kept.map((k): ListedManifest => ({ kind: 'kept', m: k }))]
+    if (this.opts.merge) listed = await mergeManifests(m, ctx, listed, snapshotId, next)
+    return produceSnapshot(m, ctx, this.identity, this.opts.branch, {
+      operation: 'append',
+      written: listed.filter((x) => x.kind === 'new').map((x) => x.m as NewManifest),
+      kept: listed.filter((x) => x.kind === 'kept').map((x) => x.m as (typeof kept)[number]),
+      added: this.files,
+      removed: [],
+      ...(this.opts.summary ? { extraSummary: this.opts.summary } : {}),
+    })
+  }
+}

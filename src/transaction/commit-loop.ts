@@ -1,0 +1,69 @@
+// The one commit loop: re-apply every pending update to the fresh base, swap through TableOperations,
+// retry conflicts with exponential backoff and jitter, and never clean up after an unknown outcome.
+import type { Env } from '../env.js'
+import { CommitConflictError, CommitStateUnknownError, FloeError, NotFoundError } from '../errors.js'
+import type { TableOperations } from '../catalog/table-operations.js'
+import { applyUpdates } from '../spec/apply-updates.js'
+import { retryPolicy, type RetryPolicy } from '../spec/properties.js'
+import { checkRequirements } from '../spec/updates.js'
+import type { TableState } from '../table/load.js'
+import type { CommitContext, PendingUpdate } from './pending-update.js'
+
+/** How a commit went: the new state and how many attempts it took. */
+export interface CommitResult {
+  readonly state: TableState
+  readonly attempts: number
+}
+
+/** Backoff before retry `n` (1-based): full jitter over min·2^(n−1), capped at max (fair under contention). */
+export function backoffMs(policy: RetryPolicy, n: number, random: () => number): number {
+  const cap = Math.min(policy.maxWaitMs, policy.minWaitMs * 2 ** Math.min(30, n - 1))
+  return Math.round(cap * (0.5 + random() * 0.5))
+}
+
+async function deleteAll(ops: TableOperations, paths: Iterable<string>): Promise<void> {
+  for (const p of paths) await ops.io.delete(p).catch(() => undefined)
+}
+
+/**
+ * Commit `updates` on top of `start`. Each attempt refreshes (after the first), re-applies every update,
+ * checks requirements and swaps. Conflicts retry per `commit.retry.*`; a validation error is not retried.
+ * Files written by attempts that did not land are deleted, except after an unknown outcome.
+ */
+export async function commitUpdates(env: Env, ops: TableOperations, start: TableState, updates: readonly PendingUpdate[], signal?: AbortSignal): Promise<CommitResult> {
+  const policy = retryPolicy(start.metadata.properties)
+  const began = env.now()
+  const tracked: Set<string>[] = []
+  let base = start
+  for (let attempt = 1; ; attempt++) {
+    const mine = new Set<string>()
+    tracked.push(mine)
+    const ctx: CommitContext = { env, io: ops.io, attempt, base, start, track: (p) => void mine.add(p) }
+    try {
+      if (signal?.aborted) throw new FloeError('ABORTED', 'The commit was aborted', { cause: signal.reason })
+      let m = base.metadata
+      for (const u of updates) {
+        const cs = await u.apply(m, ctx)
+        checkRequirements(m, cs.requirements)
+        m = applyUpdates(m, cs.updates, env.now())
+      }
+      if (m === base.metadata) return { state: base, attempts: attempt }
+      const state = await ops.commit(base, m)
+      // files of losing attempts that the committed version does not use
+      const keep = mine
+      await deleteAll(ops, tracked.flatMap((s) => [...s]).filter((p) => !keep.has(p)))
+      return { state, attempts: attempt }
+    } catch (e) {
+      if (e instanceof CommitStateUnknownError) throw e // nothing may be cleaned up
+      const retry = e instanceof CommitConflictError && attempt <= policy.numRetries && Number(env.now() - began) < policy.totalTimeoutMs
+      if (!retry) {
+        await deleteAll(ops, new Set(tracked.flatMap((s) => [...s])))
+        throw e
+      }
+      await env.sleep(backoffMs(policy, attempt, env.random))
+      const fresh = await ops.refresh()
+      if (!fresh) throw new NotFoundError('The table was dropped during the commit')
+      base = fresh
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// Shared by every snapshot-producing update: sequence numbers, row lineage, the manifest list, the summary,
+// and the add-snapshot / set-ref changes (Java SnapshotProducer.apply, without inheritance).
+import { InvalidArgumentError } from '../errors.js'
+import { writeManifestList } from '../spec/avro/manifest-list-codec.js'
+import type { DataFile, ManifestFile } from '../spec/manifest.js'
+import { MAIN_BRANCH, type Operation, type Snapshot } from '../spec/snapshot.js'
+import { currentSchema, snapshotById, snapshotForRef, type TableMetadata } from '../spec/table-metadata.js'
+import { metadataDir } from '../catalog/metadata-files.js'
+import { assignSequence, manifestPath, type NewManifest } from './manifest-writer.js'
+import type { ChangeSet, CommitContext } from './pending-update.js'
+import { buildSummary } from './summary.js'
+
+/** Identity of one snapshot-producing update, stable across retries (the snapshot id is an idempotency key). */
+export class ProducerIdentity {
+  private id: bigint | undefined
+  private uuid: string | undefined
+
+  /** The snapshot id: generated once, regenerated only if it collides with an existing snapshot. */
+  snapshotId(m: TableMetadata, ctx: CommitContext): bigint {
+    while (this.id === undefined || snapshotById(m, this.id)) this.id = ctx.env.snapshotId()
+    return this.id
+  }
+
+  /** The commit uuid used in manifest and manifest-list names. */
+  commitUuid(ctx: CommitContext): string {
+    this.uuid ??= ctx.env.uuid()
+    return this.uuid
+  }
+
+  private manifests = 0
+
+  /** The next manifest path of this update (`<uuid>-m<N>.avro`; N never repeats across attempts). */
+  nextManifestPath(m: TableMetadata, ctx: CommitContext): string {
+    return manifestPath(m, this.commitUuid(ctx), this.manifests++)
+  }
+}
+
+/** What a snapshot-producing update decided on for one attempt. */
+export interface SnapshotChanges {
+  readonly operation: Operation
+  /** Manifests of the parent carried over unchanged. */
+  readonly kept: readonly ManifestFile[]
+  /** Manifests written for this snapshot. */
+  readonly written: readonly NewManifest[]
+  /** Data and delete files added (for the summary). */
+  readonly added: readonly DataFile[]
+  /** Data and delete files removed (for the summary). */
+  readonly removed: readonly DataFile[]
+  readonly extraSummary?: Readonly<Record<string, string>>
+}
+
+/** The snapshot a branch points to (its head), or undefined for an empty branch. */
+export function branchHead(m: TableMetadata, branch: string): Snapshot | undefined {
+  const ref = m.refs[branch]
+  if (ref && ref.type !== 'branch') throw new InvalidArgumentError(`${branch} is a tag; only branches can be committed to`)
+  return snapshotForRef(m, branch)
+}
+
+/**
+ * Write the manifest list and return the changes that add the snapshot and move `branch` to it.
+ * New manifests get the new sequence number; in v3 new data manifests get first-row ids.
+ */
+export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, identity: ProducerIdentity, branch: string, c: SnapshotChanges): Promise<ChangeSet> {
+  const parent = branchHead(m, branch)
+  const snapshotId = identity.snapshotId(m, ctx)
+  const seq = m.formatVersion === 1 ? 0n : m.lastSequenceNumber + 1n
+  const written = c.written.map((w) => (m.formatVersion === 1 ? { ...w.file, sequenceNumber: 0n, minSequenceNumber: 0n } : assignSequence(w, seq)))
+  let firstRowId: bigint | undefined
+  let addedRows: bigint | undefined
+  if (m.formatVersion >= 3) {
+    firstRowId = m.nextRowId ?? 0n
+    let next = firstRowId
+    for (let i = 0; i < written.length; i++) {
+      const mf = written[i]!
+      if (mf.content !== 'data' || mf.firstRowId !== undefined) continue
+      written[i] = { ...mf, firstRowId: next }
+      next += (mf.addedRowsCount ?? 0n) + (mf.existingRowsCount ?? 0n)
+    }
+    addedRows = next - firstRowId
+  }
+  // Java orders new manifests first, then the parent's kept manifests
+  const manifests = [...written, ...c.kept]
+  const listPath = `${metadataDir(m)}/snap-${snapshotId}-${ctx.attempt}-${identity.commitUuid(ctx)}.avro`
+  const bytes = writeManifestList(manifests, {
+    formatVersion: m.formatVersion,
+    snapshotId,
+    ...(parent ? { parentSnapshotId: parent.snapshotId } : {}),
+    sequenceNumber: seq,
+    ...(firstRowId !== undefined ? { firstRowId } : {}),
+    file: listPath,
+  })
+  await ctx.io.write(listPath, bytes)
+  ctx.track(listPath)
+  const snapshot: Snapshot = {
+    snapshotId,
+    ...(parent ? { parentSnapshotId: parent.snapshotId } : {}),
+    sequenceNumber: seq,
+    timestampMs: ctx.env.now(),
+    manifestList: listPath,
+    summary: buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, c.extraSummary),
+    schemaId: currentSchema(m).schemaId,
+    ...(firstRowId !== undefined ? { firstRowId, addedRows: addedRows ?? 0n } : {}),
+  }
+  const existing = m.refs[branch]
+  return {
+    updates: [
+      { action: 'add-snapshot', snapshot },
+      { action: 'set-snapshot-ref', refName: branch, ref: { ...(existing ?? {}), snapshotId, type: 'branch' } },
+    ],
+    requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: parent?.snapshotId ?? null }],
+  }
+}
+
+/** The default branch for commits. */
+export const DEFAULT_BRANCH = MAIN_BRANCH

@@ -1,0 +1,107 @@
+// Transaction: collect pending updates, commit them in one atomic metadata swap.
+import { InvalidArgumentError } from '../errors.js'
+import type { DataFile } from '../spec/manifest.js'
+import { DEFAULT_BRANCH } from './snapshot-producer.js'
+import { AppendFiles } from './append.js'
+import { commitUpdates, type CommitResult } from './commit-loop.js'
+import type { PendingUpdate } from './pending-update.js'
+import { UpdateProperties } from './update-properties.js'
+import { deleteFiles, overwriteFiles, replacePartitions, rewriteFiles, rowDelta } from './operations.js'
+import { ManageSnapshots } from './manage-snapshots.js'
+import { CherryPick } from './cherry-pick.js'
+import { Table } from '../table/table.js'
+
+/** Options shared by snapshot-producing operations. */
+export interface SnapshotOptions {
+  /** Extra summary entries (Java `snapshot-property.*` passthrough). */
+  readonly summary?: Readonly<Record<string, string>>
+}
+
+/** A set of changes to one table, committed atomically with retries (serializable by default). */
+export class Transaction {
+  private readonly updates: PendingUpdate[] = []
+  private branch = DEFAULT_BRANCH
+  private committed = false
+
+  constructor(readonly table: Table) {
+    if (!table.ops) throw new InvalidArgumentError('This table was not loaded through a catalog, so it cannot be committed to')
+  }
+
+  /** Commit snapshot-producing operations to `branch` instead of main. */
+  onBranch(branch: string): this {
+    this.branch = branch
+    return this
+  }
+
+  /** The branch snapshot-producing operations commit to. */
+  get targetBranch(): string {
+    return this.branch
+  }
+
+  /** Add any pending update (the extension point for all operations). */
+  add(u: PendingUpdate): this {
+    this.updates.push(u)
+    return this
+  }
+
+  /** Fast append (one new manifest per spec); `merge` packs small manifests like Java's MergeAppend. */
+  append(files: readonly DataFile[], opts: SnapshotOptions & { readonly merge?: boolean } = {}): this {
+    return this.add(new AppendFiles(files, { branch: this.branch, merge: opts.merge ?? false, ...(opts.summary ? { summary: opts.summary } : {}) }))
+  }
+
+  /** Delete whole files by path and/or every file fully covered by a filter (partial matches fail). */
+  delete(opts: Parameters<typeof deleteFiles>[1]): this {
+    return this.add(deleteFiles(this.branch, opts))
+  }
+
+  /** Overwrite: remove files (by path or fully-matching filter) and add files, with conflict validation. */
+  overwrite(opts: Parameters<typeof overwriteFiles>[1]): this {
+    return this.add(overwriteFiles(this.branch, opts))
+  }
+
+  /** Dynamic partition overwrite: `files` replace every live data file in their partitions. */
+  replacePartitions(files: readonly DataFile[], opts: Parameters<typeof replacePartitions>[2] = {}): this {
+    return this.add(replacePartitions(this.branch, files, opts))
+  }
+
+  /** Row delta: add delete files (merge-on-read) and data files. */
+  rowDelta(opts: Parameters<typeof rowDelta>[1]): this {
+    return this.add(rowDelta(this.branch, opts))
+  }
+
+  /** Rewrite files (compaction): replace files without changing the rows. */
+  rewrite(opts: Parameters<typeof rewriteFiles>[1]): this {
+    return this.add(rewriteFiles(this.branch, opts))
+  }
+
+  /** Branch, tag, rollback, cherry-pick and fast-forward operations. */
+  manageSnapshots(edit: (m: ManageSnapshots) => void): this {
+    const ms = new ManageSnapshots()
+    edit(ms)
+    return this.add(ms)
+  }
+
+  /** Apply the changes of another snapshot (e.g. a WAP branch commit) onto main. */
+  cherryPick(snapshotId: bigint): this {
+    return this.add(new CherryPick(snapshotId))
+  }
+
+  /** Set and remove table properties. */
+  setProperties(set: Readonly<Record<string, string>>, remove: readonly string[] = []): this {
+    return this.add(new UpdateProperties(set, remove))
+  }
+
+  /** Commit every update in one metadata swap; returns the new table version. */
+  async commit(signal?: AbortSignal): Promise<Table> {
+    return (await this.commitWithResult(signal)).table
+  }
+
+  /** Commit and also report the attempts it took. */
+  async commitWithResult(signal?: AbortSignal): Promise<{ table: Table; result: CommitResult }> {
+    if (this.committed) throw new InvalidArgumentError('A transaction commits once; start a new one from the returned table')
+    this.committed = true
+    const t = this.table
+    const result = await commitUpdates(t.env, t.ops!, t.state, this.updates, signal)
+    return { table: new Table(t.env, result.state, t.name, t.ops), result }
+  }
+}
