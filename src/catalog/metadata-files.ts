@@ -4,6 +4,7 @@ import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeE
 import type { FileIO } from '../io/file-io.js'
 import { addPreviousMetadataFile } from '../spec/apply-updates.js'
 import { writeTableMetadata } from '../spec/json/metadata-write.js'
+import { validateMetadata } from '../spec/json/metadata-validate.js'
 import { boolProp, intProp, prop } from '../spec/properties.js'
 import type { TableMetadata } from '../spec/table-metadata.js'
 import type { TableState } from '../table/load.js'
@@ -33,8 +34,9 @@ export function withMetadataLog(base: TableState | undefined, next: TableMetadat
   return { metadata: r.metadata, trimmed: r.trimmed.map((e) => e.metadataFile) }
 }
 
-/** Write a metadata file durably, failing with AlreadyExistsError if the name is taken. */
+/** Write a metadata file durably, failing with AlreadyExistsError if the name is taken; invalid metadata is never written. */
 export async function writeMetadataFile(io: FileIO, location: string, m: TableMetadata): Promise<void> {
+  validateMetadata(m, location)
   await io.write(location, writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) }), { durable: true })
 }
 

@@ -1,0 +1,95 @@
+// The same behaviour from every catalog (Java CatalogTests, in spirit): namespaces, tables, commits.
+import { existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { AlreadyExistsError, CommitConflictError, FloeError, NotFoundError } from '../../../src/errors.js'
+import { applyUpdates } from '../../../src/spec/apply-updates.js'
+import { localPath } from '../../../src/io/local.js'
+import { SIMPLE_SCHEMA, DAY_SPEC } from '../../support/tables.js'
+import { CATALOG_KINDS, fakeFile, makeCatalog } from '../../support/catalogs.js'
+
+describe.each(CATALOG_KINDS)('%s catalog', (kind) => {
+  it('creates, lists, updates and drops namespaces', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db', { owner: 'me' })
+    await c.createNamespace('db2')
+    await expect(c.createNamespace('db')).rejects.toBeInstanceOf(AlreadyExistsError)
+    expect((await c.listNamespaces()).map((n) => n.join('.')).sort()).toEqual(['db', 'db2'])
+    expect(await c.loadNamespaceProperties('db')).toEqual({ owner: 'me' })
+    await c.updateNamespaceProperties('db', { a: '1' }, ['owner'])
+    expect(await c.loadNamespaceProperties('db')).toEqual({ a: '1' })
+    await c.dropNamespace('db2')
+    expect(await c.namespaceExists('db2')).toBe(false)
+    await expect(c.loadNamespaceProperties('nope')).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('creates and loads tables with fresh ids; refuses duplicates and unknown namespaces', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t = await c.createTable('db.events', { schema: SIMPLE_SCHEMA, spec: DAY_SPEC, properties: { owner: 'me' } })
+    expect(t.metadata.formatVersion).toBe(2)
+    expect(t.metadata.properties.owner).toBe('me')
+    await expect(c.createTable('db.events', { schema: SIMPLE_SCHEMA })).rejects.toBeInstanceOf(AlreadyExistsError)
+    await expect(c.createTable('nope.events', { schema: SIMPLE_SCHEMA })).rejects.toBeInstanceOf(NotFoundError)
+    const loaded = await c.loadTable('db.events')
+    expect(loaded.metadata).toEqual(t.metadata)
+    expect((await c.listTables('db')).map((x) => x.name)).toEqual(['events'])
+    await expect(c.loadTable('db.missing')).rejects.toBeInstanceOf(NotFoundError)
+    await expect(c.dropNamespace('db')).rejects.toBeInstanceOf(FloeError)
+  })
+
+  it('commits a new version only on the current base; a stale base is a retryable conflict', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t = await c.createTable('db.t', { schema: SIMPLE_SCHEMA })
+    const ops = c.operations({ namespace: ['db'], name: 't' })
+    const v1 = await ops.commit(t.state, applyUpdates(t.metadata, [{ action: 'set-properties', updates: { v: '1' } }], t.metadata.lastUpdatedMs + 1n))
+    expect(v1.metadata.metadataLog.map((e) => e.metadataFile)).toEqual([t.metadataLocation])
+    let err: unknown
+    try {
+      await ops.commit(t.state, applyUpdates(t.metadata, [{ action: 'set-properties', updates: { v: 'stale' } }], t.metadata.lastUpdatedMs + 2n))
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(CommitConflictError)
+    expect((err as CommitConflictError).retryable).toBe(true)
+    expect((await ops.refresh())!.metadata.properties.v).toBe('1')
+    // metadata that breaks the spec is refused before anything is written
+    await expect(ops.commit(v1, applyUpdates(v1.metadata, [{ action: 'set-properties', updates: { v: '2' } }], 1n))).rejects.toMatchObject({ code: 'INVALID_METADATA' })
+    expect((await ops.refresh())!.metadataLocation).toBe(v1.metadataLocation)
+  })
+
+  it('appends through a transaction and time-travels back', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t0 = await c.createTable('db.t', { schema: SIMPLE_SCHEMA })
+    const t1 = await t0.append([fakeFile('/x/a.parquet')])
+    const t2 = await t1.append([fakeFile('/x/b.parquet')])
+    const reloaded = await c.loadTable('db.t')
+    expect(reloaded.metadata.snapshots).toHaveLength(2)
+    expect((await reloaded.scan().planFiles()).map((f) => f.file.filePath).sort()).toEqual(['/x/a.parquet', '/x/b.parquet'])
+    const back = await reloaded.scan({ snapshot: { snapshotId: t1.currentSnapshot()!.snapshotId } }).planFiles()
+    expect(back.map((f) => f.file.filePath)).toEqual(['/x/a.parquet'])
+    expect(t2.currentSnapshot()!.sequenceNumber).toBe(2n)
+  })
+
+  it('renames where it can, registers existing metadata, drops with purge', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t = await (await c.createTable('db.t', { schema: SIMPLE_SCHEMA })).append([fakeFile('/x/a.parquet')])
+    if (kind === 'filesystem') {
+      await expect(c.renameTable('db.t', 'db.u')).rejects.toMatchObject({ code: 'UNSUPPORTED' })
+    } else {
+      await c.renameTable('db.t', 'db.u')
+      expect(await c.tableExists('db.t')).toBe(false)
+      expect((await c.loadTable('db.u')).metadata.tableUuid).toBe(t.metadata.tableUuid)
+    }
+    const name = kind === 'filesystem' ? 'db.t' : 'db.u'
+    await c.registerTable('db.copy', t.metadataLocation)
+    expect((await c.loadTable('db.copy')).currentSnapshot()?.snapshotId).toBe(t.currentSnapshot()?.snapshotId)
+    const list = t.currentSnapshot()!.manifestList!
+    await c.dropTable(name, { purge: true })
+    expect(await c.tableExists(name)).toBe(false)
+    if (kind !== 'memory') expect(existsSync(localPath(list))).toBe(false)
+    else expect(await c.env.io.stat(list)).toBeUndefined()
+  })
+})

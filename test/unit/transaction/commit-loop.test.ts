@@ -1,0 +1,120 @@
+// The commit loop: retries re-apply updates on the fresh base, validation is final, unknown outcomes keep files.
+import { describe, expect, it } from 'vitest'
+import { MemoryCatalog } from '../../../src/catalog/memory.js'
+import type { TableOperations } from '../../../src/catalog/table-operations.js'
+import { testEnv } from '../../../src/env.js'
+import { CommitConflictError, CommitStateUnknownError, ValidationError } from '../../../src/errors.js'
+import { equal } from '../../../src/expr/expression.js'
+import { MemoryFileIO } from '../../../src/io/memory.js'
+import { Table } from '../../../src/table/table.js'
+import { backoffMs } from '../../../src/transaction/commit-loop.js'
+import { readManifestList } from '../../../src/spec/avro/manifest-list-codec.js'
+import { schema } from '../../../src/spec/schema.js'
+import { T, field } from '../../../src/spec/types.js'
+import { Transforms } from '../../../src/spec/transform.js'
+import { fakeFile } from '../../support/catalogs.js'
+
+const SCHEMA = schema([field(1, 'id', T.long, { required: true }), field(2, 'p', T.int)])
+const SPEC = { specId: 0, fields: [{ sourceId: 2, fieldId: 1000, name: 'p', transform: Transforms.identity }] }
+
+async function setup(): Promise<{ cat: MemoryCatalog; io: MemoryFileIO; t: Table }> {
+  const io = new MemoryFileIO()
+  const cat = new MemoryCatalog(testEnv(io, 3))
+  await cat.createNamespace('db')
+  const t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC, properties: { 'commit.retry.min-wait-ms': '1', 'commit.retry.max-wait-ms': '5' } })
+  return { cat, io, t }
+}
+
+/** Wrap a table's ops so that its next `n` commits lose a race (Java's failCommits). */
+function failing(t: Table, n: number, err: () => Error = () => new CommitConflictError('Injected failure')): Table {
+  const ops = t.ops!
+  let left = n
+  const wrapped: TableOperations = {
+    io: ops.io,
+    refresh: () => ops.refresh(),
+    commit: async (base, next) => {
+      if (left-- > 0) throw err()
+      return ops.commit(base, next)
+    },
+  }
+  return new Table(t.env, t.state, t.name, wrapped)
+}
+
+describe('commit loop', () => {
+  it('retries injected conflicts and re-applies the append; manifests are written once and reused', async () => {
+    const { io, t } = await setup()
+    const before = new Set(io.files.keys())
+    const { table, result } = await failing(t, 3).transaction().append([fakeFile('/d/1.parquet', [1])]).commitWithResult()
+    expect(result.attempts).toBe(4)
+    expect(table.currentSnapshot()!.sequenceNumber).toBe(1n)
+    const written = [...io.files.keys()].filter((k) => !before.has(k))
+    // one manifest, one manifest list (earlier attempts' lists were deleted), one metadata file
+    expect(written.filter((k) => k.endsWith('.avro') && k.includes('-m')).length).toBe(1)
+    expect(written.filter((k) => /snap-/.test(k))).toEqual([table.currentSnapshot()!.manifestList])
+  })
+
+  it('a real concurrent append: the loser rebases, keeping both files, with a fresh sequence number', async () => {
+    const { t } = await setup()
+    const a = t.transaction().append([fakeFile('/d/a.parquet', [1])])
+    const b = t.transaction().append([fakeFile('/d/b.parquet', [2])])
+    await a.commit()
+    const tb = await b.commit()
+    expect((await tb.scan().planFiles()).map((x) => x.file.filePath).sort()).toEqual(['/d/a.parquet', '/d/b.parquet'])
+    expect(tb.currentSnapshot()!.sequenceNumber).toBe(2n)
+    expect(tb.metadata.snapshots.map((s) => s.sequenceNumber)).toEqual([1n, 2n])
+  })
+
+  it('gives up after commit.retry.num-retries and deletes what it wrote', async () => {
+    const { io, t } = await setup()
+    const before = new Set(io.files.keys())
+    await expect(failing(t, 100).transaction().append([fakeFile('/d/1.parquet', [1])]).commit()).rejects.toBeInstanceOf(CommitConflictError)
+    expect([...io.files.keys()].filter((k) => !before.has(k))).toEqual([])
+    expect((await t.refresh()).metadataLocation).toBe(t.metadataLocation)
+  })
+
+  it('does not retry validation failures', async () => {
+    const { t } = await setup()
+    const t1 = await t.append([fakeFile('/d/1.parquet', [1])])
+    const stale = t1.transaction().overwrite({ filter: equal('p', 1), addFiles: [fakeFile('/d/2.parquet', [1])] })
+    await t1.append([fakeFile('/d/3.parquet', [1])])
+    await expect(stale.commit()).rejects.toBeInstanceOf(ValidationError)
+  })
+
+  it('keeps every file when the outcome is unknown', async () => {
+    const { io, t } = await setup()
+    const before = new Set(io.files.keys())
+    const unknown = failing(t, 1, () => new CommitStateUnknownError('timeout'))
+    await expect(unknown.transaction().append([fakeFile('/d/1.parquet', [1])]).commit()).rejects.toBeInstanceOf(CommitStateUnknownError)
+    const written = [...io.files.keys()].filter((k) => !before.has(k))
+    expect(written.some((k) => /snap-/.test(k))).toBe(true)
+    expect(written.some((k) => /-m\d+\.avro$/.test(k))).toBe(true)
+  })
+
+  it('writes manifest lists with Java header keys and new manifests with the new sequence number', async () => {
+    const { io, t } = await setup()
+    const t1 = await t.append([fakeFile('/d/1.parquet', [1]), fakeFile('/d/2.parquet', [2])])
+    const t2 = await t1.append([fakeFile('/d/3.parquet', [3])])
+    const list = readManifestList(await io.read(t2.currentSnapshot()!.manifestList!))
+    expect(list.metadata.get('snapshot-id')).toBe(String(t2.currentSnapshot()!.snapshotId))
+    expect(list.metadata.get('parent-snapshot-id')).toBe(String(t1.currentSnapshot()!.snapshotId))
+    expect(list.metadata.get('sequence-number')).toBe('2')
+    expect(list.metadata.get('format-version')).toBe('2')
+    expect(list.manifests.map((m) => [m.sequenceNumber, m.minSequenceNumber, m.addedFilesCount])).toEqual([
+      [2n, 2n, 1],
+      [1n, 1n, 2],
+    ])
+    expect(list.manifests[1]!.partitions![0]!.lowerBound).toEqual(Uint8Array.of(1, 0, 0, 0))
+  })
+
+  it('backs off exponentially with jitter within the configured bounds', () => {
+    const policy = { numRetries: 4, minWaitMs: 100, maxWaitMs: 60_000, totalTimeoutMs: 1_800_000 }
+    for (let n = 1; n <= 12; n++) {
+      const cap = Math.min(60_000, 100 * 2 ** (n - 1))
+      for (const r of [0, 0.5, 0.999]) {
+        const w = backoffMs(policy, n, () => r)
+        expect(w).toBeGreaterThanOrEqual(Math.round(cap / 2))
+        expect(w).toBeLessThanOrEqual(cap)
+      }
+    }
+  })
+})
