@@ -1,5 +1,6 @@
 // The one pure reducer for metadata changes (Java TableMetadata.Builder semantics, REST update names).
 import { ValidationError } from '../errors.js'
+import { setOwn } from './own.js'
 import { lastAssignedFieldId, specFieldsEqual, specProblems, type PartitionSpec } from './partition-spec.js'
 import { highestFieldId, identifierFieldProblems, type Schema } from './schema.js'
 import { MAIN_BRANCH, type Snapshot, type SnapshotLogEntry, type SnapshotRef } from './snapshot.js'
@@ -220,7 +221,7 @@ function removeSnapshots(m: Mutable<TableMetadata>, ids: ReadonlySet<bigint>): v
   m.snapshots = m.snapshots.filter((s) => !ids.has(s.snapshotId))
   // refs whose snapshot is gone are dropped; dropping main clears the current snapshot
   const refs: Record<string, SnapshotRef> = {}
-  for (const [k, r] of Object.entries(m.refs)) if (!ids.has(r.snapshotId)) refs[k] = r
+  for (const [k, r] of Object.entries(m.refs)) if (!ids.has(r.snapshotId)) setOwn(refs, k, r)
   if (!refs[MAIN_BRANCH]) delete m.currentSnapshotId
   m.refs = refs
   m.statistics = m.statistics.filter((s) => !ids.has(s.snapshotId))

@@ -91,3 +91,29 @@ export function indexNameMapping(m: NameMapping): NameMappingIndex {
   walk(m, '')
   return { find: (path) => byPath.get(path.join(SEP)) }
 }
+
+/**
+ * True when every mapped id that the schema knows has the same shape there (list ⇔ `element` children,
+ * map ⇔ `key`/`value`, struct ⇔ named children, primitive ⇔ none). Impala writes mappings whose ids were
+ * assigned depth-first while the schema's were assigned breadth-first; such a mapping cannot be applied.
+ */
+export function nameMappingMatchesSchema(m: NameMapping, s: Schema): boolean {
+  const types = new Map<number, IcebergType>()
+  const collect = (t: IcebergType): void => {
+    if (t.kind === 'struct') for (const f of t.fields) (types.set(f.id, f.type), collect(f.type))
+    else if (t.kind === 'list') (types.set(t.elementId, t.element), collect(t.element))
+    else if (t.kind === 'map') (types.set(t.keyId, t.key), types.set(t.valueId, t.value), collect(t.key), collect(t.value))
+  }
+  collect({ kind: 'struct', fields: s.fields })
+  const ok = (f: MappedField): boolean => {
+    const t = f.fieldId === undefined ? undefined : types.get(f.fieldId)
+    const kids = f.fields ?? []
+    if (t) {
+      const names = new Set(kids.flatMap((k) => k.names))
+      const shape = t.kind === 'list' ? names.has('element') : t.kind === 'map' ? names.has('key') || names.has('value') : t.kind === 'struct' ? !names.has('element') || t.fields.some((x) => x.name === 'element') : kids.length === 0
+      if (!shape) return false
+    }
+    return kids.every(ok)
+  }
+  return m.every(ok)
+}

@@ -1,5 +1,6 @@
 // Creating table metadata the way Java's TableMetadata.newTableMetadata does (fresh ids, defaults).
 import { InvalidArgumentError } from '../errors.js'
+import { setOwn } from './own.js'
 import { validateMetadata } from './json/metadata-validate.js'
 import { lastAssignedFieldId, PARTITION_DATA_ID_START, specProblems, unpartitioned, type PartitionSpec } from './partition-spec.js'
 import { RESERVED_PROPERTIES } from './properties.js'
@@ -91,7 +92,7 @@ export function newTableMetadata(req: NewTableRequest, uuid: string, nowMs: bigi
     })
   }
   const properties: Record<string, string> = { 'write.parquet.compression-codec': 'zstd' }
-  for (const [k, v] of Object.entries(req.properties ?? {})) if (!RESERVED_PROPERTIES.has(k)) properties[k] = v
+  for (const [k, v] of Object.entries(req.properties ?? {})) if (!RESERVED_PROPERTIES.has(k)) setOwn(properties, k, v)
   const m: TableMetadata = {
     formatVersion,
     tableUuid: uuid,

@@ -7,7 +7,7 @@ import type { BoundExpression } from '../expr/expression.js'
 import { fileSource } from '../parquet/byte-source.js'
 import type { ParquetReader, Row } from '../parquet/codec.js'
 import { hyparquetReader } from '../parquet/hyparquet-reader.js'
-import { parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
+import { createNameMapping, nameMappingMatchesSchema, parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
 import type { Value } from '../spec/types.js'
 import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
@@ -17,14 +17,18 @@ import { promoteValue } from './promote.js'
 
 const mappings = new Map<string, NameMapping>()
 
-function nameMappingOf(text: string | undefined): NameMapping | undefined {
+/**
+ * The table's name mapping, parsed once. A mapping whose ids contradict the schema's shapes (Impala writes
+ * depth-first ids over a breadth-first schema) is replaced by one generated from the schema's own names.
+ */
+function nameMappingOf(text: string | undefined, schema: Schema): NameMapping | undefined {
   if (text === undefined) return undefined
   let m = mappings.get(text)
   if (!m) {
     m = parseNameMapping(text)
     mappings.set(text, m)
   }
-  return m
+  return nameMappingMatchesSchema(m, schema) ? m : createNameMapping(schema)
 }
 
 /** Field ids a bound expression reads. */
@@ -104,7 +108,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const sameShape = readIds.size === new Set(task.projectedIds).size
   const project = projector(projected)
   const keep = residual.kind === 'true' ? undefined : rowEvaluator(readSchema, residual)
-  const nameMapping = nameMappingOf(task.nameMapping)
+  const nameMapping = nameMappingOf(task.nameMapping, task.schema)
   const source = await fileSource(env.io, path)
   const batches = reader.readBatches(source, {
     schema: readSchema,

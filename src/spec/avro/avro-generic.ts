@@ -1,4 +1,5 @@
 // Schema-driven skipping and generic decoding of Avro values with floe's bounds-checked reader.
+import { setOwn } from '../own.js'
 import { blockCount, minEncodedSize, unionIndex, type AvroNode, type Reader } from './avro-node.js'
 
 const skipCache = new WeakMap<AvroNode, Reader<void>>()
@@ -116,8 +117,7 @@ function buildGeneric(node: AvroNode): Reader<unknown> {
         for (let i = 0; i < parts.length; i++) {
           const k = names[i]!
           const v = parts[i]!(r)
-          if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
-          else o[k] = v
+          setOwn(o, k, v)
         }
         return o
       }

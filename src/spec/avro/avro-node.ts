@@ -1,5 +1,6 @@
 // A validated, resolved model of an Avro writer schema (parsed from the container header), and the
 // guards every decoder uses (block counts checked against the remaining bytes, union indexes).
+import { setOwn } from '../own.js'
 import type { JsonObject, JsonValue } from '../json/lossless.js'
 import { avroError, type AvroReader } from './binary.js'
 
@@ -73,7 +74,7 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
 
 function attrsOf(o: JsonObject, skip: readonly string[]): JsonObject {
   const out: JsonObject = {}
-  for (const k of Object.keys(o)) if (!skip.includes(k)) out[k] = o[k]!
+  for (const k of Object.keys(o)) if (!skip.includes(k)) setOwn(out, k, o[k]!)
   return out
 }
 

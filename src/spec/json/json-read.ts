@@ -92,14 +92,15 @@ export const opt = {
 /** A string→string map (properties, summaries); non-string values are stringified as Java would. */
 export function stringMap(v: JsonValue | undefined, p: JsonPath): Record<string, string> {
   const o = obj(v, p)
-  const out: Record<string, string> = {}
+  // entries + fromEntries define own properties, so a key such as `__proto__` stays a plain key
+  const out: Array<[string, string]> = []
   for (const k of Object.keys(o)) {
     const x = o[k]!
-    if (typeof x === 'string') out[k] = x
-    else if (typeof x === 'number' || typeof x === 'bigint') out[k] = String(jsonLong(x, p.longs) ?? x)
-    else if (typeof x === 'boolean') out[k] = String(x)
+    if (typeof x === 'string') out.push([k, x])
+    else if (typeof x === 'number' || typeof x === 'bigint') out.push([k, String(jsonLong(x, p.longs) ?? x)])
+    else if (typeof x === 'boolean') out.push([k, String(x)])
     else if (x === null) continue
     else invalid(at(p, k), 'expected a string value')
   }
-  return out
+  return Object.fromEntries(out)
 }

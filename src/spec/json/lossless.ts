@@ -1,6 +1,7 @@
 // Lossless JSON for Node 20 (no JSON.parse source access, no JSON.rawJSON): integers that may exceed
 // 2^53 come back as bigint, and bigint values are written as bare JSON integers.
 import { FloeError } from '../../errors.js'
+import { setOwn } from '../own.js'
 
 /** A parsed JSON value; integer literals of 16 or more digits are bigint, all other numbers are number. */
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | JsonObject
@@ -196,7 +197,7 @@ class Parser {
       if (this.s[this.pos] !== ':') this.fail("expected ':'")
       this.pos++
       this.ws()
-      out[k] = this.value(depth + 1)
+      setOwn(out, k, this.value(depth + 1))
       this.ws()
       const c = this.s[this.pos]
       if (c === ',') this.pos++

@@ -1,5 +1,6 @@
 // Spec §Table Metadata: read v1/v2/v3 metadata JSON (gzip detected by magic) into the normalised model.
 import { gunzipSync } from 'node:zlib'
+import { setOwn } from '../own.js'
 import { FloeError } from '../../errors.js'
 import { lastAssignedFieldId, UNPARTITIONED_LAST_ASSIGNED_ID, type PartitionSpec } from '../partition-spec.js'
 import type { Schema } from '../schema.js'
@@ -92,7 +93,7 @@ export function metadataFromJson(o: JsonObject, p: JsonPath): TableMetadata {
   if (current === -1n) current = undefined
   const refs: Record<string, SnapshotRef> = {}
   const refsJson = opt.obj(o.refs, at(p, 'refs'))
-  if (refsJson) for (const k of Object.keys(refsJson)) refs[k] = refFromJson(refsJson[k]!, at(at(p, 'refs'), k))
+  if (refsJson) for (const k of Object.keys(refsJson)) setOwn(refs, k, refFromJson(refsJson[k]!, at(at(p, 'refs'), k)))
   if (!refsJson?.[MAIN_BRANCH] && current !== undefined) refs[MAIN_BRANCH] = { snapshotId: current, type: 'branch' }
 
   const m: { -readonly [K in keyof TableMetadata]: TableMetadata[K] } = {

@@ -38,12 +38,16 @@ export async function corpusMetadataFile(t: CorpusTable): Promise<string> {
   return findCurrentMetadata(new LocalFileIO(), t.path)
 }
 
+/** Every prefix mapping for a corpus table whose metadata says `location`. */
+export function corpusMappings(t: CorpusTable, location: string): PrefixMapping[] {
+  const mappings: PrefixMapping[] = [...sourceMappings(t.source), { from: location, to: t.path }]
+  if (location.startsWith('./')) mappings.push({ from: location.slice(2), to: t.path })
+  return mappings
+}
+
 /** Open a corpus table at a metadata file (default: its current one) with every location remapped. */
 export async function openCorpusTable(t: CorpusTable, metadataFile?: string): Promise<Table> {
   const file = metadataFile ?? (await corpusMetadataFile(t))
   const state: TableState = await loadMetadataFile(new LocalFileIO(), file)
-  const loc = state.metadata.location
-  const mappings: PrefixMapping[] = [...sourceMappings(t.source), { from: loc, to: t.path }]
-  if (loc.startsWith('./')) mappings.push({ from: loc.slice(2), to: t.path })
-  return new Table(defaultEnv(new RemappingFileIO(new LocalFileIO(), mappings)), state)
+  return new Table(defaultEnv(new RemappingFileIO(new LocalFileIO(), corpusMappings(t, state.metadata.location))), state)
 }

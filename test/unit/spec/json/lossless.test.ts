@@ -23,6 +23,16 @@ describe('lossless JSON', () => {
     expect(typeof (v.x as JsonValue[])[1]).toBe('number')
   })
 
+  it('keeps a __proto__ key as a plain own key on both parse paths', () => {
+    const fast = parseJson('{"__proto__":{"x":1},"n":9007199254740993}') as Record<string, JsonValue>
+    const exact = parseJson('{"__proto__":{"x":1},"a":[9007199254740993, 9007199254740992]}') as Record<string, JsonValue>
+    for (const o of [fast, exact]) {
+      expect(Object.keys(o)).toContain('__proto__')
+      expect(Object.getPrototypeOf(o)).toBe(Object.prototype)
+      expect(stringifyJson(o)).toContain('"__proto__":{"x":1}')
+    }
+  })
+
   it('treats escaped NUL strings as strings, not as long markers', () => {
     expect(parseJson('{"s":"\\u0000123"}')).toEqual({ s: '\u0000123' })
   })

@@ -1,0 +1,17 @@
+// floe/arrow: Apache Arrow in and out (optional; needs the apache-arrow peer dependency).
+export {
+  EXTENSION_NAME_KEY,
+  FIELD_DOC_KEY,
+  FIELD_ID_KEY,
+  LIST_ELEMENT_NAME,
+  MAP_ENTRIES_NAME,
+  UUID_EXTENSION,
+  arrowFieldId,
+  arrowSchemaToIceberg,
+  icebergFieldToArrow,
+  icebergSchemaToArrow,
+  icebergTypeToArrow,
+  type ArrowToIcebergOptions,
+} from './schema.js'
+export { arrowTableToRows, recordBatchToRows, rowsToRecordBatch } from './batches.js'
+export { DEFAULT_BATCH_SIZE, scanProjectedSchema, scanToArrow, scanToArrowTable, type ScanToArrowOptions } from './scan.js'

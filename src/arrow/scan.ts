@@ -1,0 +1,82 @@
+// A TableScan read as Arrow: rows (deletes and residuals applied by the scan) grouped into RecordBatches.
+import { Table as ArrowTable, type RecordBatch } from 'apache-arrow'
+import { FloeError, InvalidArgumentError, isFloeError } from '../errors.js'
+import type { Row } from '../parquet/codec.js'
+import { indexSchema, selectFields, type Schema } from '../spec/schema.js'
+import { ABORTED_MESSAGE, throwIfAborted } from '../table/abort.js'
+import type { TableScan } from '../table/scan.js'
+import { rowsToRecordBatch } from './batches.js'
+import { icebergSchemaToArrow } from './schema.js'
+
+/** Default number of rows per RecordBatch. */
+export const DEFAULT_BATCH_SIZE = 65536
+
+/** Options of {@link scanToArrow} and {@link scanToArrowTable}. */
+export interface ScanToArrowOptions {
+  /** Maximum rows per RecordBatch (default 65536). */
+  readonly batchSize?: number
+  /** Abort the scan; the iteration then fails with FloeError code ABORTED. */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * The Iceberg schema of a scan's output: the selected columns (nested selections keep their parents),
+ * top-level columns in the order the selection names them (schema order when nothing is selected).
+ */
+export function scanProjectedSchema(scan: TableScan): Schema {
+  const ids = scan.projectedIds()
+  const projected = selectFields(scan.schema, new Set(ids))
+  const idx = indexSchema(scan.schema)
+  const order: number[] = []
+  for (const id of ids) {
+    const top = idx.byId.get(id)?.parentIds[0] ?? id
+    if (!order.includes(top)) order.push(top)
+  }
+  const rank = (id: number): number => order.indexOf(id)
+  return { ...projected, fields: [...projected.fields].sort((a, b) => rank(a.id) - rank(b.id)) }
+}
+
+function checkBatchSize(n: number | undefined): number {
+  if (n === undefined) return DEFAULT_BATCH_SIZE
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`batchSize must be a positive integer, got ${n}`, { context: { field: 'batchSize' } })
+  return n
+}
+
+/**
+ * Read a scan as Arrow RecordBatches of up to `batchSize` rows, all with the Arrow schema of the scan's
+ * projected schema (field ids in `PARQUET:field_id` metadata). Exact: longs and timestamps stay 64-bit.
+ * An aborted `signal` fails the iteration with FloeError code ABORTED.
+ */
+export function scanToArrow(scan: TableScan, opts: ScanToArrowOptions = {}): AsyncIterable<RecordBatch> {
+  return batches(scan, scanProjectedSchema(scan), checkBatchSize(opts.batchSize), opts.signal)
+}
+
+async function* batches(scan: TableScan, schema: Schema, batchSize: number, signal: AbortSignal | undefined): AsyncIterable<RecordBatch> {
+  throwIfAborted(signal)
+  let rows: Row[] = []
+  try {
+    for await (const row of scan.rows(signal)) {
+      throwIfAborted(signal)
+      rows.push(row)
+      if (rows.length >= batchSize) {
+        const batch = rowsToRecordBatch(schema, rows)
+        rows = []
+        yield batch
+        throwIfAborted(signal)
+      }
+    }
+    throwIfAborted(signal)
+  } catch (e) {
+    if (signal?.aborted && !isFloeError(e, 'ABORTED')) throw new FloeError('ABORTED', ABORTED_MESSAGE, { cause: e })
+    throw e
+  }
+  if (rows.length) yield rowsToRecordBatch(schema, rows)
+}
+
+/** Read a whole scan into one Arrow Table (its schema is the projected schema even when no row matches). */
+export async function scanToArrowTable(scan: TableScan, opts: ScanToArrowOptions = {}): Promise<ArrowTable> {
+  const schema = scanProjectedSchema(scan)
+  const out: RecordBatch[] = []
+  for await (const b of batches(scan, schema, checkBatchSize(opts.batchSize), opts.signal)) out.push(b)
+  return new ArrowTable(out[0]?.schema ?? icebergSchemaToArrow(schema), out)
+}

@@ -1,0 +1,360 @@
+// The default Parquet writer: rows of floe values → one Parquet file through hyparquet-writer, with the Java
+// layout (parquet-write-schema.ts), the `iceberg.schema` key/value, codecs from table properties, streaming
+// row groups (rows are released once their row group is encoded) and per-column chunk sizes for metrics.
+import { gzipSync } from 'node:zlib'
+import type { CompressionCodec, KeyValue } from 'hyparquet'
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
+import { FloeError, InvalidArgumentError, UnsupportedError } from '../errors.js'
+import type { FileIO } from '../io/file-io.js'
+import { schemaToJson } from '../spec/json/schema-json.js'
+import { stringifyJson } from '../spec/json/lossless.js'
+import type { Schema } from '../spec/schema.js'
+import { decimalRequiredBytes, type IcebergType, type Value } from '../spec/types.js'
+import type { Row } from './codec.js'
+import { parquetWriteSchema, toEncoderValue, type ParquetWriteSchema } from './parquet-write-schema.js'
+
+/** Codecs floe writes (Java names, lower case). */
+export type ParquetCodec = 'zstd' | 'snappy' | 'gzip' | 'uncompressed'
+
+/** Parse `write.parquet.compression-codec` (case-insensitive; `none` = uncompressed); lz4/lzo/brotli are UNSUPPORTED. */
+export function parseParquetCodec(s: string): ParquetCodec {
+  const c = s.trim().toLowerCase()
+  if (c === 'zstd' || c === 'snappy' || c === 'gzip' || c === 'uncompressed') return c
+  if (c === 'none') return 'uncompressed'
+  if (c === 'lz4' || c === 'lz4_raw' || c === 'lzo' || c === 'brotli') throw new UnsupportedError(`Parquet compression codec ${s} is not supported for writing`)
+  throw new InvalidArgumentError(`Unknown Parquet compression codec: ${JSON.stringify(s)}`, { context: { field: 'write.parquet.compression-codec' } })
+}
+
+/** Writer settings (all optional; defaults are Java's). */
+export interface ParquetWriterOptions {
+  /** Default zstd (Java's default for new tables). */
+  readonly codec?: ParquetCodec
+  /** `write.parquet.compression-level`; codec default when absent. */
+  readonly compressionLevel?: number
+  /** Encode a row group once buffered rows reach this estimated size (`write.parquet.row-group-size-bytes`). */
+  readonly rowGroupSizeBytes?: number
+  /** Target uncompressed page size (`write.parquet.page-size-bytes`). */
+  readonly pageSizeBytes?: number
+  /** Dictionary size cap (`write.parquet.dict-size-bytes`). */
+  readonly dictSizeBytes?: number
+  /** Extra footer key/value metadata (after `iceberg.schema`). */
+  readonly metadata?: Readonly<Record<string, string>>
+  /** Sees each row group's buffered columns (floe values, one array per written column) before encoding. */
+  readonly onRowGroup?: (columns: readonly (readonly Value[])[], rowCount: number) => void
+  /** Named in error messages. */
+  readonly file?: string
+}
+
+const MiB = 1024 * 1024
+const MEASURE_EVERY = 256
+
+function intProperty(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
+  const s = props[key]
+  if (s === undefined) return fallback
+  const n = Number(s.trim())
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`Table property ${key} must be a positive integer, got ${JSON.stringify(s)}`, { context: { field: key } })
+  return n
+}
+
+/** Writer options from table properties (`write.parquet.*`; data files default to zstd like Java's new tables). */
+export function parquetOptionsFromProperties(props: Readonly<Record<string, string>>): ParquetWriterOptions {
+  const level = props['write.parquet.compression-level']
+  const lvl = level === undefined || level.trim() === '' ? undefined : Number(level)
+  if (lvl !== undefined && !Number.isInteger(lvl))
+    throw new InvalidArgumentError(`Table property write.parquet.compression-level must be an integer, got ${JSON.stringify(level)}`, { context: { field: 'write.parquet.compression-level' } })
+  return {
+    codec: parseParquetCodec(props['write.parquet.compression-codec'] ?? 'zstd'),
+    ...(lvl === undefined ? {} : { compressionLevel: lvl }),
+    rowGroupSizeBytes: intProperty(props, 'write.parquet.row-group-size-bytes', 128 * MiB),
+    pageSizeBytes: intProperty(props, 'write.parquet.page-size-bytes', MiB),
+    dictSizeBytes: intProperty(props, 'write.parquet.dict-size-bytes', 2 * MiB),
+  }
+}
+
+type Compressor = (input: Uint8Array) => Uint8Array
+interface ZstdModule {
+  init(): Promise<void>
+  compress(buf: Uint8Array, level?: number): Uint8Array
+}
+let zstd: Promise<ZstdModule> | undefined
+
+function loadZstd(): Promise<ZstdModule> {
+  zstd ??= import('@bokuweb/zstd-wasm').then(async (m) => {
+    const mod = m as unknown as ZstdModule
+    await mod.init()
+    return mod
+  })
+  return zstd
+}
+
+const CODEC_NAMES: Record<ParquetCodec, CompressionCodec> = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', uncompressed: 'UNCOMPRESSED' }
+
+async function compressorsFor(codec: ParquetCodec, level: number | undefined): Promise<Partial<Record<CompressionCodec, Compressor>>> {
+  if (codec === 'gzip') return { GZIP: (b) => gzipSync(b, level === undefined ? {} : { level }) }
+  if (codec === 'zstd') {
+    const z = await loadZstd()
+    return { ZSTD: (b) => z.compress(b, level ?? 3) }
+  }
+  return {}
+}
+
+// hyparquet-writer's byte sink, flushed into a list of chunks after every row group (the working buffer is
+// reused, so memory holds the encoded chunks plus at most one row group's encoding).
+class ChunkedByteWriter extends ByteWriter {
+  readonly chunks: Uint8Array[] = []
+
+  flush(): void {
+    if (this.index === 0) return
+    // hand the filled buffer over (no copy) and continue in a fresh one
+    this.chunks.push(new Uint8Array(this.buffer, 0, this.index))
+    this.buffer = new ArrayBuffer(Math.max(64 * 1024, this.index >>> 3))
+    this.view = new DataView(this.buffer)
+    this.index = 0
+  }
+
+  concat(): Uint8Array {
+    this.flush()
+    if (this.chunks.length === 1) return this.chunks[0]!
+    const out = new Uint8Array(this.offset)
+    let at = 0
+    for (const c of this.chunks) {
+      out.set(c, at)
+      at += c.length
+    }
+    return out
+  }
+}
+
+/** What one written Parquet file holds. */
+export interface ParquetWriteResult {
+  readonly bytes: Uint8Array
+  readonly rowCount: number
+  /** Row-group start offsets (Java's split offsets). */
+  readonly splitOffsets: readonly bigint[]
+  /** Compressed column-chunk sizes summed over row groups, by leaf field id. */
+  readonly columnSizes: ReadonlyMap<number, bigint>
+  readonly layout: ParquetWriteSchema
+}
+
+type Estimator = (v: Value) => number
+const stringSize: Estimator = (v) => (typeof v === 'string' ? v.length + 4 : 1)
+
+// Rough encoded size of a value (drives row-group flushing and file rolling, like parquet-mr's buffered size).
+function estimator(t: IcebergType): { fixed: number } | { variable: Estimator } {
+  switch (t.kind) {
+    case 'boolean':
+      return { fixed: 1 }
+    case 'int':
+    case 'date':
+    case 'float':
+      return { fixed: 4 }
+    case 'uuid':
+      return { fixed: 16 }
+    case 'fixed':
+      return { fixed: t.length }
+    case 'decimal':
+      return { fixed: t.precision <= 9 ? 4 : t.precision <= 18 ? 8 : decimalRequiredBytes(t.precision) }
+    case 'string':
+      return { variable: stringSize }
+    case 'binary':
+      return { variable: (v) => (v instanceof Uint8Array ? v.length + 4 : 1) }
+    case 'struct':
+    case 'list':
+    case 'map':
+      return { variable: (v) => nestedSize(t, v) }
+    default:
+      return { fixed: 8 }
+  }
+}
+
+function sizeOf(t: IcebergType, v: Value): number {
+  if (v === null || v === undefined) return 1
+  const e = estimator(t)
+  return 'fixed' in e ? e.fixed : e.variable(v)
+}
+
+function nestedSize(t: IcebergType, v: Value): number {
+  if (v === null || v === undefined) return 1
+  let n = 1
+  if (t.kind === 'struct') for (const f of t.fields) n += sizeOf(f.type, (v as Readonly<Record<string, Value>>)[f.name] ?? null)
+  else if (t.kind === 'list') for (const x of v as readonly Value[]) n += sizeOf(t.element, x)
+  else if (t.kind === 'map') for (const [k, x] of v as ReadonlyMap<Value, Value>) n += sizeOf(t.key, k) + sizeOf(t.value, x)
+  return n
+}
+
+/** Rows → one array per column (missing values stay undefined, which every consumer reads as null). */
+type Transposer = (rows: readonly Row[], count: number) => Value[][]
+const transposers = new Map<string, Transposer>()
+
+// Compiled per column list so every property load and array store is monomorphic: a generic loop over
+// column names makes both megamorphic and costs more than the metrics. Names enter the code only as
+// JSON string literals.
+function transposer(names: readonly string[]): Transposer {
+  const key = JSON.stringify(names)
+  let t = transposers.get(key)
+  if (!t) {
+    const cols = names.map((_, c) => `c${c}`)
+    const code =
+      `${cols.map((c) => `const ${c} = new Array(n);`).join(' ')}\n` +
+      `for (let i = 0; i < n; i++) { const r = rows[i]; ${names.map((name, c) => `${cols[c]}[i] = r[${JSON.stringify(name)}];`).join(' ')} }\n` +
+      `return [${cols.join(', ')}];`
+    t = new Function('rows', 'n', code) as Transposer
+    if (transposers.size < 256) transposers.set(key, t)
+  }
+  return t
+}
+
+/** Writes rows of one Iceberg schema into one Parquet file held in memory until `finish`. */
+export class IcebergParquetWriter {
+  readonly layout: ParquetWriteSchema
+  private readonly out = new ChunkedByteWriter(64 * 1024)
+  private readonly pq: ParquetWriter
+  private readonly names: readonly string[]
+  private readonly transpose: Transposer
+  private readonly fixedRowBytes: number
+  private readonly variable: readonly { readonly index: number; readonly size: Estimator }[]
+  private pending: Row[] = []
+  /** Estimated bytes of the pending rows that were measured, and how many pending rows are not measured yet. */
+  private bufferedBytes = 0
+  private unmeasured = 0
+  private avgRowBytes = 0
+  private rows = 0
+  private readonly splitOffsets: bigint[] = []
+  private readonly columnSizes = new Map<number, bigint>()
+  private done = false
+
+  private constructor(
+    schema: Schema,
+    private readonly opts: ParquetWriterOptions,
+    compressors: Partial<Record<CompressionCodec, Compressor>>,
+  ) {
+    this.layout = parquetWriteSchema(schema)
+    const kv: KeyValue[] = [{ key: 'iceberg.schema', value: stringifyJson(schemaToJson(schema)) }]
+    for (const [key, value] of Object.entries(opts.metadata ?? {})) kv.push({ key, value })
+    this.names = this.layout.columns.map((c) => c.field.name)
+    this.transpose = transposer(this.names)
+    let fixed = 0
+    const variable: { index: number; size: Estimator }[] = []
+    this.layout.columns.forEach((c, index) => {
+      const e = estimator(c.field.type)
+      if ('fixed' in e) fixed += e.fixed
+      else variable.push({ index, size: e.variable })
+    })
+    this.fixedRowBytes = fixed
+    this.variable = variable
+    this.pq = new ParquetWriter({
+      writer: this.out,
+      schema: this.layout.elements as unknown as ConstructorParameters<typeof ParquetWriter>[0]['schema'],
+      codec: CODEC_NAMES[opts.codec ?? 'zstd'],
+      compressors,
+      statistics: true,
+      kvMetadata: kv,
+      createdBy: 'floe version 0.1.0 (build hyparquet-writer 0.17.0)',
+    })
+  }
+
+  /** Open a writer (loads the zstd codec on first use). */
+  static async open(schema: Schema, opts: ParquetWriterOptions = {}): Promise<IcebergParquetWriter> {
+    const compressors = await compressorsFor(opts.codec ?? 'zstd', opts.compressionLevel)
+    return new IcebergParquetWriter(schema, opts, compressors)
+  }
+
+  /** Rows written so far (buffered ones included). */
+  get rowCount(): number {
+    return this.rows
+  }
+
+  /** Bytes encoded so far plus the estimated size of buffered rows (what file rolling compares to its target). */
+  get length(): number {
+    return this.out.offset + this.bufferedBytes + this.unmeasured * this.avgRowBytes
+  }
+
+  /** Buffer one row of floe values keyed by column name; encodes a row group when the buffer is full. */
+  write(row: Row): void {
+    if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
+    this.pending.push(row)
+    this.rows++
+    // sizes are measured in batches (like parquet-mr, which checks its buffered size every so many rows)
+    if (++this.unmeasured >= MEASURE_EVERY || this.rows <= MEASURE_EVERY) this.measure()
+  }
+
+  // Add the estimated size of the rows written since the last measurement; flush when the row group is full.
+  private measure(): void {
+    const rows = this.pending
+    const from = rows.length - this.unmeasured
+    let bytes = this.fixedRowBytes * this.unmeasured
+    for (const v of this.variable) {
+      const name = this.names[v.index]!
+      if (v.size === stringSize) {
+        for (let i = from; i < rows.length; i++) {
+          const x = rows[i]![name]
+          bytes += typeof x === 'string' ? x.length + 4 : 1
+        }
+      } else for (let i = from; i < rows.length; i++) bytes += v.size(rows[i]![name] ?? null)
+    }
+    if (this.unmeasured > 0) this.avgRowBytes = bytes / this.unmeasured
+    this.bufferedBytes += bytes
+    this.unmeasured = 0
+    if (this.bufferedBytes >= (this.opts.rowGroupSizeBytes ?? 128 * MiB)) this.flush()
+  }
+
+  /** Encode the buffered rows as one row group (no-op when nothing is buffered). */
+  flush(): void {
+    const rows = this.pending
+    const count = rows.length
+    if (count === 0) return
+    this.pending = []
+    this.bufferedBytes = 0
+    this.unmeasured = 0
+    const bufs = this.transpose(rows, count)
+    this.opts.onRowGroup?.(bufs, count)
+    const columnData = this.layout.columns.map((c, i) => ({
+      name: c.parquetName,
+      data: (c.reshape ? bufs[i]!.map((v) => toEncoderValue(c.field.type, v)) : bufs[i]!) as unknown[],
+    }))
+    this.splitOffsets.push(BigInt(this.out.offset))
+    try {
+      void this.pq.write({ columnData, rowGroupSize: count, pageSize: this.opts.pageSizeBytes ?? MiB, ...(this.opts.dictSizeBytes ? { dictionarySize: this.opts.dictSizeBytes } : {}) })
+    } catch (e) {
+      throw new FloeError('INVALID_DATA', `Cannot encode Parquet row group: ${(e as Error).message}`, { cause: e, ...this.ctx() })
+    }
+    const rg = this.pq.row_groups[this.pq.row_groups.length - 1]!
+    rg.columns.forEach((chunk, j) => {
+      const leaf = this.layout.leaves[j]!
+      this.columnSizes.set(leaf.fieldId, (this.columnSizes.get(leaf.fieldId) ?? 0n) + (chunk.meta_data?.total_compressed_size ?? 0n))
+    })
+  }
+
+  /** Flush, write the footer and return the file bytes with its layout facts. */
+  finish(): ParquetWriteResult {
+    if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
+    this.flush()
+    this.done = true
+    void this.pq.finish()
+    return { bytes: this.out.concat(), rowCount: this.rows, splitOffsets: this.splitOffsets, columnSizes: this.columnSizes, layout: this.layout }
+  }
+
+  private ctx(): { context?: { file: string } } {
+    return this.opts.file === undefined ? {} : { context: { file: this.opts.file } }
+  }
+}
+
+/** Write rows (sync or async) to Parquet bytes in memory. */
+export async function writeParquet(schema: Schema, rows: Iterable<Row> | AsyncIterable<Row>, opts: ParquetWriterOptions = {}): Promise<ParquetWriteResult> {
+  const w = await IcebergParquetWriter.open(schema, opts)
+  for await (const row of rows) w.write(row)
+  return w.finish()
+}
+
+/** Write rows to `path` through FileIO (create-if-absent: an existing object fails with ALREADY_EXISTS). */
+export async function writeParquetFile(
+  io: FileIO,
+  path: string,
+  schema: Schema,
+  rows: Iterable<Row> | AsyncIterable<Row>,
+  opts: ParquetWriterOptions = {},
+): Promise<ParquetWriteResult> {
+  const result = await writeParquet(schema, rows, { ...opts, file: opts.file ?? path })
+  await io.write(path, result.bytes)
+  return result
+}

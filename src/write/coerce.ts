@@ -1,0 +1,268 @@
+// Input rows → rows of floe values of the table schema, checked before anything is written. Accepts floe
+// values plus friendly forms: safe-integer numbers for long, decimal text/numbers (no digits lost),
+// Date/ISO text for date/time/timestamps (Java's rules: `timestamp` text has no offset, `timestamptz`
+// text needs one), uuid text. A bad value fails with INVALID_DATA naming the source, row and column.
+import { FloeError, type ErrorOptions } from '../errors.js'
+import type { Row } from '../parquet/codec.js'
+import type { Schema } from '../spec/schema.js'
+import { isoDateToDays, isoTimeToMicros, MICROS_PER_DAY, parseIsoTimestamp } from '../spec/temporal.js'
+import { primitiveToString, typeToString, type DecimalType, type IcebergType, type NestedField, type Value } from '../spec/types.js'
+import { decimalFitsPrecision, describeValue, parseDecimal, uuidToBytes } from '../spec/values.js'
+
+/** Input data that cannot be written: names the source (`file`), 1-based `row` and `field` (column). */
+export class InvalidDataError extends FloeError {
+  constructor(message: string, opts: ErrorOptions = {}) {
+    super('INVALID_DATA', message, opts)
+    this.name = 'InvalidDataError'
+  }
+}
+
+/** Converts one input row (1-based number for messages) to a row of floe values; returns the input when already exact. */
+export type RowCoercer = (input: unknown, rowNumber: number) => Row
+
+// Thrown by value converters; the row coercer turns it into an InvalidDataError with the row and column.
+class Problem {
+  constructor(
+    readonly column: string,
+    readonly message: string,
+  ) {}
+}
+
+type Conv = (v: unknown) => Value
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+const NANOS_PER_MILLI = 1_000_000n
+
+function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Uint8Array) && !(v instanceof Date)
+}
+
+function dateMillis(d: Date, column: string): number {
+  const ms = d.getTime()
+  if (!Number.isFinite(ms)) throw new Problem(column, 'invalid Date')
+  return ms
+}
+
+function parsed<T>(column: string, what: string, f: () => T): T {
+  try {
+    return f()
+  } catch (e) {
+    throw new Problem(column, `cannot parse ${what}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+function decimalConv(t: DecimalType, column: string): Conv {
+  const fits = (u: bigint): bigint => {
+    if (!decimalFitsPrecision(u, t.precision)) throw new Problem(column, `unscaled value ${u} has more than ${t.precision} digits for ${primitiveToString(t)}`)
+    return u
+  }
+  const fromText = (s: string): bigint => {
+    const d = parsed(column, 'decimal', () => parseDecimal(s.trim()))
+    if (d.scale <= t.scale) return fits(d.unscaled * 10n ** BigInt(t.scale - d.scale))
+    const k = 10n ** BigInt(d.scale - t.scale)
+    if (d.unscaled % k !== 0n) throw new Problem(column, `${JSON.stringify(s)} has more than ${t.scale} fraction digits for ${primitiveToString(t)}`)
+    return fits(d.unscaled / k)
+  }
+  return (v) => {
+    if (typeof v === 'bigint') return fits(v)
+    if (typeof v === 'string') return fromText(v)
+    if (typeof v === 'number' && Number.isFinite(v)) return fromText(String(v))
+    throw new Problem(column, `expected an unscaled bigint, decimal text or a finite number, got ${describeValue(v)}`)
+  }
+}
+
+function timestampConv(kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns', column: string): Conv {
+  const nanos = kind === 'timestamp_ns' || kind === 'timestamptz_ns'
+  const zoned = kind === 'timestamptz' || kind === 'timestamptz_ns'
+  return (v) => {
+    if (typeof v === 'bigint') {
+      if (v >= INT64_MIN && v <= INT64_MAX) return v
+      throw new Problem(column, `${v} is outside the 64-bit range`)
+    }
+    if (v instanceof Date) {
+      const ms = BigInt(dateMillis(v, column))
+      return nanos ? ms * NANOS_PER_MILLI : ms * 1000n
+    }
+    if (typeof v === 'string') {
+      const p = parsed(column, kind, () => parseIsoTimestamp(v.trim()))
+      if (zoned && p.offsetSeconds === undefined) throw new Problem(column, `${JSON.stringify(v)} needs a zone offset for ${kind}`)
+      if (!zoned && p.offsetSeconds !== undefined) throw new Problem(column, `${JSON.stringify(v)} has a zone offset; ${kind} values are local date-times`)
+      if (nanos) return p.epochNanos
+      const q = p.epochNanos / 1000n
+      return p.epochNanos < 0n && q * 1000n !== p.epochNanos ? q - 1n : q
+    }
+    throw new Problem(column, `expected a bigint (${nanos ? 'ns' : 'µs'} since epoch), Date or ISO text, got ${describeValue(v)}`)
+  }
+}
+
+function bytesConv(column: string, length: number | undefined, what: string): Conv {
+  return (v) => {
+    if (!(v instanceof Uint8Array)) throw new Problem(column, `expected a Uint8Array for ${what}, got ${describeValue(v)}`)
+    if (length !== undefined && v.length !== length) throw new Problem(column, `expected ${length} bytes for ${what}, got ${v.length}`)
+    return v
+  }
+}
+
+/** The converter of one type; `column` is the full column name used in messages. */
+function converter(t: IcebergType, column: string): Conv {
+  const expected = (what: string, v: unknown): never => {
+    throw new Problem(column, `expected ${what} for ${typeToString(t)}, got ${describeValue(v)}`)
+  }
+  switch (t.kind) {
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? v : expected('a boolean', v))
+    case 'int':
+      return (v) => {
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v
+        if (typeof v === 'bigint' && v >= -2147483648n && v <= 2147483647n) return Number(v)
+        return expected('a 32-bit integer', v)
+      }
+    case 'long':
+      return (v) => {
+        if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) return v
+        if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v)
+        return expected('a 64-bit bigint or a safe integer number', v)
+      }
+    case 'float':
+    case 'double':
+      return (v) => (typeof v === 'number' ? v : expected('a number', v))
+    case 'decimal':
+      return decimalConv(t, column)
+    case 'date':
+      return (v) => {
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v
+        if (v instanceof Date) {
+          const ms = dateMillis(v, column)
+          if (ms % 86_400_000 !== 0) throw new Problem(column, `Date ${v.toISOString()} is not a UTC midnight`)
+          return ms / 86_400_000
+        }
+        if (typeof v === 'string') return parsed(column, 'date', () => isoDateToDays(v.trim()))
+        return expected('days since epoch, a Date or YYYY-MM-DD text', v)
+      }
+    case 'time':
+      return (v) => {
+        if (typeof v === 'bigint') {
+          if (v >= 0n && v < MICROS_PER_DAY) return v
+          throw new Problem(column, `${v} µs is not a time of day`)
+        }
+        if (typeof v === 'string') return parsed(column, 'time', () => isoTimeToMicros(v.trim()))
+        return expected('µs since midnight (bigint) or HH:MM:SS text', v)
+      }
+    case 'timestamp':
+    case 'timestamptz':
+    case 'timestamp_ns':
+    case 'timestamptz_ns':
+      return timestampConv(t.kind, column)
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : expected('a string', v))
+    case 'uuid':
+      return (v) => {
+        if (v instanceof Uint8Array && v.length === 16) return v
+        if (typeof v === 'string') return parsed(column, 'uuid', () => uuidToBytes(v.trim()))
+        return expected('16 bytes or uuid text', v)
+      }
+    case 'fixed':
+      return bytesConv(column, t.length, typeToString(t))
+    case 'binary':
+    case 'geometry':
+    case 'geography':
+      return bytesConv(column, undefined, typeToString(t))
+    case 'unknown':
+      return (v) => expected('null (unknown columns hold no values)', v)
+    case 'variant':
+      return (v) => {
+        if (isPlainObject(v) && v.metadata instanceof Uint8Array && v.value instanceof Uint8Array) return { metadata: v.metadata, value: v.value }
+        return expected('{ metadata, value } bytes', v)
+      }
+    case 'struct':
+      return structConv(t.fields, column)
+    case 'list': {
+      const el = converter(t.element, `${column}.element`)
+      return (v) => {
+        if (!Array.isArray(v)) return expected('an array', v)
+        return v.map((x: unknown, i) => {
+          if (x !== null && x !== undefined) return el(x)
+          if (t.elementRequired) throw new Problem(`${column}.element`, `element ${i} is null but elements are required`)
+          return null
+        })
+      }
+    }
+    case 'map': {
+      const key = converter(t.key, `${column}.key`)
+      const val = converter(t.value, `${column}.value`)
+      return (v) => {
+        const entries: Iterable<readonly [unknown, unknown]> | undefined =
+          v instanceof Map ? v.entries() : isPlainObject(v) && t.key.kind === 'string' ? Object.entries(v) : undefined
+        if (!entries) return expected(t.key.kind === 'string' ? 'a Map or a plain object' : 'a Map', v)
+        const out = new Map<Value, Value>()
+        for (const [k, x] of entries) {
+          if (k === null || k === undefined) throw new Problem(`${column}.key`, 'map keys cannot be null')
+          const value = x === null || x === undefined ? null : val(x)
+          if (value === null && t.valueRequired) throw new Problem(`${column}.value`, `value of key ${describeValue(k as Value)} is null but values are required`)
+          out.set(key(k), value)
+        }
+        return out
+      }
+    }
+  }
+}
+
+// Struct values (or whole rows) keyed by field name; returns the input itself when every value is already exact.
+function structConv(fields: readonly NestedField[], prefix: string | undefined): Conv {
+  const names = fields.map((f) => f.name)
+  const known = new Set(names)
+  const columns = fields.map((f) => (prefix === undefined ? f.name : `${prefix}.${f.name}`))
+  const convs = fields.map((f, i) => converter(f.type, columns[i]!))
+  const n = fields.length
+  return (input) => {
+    if (!isPlainObject(input)) throw new Problem(prefix ?? '', `expected an object keyed by column name, got ${describeValue(input as Value)}`)
+    let out: Record<string, Value> | undefined
+    let missing = false
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]!
+      const v = input[names[i]!]
+      let c: Value
+      if (v === null || v === undefined) {
+        if (v === undefined) missing = true
+        if (v === undefined && f.writeDefault !== undefined) c = f.writeDefault
+        else if (f.required) throw new Problem(columns[i]!, 'required value is missing')
+        else c = null
+      } else c = convs[i]!(v)
+      if (c !== v && out === undefined) {
+        out = {}
+        for (let j = 0; j < i; j++) out[names[j]!] = input[names[j]!] as Value
+      }
+      if (out !== undefined) out[names[i]!] = c
+    }
+    if (missing) {
+      for (const k of Object.keys(input)) if (!known.has(k)) throw new Problem(prefix === undefined ? k : `${prefix}.${k}`, 'no such column in the table schema')
+    }
+    return out ?? (input as Row)
+  }
+}
+
+/** Compile the coercer of a schema; `source` (a file name or `rows`) is named in errors. */
+export function rowCoercer(schema: Schema, source = 'rows'): RowCoercer {
+  const conv = structConv(schema.fields, undefined)
+  return (input, rowNumber) => {
+    try {
+      return conv(input) as Row
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e
+      const where = e.column === '' ? '' : ` column ${e.column}`
+      throw new InvalidDataError(`Invalid data in ${source} row ${rowNumber}${where}: ${e.message}`, {
+        context: { file: source, row: rowNumber, ...(e.column === '' ? {} : { field: e.column }) },
+      })
+    }
+  }
+}
+
+/** Coerce a whole batch of rows (1-based row numbers); throws on the first bad row. */
+export function coerceRows(schema: Schema, rows: Iterable<unknown>, source = 'rows'): Row[] {
+  const conv = rowCoercer(schema, source)
+  const out: Row[] = []
+  let n = 0
+  for (const r of rows) out.push(conv(r, ++n))
+  return out
+}

@@ -1,0 +1,297 @@
+// Writing data and position-delete files for a table: rows are coerced to the current schema, routed to
+// partitions by the default spec's transforms, written with one open Parquet writer per partition that
+// rolls at `write.target-file-size-bytes`, named and placed like Java's OutputFileFactory/LocationProvider,
+// and described as DataFiles with Iceberg metrics. On any failure the files already stored are deleted.
+import type { Env } from '../env.js'
+import { FloeError, InvalidArgumentError, ValidationError } from '../errors.js'
+import type { Row } from '../parquet/codec.js'
+import { IcebergParquetWriter, parquetOptionsFromProperties, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
+import type { DataFile } from '../spec/manifest.js'
+import { isUnpartitioned, partitionType, type PartitionSpec } from '../spec/partition-spec.js'
+import { partitionPath } from '../spec/partition-path.js'
+import { schema as makeSchema, type Schema } from '../spec/schema.js'
+import { currentSchema, defaultSortOrder, defaultSpec, specById, type TableMetadata } from '../spec/table-metadata.js'
+import { T, field, type Value } from '../spec/types.js'
+import { compareStrings, describeValue } from '../spec/values.js'
+import { InvalidDataError, rowCoercer } from './coerce.js'
+import { dataFileName, locationProvider } from './location.js'
+import { metricsAccumulator, metricsConfig, MetricsModes, type FileMetrics, type MetricsAccumulator, type MetricsConfig } from './metrics.js'
+import { partitionRouter } from './partition-router.js'
+
+/** The table being written: its current metadata (schema, default spec, properties, location). */
+export interface WriteTarget {
+  readonly metadata: TableMetadata
+}
+
+/** Options shared by data and delete writes. */
+export interface WriteFilesOptions {
+  /** Java's task id in file names (default 0). */
+  readonly taskId?: number | bigint
+  /** Java's partition (Spark task partition) id in file names (default 0). */
+  readonly partitionId?: number
+  /** The operation uuid in file names (default `env.uuid()`). */
+  readonly operationId?: string
+  /** Property overrides on top of the table's properties. */
+  readonly properties?: Readonly<Record<string, string>>
+  readonly signal?: AbortSignal
+}
+
+/** Options of {@link writeDataFiles}. */
+export interface WriteDataOptions extends WriteFilesOptions {
+  /** Recorded as each file's `sort_order_id`. */
+  readonly sortOrderId?: number
+  /** Named in data errors (a file name, or `rows`). */
+  readonly source?: string
+  /** Overrides `write.target-file-size-bytes`. */
+  readonly targetFileSizeBytes?: number
+}
+
+interface OpenFile {
+  readonly writer: IcebergParquetWriter
+  readonly metrics: MetricsAccumulator
+  readonly path: string
+  readonly partition: readonly Value[]
+}
+
+function targetSize(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
+  const s = props[key]
+  if (s === undefined) return fallback
+  const n = Number(s.trim())
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`Table property ${key} must be a positive integer, got ${JSON.stringify(s)}`, { context: { field: key } })
+  return n
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new FloeError('ABORTED', 'Write was aborted', { cause: signal.reason })
+}
+
+function metricsFields(m: FileMetrics): Pick<DataFile, 'columnSizes' | 'valueCounts' | 'nullValueCounts' | 'nanValueCounts' | 'lowerBounds' | 'upperBounds'> {
+  return {
+    columnSizes: m.columnSizes,
+    valueCounts: m.valueCounts,
+    nullValueCounts: m.nullValueCounts,
+    nanValueCounts: m.nanValueCounts,
+    lowerBounds: m.lowerBounds,
+    upperBounds: m.upperBounds,
+  }
+}
+
+// Files stored so far by one write call; deleted again when the call fails.
+class StoredFiles {
+  readonly paths: string[] = []
+
+  constructor(private readonly env: Env) {}
+
+  async store(path: string, bytes: Uint8Array): Promise<void> {
+    await this.env.io.write(path, bytes)
+    this.paths.push(path)
+  }
+
+  async rollback(): Promise<void> {
+    for (const p of this.paths) await this.env.io.delete(p).catch(() => undefined)
+  }
+}
+
+async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig, path: string): Promise<{ writer: IcebergParquetWriter; metrics: MetricsAccumulator }> {
+  let acc: MetricsAccumulator | undefined
+  const writer = await IcebergParquetWriter.open(schema, { ...opts, file: path, onRowGroup: (cols, n) => acc!.observe(cols, n) })
+  acc = metricsAccumulator(schema, writer.layout, config)
+  return { writer, metrics: acc }
+}
+
+/**
+ * Write rows to new Parquet data files of the table (nothing is committed). Rows are coerced to the current
+ * schema (friendly forms accepted, INVALID_DATA names the row and column) and partitioned by the default spec;
+ * one file is open per partition and rolls at the target size. Returns the DataFiles in creation order; when
+ * anything fails, the files already stored are deleted and nothing is returned.
+ */
+export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: WriteDataOptions = {}): Promise<DataFile[]> {
+  const md = target.metadata
+  const schema = currentSchema(md)
+  const spec = defaultSpec(md)
+  const props = { ...md.properties, ...opts.properties }
+  const router = partitionRouter(spec, schema)
+  const locations = locationProvider(md.location, props)
+  const parquet = parquetOptionsFromProperties(props)
+  const maxBytes = opts.targetFileSizeBytes ?? targetSize(props, 'write.target-file-size-bytes', 536870912)
+  const config = metricsConfig(props, schema, defaultSortOrder(md))
+  const coerce = rowCoercer(schema, opts.source ?? 'rows')
+  const operationId = opts.operationId ?? env.uuid()
+  const taskId = opts.taskId ?? 0
+  const partitionId = opts.partitionId ?? 0
+  const stored = new StoredFiles(env)
+  const open = new Map<string, OpenFile>()
+  const files: DataFile[] = []
+  let fileCount = 0
+
+  const openFile = async (values: readonly Value[]): Promise<OpenFile> => {
+    const name = dataFileName(partitionId, taskId, operationId, ++fileCount)
+    const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
+    return { ...(await openWriter(schema, parquet, config, path)), path, partition: values }
+  }
+  const closeFile = async (f: OpenFile): Promise<void> => {
+    const result = f.writer.finish()
+    const metrics = f.metrics.finish(result.columnSizes)
+    await stored.store(f.path, result.bytes)
+    files.push({
+      content: 'data',
+      filePath: f.path,
+      fileFormat: 'PARQUET',
+      specId: spec.specId,
+      partition: f.partition,
+      recordCount: metrics.recordCount,
+      fileSizeInBytes: BigInt(result.bytes.length),
+      ...metricsFields(metrics),
+      splitOffsets: result.splitOffsets,
+      ...(opts.sortOrderId === undefined ? {} : { sortOrderId: opts.sortOrderId }),
+    })
+  }
+
+  let n = 0
+  // the per-row step; returns a promise only when a file must be opened or closed
+  const add = (input: unknown): Promise<void> | undefined => {
+    const row = coerce(input, ++n)
+    const part = router.route(row)
+    const f = open.get(part.key)
+    if (!f) {
+      return openFile(part.values).then((g) => {
+        open.set(part.key, g)
+        return afterWrite(g, row, part.key)
+      })
+    }
+    return afterWrite(f, row, part.key)
+  }
+  const afterWrite = (f: OpenFile, row: Row, key: string): Promise<void> | undefined => {
+    f.writer.write(row)
+    if (f.writer.length < maxBytes) return undefined
+    open.delete(key)
+    return closeFile(f)
+  }
+
+  try {
+    if (Symbol.asyncIterator in rows) {
+      for await (const input of rows) {
+        checkAbort(opts.signal)
+        await add(input)
+      }
+    } else {
+      let k = 0
+      for (const input of rows) {
+        if ((++k & 1023) === 0) checkAbort(opts.signal)
+        const p = add(input)
+        if (p) await p
+      }
+    }
+    checkAbort(opts.signal)
+    for (const f of open.values()) await closeFile(f)
+    return files
+  } catch (e) {
+    await stored.rollback()
+    throw e
+  }
+}
+
+/** One deleted row: the data file path and the 0-based row position in it. */
+export interface PositionDelete {
+  readonly filePath: string
+  readonly pos: bigint | number
+}
+
+/** Options of {@link writePositionDeletes}. */
+export interface WritePositionDeletesOptions extends WriteFilesOptions {
+  /** Spec of the deleted rows' data files (default: the table's default spec). */
+  readonly specId?: number
+  /** Their partition tuple in spec order (required for a partitioned spec). */
+  readonly partition?: readonly Value[]
+}
+
+/** The position-delete file schema: `file_path` (2147483546) and `pos` (2147483545). */
+export const POSITION_DELETE_SCHEMA: Schema = makeSchema([
+  field(2147483546, 'file_path', T.string, { required: true, doc: 'Path of a file in which a deleted row is stored' }),
+  field(2147483545, 'pos', T.long, { required: true, doc: 'Ordinal position of a deleted row in the data file' }),
+])
+
+const DELETE_METRICS: MetricsConfig = { defaultMode: MetricsModes.full, columnModes: new Map() }
+
+function deleteProperties(props: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...props }
+  for (const k of ['compression-codec', 'compression-level', 'row-group-size-bytes', 'page-size-bytes', 'dict-size-bytes']) {
+    const v = props[`write.delete.parquet.${k}`]
+    if (v !== undefined) out[`write.parquet.${k}`] = v
+  }
+  return out
+}
+
+function checkDelete(d: unknown, n: number): { path: string; pos: bigint } {
+  const bad = (column: string, why: string): never => {
+    throw new InvalidDataError(`Invalid data in position deletes row ${n} column ${column}: ${why}`, { context: { file: 'position deletes', row: n, field: column } })
+  }
+  const o = d as { filePath?: unknown; pos?: unknown } | null
+  if (typeof o !== 'object' || o === null) return bad('file_path', 'expected { filePath, pos }')
+  if (typeof o.filePath !== 'string' || o.filePath.length === 0) return bad('file_path', `expected a non-empty string, got ${describeValue(o.filePath as Value)}`)
+  const p = o.pos
+  if (typeof p === 'bigint' && p >= 0n && p < 2n ** 63n) return { path: o.filePath, pos: p }
+  if (typeof p === 'number' && Number.isSafeInteger(p) && p >= 0) return { path: o.filePath, pos: BigInt(p) }
+  return bad('pos', `expected a non-negative integer, got ${describeValue(p as Value)}`)
+}
+
+/**
+ * Write one position-delete file (v2 tables): deletes sorted by path (UTF-8 order) then position, duplicates
+ * dropped; `referenced_data_file` is set when all target one data file. Metrics follow Java's
+ * PositionDeleteWriter: no counts for `file_path`/`pos`, and their bounds only when one data file is targeted.
+ */
+export async function writePositionDeletes(env: Env, target: WriteTarget, deletes: Iterable<PositionDelete>, opts: WritePositionDeletesOptions = {}): Promise<DataFile> {
+  const md = target.metadata
+  if (md.formatVersion !== 2)
+    throw new ValidationError(`Cannot write position delete files to a v${md.formatVersion} table (${md.formatVersion < 2 ? 'v1 has no row-level deletes' : 'v3 tables use deletion vectors'})`)
+  const spec: PartitionSpec | undefined = specById(md, opts.specId ?? md.defaultSpecId)
+  if (!spec) throw new InvalidArgumentError(`Cannot find partition spec ${opts.specId}`)
+  const schema = currentSchema(md)
+  const partitioned = !isUnpartitioned(spec)
+  const partition = opts.partition ?? spec.fields.map(() => null)
+  if (partition.length !== spec.fields.length) throw new InvalidArgumentError(`Partition tuple has ${partition.length} values; spec ${spec.specId} has ${spec.fields.length} fields`)
+  if (partitioned && opts.partition === undefined) throw new InvalidArgumentError(`Position deletes for partitioned spec ${spec.specId} need the partition tuple`)
+
+  const list: { path: string; pos: bigint }[] = []
+  let n = 0
+  for (const d of deletes) list.push(checkDelete(d, ++n))
+  if (list.length === 0) throw new InvalidArgumentError('No position deletes to write')
+  list.sort((a, b) => compareStrings(a.path, b.path) || (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0))
+  const rows: Row[] = []
+  for (const d of list) {
+    const last = rows[rows.length - 1]
+    if (!last || last.file_path !== d.path || last.pos !== d.pos) rows.push({ file_path: d.path, pos: d.pos })
+  }
+  const referenced = new Set(rows.map((r) => r.file_path as string))
+
+  const props = deleteProperties({ ...md.properties, ...opts.properties })
+  const name = dataFileName(opts.partitionId ?? 0, opts.taskId ?? 0, opts.operationId ?? env.uuid(), 1, 'deletes')
+  const path = locationProvider(md.location, props).newDataLocation(name, partitioned ? partitionPath(spec, partitionType(spec, schema), partition) : undefined)
+  checkAbort(opts.signal)
+  const { writer, metrics: acc } = await openWriter(POSITION_DELETE_SCHEMA, parquetOptionsFromProperties(props), DELETE_METRICS, path)
+  for (const r of rows) writer.write(r)
+  const result = writer.finish()
+  const m = acc.finish(result.columnSizes)
+  const ids = [2147483546, 2147483545]
+  const without = <V>(map: ReadonlyMap<number, V>): Map<number, V> => new Map([...map].filter(([k]) => !ids.includes(k)))
+  const single = referenced.size === 1
+  checkAbort(opts.signal)
+  await env.io.write(path, result.bytes)
+  return {
+    content: 'position-deletes',
+    filePath: path,
+    fileFormat: 'PARQUET',
+    specId: spec.specId,
+    partition,
+    recordCount: m.recordCount,
+    fileSizeInBytes: BigInt(result.bytes.length),
+    columnSizes: m.columnSizes,
+    valueCounts: without(m.valueCounts),
+    nullValueCounts: without(m.nullValueCounts),
+    nanValueCounts: without(m.nanValueCounts),
+    lowerBounds: single ? m.lowerBounds : without(m.lowerBounds),
+    upperBounds: single ? m.upperBounds : without(m.upperBounds),
+    splitOffsets: result.splitOffsets,
+    ...(single ? { referencedDataFile: rows[0]!.file_path as string } : {}),
+  }
+}

@@ -1,0 +1,125 @@
+// Row coercion: exact floe values pass through untouched, friendly forms convert exactly, and every bad
+// value fails with INVALID_DATA naming the source, the 1-based row and the full column name.
+import { describe, expect, it } from 'vitest'
+import type { FloeError } from '../../../src/errors.js'
+import { schema } from '../../../src/spec/schema.js'
+import { T, field } from '../../../src/spec/types.js'
+import { coerceRows, InvalidDataError, rowCoercer } from '../../../src/write/coerce.js'
+
+const S = schema([
+  field(1, 'id', T.long, { required: true }),
+  field(2, 'i', T.int),
+  field(3, 'dec', T.decimal(9, 2)),
+  field(4, 'dt', T.date),
+  field(5, 'tm', T.time),
+  field(6, 'ts', T.timestamp),
+  field(7, 'tz', T.timestamptz),
+  field(8, 'ns', T.timestamptzNs),
+  field(9, 'u', T.uuid),
+  field(10, 'bin', T.binary),
+  field(11, 'st', T.struct([field(12, 'a', T.int, { required: true }), field(13, 'b', T.string)])),
+  field(14, 'xs', T.list(15, T.long, true)),
+  field(16, 'm', T.map(17, T.string, 18, T.double)),
+  field(19, 'fx', T.fixed(2)),
+  field(20, 'def', T.string, { writeDefault: 'dflt' }),
+])
+
+function failure(input: unknown, source = 'rows'): FloeError {
+  try {
+    rowCoercer(S, source)(input, 7)
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidDataError)
+    return e as FloeError
+  }
+  throw new Error('expected a failure')
+}
+
+describe('rowCoercer', () => {
+  it('returns exact rows untouched (no copy)', () => {
+    const row = { id: 1n, i: 2, dec: 123n, dt: 1, tm: 5n, ts: 6n, tz: 7n, ns: 8n, u: new Uint8Array(16), bin: new Uint8Array(1), st: null, xs: null, m: null, fx: null, def: null }
+    expect(rowCoercer(S)(row, 1)).toBe(row)
+  })
+
+  it('converts friendly forms exactly', () => {
+    const out = rowCoercer(S)(
+      {
+        id: 9007199254740991,
+        i: 5n,
+        dec: '-12.3',
+        dt: '1969-12-31',
+        tm: '23:59:59.999999',
+        ts: '2017-11-16T22:31:08.000001',
+        tz: '2017-11-16T14:31:08.000001-08:00',
+        ns: new Date(Date.UTC(2020, 0, 1)),
+        u: 'F79C3E09-677C-4BBD-A479-3F349CB785E7',
+        st: { a: 1 },
+        xs: [1, 2n],
+        m: { k: 1.5, n: null },
+        fx: new Uint8Array([1, 2]),
+      },
+      1,
+    )
+    expect(out).toEqual({
+      id: 9007199254740991n,
+      i: 5,
+      dec: -1230n,
+      dt: -1,
+      tm: 86399999999n,
+      ts: 1510871468000001n,
+      tz: 1510871468000001n,
+      ns: 1577836800000000000n,
+      u: Uint8Array.from([0xf7, 0x9c, 0x3e, 0x09, 0x67, 0x7c, 0x4b, 0xbd, 0xa4, 0x79, 0x3f, 0x34, 0x9c, 0xb7, 0x85, 0xe7]),
+      bin: null,
+      st: { a: 1, b: null },
+      xs: [1n, 2n],
+      m: new Map([
+        ['k', 1.5],
+        ['n', null],
+      ]),
+      fx: new Uint8Array([1, 2]),
+      def: 'dflt',
+    })
+    expect(rowCoercer(S)({ id: 1n, dec: 12.5, ts: new Date(-1) }, 1)).toMatchObject({ dec: 1250n, ts: -1000n })
+    expect(rowCoercer(S)({ id: 1n, dec: '1.230' }, 1)).toMatchObject({ dec: 123n })
+  })
+
+  it('fails with INVALID_DATA naming source, row and column', () => {
+    const cases: [unknown, string, RegExp][] = [
+      [{ i: 1 }, 'id', /required value is missing/],
+      [{ id: null }, 'id', /required/],
+      [{ id: 1.5 }, 'id', /64-bit bigint or a safe integer/],
+      [{ id: 2n ** 63n }, 'id', /bigint/],
+      [{ id: 1n, i: 2 ** 31 }, 'i', /32-bit integer/],
+      [{ id: 1n, dec: '1.234' }, 'dec', /more than 2 fraction digits/],
+      [{ id: 1n, dec: 10n ** 9n }, 'dec', /more than 9 digits/],
+      [{ id: 1n, dt: new Date(Date.UTC(2020, 0, 1, 5)) }, 'dt', /not a UTC midnight/],
+      [{ id: 1n, dt: '2020-02-30' }, 'dt', /cannot parse date/],
+      [{ id: 1n, tm: 86400000000n }, 'tm', /not a time of day/],
+      [{ id: 1n, ts: '2020-01-01T00:00:00Z' }, 'ts', /has a zone offset/],
+      [{ id: 1n, tz: '2020-01-01T00:00:00' }, 'tz', /needs a zone offset/],
+      [{ id: 1n, ts: 5 }, 'ts', /expected a bigint/],
+      [{ id: 1n, u: 'not-a-uuid' }, 'u', /cannot parse uuid/],
+      [{ id: 1n, bin: 'abc' }, 'bin', /Uint8Array/],
+      [{ id: 1n, fx: new Uint8Array(3) }, 'fx', /expected 2 bytes/],
+      [{ id: 1n, st: { b: 'x' } }, 'st.a', /required value is missing/],
+      [{ id: 1n, st: [1] }, 'st', /expected an object/],
+      [{ id: 1n, xs: [1n, null] }, 'xs.element', /element 1 is null/],
+      [{ id: 1n, m: new Map([['k', 'v']]) }, 'm.value', /expected a number/],
+      [{ id: 1n, m: new Map([[1, 1]]) }, 'm.key', /expected a string/],
+      [{ id: 1n, idd: 3 }, 'idd', /no such column/],
+    ]
+    for (const [input, column, why] of cases) {
+      const e = failure(input, 'in.csv')
+      expect(e.code).toBe('INVALID_DATA')
+      expect(e.context).toMatchObject({ file: 'in.csv', row: 7, field: column })
+      expect(e.message).toContain(`in.csv row 7 column ${column}`)
+      expect(e.message).toMatch(why)
+    }
+    expect(failure(42).context).toMatchObject({ file: 'rows', row: 7 })
+  })
+
+  it('coerceRows numbers rows from 1 and stops at the first bad one', () => {
+    expect(coerceRows(S, [{ id: 1n }, { id: 2 }]).map((r) => r.id)).toEqual([1n, 2n])
+    expect(() => coerceRows(S, [{ id: 1n }, { id: 'x' }], 'f.json')).toThrow(expect.objectContaining({ context: expect.objectContaining({ file: 'f.json', row: 2, field: 'id' }) }))
+  })
+})
