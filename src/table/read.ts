@@ -119,6 +119,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   for await (const batch of batches) {
     const rows = batch.rows
     for (let i = 0; i < rows.length; i++) {
+      if ((i & 1023) === 0) throwIfAborted(signal)
       const row = rows[i]!
       if (deletes.isDeleted(batch.start + i, row)) continue
       if (keep && !keep(row)) continue
