@@ -83,7 +83,12 @@ export interface ReadTaskOptions {
   readonly positionDeleteCache?: TaskDeleteOptions['positionDeleteCache']
   /** Compatibility: read deletion vectors written as bare blobs by old writers (DuckDB's unsafe skip of Puffin checks). */
   readonly allowBareDeletionVectors?: boolean
+  /** Add `_pos` (the row's position in its data file, bigint) to every row (merge-on-read deletes need it). */
+  readonly withPositions?: boolean
 }
+
+/** Field id and name of the row-position metadata column. */
+export const POS_FIELD = { id: 2147483645, name: '_pos' } as const
 
 /**
  * Read the rows of one task. Only Parquet data files are read; ORC and Avro data files fail with
@@ -103,8 +108,13 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
     ...(opts.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}),
   })
   const readIds = new Set<number>([...task.projectedIds, ...referencedIds(residual), ...deletes.equalityFieldIds])
-  const readSchema = selectFields(task.schema, readIds)
-  const projected = selectFields(task.schema, new Set(task.projectedIds))
+  let readSchema = selectFields(task.schema, readIds)
+  let projected = selectFields(task.schema, new Set(task.projectedIds))
+  if (opts.withPositions) {
+    const pos = { id: POS_FIELD.id, name: POS_FIELD.name, required: true, type: { kind: 'long' as const } }
+    readSchema = { ...readSchema, fields: [...readSchema.fields, pos] }
+    projected = { ...projected, fields: [...projected.fields, pos] }
+  }
   const sameShape = readIds.size === new Set(task.projectedIds).size
   const project = projector(projected)
   const keep = residual.kind === 'true' ? undefined : rowEvaluator(readSchema, residual)

@@ -2,6 +2,7 @@
 import type { Env } from '../env.js'
 import type { DataFile } from '../spec/manifest.js'
 import { Transaction, type SnapshotOptions } from '../transaction/transaction.js'
+import { appendRows, deleteRows, overwritePartitions, overwriteRows, type DeleteMode, type DmlOptions } from './dml.js'
 import type { TableOperations } from '../catalog/table-operations.js'
 import { NotFoundError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
@@ -87,6 +88,26 @@ export class Table {
     const tx = this.transaction()
     if (opts.branch) tx.onBranch(opts.branch)
     return tx.append(files, opts).commit()
+  }
+
+  /** Write rows (coerced to the current schema, partitioned by the default spec) and append them in one commit. */
+  appendRows(rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
+    return appendRows(this, rows, opts)
+  }
+
+  /** Delete rows matching a filter (copy-on-write or merge-on-read, default `write.delete.mode`). */
+  deleteRows(filter: Expression | string, opts: DmlOptions & { readonly mode?: DeleteMode; readonly signal?: AbortSignal } = {}): Promise<Table> {
+    return deleteRows(this, filter, opts)
+  }
+
+  /** Replace the rows matching a filter by `rows`, in one commit. */
+  overwriteRows(rows: AsyncIterable<unknown> | Iterable<unknown>, filter: Expression | string, opts: DmlOptions = {}): Promise<Table> {
+    return overwriteRows(this, rows, filter, opts)
+  }
+
+  /** Dynamic partition overwrite: `rows` replace every partition they land in. */
+  overwritePartitions(rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
+    return overwritePartitions(this, rows, opts)
   }
 
   /** Re-read the current version (through the catalog when there is one, else from `location`). */

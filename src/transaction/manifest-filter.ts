@@ -20,6 +20,8 @@ export interface RemovalCriteria {
   readonly filter?: Expression
   /** Also remove files of these partition keys (dynamic overwrite), content data only. */
   readonly partitions?: ReadonlySet<string>
+  /** Delete files to remove by `deleteFileKey` (a Puffin file holds many DVs, so the path alone is not enough). */
+  readonly deleteKeys?: ReadonlySet<string>
   readonly caseSensitive?: boolean
 }
 
@@ -32,6 +34,11 @@ export interface FilterResult {
 
 type Decision = 'keep' | 'remove'
 
+/** Identity of one delete file entry: its path, plus the blob offset for deletion vectors. */
+export function deleteFileKey(f: DataFile): string {
+  return f.contentOffset === undefined ? f.filePath : `${f.filePath}#${f.contentOffset}`
+}
+
 /** Decide per file, with the evaluators built once. */
 function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataFile) => string): (f: DataFile) => Decision {
   const schema = currentSchema(m)
@@ -40,7 +47,8 @@ function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataF
   const strict = bound ? strictMetricsEvaluator(schema, bound) : undefined
   const residuals = new Map<number, ResidualEvaluator>()
   return (f) => {
-    if (c.paths?.has(f.filePath)) return 'remove'
+    if (f.content !== 'data' && c.deleteKeys?.has(deleteFileKey(f))) return 'remove'
+    if (f.content === 'data' && c.paths?.has(f.filePath)) return 'remove'
     if (c.partitions && f.content === 'data' && c.partitions.has(partitionKeyOf(f))) return 'remove'
     if (!bound) return 'keep'
     let re = residuals.get(f.specId)
@@ -87,7 +95,7 @@ export async function filterManifests(
       continue
     }
     // a filter-only removal can skip manifests whose partition summaries cannot match
-    if (!criteria.paths && !criteria.partitions && bound && !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf)) {
+    if (!criteria.paths && !criteria.partitions && !criteria.deleteKeys && bound && !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf)) {
       kept.push(mf)
       continue
     }

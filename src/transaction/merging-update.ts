@@ -8,7 +8,7 @@ import { partitionKey } from '../table/delete-index.js'
 import { snapshotManifests } from '../table/scan-plan.js'
 import { bySpec, writeAddedManifests } from './append.js'
 import { validationHistory } from './conflicts.js'
-import { filterManifests, type RemovalCriteria } from './manifest-filter.js'
+import { deleteFileKey, filterManifests, type RemovalCriteria } from './manifest-filter.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 import { branchHead, produceSnapshot, ProducerIdentity } from './snapshot-producer.js'
@@ -61,12 +61,12 @@ export class FileChangeUpdate implements PendingUpdate {
     const partitions = c.replaceAddedPartitions ? new Set(addData.map((f) => partitionKey(f.specId, f.partition))) : undefined
     const criteria: RemovalCriteria = { ...(c.remove ?? {}), ...(partitions ? { partitions } : {}) }
     const parentManifests = parent ? await snapshotManifests(ctx.io, m, parent) : []
-    const hasRemoval = Boolean(criteria.paths?.size || criteria.filter || criteria.partitions?.size)
+    const hasRemoval = Boolean(criteria.paths?.size || criteria.filter || criteria.partitions?.size || criteria.deleteKeys?.size)
     const filtered = hasRemoval
       ? await filterManifests(m, ctx, parentManifests, criteria, snapshotId, next, this.filterCache, (f) => partitionKey(f.specId, f.partition))
       : { kept: [...parentManifests], written: [], removed: [] }
     if (c.requireRemoved) {
-      const got = new Set(filtered.removed.map((f) => f.filePath))
+      const got = new Set(filtered.removed.map((f) => (f.content === 'data' ? f.filePath : deleteFileKey(f))))
       const missing = [...c.requireRemoved].filter((p) => !got.has(p))
       if (missing.length) throw new ValidationError(`Missing required files to delete: ${missing.slice(0, 10).join(', ')}`)
     }

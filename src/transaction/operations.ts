@@ -6,6 +6,7 @@ import type { DataFile } from '../spec/manifest.js'
 import { partitionKey } from '../table/delete-index.js'
 import { validateFilesExist, validateNoConflictingData, validateNoConflictingDeletes, validateNoNewDeletesFor, type IsolationLevel } from './conflicts.js'
 import { FileChangeUpdate } from './merging-update.js'
+import { deleteFileKey } from './manifest-filter.js'
 
 /** Options every validated operation takes. */
 export interface ValidationOptions {
@@ -78,7 +79,14 @@ export function replacePartitions(branch: string, files: readonly DataFile[], op
 /** Row delta (Java RowDelta, merge-on-read DML): add delete files (and data files); referenced data files must still exist. */
 export function rowDelta(
   branch: string,
-  opts: ValidationOptions & { readonly addDeletes: readonly DataFile[]; readonly addData?: readonly DataFile[]; readonly removeData?: readonly DataFile[]; readonly summary?: Record<string, string> },
+  opts: ValidationOptions & {
+    readonly addDeletes: readonly DataFile[]
+    readonly addData?: readonly DataFile[]
+    readonly removeData?: readonly DataFile[]
+    /** Delete files replaced by the new ones (a new DV absorbs the data file's older DV). */
+    readonly removeDeletes?: readonly DataFile[]
+    readonly summary?: Record<string, string>
+  },
 ): FileChangeUpdate {
   const referenced = new Set<string>()
   for (const d of opts.addDeletes) {
@@ -86,15 +94,18 @@ export function rowDelta(
     if (d.referencedDataFile) referenced.add(d.referencedDataFile)
   }
   const removePaths = new Set((opts.removeData ?? []).map((f) => f.filePath))
+  const deleteKeys = new Set((opts.removeDeletes ?? []).map(deleteFileKey))
   const conflict = opts.conflictFilter ?? alwaysTrue
   const what = exprToString(conflict)
   return new FileChangeUpdate({
     kind: 'row-delta',
     branch,
-    operation: ({ addedData, removed }) => (addedData || removed ? 'overwrite' : 'delete'),
+    operation: ({ addedData, removed }) => (addedData || removePaths.size ? 'overwrite' : removed || !addedData ? 'delete' : 'overwrite'),
     addDeletes: opts.addDeletes,
     addData: opts.addData ?? [],
-    ...(removePaths.size ? { remove: { paths: removePaths }, requireRemoved: removePaths } : {}),
+    ...(removePaths.size || deleteKeys.size
+      ? { remove: { ...(removePaths.size ? { paths: removePaths } : {}), ...(deleteKeys.size ? { deleteKeys } : {}) }, requireRemoved: new Set([...removePaths, ...deleteKeys]) }
+      : {}),
     ...start(opts),
     validate: async (m, history, ctx) => {
       await validateFilesExist(ctx.io, m, history, new Set([...referenced, ...removePaths]))
@@ -118,14 +129,15 @@ export function rewriteFiles(
   },
 ): FileChangeUpdate {
   if (!opts.removeData.length && !(opts.removeDeletes ?? []).length) throw new InvalidArgumentError('rewrite needs files to replace')
-  const paths = new Set([...opts.removeData, ...(opts.removeDeletes ?? [])].map((f) => f.filePath))
+  const paths = new Set(opts.removeData.map((f) => f.filePath))
+  const deleteKeys = new Set((opts.removeDeletes ?? []).map(deleteFileKey))
   return new FileChangeUpdate({
     kind: 'rewrite',
     branch,
     operation: () => 'replace',
     addData: opts.addData,
-    remove: { paths },
-    requireRemoved: paths,
+    remove: { paths, deleteKeys },
+    requireRemoved: new Set([...paths, ...deleteKeys]),
     ...(opts.dataSequenceNumber === undefined ? {} : { dataSequenceNumber: opts.dataSequenceNumber }),
     ...start(opts),
     validate: async (m, history, ctx) => {

@@ -1,0 +1,192 @@
+// Row-level writes: append rows, overwrite by filter or by partition, delete by filter — copy-on-write or
+// merge-on-read (position deletes in v2, deletion vectors in v3) — each one commit, validated from the
+// snapshot it read (Java's Spark write semantics, isolation from the table's write.*.isolation-level).
+import { InvalidArgumentError } from '../errors.js'
+import { bind } from '../expr/bind.js'
+import { strictMetricsEvaluator } from '../expr/eval-metrics-strict.js'
+import { rowEvaluator } from '../expr/eval-row.js'
+import { parseFilter } from '../expr/parse.js'
+import type { Expression } from '../expr/expression.js'
+import type { DataFile } from '../spec/manifest.js'
+import { prop } from '../spec/properties.js'
+import { currentSchema } from '../spec/table-metadata.js'
+import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
+import { loadDeleteFilter } from '../deletes/delete-filter.js'
+import { puffinWithDeletionVectors } from '../deletes/dv-write.js'
+import { locationProvider } from '../write/location.js'
+import { CommitStateUnknownError } from '../errors.js'
+import type { IsolationLevel } from '../transaction/conflicts.js'
+import type { Transaction } from '../transaction/transaction.js'
+import type { Table } from './table.js'
+import { POS_FIELD, readTask } from './read.js'
+import type { FileScanTask } from './task.js'
+
+/** How a row-level delete is written. */
+export type DeleteMode = 'copy-on-write' | 'merge-on-read'
+
+/** Options of row-level writes. */
+export interface DmlOptions {
+  readonly branch?: string
+  readonly isolation?: IsolationLevel
+  readonly summary?: Readonly<Record<string, string>>
+  /** Named in data errors (an input file name). */
+  readonly source?: string
+}
+
+const toExpr = (f: Expression | string): Expression => (typeof f === 'string' ? parseFilter(f) : f)
+
+/** Run `build` in a transaction and commit; on a definite failure delete the files written for it. */
+async function commitOrClean(table: Table, written: readonly string[], build: (tx: Transaction) => void, branch?: string): Promise<Table> {
+  const tx = table.transaction()
+  if (branch) tx.onBranch(branch)
+  build(tx)
+  try {
+    return await tx.commit()
+  } catch (e) {
+    if (!(e instanceof CommitStateUnknownError)) for (const p of written) await table.env.io.delete(p).catch(() => undefined)
+    throw e
+  }
+}
+
+/** Append rows (coerced to the current schema, routed by the default spec) in one commit. */
+export async function appendRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
+  const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, opts.summary ? { summary: opts.summary } : {}), opts.branch)
+}
+
+/** Dynamic partition overwrite: the rows replace every partition they land in. */
+export async function overwritePartitions(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
+  const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+  const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
+  const start = table.currentSnapshot()?.snapshotId ?? null
+  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
+}
+
+interface Rewrite {
+  readonly remove: DataFile[]
+  readonly add: DataFile[]
+  readonly keepRows: number
+}
+
+/** Copy-on-write: files fully matching are dropped; partly matching files are rewritten without the matching rows. */
+async function copyOnWrite(table: Table, filter: Expression, tasks: readonly FileScanTask[], signal?: AbortSignal): Promise<Rewrite> {
+  const schema = currentSchema(table.metadata)
+  const bound = bind(schema, filter)
+  const strict = strictMetricsEvaluator(schema, bound)
+  const matches = rowEvaluator(schema, bound)
+  const remove: DataFile[] = []
+  const keep: Record<string, unknown>[] = []
+  for (const t of tasks) {
+    remove.push(t.file)
+    if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) continue
+    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds: schema.fields.map((f) => f.id) }, signal)) if (!matches(row)) keep.push(row)
+  }
+  const add = keep.length ? await writeDataFiles(table.env, { metadata: table.metadata }, keep) : []
+  return { remove, add, keepRows: keep.length }
+}
+
+/** Delete the rows matching `filter`, copy-on-write or merge-on-read (default: `write.delete.mode`). */
+export async function deleteRows(table: Table, filterIn: Expression | string, opts: DmlOptions & { readonly mode?: DeleteMode; readonly signal?: AbortSignal } = {}): Promise<Table> {
+  const filter = toExpr(filterIn)
+  const m = table.metadata
+  const mode = opts.mode ?? (prop(m.properties, 'write.delete.mode') as DeleteMode)
+  if (mode !== 'copy-on-write' && mode !== 'merge-on-read') throw new InvalidArgumentError(`Unknown delete mode ${mode}`)
+  const isolation = opts.isolation ?? (prop(m.properties, 'write.delete.isolation-level') as IsolationLevel)
+  const scan = table.scan({ filter, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
+  const tasks = await scan.planFiles(opts.signal)
+  const start = scan.snapshot?.snapshotId ?? null
+  if (tasks.length === 0) return table
+  const common = { isolation, fromSnapshotId: start, conflictFilter: filter, ...(opts.summary ? { summary: opts.summary } : {}) }
+  if (mode === 'copy-on-write' || m.formatVersion < 2) {
+    const r = await copyOnWrite(table, filter, tasks, opts.signal)
+    return commitOrClean(table, r.add.map((f) => f.filePath), (tx) => tx.overwrite({ deleteFiles: r.remove, addFiles: r.add, ...common }), opts.branch)
+  }
+  return mergeOnRead(table, filter, tasks, { ...common, ...(opts.branch ? { branch: opts.branch } : {}) }, opts.signal)
+}
+
+async function mergeOnRead(
+  table: Table,
+  filter: Expression,
+  tasks: readonly FileScanTask[],
+  common: { isolation: IsolationLevel; fromSnapshotId: bigint | null; conflictFilter: Expression; summary?: Readonly<Record<string, string>>; branch?: string },
+  signal?: AbortSignal,
+): Promise<Table> {
+  const m = table.metadata
+  const schema = currentSchema(m)
+  const bound = bind(schema, filter)
+  const strict = strictMetricsEvaluator(schema, bound)
+  const removeData: DataFile[] = []
+  const addDeletes: DataFile[] = []
+  const removeDeletes: DataFile[] = []
+  const written: string[] = []
+  const vectors: Array<{ task: FileScanTask; positions: number[]; old: DataFile[] }> = []
+  for (const t of tasks) {
+    if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) {
+      removeData.push(t.file)
+      removeDeletes.push(...t.deletes.filter((d) => d.fileFormat === 'PUFFIN'))
+      continue
+    }
+    const positions: number[] = []
+    for await (const row of readTask(table.env, { ...t, projectedIds: schema.fields.map((f) => f.id) }, signal, { withPositions: true })) positions.push(Number(row[POS_FIELD.name] as bigint))
+    if (!positions.length) continue
+    if (m.formatVersion >= 3) {
+      // a new deletion vector absorbs the data file's older deletes
+      const old = await loadDeleteFilter(table.env.io, t, signal)
+      const all = new Set(positions)
+      const dvs = t.deletes.filter((d) => d.content === 'position-deletes')
+      for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
+      vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
+    } else {
+      const f = await writePositionDeletes(table.env, { metadata: m }, positions.map((pos) => ({ filePath: t.file.filePath, pos })), { specId: t.file.specId, partition: t.file.partition })
+      written.push(f.filePath)
+      addDeletes.push(f)
+    }
+  }
+  if (vectors.length) {
+    const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))
+    const path = locationProvider(m.location, m.properties).newDataLocation(`${table.env.uuid()}-deletes.puffin`)
+    await table.env.io.write(path, bytes)
+    written.push(path)
+    vectors.forEach((v, i) => {
+      const p = placed[i]!
+      addDeletes.push({
+        content: 'position-deletes',
+        filePath: path,
+        fileFormat: 'PUFFIN',
+        specId: v.task.file.specId,
+        partition: v.task.file.partition,
+        recordCount: p.cardinality,
+        fileSizeInBytes: BigInt(bytes.length),
+        referencedDataFile: v.task.file.filePath,
+        contentOffset: p.contentOffset,
+        contentSizeInBytes: p.contentSizeInBytes,
+      })
+      removeDeletes.push(...v.old)
+    })
+  }
+  if (!addDeletes.length && !removeData.length) return table
+  return commitOrClean(table, written, (tx) => tx.rowDelta({ addDeletes, removeData, removeDeletes, ...common }), common.branch)
+}
+
+/** Overwrite by filter: delete the matching rows (copy-on-write) and add `rows`, in one commit. */
+export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
+  const filter = toExpr(filterIn)
+  const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
+  const scan = table.scan({ filter })
+  const tasks = await scan.planFiles()
+  const r = await copyOnWrite(table, filter, tasks)
+  let added: DataFile[] = []
+  try {
+    added = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+  } catch (e) {
+    for (const f of r.add) await table.env.io.delete(f.filePath).catch(() => undefined)
+    throw e
+  }
+  const all = [...r.add, ...added]
+  return commitOrClean(
+    table,
+    all.map((f) => f.filePath),
+    (tx) => tx.overwrite({ deleteFiles: r.remove, addFiles: all, isolation, fromSnapshotId: scan.snapshot?.snapshotId ?? null, conflictFilter: filter, ...(opts.summary ? { summary: opts.summary } : {}) }),
+    opts.branch,
+  )
+}
