@@ -1,16 +1,14 @@
-// Resolving --catalog (catalogs arrive with the write path; until then only paths are accepted).
+// Resolving --catalog: the flag, else FLOE_CATALOG, else a filesystem warehouse at ./warehouse.
+import { openCatalog as openCatalogSpec } from '../src/catalog/open.js'
+import type { Catalog } from '../src/catalog/catalog.js'
 import type { Env } from '../src/env.js'
-import { FloeError } from '../src/errors.js'
-import type { Table } from '../src/table/table.js'
 
-/** The minimal catalog surface the CLI needs to open tables. */
-export interface CliCatalog {
-  loadTable(identifier: string): Promise<Table>
+/** The catalog spec in effect for a run. */
+export function catalogSpec(spec: string | undefined): string {
+  return spec ?? process.env.FLOE_CATALOG ?? 'file:./warehouse'
 }
 
-/** Open the catalog named by --catalog or FLOE_CATALOG; undefined when none is configured. */
-export async function openCatalog(spec: string | undefined, _env: Env): Promise<CliCatalog | undefined> {
-  const s = spec ?? process.env.FLOE_CATALOG
-  if (!s) return undefined
-  throw new FloeError('UNSUPPORTED', `catalog ${s}: catalogs are not available yet; pass a table folder or metadata file`)
+/** Open the catalog named by --catalog, FLOE_CATALOG, or the default `file:./warehouse`. */
+export function openCatalog(spec: string | undefined, env: Env): Catalog {
+  return openCatalogSpec(catalogSpec(spec), env)
 }

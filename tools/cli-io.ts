@@ -1,6 +1,6 @@
 // The CLI's seam to the terminal, so commands can be tested in-process.
 import { FloeError } from '../src/errors.js'
-import { stringifyJson } from '../src/spec/json/lossless.js'
+import { RawJson, stringifyJson } from '../src/spec/json/lossless.js'
 
 /** Where a command writes. */
 export interface CliIO {
@@ -27,6 +27,7 @@ export interface Command {
 
 /** Convert values for JSON output: bigint stays exact, bytes become hex, Maps become objects. */
 export function toPlain(v: unknown): unknown {
+  if (v instanceof RawJson) return v
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex')
   if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toPlain(x)]))
   if (Array.isArray(v)) return v.map(toPlain)

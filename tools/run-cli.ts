@@ -4,13 +4,30 @@ import { inspectCommand } from './commands/inspect.js'
 import { metadataTableCommands } from './commands/metadata-tables.js'
 import { planCommand } from './commands/plan.js'
 import { scanCommand } from './commands/scan.js'
+import { createCommand } from './commands/create.js'
+import { appendCommand, deleteCommand, overwriteCommand } from './commands/write.js'
+import { cherryPickCommand, refCommands } from './commands/refs.js'
+import { catalogCommands } from './commands/catalog-admin.js'
 import { processIO, reportError, type CliIO, type Command } from './cli-io.js'
 
 /** Every subcommand, by name. */
-export const COMMANDS: readonly Command[] = [inspectCommand, describeCommand, scanCommand, planCommand, ...metadataTableCommands]
+export const COMMANDS: readonly Command[] = [
+  inspectCommand,
+  describeCommand,
+  scanCommand,
+  planCommand,
+  ...metadataTableCommands,
+  createCommand,
+  appendCommand,
+  overwriteCommand,
+  deleteCommand,
+  ...refCommands,
+  cherryPickCommand,
+  ...catalogCommands,
+]
 
 function help(io: CliIO): void {
-  io.out(['usage: floe <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), '', 'floe <command> --help shows its usage.'].join('\n'))
+  io.out(['usage: floe <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`), '', 'floe <command> --help shows its usage.'].join('\n'))
 }
 
 /** Run the CLI with `argv` (without node and script); returns the exit status. */

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defaultEnv, type Env } from '../src/env.js'
-import { InvalidArgumentError, NotFoundError } from '../src/errors.js'
+import { InvalidArgumentError } from '../src/errors.js'
+import { openCatalog } from './catalog-args.js'
 import { LocalFileIO } from '../src/io/local.js'
 import { parsePrefixMapping, RemappingFileIO } from '../src/io/remap.js'
 import { Table } from '../src/table/table.js'
@@ -33,16 +34,13 @@ export function cliEnv(remaps: readonly string[] | undefined): Env {
   return defaultEnv(mappings.length ? new RemappingFileIO(new LocalFileIO(), mappings) : new LocalFileIO())
 }
 
-/** Open `<table>`: a metadata file or table folder path (catalog identifiers resolve through --catalog). */
+/** Open `<table>`: a metadata file or table folder path, or `ns.table` in the catalog (--catalog, FLOE_CATALOG, file:./warehouse). */
 export async function openTable(ref: string | undefined, values: { catalog?: string | undefined; remap?: string[] | undefined }): Promise<Table> {
   if (!ref) throw new InvalidArgumentError('missing <table>: a metadata file, a table folder, or ns.table with --catalog')
   const env = cliEnv(values.remap)
   const looksLikePath = ref.includes('/') || ref.includes('\\') || existsSync(ref)
   if (looksLikePath) return Table.load(env, ref.includes('://') || ref.startsWith('file:') ? ref : resolve(ref))
-  const { openCatalog } = await import('./catalog-args.js')
-  const catalog = await openCatalog(values.catalog, env)
-  if (!catalog) throw new NotFoundError(`No table folder or metadata file at ${ref}, and no catalog to look it up in`)
-  return catalog.loadTable(ref)
+  return openCatalog(values.catalog, env).loadTable(ref)
 }
 
 /** Parse --snapshot-id / --as-of / --ref into a selector (at most one). */

@@ -100,7 +100,8 @@ export function rowDelta(
   return new FileChangeUpdate({
     kind: 'row-delta',
     branch,
-    operation: ({ addedData, removed }) => (addedData || removePaths.size ? 'overwrite' : removed || !addedData ? 'delete' : 'overwrite'),
+    // Java: deletes without data are DELETE, anything with data OVERWRITE; removing whole files only removes rows too
+    operation: ({ addedData }) => (addedData ? 'overwrite' : 'delete'),
     addDeletes: opts.addDeletes,
     addData: opts.addData ?? [],
     ...(removePaths.size || deleteKeys.size

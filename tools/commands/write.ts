@@ -1,0 +1,83 @@
+// `floe append|overwrite|delete`: row-level writes from CSV, JSON-lines or Parquet input, each one commit.
+import { parseArgs } from 'node:util'
+import { InvalidArgumentError } from '../../src/errors.js'
+import type { DeleteMode, DmlOptions } from '../../src/table/dml.js'
+import type { IsolationLevel } from '../../src/transaction/conflicts.js'
+import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { CATALOG_OPTIONS, commitResult, inputRows, openWritable } from '../write-args.js'
+
+const WRITE_OPTIONS = {
+  ...CATALOG_OPTIONS,
+  branch: { type: 'string' },
+  'input-format': { type: 'string' },
+  isolation: { type: 'string' },
+} as const
+
+function dmlOptions(values: { branch?: string | undefined; isolation?: string | undefined }, files: readonly string[]): DmlOptions {
+  const iso = values.isolation
+  if (iso !== undefined && iso !== 'serializable' && iso !== 'snapshot') throw new InvalidArgumentError(`--isolation must be serializable or snapshot, got ${iso}`)
+  return {
+    ...(values.branch ? { branch: values.branch } : {}),
+    ...(iso ? { isolation: iso as IsolationLevel } : {}),
+    ...(files.length === 1 ? { source: files[0]! } : {}),
+  }
+}
+
+/** The append command. */
+export const appendCommand: Command = {
+  name: 'append',
+  summary: 'append rows from CSV, JSON-lines or Parquet files (coerced to the table schema) in one commit',
+  usage: 'floe append <ns.table> <file>... [--input-format csv|jsonl|parquet] [--branch B] [--catalog C]',
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: WRITE_OPTIONS })
+    const [ref, ...files] = positionals
+    const t = await openWritable(ref, values)
+    const next = await t.appendRows(inputRows(files, t.schema(), values['input-format']), dmlOptions(values, files))
+    printJson(io, commitResult(next, values.branch))
+    return 0
+  },
+}
+
+/** The overwrite command. */
+export const overwriteCommand: Command = {
+  name: 'overwrite',
+  summary: 'replace the rows matching --filter, or every partition the input lands in (--dynamic), with the input rows',
+  usage: 'floe overwrite <ns.table> <file>... (--filter EXPR | --dynamic) [--input-format F] [--isolation serializable|snapshot] [--branch B] [--catalog C]',
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { ...WRITE_OPTIONS, filter: { type: 'string' }, dynamic: { type: 'boolean', default: false } },
+    })
+    if ((values.filter === undefined) === !values.dynamic) throw new InvalidArgumentError('overwrite needs exactly one of --filter EXPR or --dynamic')
+    const [ref, ...files] = positionals
+    const t = await openWritable(ref, values)
+    const rows = inputRows(files, t.schema(), values['input-format'])
+    const opts = dmlOptions(values, files)
+    const next = values.dynamic ? await t.overwritePartitions(rows, opts) : await t.overwriteRows(rows, values.filter!, opts)
+    printJson(io, commitResult(next, values.branch))
+    return 0
+  },
+}
+
+/** The delete command. */
+export const deleteCommand: Command = {
+  name: 'delete',
+  summary: 'delete the rows matching --filter (copy-on-write or merge-on-read; default write.delete.mode)',
+  usage: 'floe delete <ns.table> --filter EXPR [--mode copy-on-write|merge-on-read] [--isolation serializable|snapshot] [--branch B] [--catalog C]',
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { ...WRITE_OPTIONS, filter: { type: 'string' }, mode: { type: 'string' } },
+    })
+    if (values.filter === undefined) throw new InvalidArgumentError("delete needs --filter EXPR (use --filter 'true' to delete every row)")
+    const mode = values.mode
+    if (mode !== undefined && mode !== 'copy-on-write' && mode !== 'merge-on-read') throw new InvalidArgumentError(`--mode must be copy-on-write or merge-on-read, got ${mode}`)
+    if (positionals.length > 1) throw new InvalidArgumentError(`delete takes no input files, got ${positionals.slice(1).join(' ')}`)
+    const t = await openWritable(positionals[0], values)
+    const next = await t.deleteRows(values.filter, { ...dmlOptions(values, []), ...(mode ? { mode: mode as DeleteMode } : {}) })
+    printJson(io, commitResult(next, values.branch))
+    return 0
+  },
+}

@@ -1,0 +1,118 @@
+// Shared pieces of the CLI's write commands: opening a writable table, reading input files, printing commits.
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { Catalog } from '../src/catalog/catalog.js'
+import { InvalidArgumentError } from '../src/errors.js'
+import type { Row } from '../src/parquet/codec.js'
+import type { Schema } from '../src/spec/schema.js'
+import type { SnapshotRef } from '../src/spec/snapshot.js'
+import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/schema-json.js'
+import { currentSchema, defaultSortOrder, defaultSpec } from '../src/spec/table-metadata.js'
+import type { Table } from '../src/table/table.js'
+import { csvRows, inputFormatOf, jsonlRows, parquetRows, type InputFormat } from '../src/write/input.js'
+import { openCatalog } from './catalog-args.js'
+import { cliEnv } from './table-args.js'
+
+/** parseArgs options for commands that change a catalog table. */
+export const CATALOG_OPTIONS = {
+  catalog: { type: 'string' },
+  remap: { type: 'string', multiple: true },
+} as const
+
+/** Open the catalog for a write command. */
+export function cliCatalog(values: { catalog?: string | undefined; remap?: string[] | undefined }): Catalog {
+  return openCatalog(values.catalog, cliEnv(values.remap))
+}
+
+/** Load `ns.table` from the catalog (writes need the catalog's commit seam, so paths are refused). */
+export async function openWritable(ref: string | undefined, values: { catalog?: string | undefined; remap?: string[] | undefined }): Promise<Table> {
+  if (!ref) throw new InvalidArgumentError('missing <table>: a catalog identifier such as db.events')
+  if (ref.includes('/') || ref.includes('\\'))
+    throw new InvalidArgumentError(`${ref} is a path; writes go through a catalog, so name the table as ns.table (use register-table to adopt an existing metadata file)`)
+  return cliCatalog(values).loadTable(ref)
+}
+
+/** Parse a decimal snapshot id argument. */
+export function snapshotIdArg(s: string | undefined, what = '<snapshot-id>'): bigint {
+  if (s === undefined || !/^-?\d+$/.test(s)) throw new InvalidArgumentError(`${what} must be an integer snapshot id, got ${s ?? 'nothing'}`)
+  return BigInt(s)
+}
+
+/** Parse a timestamp argument: epoch milliseconds or an ISO-8601 date-time. */
+export function timestampArg(s: string | undefined, what = '<timestamp>'): bigint {
+  if (s !== undefined && /^\d+$/.test(s)) return BigInt(s)
+  const ms = s === undefined ? Number.NaN : Date.parse(s)
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`${what} must be epoch milliseconds or an ISO timestamp, got ${s ?? 'nothing'}`)
+  return BigInt(ms)
+}
+
+/** Parse repeated `k=v` arguments into a record. */
+export function keyValues(items: readonly string[] | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const kv of items ?? []) {
+    const i = kv.indexOf('=')
+    if (i <= 0) throw new InvalidArgumentError(`${what} takes key=value, got ${JSON.stringify(kv)}`)
+    Object.defineProperty(out, kv.slice(0, i), { value: kv.slice(i + 1), enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+/** Read input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`. */
+export async function* inputRows(files: readonly string[], schema: Schema, format: string | undefined): AsyncGenerator<Row> {
+  if (!files.length) throw new InvalidArgumentError('no input files: pass CSV, JSON-lines or Parquet files (or - for stdin)')
+  if (format !== undefined && !['csv', 'jsonl', 'parquet'].includes(format)) throw new InvalidArgumentError(`--input-format must be csv, jsonl or parquet, got ${format}`)
+  for (const f of files) {
+    const fmt = (format ?? (f === '-' ? 'jsonl' : inputFormatOf(f))) as InputFormat
+    const bytes = f === '-' ? await readStdin() : new Uint8Array(await readFile(resolve(f)))
+    const name = f === '-' ? '<stdin>' : f
+    if (fmt === 'parquet') yield* await parquetRows(bytes, schema, name)
+    else {
+      const text = new TextDecoder().decode(bytes)
+      yield* fmt === 'csv' ? csvRows(text, schema, name) : jsonlRows(text, schema, name)
+    }
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = []
+  for await (const c of process.stdin) chunks.push(c as Buffer)
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+/** The JSON result of a commit that produced a snapshot on `branch`. */
+export function commitResult(t: Table, branch = 'main'): Record<string, unknown> {
+  const id = t.metadata.refs[branch]?.snapshotId
+  const s = id === undefined ? undefined : t.metadata.snapshots.find((x) => x.snapshotId === id)
+  return {
+    table: t.name,
+    branch,
+    snapshotId: s?.snapshotId,
+    parentSnapshotId: s?.parentSnapshotId,
+    sequenceNumber: s?.sequenceNumber,
+    operation: s?.summary.operation,
+    summary: s?.summary,
+    metadataLocation: t.metadataLocation,
+  }
+}
+
+/** The JSON result of a ref change: the current snapshot and every ref. */
+export function refsResult(t: Table): Record<string, unknown> {
+  const refs: Record<string, SnapshotRef> = {}
+  for (const [k, v] of Object.entries(t.metadata.refs)) Object.defineProperty(refs, k, { value: v, enumerable: true })
+  return { table: t.name, currentSnapshotId: t.currentSnapshot()?.snapshotId, refs, metadataLocation: t.metadataLocation }
+}
+
+/** The JSON description of a table's schema, spec and sort order. */
+export function tableShape(t: Table): Record<string, unknown> {
+  const m = t.metadata
+  return {
+    table: t.name,
+    location: m.location,
+    metadataLocation: t.metadataLocation,
+    formatVersion: m.formatVersion,
+    schema: schemaToJson(currentSchema(m)),
+    partitionSpec: specToJson(defaultSpec(m)),
+    sortOrder: sortOrderToJson(defaultSortOrder(m)),
+    properties: m.properties,
+  }
+}
