@@ -58,7 +58,7 @@ export async function appendRows(table: Table, rows: AsyncIterable<unknown> | It
 export async function overwritePartitions(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
   const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
-  const start = table.currentSnapshot()?.snapshotId ?? null
+  const start = (opts.branch ? table.metadata.refs[opts.branch]?.snapshotId : table.currentSnapshot()?.snapshotId) ?? null
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
 }
 
@@ -172,7 +172,7 @@ async function mergeOnRead(
 export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
   const filter = toExpr(filterIn)
   const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
-  const scan = table.scan({ filter })
+  const scan = table.scan({ filter, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles()
   const r = await copyOnWrite(table, filter, tasks)
   let added: DataFile[] = []

@@ -23,6 +23,8 @@ export interface RemovalCriteria {
   /** Delete files to remove by `deleteFileKey` (a Puffin file holds many DVs, so the path alone is not enough). */
   readonly deleteKeys?: ReadonlySet<string>
   readonly caseSensitive?: boolean
+  /** Data files removed by this change: their deletion vectors dangle and go too (Java, v3). */
+  readonly danglingFor?: ReadonlySet<string>
 }
 
 /** The outcome of filtering one parent snapshot's manifests. */
@@ -48,6 +50,7 @@ function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataF
   const residuals = new Map<number, ResidualEvaluator>()
   return (f) => {
     if (f.content !== 'data' && c.deleteKeys?.has(deleteFileKey(f))) return 'remove'
+    if (f.content === 'position-deletes' && f.fileFormat === 'PUFFIN' && f.referencedDataFile && c.danglingFor?.has(f.referencedDataFile)) return 'remove'
     if (f.content === 'data' && c.paths?.has(f.filePath)) return 'remove'
     if (c.partitions && f.content === 'data' && c.partitions.has(partitionKeyOf(f))) return 'remove'
     if (!bound) return 'keep'
@@ -78,6 +81,38 @@ export async function filterManifests(
   cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
   partitionKeyOf: (f: DataFile) => string,
 ): Promise<FilterResult> {
+  // data manifests first: in v3 the deletion vectors of removed data files are removed with them
+  const data = await filterPass(m, ctx, manifests.filter((x) => x.content === 'data'), criteria, snapshotId, nextPath, cache, partitionKeyOf, '')
+  const danglingFor = m.formatVersion >= 3 ? new Set(data.removed.filter((f) => f.content === 'data').map((f) => f.filePath)) : new Set<string>()
+  const deleteCriteria = danglingFor.size ? { ...criteria, danglingFor } : criteria
+  const tag = danglingFor.size ? `#dangling:${danglingSignature(danglingFor)}` : ''
+  const deletes = await filterPass(m, ctx, manifests.filter((x) => x.content !== 'data'), deleteCriteria, snapshotId, nextPath, cache, partitionKeyOf, tag)
+  const order = new Map(manifests.map((x, i) => [x.manifestPath, i]))
+  return {
+    kept: [...data.kept, ...deletes.kept].sort((a, b) => order.get(a.manifestPath)! - order.get(b.manifestPath)!),
+    written: [...data.written, ...deletes.written],
+    removed: [...data.removed, ...deletes.removed],
+  }
+}
+
+/** A cheap fingerprint of a path set, so cached decisions are reused only for the same dangling set. */
+function danglingSignature(paths: ReadonlySet<string>): string {
+  let h = 0
+  for (const p of paths) for (let i = 0; i < p.length; i++) h = (Math.imul(h, 31) + p.charCodeAt(i)) | 0
+  return `${paths.size}:${h >>> 0}`
+}
+
+async function filterPass(
+  m: TableMetadata,
+  ctx: CommitContext,
+  manifests: readonly ManifestFile[],
+  criteria: RemovalCriteria,
+  snapshotId: bigint,
+  nextPath: () => string,
+  cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
+  partitionKeyOf: (f: DataFile) => string,
+  tag: string,
+): Promise<FilterResult> {
   const decide = decider(m, criteria, partitionKeyOf)
   const schema = currentSchema(m)
   const bound = criteria.filter ? bind(schema, criteria.filter, criteria.caseSensitive ?? true) : undefined
@@ -85,7 +120,7 @@ export async function filterManifests(
   const written: NewManifest[] = []
   const removed: DataFile[] = []
   for (const mf of manifests) {
-    const hit = cache.get(mf.manifestPath)
+    const hit = cache.get(mf.manifestPath + tag)
     if (hit) {
       if (hit.written) {
         written.push(hit.written)
@@ -95,7 +130,7 @@ export async function filterManifests(
       continue
     }
     // a filter-only removal can skip manifests whose partition summaries cannot match
-    if (!criteria.paths && !criteria.partitions && !criteria.deleteKeys && bound && !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf)) {
+    if (!criteria.paths && !criteria.partitions && !criteria.deleteKeys && !criteria.danglingFor && bound && !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf)) {
       kept.push(mf)
       continue
     }
@@ -110,12 +145,12 @@ export async function filterManifests(
       } else entries.push({ ...e, status: 'existing' })
     }
     if (!gone.length) {
-      cache.set(mf.manifestPath, { removed: [] })
+      cache.set(mf.manifestPath + tag, { removed: [] })
       kept.push(mf)
       continue
     }
     const w = await writeNewManifest(ctx, m, nextPath(), specById(m, mf.partitionSpecId)!, schema, mf.content, entries, snapshotId)
-    cache.set(mf.manifestPath, { written: w, removed: gone })
+    cache.set(mf.manifestPath + tag, { written: w, removed: gone })
     written.push(w)
     removed.push(...gone)
   }

@@ -59,6 +59,21 @@ describe.each([2, 3] as const)('row-level writes on a v%i table', (v) => {
     expect((await t.scan({ snapshot: { snapshotId: first } }).toArray()).length).toBe(30)
   })
 
+  it('removing a data file also removes its deletion vector (v3), as Java does; v2 position deletes stay', async () => {
+    let t = await (await table(v)).appendRows(rows(30))
+    t = await t.deleteRows('id < 4', { mode: 'merge-on-read' })
+    const before = Number(t.currentSnapshot()!.summary['total-delete-files'])
+    expect(before).toBeGreaterThan(0)
+    t = await t.deleteRows("cat = 'a' or cat = 'b' or cat = 'c'", { mode: 'copy-on-write' }) // every data file goes
+    const s = t.currentSnapshot()!.summary
+    expect(s['total-data-files']).toBe('0')
+    expect(await ids(t)).toEqual([])
+    if (v === 3) {
+      expect(s['total-delete-files']).toBe('0')
+      expect(s['removed-delete-files']).toBe(String(before))
+    } else expect(s['total-delete-files']).toBe(String(before))
+  })
+
   it('overwrites by filter and by partition', async () => {
     let t = await (await table(v)).appendRows(rows(12))
     t = await t.overwriteRows([{ id: 100n, cat: 'a', ts: 0n }], "cat = 'a'")
