@@ -47,6 +47,9 @@ export interface ParquetWriterOptions {
 
 const MiB = 1024 * 1024
 const MEASURE_EVERY = 256
+const HANDOVER_BYTES = 64 * MiB
+const FIRST_CHUNK = 256
+const MAX_CHUNK = 16384
 
 function intProperty(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
   const s = props[key]
@@ -98,26 +101,26 @@ async function compressorsFor(codec: ParquetCodec, level: number | undefined): P
   return {}
 }
 
-// hyparquet-writer's byte sink, flushed into a list of chunks after every row group (the working buffer is
-// reused, so memory holds the encoded chunks plus at most one row group's encoding).
+// hyparquet-writer's byte sink. After a row group, a buffer that has grown past HANDOVER_BYTES is kept as a
+// finished chunk and writing continues in a fresh buffer (no copy, and no huge reallocation for big files);
+// smaller files stay in one buffer and are returned as a view of it, without a final copy.
 class ChunkedByteWriter extends ByteWriter {
   readonly chunks: Uint8Array[] = []
 
   flush(): void {
-    if (this.index === 0) return
-    // hand the filled buffer over (no copy) and continue in a fresh one
+    if (this.index < HANDOVER_BYTES) return
     this.chunks.push(new Uint8Array(this.buffer, 0, this.index))
-    this.buffer = new ArrayBuffer(Math.max(64 * 1024, this.index >>> 3))
+    this.buffer = new ArrayBuffer(1024 * 1024)
     this.view = new DataView(this.buffer)
     this.index = 0
   }
 
   concat(): Uint8Array {
-    this.flush()
-    if (this.chunks.length === 1) return this.chunks[0]!
+    const tail = new Uint8Array(this.buffer, 0, this.index)
+    if (this.chunks.length === 0) return tail
     const out = new Uint8Array(this.offset)
     let at = 0
-    for (const c of this.chunks) {
+    for (const c of [...this.chunks, tail]) {
       out.set(c, at)
       at += c.length
     }
@@ -169,21 +172,36 @@ function estimator(t: IcebergType): { fixed: number } | { variable: Estimator } 
 
 function sizeOf(t: IcebergType, v: Value): number {
   if (v === null || v === undefined) return 1
-  const e = estimator(t)
-  return 'fixed' in e ? e.fixed : e.variable(v)
+  switch (t.kind) {
+    case 'string':
+      return typeof v === 'string' ? v.length + 4 : 1
+    case 'binary':
+      return v instanceof Uint8Array ? v.length + 4 : 1
+    case 'struct':
+    case 'list':
+    case 'map':
+      return nestedSize(t, v)
+    default: {
+      const e = estimator(t)
+      return 'fixed' in e ? e.fixed : 8
+    }
+  }
 }
 
 function nestedSize(t: IcebergType, v: Value): number {
   if (v === null || v === undefined) return 1
   let n = 1
   if (t.kind === 'struct') for (const f of t.fields) n += sizeOf(f.type, (v as Readonly<Record<string, Value>>)[f.name] ?? null)
-  else if (t.kind === 'list') for (const x of v as readonly Value[]) n += sizeOf(t.element, x)
-  else if (t.kind === 'map') for (const [k, x] of v as ReadonlyMap<Value, Value>) n += sizeOf(t.key, k) + sizeOf(t.value, x)
+  else if (t.kind === 'list') {
+    const e = estimator(t.element)
+    if ('fixed' in e) n += (v as readonly Value[]).length * e.fixed
+    else for (const x of v as readonly Value[]) n += sizeOf(t.element, x)
+  } else if (t.kind === 'map') for (const [k, x] of v as ReadonlyMap<Value, Value>) n += sizeOf(t.key, k) + sizeOf(t.value, x)
   return n
 }
 
-/** Rows → one array per column (missing values stay undefined, which every consumer reads as null). */
-type Transposer = (rows: readonly Row[], count: number) => Value[][]
+/** Buffered rows (chunks, the last one filled up to `last`) → one array per column; missing values stay undefined, which every consumer reads as null. */
+type Transposer = (chunks: readonly (readonly Row[])[], last: number, count: number) => Value[][]
 const transposers = new Map<string, Transposer>()
 
 // Compiled per column list so every property load and array store is monomorphic: a generic loop over
@@ -194,11 +212,16 @@ function transposer(names: readonly string[]): Transposer {
   let t = transposers.get(key)
   if (!t) {
     const cols = names.map((_, c) => `c${c}`)
-    const code =
-      `${cols.map((c) => `const ${c} = new Array(n);`).join(' ')}\n` +
-      `for (let i = 0; i < n; i++) { const r = rows[i]; ${names.map((name, c) => `${cols[c]}[i] = r[${JSON.stringify(name)}];`).join(' ')} }\n` +
-      `return [${cols.join(', ')}];`
-    t = new Function('rows', 'n', code) as Transposer
+    const code = [
+      `${cols.map((c) => `const ${c} = new Array(n);`).join(' ')}`,
+      'let i = 0;',
+      'for (let k = 0; k < chunks.length; k++) {',
+      '  const ch = chunks[k]; const m = k === chunks.length - 1 ? last : ch.length;',
+      `  for (let j = 0; j < m; j++, i++) { const r = ch[j]; ${names.map((name, c) => `${cols[c]}[i] = r[${JSON.stringify(name)}];`).join(' ')} }`,
+      '}',
+      `return [${cols.join(', ')}];`,
+    ].join('\n')
+    t = new Function('chunks', 'last', 'n', code) as Transposer
     if (transposers.size < 256) transposers.set(key, t)
   }
   return t
@@ -213,7 +236,11 @@ export class IcebergParquetWriter {
   private readonly transpose: Transposer
   private readonly fixedRowBytes: number
   private readonly variable: readonly { readonly index: number; readonly size: Estimator }[]
-  private pending: Row[] = []
+  // pending rows: full chunks plus the current chunk filled up to `fill` (preallocated chunks are much
+  // cheaper than one growing array)
+  private chunks: Row[][] = []
+  private chunk: Row[] = new Array<Row>(FIRST_CHUNK)
+  private fill = 0
   /** Estimated bytes of the pending rows that were measured, and how many pending rows are not measured yet. */
   private bufferedBytes = 0
   private unmeasured = 0
@@ -272,7 +299,13 @@ export class IcebergParquetWriter {
   /** Buffer one row of floe values keyed by column name; encodes a row group when the buffer is full. */
   write(row: Row): void {
     if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
-    this.pending.push(row)
+    if (this.fill === this.chunk.length) {
+      this.measure()
+      this.chunks.push(this.chunk)
+      this.chunk = new Array<Row>(Math.min(MAX_CHUNK, this.chunk.length * 2))
+      this.fill = 0
+    }
+    this.chunk[this.fill++] = row
     this.rows++
     // sizes are measured in batches (like parquet-mr, which checks its buffered size every so many rows)
     if (++this.unmeasured >= MEASURE_EVERY || this.rows <= MEASURE_EVERY) this.measure()
@@ -280,17 +313,18 @@ export class IcebergParquetWriter {
 
   // Add the estimated size of the rows written since the last measurement; flush when the row group is full.
   private measure(): void {
-    const rows = this.pending
-    const from = rows.length - this.unmeasured
+    const rows = this.chunk
+    const end = this.fill
+    const from = end - this.unmeasured
     let bytes = this.fixedRowBytes * this.unmeasured
     for (const v of this.variable) {
       const name = this.names[v.index]!
       if (v.size === stringSize) {
-        for (let i = from; i < rows.length; i++) {
+        for (let i = from; i < end; i++) {
           const x = rows[i]![name]
           bytes += typeof x === 'string' ? x.length + 4 : 1
         }
-      } else for (let i = from; i < rows.length; i++) bytes += v.size(rows[i]![name] ?? null)
+      } else for (let i = from; i < end; i++) bytes += v.size(rows[i]![name] ?? null)
     }
     if (this.unmeasured > 0) this.avgRowBytes = bytes / this.unmeasured
     this.bufferedBytes += bytes
@@ -300,13 +334,15 @@ export class IcebergParquetWriter {
 
   /** Encode the buffered rows as one row group (no-op when nothing is buffered). */
   flush(): void {
-    const rows = this.pending
-    const count = rows.length
+    const chunks = [...this.chunks, this.chunk]
+    const count = this.chunks.reduce((a, c) => a + c.length, this.fill)
     if (count === 0) return
-    this.pending = []
+    const bufs = this.transpose(chunks, this.fill, count)
+    this.chunks = []
+    this.chunk = new Array<Row>(this.chunk.length)
+    this.fill = 0
     this.bufferedBytes = 0
     this.unmeasured = 0
-    const bufs = this.transpose(rows, count)
     this.opts.onRowGroup?.(bufs, count)
     const columnData = this.layout.columns.map((c, i) => ({
       name: c.parquetName,

@@ -209,37 +209,42 @@ function converter(t: IcebergType, column: string): Conv {
 }
 
 // Struct values (or whole rows) keyed by field name; returns the input itself when every value is already exact.
+// The per-field steps are compiled into straight-line code so each converter call site stays monomorphic
+// (a loop over converters is megamorphic and dominated the write path); names enter the code only as JSON
+// string literals.
 function structConv(fields: readonly NestedField[], prefix: string | undefined): Conv {
   const names = fields.map((f) => f.name)
   const known = new Set(names)
   const columns = fields.map((f) => (prefix === undefined ? f.name : `${prefix}.${f.name}`))
   const convs = fields.map((f, i) => converter(f.type, columns[i]!))
-  const n = fields.length
-  return (input) => {
+  // value of an absent (undefined) or null field: write-default, null, or a required-value problem
+  const absent = fields.map((f, i) => (v: null | undefined): Value => {
+    if (v === undefined && f.writeDefault !== undefined) return f.writeDefault
+    if (f.required) throw new Problem(columns[i]!, 'required value is missing')
+    return null
+  })
+  const checkObject = (input: unknown): void => {
     if (!isPlainObject(input)) throw new Problem(prefix ?? '', `expected an object keyed by column name, got ${describeValue(input as Value)}`)
-    let out: Record<string, Value> | undefined
-    let missing = false
-    for (let i = 0; i < n; i++) {
-      const f = fields[i]!
-      const v = input[names[i]!]
-      let c: Value
-      if (v === null || v === undefined) {
-        if (v === undefined) missing = true
-        if (v === undefined && f.writeDefault !== undefined) c = f.writeDefault
-        else if (f.required) throw new Problem(columns[i]!, 'required value is missing')
-        else c = null
-      } else c = convs[i]!(v)
-      if (c !== v && out === undefined) {
-        out = {}
-        for (let j = 0; j < i; j++) out[names[j]!] = input[names[j]!] as Value
-      }
-      if (out !== undefined) out[names[i]!] = c
-    }
-    if (missing) {
-      for (const k of Object.keys(input)) if (!known.has(k)) throw new Problem(prefix === undefined ? k : `${prefix}.${k}`, 'no such column in the table schema')
-    }
-    return out ?? (input as Row)
   }
+  const checkUnknown = (input: Readonly<Record<string, unknown>>): void => {
+    for (const k of Object.keys(input)) if (!known.has(k)) throw new Problem(prefix === undefined ? k : `${prefix}.${k}`, 'no such column in the table schema')
+  }
+  const key = (i: number): string => JSON.stringify(names[i])
+  const idx = fields.map((_, i) => i)
+  const code = [
+    `const [${idx.map((i) => `conv${i}`).join(', ')}] = convs;`,
+    `const [${idx.map((i) => `absent${i}`).join(', ')}] = absent;`,
+    'return function (input) {',
+    '  checkObject(input);',
+    '  let missing = false;',
+    ...idx.map((i) => `  const v${i} = input[${key(i)}]; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
+    '  if (missing) checkUnknown(input);',
+    `  if (${idx.map((i) => `c${i} === v${i}`).join(' && ') || 'true'}) return input;`,
+    // a computed key keeps a field named __proto__ an own property
+    `  return { ${idx.map((i) => `${names[i] === '__proto__' ? `[${key(i)}]` : key(i)}: c${i}`).join(', ')} };`,
+    '};',
+  ].join('\n')
+  return new Function('convs', 'absent', 'checkObject', 'checkUnknown', code)(convs, absent, checkObject, checkUnknown) as Conv
 }
 
 /** Compile the coercer of a schema; `source` (a file name or `rows`) is named in errors. */

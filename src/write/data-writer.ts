@@ -51,6 +51,8 @@ interface OpenFile {
   readonly metrics: MetricsAccumulator
   readonly path: string
   readonly partition: readonly Value[]
+  /** Java's file count in the name: files are returned in this order. */
+  readonly seq: number
 }
 
 function targetSize(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
@@ -121,19 +123,20 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const partitionId = opts.partitionId ?? 0
   const stored = new StoredFiles(env)
   const open = new Map<string, OpenFile>()
-  const files: DataFile[] = []
+  const files: { seq: number; file: DataFile }[] = []
   let fileCount = 0
 
   const openFile = async (values: readonly Value[]): Promise<OpenFile> => {
     const name = dataFileName(partitionId, taskId, operationId, ++fileCount)
     const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
-    return { ...(await openWriter(schema, parquet, config, path)), path, partition: values }
+    const seq = fileCount
+    return { ...(await openWriter(schema, parquet, config, path)), path, partition: values, seq }
   }
   const closeFile = async (f: OpenFile): Promise<void> => {
     const result = f.writer.finish()
     const metrics = f.metrics.finish(result.columnSizes)
     await stored.store(f.path, result.bytes)
-    files.push({
+    const file: DataFile = {
       content: 'data',
       filePath: f.path,
       fileFormat: 'PARQUET',
@@ -144,7 +147,8 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
       ...metricsFields(metrics),
       splitOffsets: result.splitOffsets,
       ...(opts.sortOrderId === undefined ? {} : { sortOrderId: opts.sortOrderId }),
-    })
+    }
+    files.push({ seq: f.seq, file })
   }
 
   let n = 0
@@ -184,7 +188,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     }
     checkAbort(opts.signal)
     for (const f of open.values()) await closeFile(f)
-    return files
+    return files.sort((a, b) => a.seq - b.seq).map((x) => x.file)
   } catch (e) {
     await stored.rollback()
     throw e
