@@ -63,3 +63,47 @@ describe('fault injection', () => {
     expect(k).toBeGreaterThanOrEqual(2) // at least one injected failure was exercised before success
   })
 })
+
+const ROW_OPS: Record<string, Op> = {
+  appendRows: (t) => t.appendRows([{ id: 10n, p: 3 }, { id: 11n, p: 1 }]),
+  'delete copy-on-write': (t) => t.deleteRows('id = 1', { mode: 'copy-on-write' }),
+  'delete merge-on-read': (t) => t.deleteRows('id = 1', { mode: 'merge-on-read' }),
+  overwriteRows: (t) => t.overwriteRows([{ id: 20n, p: 2 }], 'p = 2'),
+}
+
+describe('fault injection on row-level writes (real Parquet)', () => {
+  it.each(Object.keys(ROW_OPS))('%s: a failure at any I/O step keeps the last committed state and leaves no files behind', async (name) => {
+    let k = 1
+    for (; k < 400; k++) {
+      const io = new MemoryFileIO()
+      const cat = new MemoryCatalog(testEnv(io, 9))
+      await cat.createNamespace('db')
+      let t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC, properties: { 'commit.retry.num-retries': '0' } })
+      t = await t.appendRows([{ id: 1n, p: 1 }, { id: 2n, p: 1 }, { id: 3n, p: 2 }])
+      const before = new Set(io.files.keys())
+      const referenced = await reachableFiles(io, t.state)
+      const rowsBefore = (await t.scan().toArray()).length
+      let n = 0
+      io.beforeOp = (op, path) => {
+        if (++n === k) throw new FloeError('IO', `injected failure of ${op} ${path}`)
+      }
+      let failed = false
+      try {
+        await ROW_OPS[name]!(t)
+      } catch (e) {
+        if (!(e instanceof FloeError)) throw e
+        failed = true
+      }
+      io.beforeOp = undefined
+      const after = await cat.loadTable('db.t')
+      for (const f of [...referenced.metadata, ...referenced.content]) expect(io.files.has(f), `${f} deleted (k=${k})`).toBe(true)
+      if (failed) {
+        expect(after.metadataLocation).toBe(t.metadataLocation)
+        expect((await after.scan().toArray()).length).toBe(rowsBefore)
+        expect([...io.files.keys()].filter((f) => !before.has(f)), `leftovers after failing op ${k}`).toEqual([])
+      }
+      if (!failed) break
+    }
+    expect(k).toBeGreaterThanOrEqual(3)
+  })
+})
