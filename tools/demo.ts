@@ -1,135 +1,93 @@
-// `npm run demo`: a tour of floe on an embedded warehouse in a local temporary folder (no server).
-// This stage builds a partitioned table's metadata, a manifest and a manifest list, commits a snapshot
-// through the one reducer, and inspects every file it wrote. Later stages add writing data and scanning.
+// `npm run demo`: an end-to-end tour of floe on an embedded warehouse in a local temporary folder (no
+// server): create a hidden-partitioned table, append rows, scan with pruning, delete (merge-on-read), time
+// travel, write to a branch, tag, roll back, and inspect the metadata floe wrote. Everything goes through
+// the public API; the equivalent CLI commands are printed alongside.
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { defaultEnv } from '../src/env.js'
+import { join, relative } from 'node:path'
+import { defaultEnv, FileSystemCatalog, parseColumns, parsePartitionSpec, parseSortOrder, type Table } from '../src/index.js'
 import { inspectBytes } from '../src/inspect.js'
-import { applyUpdates } from '../src/spec/apply-updates.js'
-import { writeManifest } from '../src/spec/avro/manifest-codec.js'
-import { writeManifestList } from '../src/spec/avro/manifest-list-codec.js'
-import { writeTableMetadata } from '../src/spec/json/metadata-write.js'
-import type { DataFile } from '../src/spec/manifest.js'
-import { newTableMetadata } from '../src/spec/new-table.js'
-import { schema } from '../src/spec/schema.js'
-import { partitionPath } from '../src/spec/partition-path.js'
-import { partitionType } from '../src/spec/partition-spec.js'
-import { currentSchema, defaultSpec } from '../src/spec/table-metadata.js'
-import { Transforms } from '../src/spec/transform.js'
-import { applyTransform } from '../src/spec/transform-apply.js'
-import { T, field } from '../src/spec/types.js'
-import { isoDateToDays } from '../src/spec/temporal.js'
+import { stringifyJson } from '../src/spec/json/lossless.js'
+import { rowToJson } from '../src/table/row-json.js'
+import { snapshotsTable } from '../src/table/metadata-tables.js'
 import { printJson, processIO } from './cli-io.js'
-import { schemaToJson, specToJson } from '../src/spec/json/schema-json.js'
-import { loadTableState } from '../src/table/load.js'
 
-const say = (s: string): void => processIO.out(`\n== ${s}`)
-
-const env = defaultEnv()
-const warehouse = await mkdtemp(join(tmpdir(), 'floe-demo-'))
-const location = `${warehouse}/db/events`
-say(`warehouse: ${warehouse}`)
-
-// 1. A table partitioned by day(ts) and bucket(4, id): users never supply partition values.
-const input = schema([field(1, 'id', T.long, { required: true }), field(2, 'kind', T.string), field(3, 'ts', T.timestamptz)])
-let metadata = newTableMetadata(
-  {
-    schema: input,
-    spec: { specId: 0, fields: [{ sourceId: 3, fieldId: 1000, name: 'ts_day', transform: Transforms.day }, { sourceId: 1, fieldId: 1001, name: 'id_bucket', transform: Transforms.bucket(4) }] },
-    location,
-    formatVersion: 2,
-  },
-  env.uuid(),
-  env.now(),
-)
-const tableSchema = currentSchema(metadata)
-const spec = defaultSpec(metadata)
-say('schema and spec (fresh ids, as Java assigns them)')
-printJson(processIO, { schema: schemaToJson(tableSchema), 'partition-spec': specToJson(spec) })
-
-// 2. Three data files described by their partition tuples, computed with the spec's transforms.
-const micros = (iso: string): bigint => BigInt(isoDateToDays(iso.slice(0, 10))) * 86_400_000_000n
-const rows = [
-  { id: 7342794868382145167n, ts: micros('2024-01-01') },
-  { id: 2n, ts: micros('2024-01-01') },
-  { id: 3n, ts: micros('1969-12-31') },
-]
-const ptype = partitionType(spec, tableSchema)
-const files: DataFile[] = rows.map((r, i) => {
-  const partition = [applyTransform(Transforms.day, T.timestamptz, r.ts), applyTransform(Transforms.bucket(4), T.long, r.id)]
-  return {
-    content: 'data',
-    filePath: `${location}/data/${partitionPath(spec, ptype, partition)}/0000${i}-demo.parquet`,
-    fileFormat: 'PARQUET',
-    specId: spec.specId,
-    partition,
-    recordCount: 1n,
-    fileSizeInBytes: 1024n,
-  }
-})
-say('data file paths (hidden partitioning: day(ts), bucket(4, id))')
-for (const f of files) processIO.out(f.filePath)
-
-// 3. Write a manifest and a manifest list, then commit the snapshot through the one reducer.
-const snapshotId = env.snapshotId()
-const commitUuid = env.uuid()
-const manifestPath = `${location}/metadata/${commitUuid}-m0.avro`
-const manifestBytes = writeManifest(
-  files.map((f) => ({ status: 'added', snapshotId, dataFile: f })),
-  { formatVersion: 2, spec, schema: tableSchema },
-)
-await env.io.write(manifestPath, manifestBytes)
-const listPath = `${location}/metadata/snap-${snapshotId}-1-${commitUuid}.avro`
-const listBytes = writeManifestList(
-  [
-    {
-      manifestPath,
-      manifestLength: BigInt(manifestBytes.length),
-      partitionSpecId: spec.specId,
-      content: 'data',
-      sequenceNumber: 1n,
-      minSequenceNumber: 1n,
-      addedSnapshotId: snapshotId,
-      addedFilesCount: files.length,
-      existingFilesCount: 0,
-      deletedFilesCount: 0,
-      addedRowsCount: 3n,
-      existingRowsCount: 0n,
-      deletedRowsCount: 0n,
-    },
-  ],
-  { formatVersion: 2, snapshotId, sequenceNumber: 1n },
-)
-await env.io.write(listPath, listBytes)
-metadata = applyUpdates(
-  metadata,
-  [
-    {
-      action: 'add-snapshot',
-      snapshot: {
-        snapshotId,
-        sequenceNumber: 1n,
-        timestampMs: env.now(),
-        manifestList: listPath,
-        summary: { operation: 'append', 'added-data-files': '3', 'added-records': '3', 'total-data-files': '3', 'total-records': '3' },
-        schemaId: tableSchema.schemaId,
-      },
-    },
-    { action: 'set-snapshot-ref', refName: 'main', ref: { snapshotId, type: 'branch' } },
-  ],
-  env.now(),
-)
-const metadataPath = `${location}/metadata/v1.metadata.json`
-await env.io.write(metadataPath, writeTableMetadata(metadata))
-await env.io.write(`${location}/metadata/version-hint.text`, new TextEncoder().encode('1'))
-
-// 4. Load it back from the folder and inspect every file written, with exact 64-bit ids.
-const state = await loadTableState(env.io, location)
-say(`loaded ${state.metadataLocation}: current snapshot ${state.metadata.currentSnapshotId}`)
-for (const path of [metadataPath, listPath, manifestPath]) {
-  const { kind, content } = inspectBytes(await env.io.read(path), path)
-  say(`floe inspect ${path.slice(warehouse.length + 1)}  (${kind})`)
-  printJson(processIO, content)
+const out = (s: string): void => processIO.out(s)
+const say = (s: string, cli?: string): void => out(`\n== ${s}${cli ? `\n   $ floe ${cli}` : ''}`)
+const root = await mkdtemp(join(tmpdir(), 'floe-demo-'))
+const warehouse = join(root, 'warehouse')
+const C = `--catalog file:${warehouse}`
+const catalog = new FileSystemCatalog(defaultEnv(), warehouse)
+const rows = async (t: Table, opts: Parameters<Table['scan']>[0] = {}): Promise<void> => {
+  const s = t.scan(opts)
+  for await (const r of s.rows()) out(`   ${stringifyJson(rowToJson(s.schema.fields, r))}`)
 }
-say(`done; files are in ${warehouse}`)
+const count = async (t: Table, opts: Parameters<Table['scan']>[0] = {}): Promise<number> => (await t.scan(opts).toArray()).length
+const summary = (t: Table, keys: string[]): string => keys.map((k) => `${k}=${t.currentSnapshot()?.summary[k] ?? '-'}`).join(' ')
+out(`warehouse: ${warehouse}`)
+
+// 1. A table with hidden partitioning: users write rows; floe derives day(ts) and bucket(4, id).
+say('create a table partitioned by day(ts), bucket(4, id), sorted by id', `create db.events --schema 'id bigint not null, kind string, ts timestamptz, amount decimal(10,2)' --partition-by 'day(ts), bucket(4, id)' --sort-by id ${C}`)
+await catalog.createNamespace('db')
+const columns = parseColumns('id bigint not null, kind string, ts timestamptz, amount decimal(10,2)')
+let t = await catalog.createTable('db.events', { schema: columns, spec: parsePartitionSpec(columns, 'day(ts), bucket(4, id)'), sortOrder: parseSortOrder(columns, 'id'), formatVersion: 2 })
+out(`   ${t.metadataLocation}`)
+
+// 2. Append rows: a 64-bit id above 2^53 and a timestamp before 1970 stay exact.
+say('append rows (one commit)', `append db.events events.jsonl ${C}`)
+t = await t.appendRows([
+  { id: 7342794868382145167n, kind: 'click', ts: '2024-01-01T10:00:00Z', amount: '1.50' },
+  { id: 2n, kind: 'view', ts: '2024-01-01T11:30:00Z', amount: '0.25' },
+  { id: 10n, kind: 'spam', ts: '2024-01-01T11:45:00Z', amount: '0.01' },
+  { id: 3n, kind: 'spam', ts: '2024-01-02T08:00:00Z', amount: null },
+  { id: 4n, kind: 'click', ts: '2024-01-03T09:15:00Z', amount: '12.00' },
+  { id: 5n, kind: 'spam', ts: '1969-12-31T23:59:59Z', amount: null },
+])
+const first = t.currentSnapshot()!.snapshotId
+out(`   snapshot ${first}: ${summary(t, ['operation', 'added-data-files', 'added-records', 'changed-partition-count'])}`)
+for (const task of await t.scan().planFiles()) out(`   ${relative(warehouse, task.file.filePath)}`)
+await rows(t)
+
+// 3. Scan with a filter: partition and column-metric pruning skip files without reading them.
+const filter = "ts >= '2024-01-02T00:00:00+00:00' and kind <> 'view'"
+say(`scan with a filter: ${filter}`, `scan db.events --filter "${filter}" ${C}`)
+const planned = await t.scan({ filter }).planFiles()
+out(`   planned ${planned.length} of ${(await t.scan().planFiles()).length} data files`)
+await rows(t, { filter })
+
+// 4. Delete rows merge-on-read: files that only hold matches are dropped in metadata; where a file also
+//    holds other rows, a position-delete file marks the deleted ones and no data is rewritten.
+say("delete kind = 'spam' (merge-on-read)", `delete db.events --filter "kind = 'spam'" --mode merge-on-read ${C}`)
+t = await t.deleteRows("kind = 'spam'", { mode: 'merge-on-read' })
+out(`   ${summary(t, ['operation', 'added-delete-files', 'added-position-deletes', 'total-records', 'total-position-deletes'])}`)
+out(`   rows now: ${await count(t)}`)
+
+// 5. Time travel: the first snapshot still has every row.
+say(`time travel to snapshot ${first}`, `scan db.events --snapshot-id ${first} ${C}`)
+out(`   rows then: ${await count(t, { snapshot: { snapshotId: first } })}`)
+
+// 6. Branches: write to 'audit' without touching main, then fast-forward main.
+say("branch 'audit', append on it, then fast-forward main", `create-branch db.events audit ${C} && floe append db.events more.csv --branch audit ${C} && floe fast-forward db.events main audit ${C}`)
+t = await t.transaction().manageSnapshots((m) => m.createBranch('audit')).commit()
+t = await t.appendRows([{ id: 6n, kind: 'click', ts: '2024-01-04T12:00:00Z', amount: '3.00' }], { branch: 'audit' })
+out(`   main: ${await count(t)} rows, audit: ${await count(t, { snapshot: { ref: 'audit' } })} rows`)
+t = await t.transaction().manageSnapshots((m) => m.fastForward('main', 'audit')).commit()
+out(`   after fast-forward, main: ${await count(t)} rows`)
+
+// 7. Tag the current state, then roll main back to the first snapshot; the tag keeps the newer one.
+say(`tag 'v1', then roll back to ${first}`, `create-tag db.events v1 ${C} && floe rollback-to-snapshot db.events ${first} ${C}`)
+const head = t.currentSnapshot()!.snapshotId
+t = await t.transaction().manageSnapshots((m) => m.createTag('v1', head)).commit()
+t = await t.transaction().manageSnapshots((m) => m.rollbackTo(first)).commit()
+out(`   main: ${await count(t)} rows; tag v1: ${await count(t, { snapshot: { ref: 'v1' } })} rows`)
+
+// 8. History, as the snapshots metadata table.
+say('snapshots', `snapshots db.events ${C}`)
+for (const s of snapshotsTable(t.metadata)) out(`   ${stringifyJson({ snapshot_id: s.snapshot_id, parent_id: s.parent_id, operation: s.operation })}`)
+
+// 9. The metadata file floe committed: valid Iceberg, 64-bit ids exact.
+say(`inspect ${relative(warehouse, t.metadataLocation)}`, `inspect ${t.metadataLocation}`)
+const { content } = inspectBytes(await catalog.env.io.read(t.metadataLocation), t.metadataLocation)
+const m = content as Record<string, unknown>
+printJson(processIO, { 'format-version': m['format-version'], 'current-snapshot-id': m['current-snapshot-id'], refs: m.refs, 'default-spec-id': m['default-spec-id'], 'partition-specs': m['partition-specs'] })
+say(`done; the warehouse is in ${warehouse}`, `list db ${C}`)
