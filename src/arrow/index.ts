@@ -14,4 +14,5 @@ export {
   type ArrowToIcebergOptions,
 } from './schema.js'
 export { arrowTableToRows, recordBatchToRows, rowsToRecordBatch } from './batches.js'
+export { arrowRows, type ArrowInput } from './input.js'
 export { DEFAULT_BATCH_SIZE, scanProjectedSchema, scanToArrow, scanToArrowTable, type ScanToArrowOptions } from './scan.js'

@@ -18,6 +18,7 @@ describe('floe/arrow entry point', () => {
         'MAP_ENTRIES_NAME',
         'UUID_EXTENSION',
         'arrowFieldId',
+        'arrowRows',
         'arrowSchemaToIceberg',
         'arrowTableToRows',
         'icebergFieldToArrow',
