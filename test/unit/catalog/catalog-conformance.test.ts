@@ -92,4 +92,23 @@ describe.each(CATALOG_KINDS)('%s catalog', (kind) => {
     if (kind !== 'memory') expect(existsSync(localPath(list))).toBe(false)
     else expect(await c.env.io.stat(list)).toBeUndefined()
   })
+
+  it('trims the metadata log to write.metadata.previous-versions-max, deleting trimmed files only when enabled', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    for (const [name, del] of [['keep', 'false'], ['drop', 'true']] as const) {
+      let t = await c.createTable(`db.${name}`, { schema: SIMPLE_SCHEMA, properties: { 'write.metadata.previous-versions-max': '2', 'write.metadata.delete-after-commit.enabled': del } })
+      const locations = [t.metadataLocation]
+      for (let i = 0; i < 4; i++) {
+        t = await t.transaction().setProperties({ n: String(i) }).commit()
+        locations.push(t.metadataLocation)
+      }
+      // Java keeps the newest `max` previous files in the log
+      expect(t.metadata.metadataLog.map((e) => e.metadataFile)).toEqual(locations.slice(-3, -1))
+      const exists = await Promise.all(locations.slice(0, -3).map(async (l) => (await c.env.io.stat(l)) !== undefined))
+      expect(exists.every((e) => e === (del === 'false'))).toBe(true)
+      for (const l of locations.slice(-3)) expect(await c.env.io.stat(l)).toBeDefined()
+      expect((await c.loadTable(`db.${name}`)).metadata.properties.n).toBe('3')
+    }
+  })
 })
