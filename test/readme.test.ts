@@ -36,3 +36,29 @@ describe('README', () => {
     for (const c of COMMANDS) expect(documented, c.name).toContain(c.name)
   })
 })
+
+describe('README write and evolution examples', () => {
+  it('run as written', async () => {
+    const { FileSystemCatalog, defaultEnv, parseColumns, parsePartitionSpec, T } = await import('../src/index.js')
+    const { tempDir } = await import('./support/catalogs.js')
+    const catalog = new FileSystemCatalog(defaultEnv(), join(tempDir(), 'warehouse'))
+    await catalog.createNamespace('db')
+    const schema = parseColumns('id bigint not null, kind string, ts timestamptz, amount decimal(10,2)')
+    let t = await catalog.createTable('db.events', { schema, spec: parsePartitionSpec(schema, 'day(ts), bucket(16, id)') })
+    t = await t.appendRows([{ id: 1n, kind: 'click', ts: '2024-01-01T10:00:00Z' }, { id: 2n, kind: 'spam', ts: '2024-01-01T11:00:00Z' }])
+    t = await t.deleteRows("kind = 'spam'", { mode: 'merge-on-read' })
+    const onBranch = await t.appendRows([{ id: 3n, kind: 'view', ts: '2024-01-02T10:00:00Z' }], { branch: 'audit' }) // a new branch forks from main, as in Java
+    expect((await onBranch.scan({ snapshot: { ref: 'audit' } }).toArray()).map((r) => r.id).sort()).toEqual([1n, 3n])
+    t = onBranch
+    expect(readme).toContain(".updateSchema((u) => u.addColumn('region', T.string, { doc: 'sales region' }).renameColumn('kind', 'event_kind').updateColumn('amount', T.decimal(12, 2)).moveAfter('region', 'id'))")
+    t = await t
+      .transaction()
+      .updateSchema((u) => u.addColumn('region', T.string, { doc: 'sales region' }).renameColumn('kind', 'event_kind').updateColumn('amount', T.decimal(12, 2)).moveAfter('region', 'id'))
+      .updateSpec((s) => s.addField({ transform: 'hour', source: 'ts' }).removeField('id_bucket'))
+      .replaceSortOrder((o) => o.asc('id').desc({ transform: 'day', source: 'ts' }))
+      .commit()
+    expect(t.schema().fields.map((f) => f.name)).toEqual(['id', 'region', 'event_kind', 'ts', 'amount'])
+    expect(t.spec().fields.map((f) => f.name)).toEqual(['ts_day', 'ts_hour'])
+    expect((await t.scan().toArray()).map((r) => [r.id, r.event_kind, r.region])).toEqual([[1n, 'click', null]])
+  })
+})

@@ -5,6 +5,7 @@ import { metadataTableCommands } from './commands/metadata-tables.js'
 import { planCommand } from './commands/plan.js'
 import { scanCommand } from './commands/scan.js'
 import { createCommand } from './commands/create.js'
+import { alterCommand } from './commands/alter.js'
 import { appendCommand, deleteCommand, overwriteCommand } from './commands/write.js'
 import { cherryPickCommand, refCommands } from './commands/refs.js'
 import { catalogCommands } from './commands/catalog-admin.js'
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   planCommand,
   ...metadataTableCommands,
   createCommand,
+  alterCommand,
   appendCommand,
   overwriteCommand,
   deleteCommand,

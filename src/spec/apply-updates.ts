@@ -6,7 +6,9 @@ import { highestFieldId, identifierFieldProblems, type Schema } from './schema.j
 import { MAIN_BRANCH, type Snapshot, type SnapshotLogEntry, type SnapshotRef } from './snapshot.js'
 import type { SortOrder } from './sort-order.js'
 import { transformToString } from './transform.js'
-import { fieldEquals } from './types.js'
+import { fieldEquals, type IcebergType, type NestedField } from './types.js'
+import { toJsonValue } from './single-value.js'
+import { stringifyJson } from './json/lossless.js'
 import { MAX_FORMAT_VERSION, currentSchema, type TableMetadata } from './table-metadata.js'
 import type { TableUpdate } from './updates.js'
 
@@ -25,8 +27,23 @@ export function sameSchema(a: Schema, b: Schema): boolean {
     a.fields.length === b.fields.length &&
     a.fields.every((f, i) => fieldEquals(f, b.fields[i]!)) &&
     a.identifierFieldIds.length === b.identifierFieldIds.length &&
-    a.identifierFieldIds.every((id) => b.identifierFieldIds.includes(id))
+    a.identifierFieldIds.every((id) => b.identifierFieldIds.includes(id)) &&
+    a.fields.every((f, i) => sameDefaults(f, b.fields[i]!))
   )
+}
+
+// Java compares defaults too: a schema that only changes a default is a new schema.
+function defaultText(f: NestedField, v: NestedField['initialDefault']): string {
+  return v === undefined ? '' : stringifyJson(toJsonValue(f.type, v))
+}
+
+function sameDefaults(a: NestedField, b: NestedField): boolean {
+  if (defaultText(a, a.initialDefault) !== defaultText(b, b.initialDefault) || defaultText(a, a.writeDefault) !== defaultText(b, b.writeDefault)) return false
+  const kids = (t: IcebergType): NestedField[] =>
+    t.kind === 'struct' ? [...t.fields] : t.kind === 'list' ? kids(t.element) : t.kind === 'map' ? [...kids(t.key), ...kids(t.value)] : []
+  const ka = kids(a.type)
+  const kb = kids(b.type)
+  return ka.length === kb.length && ka.every((f, i) => sameDefaults(f, kb[i]!))
 }
 
 function sameOrder(a: SortOrder, b: SortOrder): boolean {

@@ -47,6 +47,8 @@ export function partitionFieldType(f: PartitionField, schema: Schema, fallback?:
   if (f.transform.kind === 'bucket' || f.transform.kind === 'year' || f.transform.kind === 'month' || f.transform.kind === 'hour')
     return resultType(f.transform, { kind: 'int' })
   if (f.transform.kind === 'day') return { kind: 'date' }
+  // Java: a void field whose source column was dropped has the unknown type (its values are always null)
+  if (f.transform.kind === 'void') return { kind: 'unknown' }
   throw new InvalidMetadataError(
     `Cannot find source column ${f.sourceId} for partition field ${f.name} (${transformToString(f.transform)}) in schema ${schema.schemaId}`,
     { context: { field: f.name } },

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { writeManifestList } from '../spec/avro/manifest-list-codec.js'
 import type { DataFile, ManifestFile } from '../spec/manifest.js'
 import { MAIN_BRANCH, type Operation, type Snapshot } from '../spec/snapshot.js'
-import { currentSchema, snapshotById, snapshotForRef, type TableMetadata } from '../spec/table-metadata.js'
+import { currentSchema, currentSnapshot, snapshotById, snapshotForRef, type TableMetadata } from '../spec/table-metadata.js'
 import { metadataDir } from '../catalog/metadata-files.js'
 import { assignSequence, manifestPath, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext } from './pending-update.js'
@@ -53,7 +53,8 @@ export interface SnapshotChanges {
 export function branchHead(m: TableMetadata, branch: string): Snapshot | undefined {
   const ref = m.refs[branch]
   if (ref && ref.type !== 'branch') throw new InvalidArgumentError(`${branch} is a tag; only branches can be committed to`)
-  return snapshotForRef(m, branch)
+  // Java SnapshotUtil.latestSnapshot: a branch that does not exist yet forks from the current snapshot
+  return ref ? snapshotForRef(m, branch) : currentSnapshot(m)
 }
 
 /**
@@ -107,7 +108,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
       { action: 'add-snapshot', snapshot },
       { action: 'set-snapshot-ref', refName: branch, ref: { ...(existing ?? {}), snapshotId, type: 'branch' } },
     ],
-    requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: parent?.snapshotId ?? null }],
+    requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: m.refs[branch] || branch === MAIN_BRANCH ? (parent?.snapshotId ?? null) : null }],
   }
 }
 

@@ -10,6 +10,7 @@ import { deleteFiles, overwriteFiles, replacePartitions, rewriteFiles, rowDelta 
 import { ManageSnapshots } from './manage-snapshots.js'
 import { CherryPick } from './cherry-pick.js'
 import { Table } from '../table/table.js'
+import { evolvedMetadata, ReplaceSortOrder, UpdatePartitionSpec, UpdateSchema, type ReplaceSortOrderOptions, type UpdateSchemaOptions, type UpdateSpecOptions } from './evolution-api.js'
 
 /** Options shared by snapshot-producing operations. */
 export interface SnapshotOptions {
@@ -89,6 +90,27 @@ export class Transaction {
   /** Set and remove table properties. */
   setProperties(set: Readonly<Record<string, string>>, remove: readonly string[] = []): this {
     return this.add(new UpdateProperties(set, remove))
+  }
+
+  /** Evolve the schema (Java UpdateSchema); edits are checked as made, against the schema earlier evolutions here produce. */
+  updateSchema(edit: (u: UpdateSchema) => void, opts: UpdateSchemaOptions = {}): this {
+    const u = new UpdateSchema(evolvedMetadata(this.table.metadata, this.updates), opts)
+    edit(u)
+    return this.add(u.seal())
+  }
+
+  /** Evolve the default partition spec (Java UpdatePartitionSpec); the new spec becomes the default. */
+  updateSpec(edit: (u: UpdatePartitionSpec) => void, opts: UpdateSpecOptions = {}): this {
+    const u = new UpdatePartitionSpec(evolvedMetadata(this.table.metadata, this.updates), opts)
+    edit(u)
+    return this.add(u.seal())
+  }
+
+  /** Replace the default sort order (Java ReplaceSortOrder); an edit that adds no keys makes the table unsorted. */
+  replaceSortOrder(edit: (o: ReplaceSortOrder) => void, opts: ReplaceSortOrderOptions = {}): this {
+    const o = new ReplaceSortOrder(evolvedMetadata(this.table.metadata, this.updates), opts)
+    edit(o)
+    return this.add(o.seal())
   }
 
   /** Commit every update in one metadata swap; returns the new table version. */

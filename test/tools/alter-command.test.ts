@@ -1,0 +1,100 @@
+// `floe alter` end to end on a filesystem catalog: every schema, partition and sort-order change, reads
+// across the evolution, and invalid changes rejected with typed errors and no new metadata.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseJson, type JsonObject } from '../../src/spec/json/lossless.js'
+import { floe } from '../support/cli.js'
+import { tempDir } from '../support/catalogs.js'
+
+const json = (s: string): JsonObject => parseJson(s) as JsonObject
+const lines = (s: string): JsonObject[] => s.trim().split('\n').filter(Boolean).map((l) => parseJson(l) as JsonObject)
+async function ok(...argv: string[]): Promise<string> {
+  const r = await floe(...argv)
+  if (r.code !== 0) throw new Error(`floe ${argv.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+const names = (o: JsonObject): string[] => ((o.schema as JsonObject).fields as JsonObject[]).map((f) => f.name as string)
+
+describe('floe alter', () => {
+  const dir = tempDir('floe-alter-')
+  const C = ['--catalog', `file:${join(dir, 'wh')}`]
+
+  it('evolves columns, identifier fields, partitioning and sort order; old rows read through field ids', async () => {
+    await ok('create-namespace', 'db', ...C)
+    await ok('create', 'db.t', '--schema', 'id int not null, cat string, ts timestamptz', '--partition-by', 'cat', '--format-version', '3', ...C)
+    const f = join(dir, 'a.jsonl')
+    writeFileSync(f, '{"id":1,"cat":"a","ts":"2024-01-01T00:00:00+00:00"}\n{"id":2,"cat":"b","ts":"2024-01-02T00:00:00+00:00"}\n')
+    await ok('append', 'db.t', f, ...C)
+
+    let r = json(await ok('alter', 'db.t', 'add-column', 'score', 'double', '--doc', 'a score', '--after', 'id', ...C))
+    expect(names(r)).toEqual(['id', 'score', 'cat', 'ts'])
+    r = json(await ok('alter', 'db.t', 'add-column', 'region', 'string', '--required', '--default', 'eu', ...C))
+    expect(((r.schema as JsonObject).fields as JsonObject[]).find((x) => x.name === 'region')).toMatchObject({ required: true, 'initial-default': 'eu' })
+    r = json(await ok('alter', 'db.t', 'rename-column', 'cat', 'category', ...C))
+    expect(names(r)).toContain('category')
+    r = json(await ok('alter', 'db.t', 'update-column', 'id', '--type', 'bigint', ...C))
+    expect(((r.schema as JsonObject).fields as JsonObject[])[0]).toMatchObject({ name: 'id', type: 'long' })
+    r = json(await ok('alter', 'db.t', 'move-column', 'ts', '--first', ...C))
+    expect(names(r)[0]).toBe('ts')
+    r = json(await ok('alter', 'db.t', 'set-identifier-fields', 'id', ...C))
+    expect((r.schema as JsonObject)['identifier-field-ids']).toEqual([1])
+    r = json(await ok('alter', 'db.t', 'union-by-name', 'id bigint not null, note string', ...C))
+    expect(names(r)).toContain('note')
+    r = json(await ok('alter', 'db.t', 'drop-column', 'score', ...C))
+    expect(names(r)).not.toContain('score')
+
+    r = json(await ok('alter', 'db.t', 'add-partition-field', 'day(ts)', ...C))
+    expect(((r.partitionSpec as JsonObject).fields as JsonObject[]).map((x) => x.name)).toEqual(['cat', 'ts_day'])
+    r = json(await ok('alter', 'db.t', 'rename-partition-field', 'ts_day', 'day', ...C))
+    expect(((r.partitionSpec as JsonObject).fields as JsonObject[]).map((x) => x.name)).toEqual(['cat', 'day'])
+    r = json(await ok('alter', 'db.t', 'drop-partition-field', 'cat', ...C))
+    expect(((r.partitionSpec as JsonObject).fields as JsonObject[]).map((x) => x.name)).toEqual(['day'])
+    r = json(await ok('alter', 'db.t', 'replace-sort-order', 'id desc nulls last', ...C))
+    expect((r.sortOrder as JsonObject).fields).toEqual([{ transform: 'identity', 'source-id': 1, direction: 'desc', 'null-order': 'nulls-last' }])
+
+    // new rows go to the new spec; old rows read under the new names with defaults for added columns
+    writeFileSync(f, '{"id":3,"category":"c","ts":"2024-01-03T00:00:00+00:00","region":"us","note":"n"}\n')
+    await ok('append', 'db.t', f, ...C)
+    const rows = lines(await ok('scan', 'db.t', ...C)).sort((a, b) => Number(a.id) - Number(b.id))
+    expect(rows.map((x) => [x.id, x.category, x.region, x.note ?? null])).toEqual([
+      [1, 'a', 'eu', null],
+      [2, 'b', 'eu', null],
+      [3, 'c', 'us', 'n'],
+    ])
+    const files = lines(await ok('data-files', 'db.t', ...C))
+    const specId = ((json(await ok('describe', 'db.t', ...C)).partitionSpec as JsonObject)['spec-id'] as number)
+    expect(specId).toBeGreaterThan(0)
+    expect(files.map((x) => x.spec_id).sort()).toEqual([0, 0, specId]) // old files keep spec 0, the new one uses the new default
+    expect(lines(await ok('scan', 'db.t', '--filter', "ts >= '2024-01-02T00:00:00+00:00'", ...C)).map((x) => x.id).sort()).toEqual([2, 3])
+  })
+
+  it('rejects invalid changes with typed errors and leaves the metadata unchanged', async () => {
+    await ok('create', 'db.v', '--schema', 'id int not null, s string, d decimal(9,2)', ...C)
+    const before = json(await ok('describe', 'db.v', ...C)).metadataLocation
+    const cases: Array<[string[], RegExp]> = [
+      [['add-column', 'id', 'int'], /VALIDATION: .*already exists|VALIDATION: .*duplicate/i],
+      [['add-column', 'r', 'int', '--required'], /VALIDATION: .*default/i],
+      [['update-column', 's', '--type', 'int'], /VALIDATION: .*(cannot change|incompatible)/i],
+      [['update-column', 'd', '--type', 'decimal(8,2)'], /VALIDATION/],
+      [['drop-column', 'nope'], /VALIDATION|NOT_FOUND/],
+      [['add-column', 'x', 'int', '--parent', 'nope'], /VALIDATION|NOT_FOUND/],
+      [['rename-column', 's', 'id'], /VALIDATION/],
+      [['drop-partition-field', 'nope'], /VALIDATION|NOT_FOUND/],
+      [['add-partition-field', 'bucket(4, nope)'], /INVALID_ARGUMENT: Unknown column nope/],
+      [['move-column', 'id'], /INVALID_ARGUMENT: move-column needs/],
+      [['frobnicate'], /INVALID_ARGUMENT: alter needs a change/],
+    ]
+    for (const [args, err] of cases) {
+      const r = await floe('alter', 'db.v', ...args, ...C)
+      expect(r.code, args.join(' ')).not.toBe(0)
+      expect(r.stderr, args.join(' ')).toMatch(err)
+    }
+    await ok('alter', 'db.v', 'set-identifier-fields', 'id', ...C)
+    const r = await floe('alter', 'db.v', 'drop-column', 'id', ...C)
+    expect(r.stderr).toMatch(/VALIDATION: .*identifier/i)
+    const after = json(await ok('describe', 'db.v', ...C))
+    expect(((after.schema as JsonObject).fields as JsonObject[]).map((x) => x.name)).toEqual(['id', 's', 'd'])
+    expect(after.metadataLocation).not.toBe(before) // only the identifier change committed
+  })
+})

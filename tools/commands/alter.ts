@@ -1,0 +1,201 @@
+// `floe alter <ns.table> <change> …`: schema evolution, partition evolution and sort orders, one commit each.
+import { parseArgs } from 'node:util'
+import { InvalidArgumentError } from '../../src/errors.js'
+import { parseColumns, parseSortOrder, parseTransformTerm } from '../../src/spec/ddl.js'
+import { parseJson, type JsonValue } from '../../src/spec/json/lossless.js'
+import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/schema-json.js'
+import { fromJsonValue } from '../../src/spec/single-value.js'
+import { defaultSortOrder } from '../../src/spec/table-metadata.js'
+import { isPrimitive, type IcebergType, type PrimitiveType, type Value } from '../../src/spec/types.js'
+import type { Table } from '../../src/table/table.js'
+import type { Transaction } from '../../src/transaction/transaction.js'
+import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { schemaArg } from './create.js'
+import { CATALOG_OPTIONS, openWritable } from '../write-args.js'
+
+const OPTIONS = {
+  ...CATALOG_OPTIONS,
+  first: { type: 'boolean' },
+  before: { type: 'string' },
+  after: { type: 'string' },
+  parent: { type: 'string' },
+  doc: { type: 'string' },
+  required: { type: 'boolean' },
+  optional: { type: 'boolean' },
+  default: { type: 'string' },
+  type: { type: 'string' },
+  name: { type: 'string' },
+  'case-insensitive': { type: 'boolean' },
+  'allow-incompatible': { type: 'boolean' },
+} as const
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : K extends 'remap' ? string[] : string }
+
+/** A type written as in `create --schema` (`bigint`, `decimal(10,2)`, `struct<a: int>`). */
+function typeArg(text: string | undefined): IcebergType {
+  if (!text) throw new InvalidArgumentError('missing <type>')
+  return parseColumns(`x ${text}`).fields[0]!.type
+}
+
+/** A default value: JSON in Iceberg's single-value JSON form, or bare text for strings. */
+function valueArg(type: IcebergType, text: string): Value {
+  let json: JsonValue
+  try {
+    json = parseJson(text, '--default')
+  } catch {
+    json = text
+  }
+  return fromJsonValue(type, json)
+}
+
+function need(args: readonly string[], n: number, usage: string): void {
+  if (args.length < n) throw new InvalidArgumentError(`missing arguments: ${usage}`)
+}
+
+type Change = (tx: Transaction, t: Table, a: readonly string[], v: Values) => 'schema' | 'spec' | 'sort'
+
+const move = (u: { moveFirst(n: string): unknown; moveBefore(n: string, b: string): unknown; moveAfter(n: string, a: string): unknown }, name: string, v: Values): boolean => {
+  const given = [v.first, v.before, v.after].filter((x) => x !== undefined && x !== false).length
+  if (given > 1) throw new InvalidArgumentError('use only one of --first, --before, --after')
+  if (v.first) u.moveFirst(name)
+  else if (v.before) u.moveBefore(name, v.before)
+  else if (v.after) u.moveAfter(name, v.after)
+  return given === 1
+}
+
+const schemaOpts = (v: Values) => ({ ...(v['case-insensitive'] ? { caseSensitive: false } : {}), ...(v['allow-incompatible'] ? { allowIncompatibleChanges: true } : {}) })
+
+const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
+  'add-column': {
+    usage: '<name> <type> [--parent P] [--doc D] [--required --default V] [--first | --before C | --after C]',
+    args: 2,
+    run: (tx, _t, [name, typeText], v) => {
+      const type = typeArg(typeText)
+      const dflt = v.default === undefined ? undefined : valueArg(type, v.default)
+      const full = v.parent ? `${v.parent}.${name}` : name!
+      tx.updateSchema((u) => {
+        u.addColumn(v.parent ?? null, name!, type, { ...(v.doc ? { doc: v.doc } : {}), ...(v.required ? { required: true } : {}), ...(dflt !== undefined ? { initialDefault: dflt } : {}) })
+        move(u, full, v)
+      }, schemaOpts(v))
+      return 'schema'
+    },
+  },
+  'drop-column': { usage: '<name>', args: 1, run: (tx, _t, [n], v) => (tx.updateSchema((u) => void u.deleteColumn(n!), schemaOpts(v)), 'schema') },
+  'rename-column': { usage: '<name> <new-name>', args: 2, run: (tx, _t, [n, to], v) => (tx.updateSchema((u) => void u.renameColumn(n!, to!), schemaOpts(v)), 'schema') },
+  'update-column': {
+    usage: '<name> [--type T] [--doc D] [--optional | --required] [--default V]',
+    args: 1,
+    run: (tx, t, [n], v) => {
+      if (v.optional && v.required) throw new InvalidArgumentError('use only one of --optional, --required')
+      if (v.type === undefined && v.doc === undefined && !v.optional && !v.required && v.default === undefined) throw new InvalidArgumentError('update-column needs --type, --doc, --optional, --required or --default')
+      tx.updateSchema((u) => {
+        if (v.type !== undefined) {
+          const type = typeArg(v.type)
+          if (!isPrimitive(type)) throw new InvalidArgumentError(`update-column --type takes a primitive type, got ${v.type}`)
+          u.updateColumn(n!, type as PrimitiveType)
+        }
+        if (v.doc !== undefined) u.updateColumnDoc(n!, v.doc)
+        if (v.optional) u.makeColumnOptional(n!)
+        if (v.required) u.requireColumn(n!)
+        if (v.default !== undefined) {
+          const f = u.result()
+          const col = findColumn(f, n!)
+          u.updateColumnDefault(n!, valueArg(col, v.default))
+        }
+      }, schemaOpts(v))
+      void t
+      return 'schema'
+    },
+  },
+  'move-column': {
+    usage: '<name> (--first | --before C | --after C)',
+    args: 1,
+    run: (tx, _t, [n], v) => {
+      tx.updateSchema((u) => {
+        if (!move(u, n!, v)) throw new InvalidArgumentError('move-column needs --first, --before C or --after C')
+      }, schemaOpts(v))
+      return 'schema'
+    },
+  },
+  'set-identifier-fields': {
+    usage: '<col>[,<col>…] (empty string clears)',
+    args: 1,
+    run: (tx, _t, [cols], v) => (tx.updateSchema((u) => void u.setIdentifierFields(cols!.split(',').map((c) => c.trim()).filter(Boolean)), schemaOpts(v)), 'schema'),
+  },
+  'union-by-name': { usage: "<schema: DDL or JSON>", args: 1, run: (tx, _t, [s], v) => (tx.updateSchema((u) => void u.unionByNameWith(schemaArg(s)), schemaOpts(v)), 'schema') },
+  'add-partition-field': {
+    usage: "<term: col | day(ts) | bucket(16, id) | truncate(4, s) …> [--name N]",
+    args: 1,
+    run: (tx, t, [term], v) => {
+      const { transform, sourceName } = parseTransformTerm(t.schema(), term!)
+      tx.updateSpec((u) => void u.addField({ transform, source: sourceName }, v.name), v['case-insensitive'] ? { caseSensitive: false } : {})
+      return 'spec'
+    },
+  },
+  'drop-partition-field': {
+    usage: '<partition field name | term such as bucket(16, id)>',
+    args: 1,
+    run: (tx, t, [what], v) => {
+      const opts = v['case-insensitive'] ? { caseSensitive: false } : {}
+      if (/\(/.test(what!)) {
+        const { transform, sourceName } = parseTransformTerm(t.schema(), what!)
+        tx.updateSpec((u) => void u.removeField({ transform, source: sourceName }), opts)
+      } else tx.updateSpec((u) => void u.removeField(what!), opts)
+      return 'spec'
+    },
+  },
+  'rename-partition-field': { usage: '<name> <new-name>', args: 2, run: (tx, _t, [n, to]) => (tx.updateSpec((u) => void u.renameField(n!, to!)), 'spec') },
+  'replace-sort-order': {
+    usage: "<sort list: 'id desc nulls last, day(ts)'> (empty string: unsorted)",
+    args: 1,
+    run: (tx, t, [text]) => {
+      const order = text!.trim() ? parseSortOrder(t.schema(), text!) : { orderId: 0, fields: [] }
+      const byId = new Map(t.schema().fields.map((f) => [f.id, f.name]))
+      tx.replaceSortOrder((o) => {
+        for (const f of order.fields) {
+          const source = byId.get(f.sourceId) ?? String(f.sourceId)
+          if (f.direction === 'asc') o.asc({ transform: f.transform, source }, f.nullOrder)
+          else o.desc({ transform: f.transform, source }, f.nullOrder)
+        }
+      })
+      return 'sort'
+    },
+  },
+}
+
+function findColumn(schema: { fields: readonly { name: string; type: IcebergType }[] }, path: string): IcebergType {
+  let fields = schema.fields
+  let type: IcebergType | undefined
+  for (const part of path.split('.')) {
+    const f = fields.find((x) => x.name === part)
+    if (!f) throw new InvalidArgumentError(`Unknown column ${path}`)
+    type = f.type
+    fields = f.type.kind === 'struct' ? f.type.fields : []
+  }
+  return type!
+}
+
+/** The alter command. */
+export const alterCommand: Command = {
+  name: 'alter',
+  summary: 'evolve a table: columns, identifier fields, partition fields, sort order (prints the new schema or spec)',
+  usage: ['floe alter <ns.table> <change> … [--catalog C]', 'changes:', ...Object.entries(CHANGES).map(([k, c]) => `  ${k} ${c.usage}`)].join('\n'),
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS })
+    const [ref, change, ...args] = positionals
+    const c = change === undefined ? undefined : CHANGES[change]
+    if (!c) throw new InvalidArgumentError(`alter needs a change: ${Object.keys(CHANGES).join(', ')}${change ? ` (got ${change})` : ''}`)
+    need(args, c.args, `floe alter <table> ${change} ${c.usage}`)
+    const t = await openWritable(ref, values)
+    const tx = t.transaction()
+    const what = c.run(tx, t, args, values as Values)
+    const next = await tx.commit()
+    const m = next.metadata
+    printJson(io, {
+      table: next.name,
+      metadataLocation: next.metadataLocation,
+      ...(what === 'schema' ? { schema: schemaToJson(next.schema()) } : what === 'spec' ? { partitionSpec: specToJson(next.spec()) } : { sortOrder: sortOrderToJson(defaultSortOrder(m)) }),
+    })
+    return 0
+  },
+}
