@@ -17,6 +17,7 @@ import { InvalidDataError, rowCoercer } from './coerce.js'
 import { dataFileName, locationProvider } from './location.js'
 import { metricsAccumulator, metricsConfig, MetricsModes, type FileMetrics, type MetricsAccumulator, type MetricsConfig } from './metrics.js'
 import { partitionRouter } from './partition-router.js'
+import { sortComparator } from './sort-rows.js'
 
 /** The table being written: its current metadata (schema, default spec, properties, location). */
 export interface WriteTarget {
@@ -38,8 +39,10 @@ export interface WriteFilesOptions {
 
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataOptions extends WriteFilesOptions {
-  /** Recorded as each file's `sort_order_id`. */
+  /** Recorded as each file's `sort_order_id` (default: the table's sort order when the rows are sorted by it). */
   readonly sortOrderId?: number
+  /** Sort the rows of this write by the table's default sort order before writing (default true; it buffers the rows). */
+  readonly sort?: boolean
   /** Named in data errors (a file name, or `rows`). */
   readonly source?: string
   /** Overrides `write.target-file-size-bytes`. */
@@ -117,7 +120,11 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const parquet = parquetOptionsFromProperties(props)
   const maxBytes = opts.targetFileSizeBytes ?? targetSize(props, 'write.target-file-size-bytes', 536870912)
   const config = metricsConfig(props, schema, defaultSortOrder(md))
-  const coerce = rowCoercer(schema, opts.source ?? 'rows')
+  const coerceInput = rowCoercer(schema, opts.source ?? 'rows')
+  const order = defaultSortOrder(md)
+  const sorted = opts.sort !== false && order.fields.length > 0
+  const sortOrderId = opts.sortOrderId ?? (sorted ? order.orderId : undefined)
+  const coerce = sorted ? (x: unknown): Row => x as Row : coerceInput
   const operationId = opts.operationId ?? env.uuid()
   const taskId = opts.taskId ?? 0
   const partitionId = opts.partitionId ?? 0
@@ -146,7 +153,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
       fileSizeInBytes: BigInt(result.bytes.length),
       ...metricsFields(metrics),
       splitOffsets: result.splitOffsets,
-      ...(opts.sortOrderId === undefined ? {} : { sortOrderId: opts.sortOrderId }),
+      ...(sortOrderId === undefined ? {} : { sortOrderId }),
     }
     files.push({ seq: f.seq, file })
   }
@@ -173,6 +180,16 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   }
 
   try {
+    if (sorted) {
+      // Java writers receive rows the engine sorted; floe sorts the rows of one write (stable, coerced first)
+      const buffered: Row[] = []
+      let k = 0
+      for await (const input of rows) {
+        if ((++k & 1023) === 0) checkAbort(opts.signal)
+        buffered.push(coerceInput(input, k))
+      }
+      rows = buffered.sort(sortComparator(schema, order))
+    }
     if (Symbol.asyncIterator in rows) {
       for await (const input of rows) {
         checkAbort(opts.signal)
