@@ -35,7 +35,7 @@ export class MemoryCatalog extends BaseCatalog {
           const current = this.pointers.get(key)
           if (current !== base?.metadataLocation) throw new CommitConflictError(`Table ${key} changed: expected ${base?.metadataLocation ?? 'no table'}, found ${current ?? 'no table'}`)
           this.pointers.set(key, loc)
-        }),
+        }, async () => this.pointers.get(key)),
     }
   }
 

@@ -56,7 +56,13 @@ export async function metastoreCommit(
   base: TableState | undefined,
   next: TableMetadata,
   swap: (newLocation: string) => Promise<void>,
+  /** The pointer as the catalog holds it now: a stale base fails fast, before a metadata file is written. */
+  current?: () => Promise<string | undefined>,
 ): Promise<TableState> {
+  if (base && current) {
+    const now = await current()
+    if (now !== base.metadataLocation) throw new CommitConflictError(`Table changed: its metadata location is ${now ?? 'gone'}, not ${base.metadataLocation}`)
+  }
   const { metadata, trimmed } = withMetadataLog(base, next)
   const location = nextMetastoreLocation(base, metadata, env.uuid())
   try {

@@ -94,7 +94,7 @@ export class SqlCatalog extends BaseCatalog {
             if ((e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw new CommitConflictError(`Table ${formatIdentifier(id)} was created concurrently`, { cause: e })
             throw e
           }
-        })
+        }, async () => this.pointer(id).catch(() => base?.metadataLocation)) // a busy pre-check is not a conflict
       },
     }
   }

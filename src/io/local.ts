@@ -71,8 +71,13 @@ export class LocalFileIO implements FileIO {
     const dir = dirname(p)
     const tmp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`)
     try {
-      await fs.mkdir(dir, { recursive: true })
-      const fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+      const create = (): Promise<fs.FileHandle> => fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+      // the folder usually exists: create it only when the first open says it is missing
+      const fh = await create().catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e
+        await fs.mkdir(dir, { recursive: true })
+        return create()
+      })
       try {
         await fh.writeFile(data)
         if (opts.durable) await fh.sync()

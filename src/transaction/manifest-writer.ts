@@ -74,8 +74,8 @@ export async function writeNewManifest(
   snapshotId: bigint,
 ): Promise<NewManifest> {
   const bytes = writeManifest(entries, { formatVersion: metadata.formatVersion, spec, schema, content, file: path })
-  await ctx.io.write(path, bytes)
-  ctx.track(path)
+  ctx.track(path) // tracked first: a write that fails half way is still cleaned up
+  await ctx.io.write(path, bytes, { durable: true })
   let added = 0
   let existing = 0
   let deleted = 0

@@ -90,8 +90,8 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     ...(firstRowId !== undefined ? { firstRowId } : {}),
     file: listPath,
   })
-  await ctx.io.write(listPath, bytes)
   ctx.track(listPath)
+  await ctx.io.write(listPath, bytes, { durable: true })
   const snapshot: Snapshot = {
     snapshotId,
     ...(parent ? { parentSnapshotId: parent.snapshotId } : {}),

@@ -88,8 +88,8 @@ class StoredFiles {
   constructor(private readonly env: Env) {}
 
   async store(path: string, bytes: Uint8Array): Promise<void> {
-    await this.env.io.write(path, bytes)
-    this.paths.push(path)
+    this.paths.push(path) // recorded first: a write that fails half way is still rolled back
+    await this.env.io.write(path, bytes, { durable: true })
   }
 
   async rollback(): Promise<void> {
@@ -297,7 +297,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   const without = <V>(map: ReadonlyMap<number, V>): Map<number, V> => new Map([...map].filter(([k]) => !ids.includes(k)))
   const single = referenced.size === 1
   checkAbort(opts.signal)
-  await env.io.write(path, result.bytes)
+  await env.io.write(path, result.bytes, { durable: true })
   return {
     content: 'position-deletes',
     filePath: path,

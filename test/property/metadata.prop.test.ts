@@ -6,7 +6,7 @@ import { parseJson, stringifyJson } from '../../src/spec/json/lossless.js'
 import { jsonRoot } from '../../src/spec/json/json-read.js'
 import { parseTableMetadata, readTableMetadata } from '../../src/spec/json/metadata-read.js'
 import { validateMetadata } from '../../src/spec/json/metadata-validate.js'
-import { writeTableMetadata, writeTableMetadataJson } from '../../src/spec/json/metadata-write.js'
+import { metadataToJson, writeTableMetadata, writeTableMetadataJson } from '../../src/spec/json/metadata-write.js'
 import { schemaFromJson, schemaToJson, specFromJson, specToJson } from '../../src/spec/json/schema-json.js'
 import { metadataArb, schemaArb, specArb } from './arbitraries/metadata.js'
 
@@ -48,6 +48,18 @@ describe('metadata round-trips', () => {
 })
 
 describe('bad metadata bytes never escape untyped', () => {
+  it('memoised snapshot and log text changes nothing: compact output equals serialising the plain tree', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(1, 2, 3 as const).chain((v) => metadataArb(v)), (m) => {
+        const plain = stringifyJson(metadataToJson(m))
+        expect(writeTableMetadataJson(m)).toBe(plain)
+        expect(writeTableMetadataJson(m)).toBe(plain) // second time from the memo
+        expect(JSON.parse(writeTableMetadataJson(m, 2))).toEqual(JSON.parse(plain))
+      }),
+      { numRuns: runs },
+    )
+  })
+
   it('random byte mutations and truncations give only FloeError (≥1000 cases)', () => {
     const sample = fc.sample(metadataArb(2), { numRuns: 20, seed: 42 }).map((m) => writeTableMetadata(m))
     let typed = 0

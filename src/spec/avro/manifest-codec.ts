@@ -212,7 +212,7 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
   const ptypes = ptype.fields.map((f) => f.type as PrimitiveType)
   const pnames = ptype.fields.map((f) => sanitizeAvroName(f.name))
   const pfields = ptype.fields.map((f) => `partition.${f.name}`)
-  const records = entries.map((e, i) => {
+  const record = (e: ManifestEntry, i: number): Record<string, unknown> => {
     const site: WriteSite = file === undefined ? { field: `entries[${i}].data_file` } : { file, field: `entries[${i}].data_file` }
     const top: WriteSite = file === undefined ? { field: `entries[${i}]` } : { file, field: `entries[${i}]` }
     const status = ENTRY_STATUS_CODES.indexOf(e.status)
@@ -228,7 +228,11 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
     }
     rec.data_file = dataFileRecord(f, v, ptypes, pnames, pfields, site)
     return rec
-  })
+  }
+  // records are built as the encoder consumes them: memory stays flat at 100k entries
+  function* records(): Generator<Record<string, unknown>> {
+    for (let i = 0; i < entries.length; i++) yield record(entries[i]!, i)
+  }
   const metadata = new Map<string, string>([
     ['schema', stringifyJson(schemaToJson(schema))],
     ['partition-spec', stringifyJson(partitionFieldsToJson(spec))],
@@ -238,5 +242,5 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
   if (v >= 2) metadata.set('content', content)
   metadata.set('iceberg.schema', stringifyJson(schemaToJson(manifestEntrySchema(v, ptype))))
   const ocf: Parameters<typeof writeOcf>[2] = { metadata, codec: opts.codec ?? 'deflate', ...(opts.syncMarker ? { syncMarker: opts.syncMarker } : {}), ...(file === undefined ? {} : { file }) }
-  return writeOcf(manifestEntryAvroSchema(v, ptype), records, ocf)
+  return writeOcf(manifestEntryAvroSchema(v, ptype), records(), ocf)
 }

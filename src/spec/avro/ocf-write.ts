@@ -146,9 +146,10 @@ function describeInvalid(type: avro.Type, value: unknown): string {
 
 /**
  * Write an in-memory container. `schema` is the raw Avro JSON schema (written to the header verbatim);
- * records are avsc values for it (longs as bigint, bytes/fixed as Buffer, unions unwrapped).
+ * records are avsc values for it (longs as bigint, bytes/fixed as Buffer, unions unwrapped); an iterable is
+ * consumed one record at a time, so a large manifest never holds every record at once.
  */
-export function writeOcf(schema: JsonValue, records: readonly unknown[], opts: OcfWriteOptions = {}): Uint8Array {
+export function writeOcf(schema: JsonValue, records: Iterable<unknown>, opts: OcfWriteOptions = {}): Uint8Array {
   const codec = opts.codec ?? 'deflate'
   if (codec !== 'null' && codec !== 'deflate') throw new InvalidArgumentError(`Cannot write Avro codec '${String(codec)}'`)
   const schemaText = stringifyJson(schema)
@@ -165,8 +166,9 @@ export function writeOcf(schema: JsonValue, records: readonly unknown[], opts: O
     pos = 0
     count = 0
   }
-  for (let i = 0; i < records.length; i++) {
-    const rec = records[i]
+  let i = -1
+  for (const rec of records) {
+    i++
     let next: number
     try {
       next = type.encode(rec, buf, pos)

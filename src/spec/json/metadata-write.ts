@@ -1,13 +1,27 @@
 // Spec §Table Metadata: write metadata JSON in Java's key order for v1, v2 and v3.
 import { gzipSync } from 'node:zlib'
-import { MAIN_BRANCH } from '../snapshot.js'
+import { MAIN_BRANCH, type MetadataLogEntry, type Snapshot, type SnapshotLogEntry } from '../snapshot.js'
 import { currentSchema, defaultSpec, type TableMetadata } from '../table-metadata.js'
-import { stringifyJson, type JsonObject } from './lossless.js'
+import { RawJson, stringifyJson, type JsonObject, type JsonValue } from './lossless.js'
 import { partitionFieldsToJson, schemaToJson, sortOrderToJson, specToJson } from './schema-json.js'
 import { encryptionKeyToJson, refToJson, snapshotToJson, statisticsToJson } from './snapshot-json.js'
 
-/** Convert metadata to its JSON object (bigint values stay bigint; use stringifyJson to serialise). */
-export function metadataToJson(m: TableMetadata): JsonObject {
+// Snapshots and log entries are immutable and shared between metadata versions, so their compact text is
+// memoised: a commit serialises only what it added, not the whole history (B2's cost at 5,000 snapshots).
+const snapshotText = [new WeakMap<Snapshot, RawJson>(), new WeakMap<Snapshot, RawJson>()] as const
+const entryText = new WeakMap<SnapshotLogEntry | MetadataLogEntry, RawJson>()
+
+function memo<K extends object>(cache: WeakMap<K, RawJson>, key: K, json: () => JsonValue): JsonValue {
+  let t = cache.get(key)
+  if (!t) cache.set(key, (t = new RawJson(stringifyJson(json()))))
+  return t as unknown as JsonValue // stringifyJson writes RawJson verbatim
+}
+
+/**
+ * Convert metadata to its JSON object (bigint values stay bigint; use stringifyJson to serialise). With
+ * `compactParts`, snapshots and log entries are pre-serialised compact text (for compact output only).
+ */
+export function metadataToJson(m: TableMetadata, compactParts = false): JsonObject {
   const v = m.formatVersion
   const o: JsonObject = { 'format-version': v }
   if (m.tableUuid !== undefined) o['table-uuid'] = m.tableUuid
@@ -41,21 +55,23 @@ export function metadataToJson(m: TableMetadata): JsonObject {
       o.refs = refs
     }
   }
-  o.snapshots = m.snapshots.map((s) => snapshotToJson(s, v >= 2))
+  o.snapshots = compactParts ? m.snapshots.map((s) => memo(snapshotText[v >= 2 ? 1 : 0], s, () => snapshotToJson(s, v >= 2))) : m.snapshots.map((s) => snapshotToJson(s, v >= 2))
   o.statistics = m.statistics.map(statisticsToJson)
   o['partition-statistics'] = m.partitionStatistics.map((s) => ({
     'snapshot-id': s.snapshotId,
     'statistics-path': s.statisticsPath,
     'file-size-in-bytes': s.fileSizeInBytes,
   }))
-  o['snapshot-log'] = m.snapshotLog.map((e) => ({ 'timestamp-ms': e.timestampMs, 'snapshot-id': e.snapshotId }))
-  o['metadata-log'] = m.metadataLog.map((e) => ({ 'timestamp-ms': e.timestampMs, 'metadata-file': e.metadataFile }))
+  const snapLog = (e: SnapshotLogEntry): JsonObject => ({ 'timestamp-ms': e.timestampMs, 'snapshot-id': e.snapshotId })
+  const metaLog = (e: MetadataLogEntry): JsonObject => ({ 'timestamp-ms': e.timestampMs, 'metadata-file': e.metadataFile })
+  o['snapshot-log'] = m.snapshotLog.map((e) => (compactParts ? memo(entryText, e, () => snapLog(e)) : snapLog(e)))
+  o['metadata-log'] = m.metadataLog.map((e) => (compactParts ? memo(entryText, e, () => metaLog(e)) : metaLog(e)))
   return o
 }
 
 /** Serialise metadata to JSON text; 64-bit values are written as bare integers. */
 export function writeTableMetadataJson(m: TableMetadata, indent = 0): string {
-  return stringifyJson(metadataToJson(m), indent)
+  return stringifyJson(metadataToJson(m, indent === 0), indent)
 }
 
 /** Serialise metadata to file bytes, gzip-compressed when `gzip` is true (`*.gz.metadata.json`). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { FloeError } from '../../../../src/errors.js'
-import { jsonLong, parseJson, parseJsonLossless, restoreBigInts, stringifyJson, type JsonValue } from '../../../../src/spec/json/lossless.js'
+import { jsonLong, parseJson, parseJsonLossless, RawJson, restoreBigInts, stringifyJson, type JsonValue } from '../../../../src/spec/json/lossless.js'
 
 describe('lossless JSON', () => {
   it('keeps 64-bit integers exact where JSON.parse rounds them', () => {
@@ -98,5 +98,26 @@ describe('lossless JSON', () => {
       }),
       { numRuns: Number(process.env.FC_NUM_RUNS ?? 300) },
     )
+  })
+
+  it('serialises exactly as JSON.stringify does (compact and indented) where JSON.stringify can: no bigints or raw literals', () => {
+    const str = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '\u2028', '\ud800', 'a\u0000b', '\u001f'))
+    const { v: json } = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(null, true, false, -0, 1.5, 1e21, 5e-324, Number.NaN, Number.POSITIVE_INFINITY),
+        fc.double(),
+        str,
+        fc.array(tie('v'), { maxLength: 4 }),
+        fc.dictionary(str, tie('v'), { maxKeys: 4 }),
+      ),
+    }))
+    fc.assert(
+      fc.property(json, fc.constantFrom(0, 2, 4), (v, indent) => {
+        expect(stringifyJson(v, indent)).toBe(JSON.stringify(v, null, indent || undefined))
+      }),
+      { numRuns: 2000 },
+    )
+    expect(stringifyJson({ a: [1n, new RawJson('1.0')], b: undefined, c: {} }, 2)).toBe('{\n  "a": [\n    1,\n    1.0\n  ],\n  "c": {}\n}')
   })
 })
