@@ -15,7 +15,7 @@ export interface CommitResult {
   readonly attempts: number
 }
 
-/** Backoff before retry `n` (1-based): full jitter over min·2^(n−1), capped at max (fair under contention). */
+/** Backoff before retry `n` (1-based): a random 50–100 % of min·2^(n−1), capped at max ("equal jitter"). */
 export function backoffMs(policy: RetryPolicy, n: number, random: () => number): number {
   const cap = Math.min(policy.maxWaitMs, policy.minWaitMs * 2 ** Math.min(30, n - 1))
   return Math.round(cap * (0.5 + random() * 0.5))

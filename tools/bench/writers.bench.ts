@@ -21,8 +21,8 @@ import { median, percentile } from './harness.js'
 /** Table properties for every run: enough retries that contention never fails a commit, short waits. */
 export const RETRY_PROPS: Readonly<Record<string, string>> = {
   'commit.retry.num-retries': '100',
-  'commit.retry.min-wait-ms': '1',
-  'commit.retry.max-wait-ms': '32',
+  'commit.retry.min-wait-ms': process.env.FLOE_B4_MIN_WAIT_MS ?? '4',
+  'commit.retry.max-wait-ms': process.env.FLOE_B4_MAX_WAIT_MS ?? '64',
 }
 
 const SCHEMA = schema([field(1, 'id', T.long, { required: true }), field(2, 'data', T.string)])
@@ -179,7 +179,7 @@ export async function run(opts: WritersOptions = {}): Promise<{ text: string }> 
     }
   lines.push(
     '',
-    `Retry policy for every run: ${Object.entries(RETRY_PROPS).map(([p, v]) => `\`${p}=${v}\``).join(', ')} (full-jitter exponential backoff). ` +
+    `Retry policy for every run: ${Object.entries(RETRY_PROPS).map(([p, v]) => `\`${p}=${v}\``).join(', ')} (exponential backoff, each wait drawn from 50–100 % of min·2^(n−1) capped at max). ` +
       'Worker processes are forked once and reused (ready/go barrier per run, after a warm-up run per catalog); every run starts from a new empty table; the reference is one writer making the same total number of commits, so the history grows the same way. commits/s = all commits / (last commit end − first go); fairness = min/max of per-writer commits/s; lost and failed are summed over all runs.',
     `1-min load average ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (2 cores).`,
     `Goal ratio ≥ 0.7×, fairness ≥ 0.5, 0 lost, 0 failed — ${verdicts.join(' | ')}`,
