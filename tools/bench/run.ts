@@ -6,6 +6,9 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<{ text: string 
   'json-parse': () => import('./json-parse.bench.js'),
   'manifest-decode': () => import('./manifest-decode.bench.js'),
   'scan-read': () => import('./scan-read.bench.js'),
+  plan: () => import('./plan.bench.js'),
+  scan: () => import('./scan.bench.js'),
+  'time-travel': () => import('./time-travel.bench.js'),
 }
 
 const wanted = process.argv.slice(2)
