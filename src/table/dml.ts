@@ -92,7 +92,7 @@ export async function deleteRows(table: Table, filterIn: Expression | string, op
   const mode = opts.mode ?? (prop(m.properties, 'write.delete.mode') as DeleteMode)
   if (mode !== 'copy-on-write' && mode !== 'merge-on-read') throw new InvalidArgumentError(`Unknown delete mode ${mode}`)
   const isolation = opts.isolation ?? (prop(m.properties, 'write.delete.isolation-level') as IsolationLevel)
-  const scan = table.scan({ filter, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
+  const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles(opts.signal)
   const start = scan.snapshot?.snapshotId ?? null
   if (tasks.length === 0) return table
@@ -172,7 +172,7 @@ async function mergeOnRead(
 export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
   const filter = toExpr(filterIn)
   const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
-  const scan = table.scan({ filter, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
+  const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles()
   const r = await copyOnWrite(table, filter, tasks)
   let added: DataFile[] = []

@@ -9,7 +9,7 @@ import { throwIfAborted } from './abort.js'
 import type { FileIO } from '../io/file-io.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
 import { readManifestList } from '../spec/avro/manifest-list-codec.js'
-import type { ManifestEntry, ManifestFile } from '../spec/manifest.js'
+import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import type { PartitionSpec } from '../spec/partition-spec.js'
 import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
 import type { Schema } from '../spec/schema.js'
@@ -29,6 +29,8 @@ export interface PlanOptions {
   readonly signal?: AbortSignal
   /** Manifests read at once (default 8). */
   readonly concurrency?: number
+  /** Keep the data files' column stats in the tasks (Java includeColumnStats); default false: lighter tasks. */
+  readonly includeColumnStats?: boolean
 }
 
 /** Counters describing how much planning pruned. */
@@ -64,11 +66,17 @@ export async function snapshotManifests(io: FileIO, m: TableMetadata, s: Snapsho
   return out
 }
 
-/** Read the live (not DELETED) entries of one manifest, with inheritance from its list entry. */
-export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema): Promise<ManifestEntry[]> {
+/** Read the live (not DELETED) entries of one manifest, with inheritance from its list entry (optionally without column stats). */
+export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema, skipStats = false): Promise<ManifestEntry[]> {
   const bytes = await io.read(mf.manifestPath)
-  const r = readManifest(bytes, { file: mf.manifestPath, manifest: mf, specs: m.specs, ...(schema ? { schema } : {}), formatVersion: m.formatVersion })
+  const r = readManifest(bytes, { file: mf.manifestPath, manifest: mf, specs: m.specs, ...(schema ? { schema } : {}), formatVersion: m.formatVersion, skipStats })
   return r.entries.filter((e) => e.status !== 'deleted')
+}
+
+/** A data file without its column stats (Java copyWithoutStats). */
+function withoutStats(f: DataFile): DataFile {
+  const { columnSizes: _c, valueCounts: _v, nullValueCounts: _n, nanValueCounts: _x, lowerBounds: _l, upperBounds: _u, ...rest } = f
+  return rest
 }
 
 /** A manifest known to hold no live files can be skipped (counts absent ⇒ assume it has some). */
@@ -165,9 +173,12 @@ export async function planScan(
   const projectedIds = opts.projectedIds ?? schema.fields.map((f) => f.id)
   const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
   const tasks: FileScanTask[] = []
+  // stats are decoded only when the filter can use them, and kept in tasks only on request
+  const needStats = filter.kind !== 'true' || opts.includeColumnStats === true
+  const keepStats = opts.includeColumnStats === true
   const perManifest = await mapLimit(dataManifests, concurrency, async (mf) => {
     throwIfAborted(opts.signal)
-    return liveEntries(io, m, mf, schema)
+    return liveEntries(io, m, mf, schema, !needStats)
   })
   for (const entries of perManifest) {
     for (const e of entries) {
@@ -179,7 +190,7 @@ export async function planScan(
       }
       const seq = e.sequenceNumber ?? 0n
       tasks.push({
-        file: f,
+        file: keepStats || !needStats ? f : withoutStats(f),
         dataSequenceNumber: seq,
         deletes: index.forDataFile(f, seq),
         spec: evals.spec(f.specId),

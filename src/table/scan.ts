@@ -22,6 +22,8 @@ export interface ScanOptions {
   readonly limit?: number
   /** Compatibility: read deletion vectors that old writers stored as bare blobs instead of Puffin files. */
   readonly allowBareDeletionVectors?: boolean
+  /** Keep column stats (sizes, counts, bounds) on the planned data files (Java includeColumnStats). */
+  readonly includeColumnStats?: boolean
 }
 
 /** A planned read of one table version. */
@@ -63,6 +65,7 @@ export class TableScan {
         ...(this.options.filter ? { filter: this.options.filter } : {}),
         ...(this.options.caseSensitive === undefined ? {} : { caseSensitive: this.options.caseSensitive }),
         projectedIds: this.projectedIds(),
+        ...(this.options.includeColumnStats ? { includeColumnStats: true } : {}),
         ...(signal ? { signal } : {}),
       },
       this.stats,

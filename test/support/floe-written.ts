@@ -131,9 +131,9 @@ export async function writeTable(formatVersion: FormatVersion, partitioned: bool
 }
 
 /**
- * Install a fetch that serves absolute paths verbatim from disk (serveLocal of the bench shim). The shim's
- * own installFetchShim percent-decodes absolute paths, but floe (like Java) writes partition folders with
- * literal escapes (`cat=%CE%B2-%C3%BC…`), so decoding would miss them. Returns the restore function.
+ * Install a fetch that serves absolute paths verbatim from disk (serveLocal of the bench shim): floe (like
+ * Java) writes partition folders with literal escapes (`cat=%CE%B2-%C3%BC…`), which must not be decoded.
+ * Returns the restore function.
  */
 export function installVerbatimFetch(): () => void {
   const original = globalThis.fetch

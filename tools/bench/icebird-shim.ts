@@ -17,7 +17,7 @@ export function localPathOf(url: string, prefixes: PrefixMap = {}): string | und
     .sort((a, b) => b.length - a.length)[0]
   if (hit !== undefined) url = prefixes[hit]!.replace(/\/+$/, '') + '/' + url.slice(hit.length).replace(/^\/+/, '')
   if (url.startsWith('file:')) return fileURLToPath(url.startsWith('file:///') ? url : `file://${url.slice('file:'.length).replace(/^\/*/, '/')}`)
-  if (url.startsWith('/')) return decodeURIComponent(url)
+  if (url.startsWith('/')) return url // floe and Java write %XX escapes literally in folder names: serve the path as given
   return undefined
 }
 

@@ -9,6 +9,10 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<{ text: string 
   plan: () => import('./plan.bench.js'),
   scan: () => import('./scan.bench.js'),
   'time-travel': () => import('./time-travel.bench.js'),
+  commit: () => import('./commit.bench.js'),
+  'append-many': () => import('./append-many.bench.js'),
+  writers: () => import('./writers.bench.js'),
+  write: () => import('./write.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

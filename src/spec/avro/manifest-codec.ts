@@ -27,6 +27,8 @@ export interface ManifestReadOptions extends OcfReadOptions {
   readonly schema?: Schema
   /** Format version when the header has none (default: inferred from the file schema). */
   readonly formatVersion?: FormatVersion
+  /** Skip the column-stats maps (sizes, counts, bounds): planning without a filter needs none (Java's SCAN_COLUMNS). */
+  readonly skipStats?: boolean
 }
 
 /** A decoded manifest. */
@@ -99,7 +101,7 @@ export function readManifest(bytes: Uint8Array, opts: ManifestReadOptions = {}):
       const type = slotType(f, typing)
       return type === undefined ? { fieldId: f.fieldId, name: f.name } : { fieldId: f.fieldId, name: f.name, type }
     })
-    const reader = entryReaderFor(header.schema, slots, file)
+    const reader = entryReaderFor(header.schema, slots, file, opts.skipStats ?? false)
     const inh: { -readonly [K in keyof Inheritance]: Inheritance[K] } = { specId, v1Defaults: !list && formatVersion === 1 }
     if (list) {
       inh.snapshotId = list.addedSnapshotId

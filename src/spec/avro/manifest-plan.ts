@@ -133,10 +133,12 @@ function partitionReader(node: AvroNode, slots: readonly PartitionSlot[], site: 
   }
 }
 
-function dataFileReader(node: AvroNode, slots: readonly PartitionSlot[], site: PlanSite): Reader<unknown[] | null> {
+const STATS_SLOTS = new Set<number>([S.columnSizes, S.valueCounts, S.nullValueCounts, S.nanValueCounts, S.lowerBounds, S.upperBounds])
+
+function dataFileReader(node: AvroNode, slots: readonly PartitionSlot[], site: PlanSite, skipStats: boolean): Reader<unknown[] | null> {
   const inner = optionOf(node)
   if (inner) {
-    const read = dataFileReader(inner, slots, site)
+    const read = dataFileReader(inner, slots, site, skipStats)
     const nullIndex = node.kind === 'union' && node.branches[0]!.kind === 'null' ? 0 : 1
     return (r) => (unionIndex(r, 2) === nullIndex ? null : read(r))
   }
@@ -147,6 +149,7 @@ function dataFileReader(node: AvroNode, slots: readonly PartitionSlot[], site: P
     const slot = id === undefined || seen.has(id) ? undefined : SLOT_BY_ID.get(id)
     if (slot === undefined) return { slot: -1, read: skipToNull(f.type) }
     seen.add(id!)
+    if (skipStats && STATS_SLOTS.has(slot)) return { slot: -1, read: skipToNull(f.type) }
     const fsite = { ...site, field: `data_file.${f.name}` }
     if (slot === S.partition) return { slot, read: partitionReader(f.type, slots, fsite) }
     return { slot, read: readerAs(f.type, DATA_FILE_TYPES.get(id!)!, fsite) }
@@ -210,8 +213,8 @@ function invalid(r: AvroReader, site: PlanSite, message: string): never {
   throw new InvalidMetadataError(message, { context: ctx })
 }
 
-/** Compile the decoder for a `manifest_entry` writer schema with the given partition slots. */
-export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot[], file?: string): EntryReader {
+/** Compile the decoder for a `manifest_entry` writer schema with the given partition slots (optionally without column stats). */
+export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot[], file?: string, skipStats = false): EntryReader {
   const site: PlanSite = file === undefined ? { field: 'manifest_entry' } : { file, field: 'manifest_entry' }
   if (root.kind !== 'record') return incompatible(site, root, 'the manifest_entry record')
   const readers: (Reader<unknown> | undefined)[] = [undefined, undefined, undefined, undefined, undefined]
@@ -224,7 +227,7 @@ export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot
       continue
     }
     const fsite = { ...site, field: f.name }
-    const read = slot === 4 ? dataFileReader(f.type, slots, fsite) : readerAs(f.type, slot === 0 ? T.int : T.long, fsite)
+    const read = slot === 4 ? dataFileReader(f.type, slots, fsite, skipStats) : readerAs(f.type, slot === 0 ? T.int : T.long, fsite)
     readers[slot] = read
     steps.push({ slot, read })
   }
@@ -265,13 +268,13 @@ export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot
 const planCache = new WeakMap<AvroNode, Map<string, EntryReader>>()
 
 /** {@link compileEntryReader} cached per writer schema node and partition typing. */
-export function entryReaderFor(root: AvroNode, slots: readonly PartitionSlot[], file?: string): EntryReader {
-  const key = slots.map((s) => `${s.fieldId}:${s.name}:${s.type ? JSON.stringify(s.type) : '?'}`).join('|')
+export function entryReaderFor(root: AvroNode, slots: readonly PartitionSlot[], file?: string, skipStats = false): EntryReader {
+  const key = `${skipStats ? 'nostats|' : ''}${slots.map((s) => `${s.fieldId}:${s.name}:${s.type ? JSON.stringify(s.type) : '?'}`).join('|')}`
   let byKey = planCache.get(root)
   if (!byKey) planCache.set(root, (byKey = new Map()))
   const hit = byKey.get(key)
   if (hit) return hit
-  const plan = compileEntryReader(root, slots, file)
+  const plan = compileEntryReader(root, slots, file, skipStats)
   if (byKey.size < 64) byKey.set(key, plan)
   return plan
 }
