@@ -67,10 +67,35 @@ export async function snapshotManifests(io: FileIO, m: TableMetadata, s: Snapsho
 }
 
 /** Read the live (not DELETED) entries of one manifest, with inheritance from its list entry (optionally without column stats). */
-export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema, skipStats = false): Promise<ManifestEntry[]> {
+export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema, stats: 'all' | 'none' | ReadonlySet<number> = 'all'): Promise<ManifestEntry[]> {
   const bytes = await io.read(mf.manifestPath)
-  const r = readManifest(bytes, { file: mf.manifestPath, manifest: mf, specs: m.specs, ...(schema ? { schema } : {}), formatVersion: m.formatVersion, skipStats })
+  const r = readManifest(bytes, {
+    file: mf.manifestPath,
+    manifest: mf,
+    specs: m.specs,
+    ...(schema ? { schema } : {}),
+    formatVersion: m.formatVersion,
+    ...(stats === 'none' ? { skipStats: true } : stats === 'all' ? {} : { statsColumns: stats }),
+  })
   return r.entries.filter((e) => e.status !== 'deleted')
+}
+
+/** Field ids a bound filter reads (their stats are the only ones metrics pruning needs). */
+function referencedIds(e: BoundExpression, out = new Set<number>()): Set<number> {
+  switch (e.kind) {
+    case 'true':
+    case 'false':
+      return out
+    case 'and':
+    case 'or':
+      referencedIds(e.left, out)
+      return referencedIds(e.right, out)
+    case 'not':
+      return referencedIds(e.child, out)
+    default:
+      out.add(e.term.fieldId)
+      return out
+  }
 }
 
 /** A data file without its column stats (Java copyWithoutStats). */
@@ -174,11 +199,12 @@ export async function planScan(
   const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
   const tasks: FileScanTask[] = []
   // stats are decoded only when the filter can use them, and kept in tasks only on request
-  const needStats = filter.kind !== 'true' || opts.includeColumnStats === true
   const keepStats = opts.includeColumnStats === true
+  const needStats = filter.kind !== 'true' || keepStats
+  const statsColumns = keepStats ? undefined : referencedIds(filter)
   const perManifest = await mapLimit(dataManifests, concurrency, async (mf) => {
     throwIfAborted(opts.signal)
-    return liveEntries(io, m, mf, schema, !needStats)
+    return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none')
   })
   for (const entries of perManifest) {
     for (const e of entries) {

@@ -29,6 +29,8 @@ export interface ManifestReadOptions extends OcfReadOptions {
   readonly formatVersion?: FormatVersion
   /** Skip the column-stats maps (sizes, counts, bounds): planning without a filter needs none (Java's SCAN_COLUMNS). */
   readonly skipStats?: boolean
+  /** Decode stats only for these field ids (a filter's columns); the other keys are skipped. */
+  readonly statsColumns?: ReadonlySet<number>
 }
 
 /** A decoded manifest. */
@@ -101,7 +103,7 @@ export function readManifest(bytes: Uint8Array, opts: ManifestReadOptions = {}):
       const type = slotType(f, typing)
       return type === undefined ? { fieldId: f.fieldId, name: f.name } : { fieldId: f.fieldId, name: f.name, type }
     })
-    const reader = entryReaderFor(header.schema, slots, file, opts.skipStats ?? false)
+    const reader = entryReaderFor(header.schema, slots, file, opts.skipStats ? 'none' : (opts.statsColumns ?? 'all'))
     const inh: { -readonly [K in keyof Inheritance]: Inheritance[K] } = { specId, v1Defaults: !list && formatVersion === 1 }
     if (list) {
       inh.snapshotId = list.addedSnapshotId

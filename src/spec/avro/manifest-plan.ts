@@ -8,7 +8,7 @@ import type { AvroReader } from './binary.js'
 import { optionOf, unionIndex, type AvroField, type AvroNode, type Reader } from './avro-node.js'
 import { avroPrimitiveType, icebergName } from './avro-schema.js'
 import { dataFileType, manifestEntryType } from './manifest-schemas.js'
-import { incompatible, readerAs, skipToNull, type PlanSite } from './read-plan.js'
+import { incompatible, readerAs, skipToNull, statsMapReader, type PlanSite } from './read-plan.js'
 
 /** One partition field as the plan needs it: id, name and the value type (undefined = take the writer's). */
 export interface PartitionSlot {
@@ -133,12 +133,16 @@ function partitionReader(node: AvroNode, slots: readonly PartitionSlot[], site: 
   }
 }
 
+const fsiteOf = (site: PlanSite, name: string): PlanSite => ({ ...site, field: `data_file.${name}` })
 const STATS_SLOTS = new Set<number>([S.columnSizes, S.valueCounts, S.nullValueCounts, S.nanValueCounts, S.lowerBounds, S.upperBounds])
 
-function dataFileReader(node: AvroNode, slots: readonly PartitionSlot[], site: PlanSite, skipStats: boolean): Reader<unknown[] | null> {
+/** Which column stats to decode: all, none, or only these field ids. */
+export type StatsSelection = 'all' | 'none' | ReadonlySet<number>
+
+function dataFileReader(node: AvroNode, slots: readonly PartitionSlot[], site: PlanSite, stats: StatsSelection): Reader<unknown[] | null> {
   const inner = optionOf(node)
   if (inner) {
-    const read = dataFileReader(inner, slots, site, skipStats)
+    const read = dataFileReader(inner, slots, site, stats)
     const nullIndex = node.kind === 'union' && node.branches[0]!.kind === 'null' ? 0 : 1
     return (r) => (unionIndex(r, 2) === nullIndex ? null : read(r))
   }
@@ -149,7 +153,10 @@ function dataFileReader(node: AvroNode, slots: readonly PartitionSlot[], site: P
     const slot = id === undefined || seen.has(id) ? undefined : SLOT_BY_ID.get(id)
     if (slot === undefined) return { slot: -1, read: skipToNull(f.type) }
     seen.add(id!)
-    if (skipStats && STATS_SLOTS.has(slot)) return { slot: -1, read: skipToNull(f.type) }
+    if (stats !== 'all' && STATS_SLOTS.has(slot)) {
+      if (stats === 'none') return { slot: -1, read: skipToNull(f.type) }
+      return { slot, read: statsMapReader(f.type, DATA_FILE_TYPES.get(id!) as Extract<IcebergType, { kind: 'map' }>, fsiteOf(site, f.name), stats) }
+    }
     const fsite = { ...site, field: `data_file.${f.name}` }
     if (slot === S.partition) return { slot, read: partitionReader(f.type, slots, fsite) }
     return { slot, read: readerAs(f.type, DATA_FILE_TYPES.get(id!)!, fsite) }
@@ -214,7 +221,7 @@ function invalid(r: AvroReader, site: PlanSite, message: string): never {
 }
 
 /** Compile the decoder for a `manifest_entry` writer schema with the given partition slots (optionally without column stats). */
-export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot[], file?: string, skipStats = false): EntryReader {
+export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot[], file?: string, stats: StatsSelection = 'all'): EntryReader {
   const site: PlanSite = file === undefined ? { field: 'manifest_entry' } : { file, field: 'manifest_entry' }
   if (root.kind !== 'record') return incompatible(site, root, 'the manifest_entry record')
   const readers: (Reader<unknown> | undefined)[] = [undefined, undefined, undefined, undefined, undefined]
@@ -227,7 +234,7 @@ export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot
       continue
     }
     const fsite = { ...site, field: f.name }
-    const read = slot === 4 ? dataFileReader(f.type, slots, fsite, skipStats) : readerAs(f.type, slot === 0 ? T.int : T.long, fsite)
+    const read = slot === 4 ? dataFileReader(f.type, slots, fsite, stats) : readerAs(f.type, slot === 0 ? T.int : T.long, fsite)
     readers[slot] = read
     steps.push({ slot, read })
   }
@@ -268,13 +275,13 @@ export function compileEntryReader(root: AvroNode, slots: readonly PartitionSlot
 const planCache = new WeakMap<AvroNode, Map<string, EntryReader>>()
 
 /** {@link compileEntryReader} cached per writer schema node and partition typing. */
-export function entryReaderFor(root: AvroNode, slots: readonly PartitionSlot[], file?: string, skipStats = false): EntryReader {
-  const key = `${skipStats ? 'nostats|' : ''}${slots.map((s) => `${s.fieldId}:${s.name}:${s.type ? JSON.stringify(s.type) : '?'}`).join('|')}`
+export function entryReaderFor(root: AvroNode, slots: readonly PartitionSlot[], file?: string, stats: StatsSelection = 'all'): EntryReader {
+  const key = `${typeof stats === 'string' ? stats : [...stats].sort((a, b) => a - b).join(',')}|${slots.map((s) => `${s.fieldId}:${s.name}:${s.type ? JSON.stringify(s.type) : '?'}`).join('|')}`
   let byKey = planCache.get(root)
   if (!byKey) planCache.set(root, (byKey = new Map()))
   const hit = byKey.get(key)
   if (hit) return hit
-  const plan = compileEntryReader(root, slots, file, skipStats)
+  const plan = compileEntryReader(root, slots, file, stats)
   if (byKey.size < 64) byKey.set(key, plan)
   return plan
 }

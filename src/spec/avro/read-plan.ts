@@ -326,3 +326,42 @@ function mapKeyConverter(key: IcebergType): ((s: string, r: AvroReader) => Value
       return undefined
   }
 }
+
+/**
+ * A reader of an Iceberg stats map (`map<int, long>` / `map<int, binary>`, Avro array of key/value records)
+ * that materialises only the keys in `keep`; other values are skipped without allocating.
+ */
+export function statsMapReader(node: AvroNode, t: Extract<IcebergType, { kind: 'map' }>, site: PlanSite, keep: ReadonlySet<number>): Reader<Value> {
+  const inner = optionOf(node)
+  if (inner) {
+    const read = statsMapReader(inner, t, site, keep)
+    const nullIndex = node.kind === 'union' && node.branches[0]!.kind === 'null' ? 0 : 1
+    return (r) => (unionIndex(r, 2) === nullIndex ? null : read(r))
+  }
+  const kv = node.kind === 'array' ? keyValueFields(node.items, t.keyId, t.valueId) : undefined
+  if (node.kind !== 'array' || !kv || kv.key !== 0 || node.items.kind !== 'record' || node.items.fields.length !== 2) {
+    // any other layout: decode fully, then keep the wanted keys
+    const full = readerAs(node, t, site)
+    return (r) => {
+      const m = full(r) as Map<number, Value> | null
+      if (m === null) return null
+      for (const k of [...m.keys()]) if (!keep.has(k)) m.delete(k)
+      return m
+    }
+  }
+  const fields = node.items.fields
+  const readKey = readerAs(fields[0]!.type, t.key, { ...site, field: `${site.field}.key` })
+  const readValue = readerAs(fields[1]!.type, t.value, { ...site, field: `${site.field}.value` })
+  const skipValue = skipToNull(fields[1]!.type)
+  const min = minEncodedSize(node.items)
+  return (r) => {
+    const out = new Map<Value, Value>()
+    for (let n = blockCount(r, min); n > 0; n = blockCount(r, min))
+      for (let i = 0; i < n; i++) {
+        const k = readKey(r)
+        if (k !== null && keep.has(k as number)) out.set(k, readValue(r))
+        else skipValue(r)
+      }
+    return out
+  }
+}

@@ -34,5 +34,12 @@ describe('column stats in planning', () => {
         return { ...e, dataFile: rest }
       }),
     )
+    // a filter's columns only: other keys are skipped while decoding
+    const only = readManifest(bytes, { manifest: mf, specs: t.metadata.specs, statsColumns: new Set([2]) })
+    for (const [i, e] of only.entries.entries()) {
+      expect([...e.dataFile.lowerBounds!.keys()]).toEqual([2])
+      expect(e.dataFile.lowerBounds!.get(2)).toEqual(a.entries[i]!.dataFile.lowerBounds!.get(2))
+      expect([...e.dataFile.valueCounts!.keys()]).toEqual([2])
+    }
   })
 })
