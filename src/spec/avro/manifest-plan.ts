@@ -118,6 +118,8 @@ function partitionReader(node: AvroNode, slots: readonly PartitionSlot[], site: 
     if (idx < 0 && noIds && node.fields.length === slots.length) idx = pos
     if (idx < 0) return { idx: -1, read: skipToNull(f.type) }
     const fsite = { ...site, field: `partition.${slots[idx]!.name}` }
+    // a void field whose source column was dropped types as unknown: whatever was written reads as null
+    if (slots[idx]!.type?.kind === 'unknown') return { idx, read: skipToNull(f.type) }
     const expected = slots[idx]!.type ?? avroPrimitiveType(optionOf(f.type) ?? f.type) ?? incompatible(fsite, f.type, 'a primitive partition value')
     return { idx, read: readerAs(f.type, expected, fsite) }
   })

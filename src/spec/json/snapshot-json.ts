@@ -2,7 +2,7 @@
 import type { MetadataLogEntry, Operation, Snapshot, SnapshotLogEntry, SnapshotRef, Summary } from '../snapshot.js'
 import type { BlobMetadata, EncryptedKey, PartitionStatisticsFile, StatisticsFile } from '../table-metadata.js'
 import { arr, at, int, invalid, long, obj, opt, str, stringMap, type JsonPath } from './json-read.js'
-import type { JsonObject, JsonValue } from './lossless.js'
+import { jsonLong, type JsonObject, type JsonValue } from './lossless.js'
 
 const OPERATIONS: ReadonlySet<string> = new Set<Operation>(['append', 'replace', 'overwrite', 'delete'])
 
@@ -11,33 +11,53 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /** Parse a snapshot summary; a missing `operation` reads as `overwrite` (Java's treatment). */
 export function summaryFromJson(v: JsonValue | undefined, p: JsonPath): Summary {
   if (v === undefined || v === null) return { operation: 'overwrite' }
+  const o = obj(v, p)
+  // fast path (every real summary): all values are strings and the operation is known — the parsed object
+  // itself is the summary (it is a fresh own-keyed object that nothing else holds)
+  let strings = true
+  for (const k in o) {
+    if (typeof o[k] !== 'string') {
+      strings = false
+      break
+    }
+  }
+  if (strings && typeof o.operation === 'string' && OPERATIONS.has(o.operation)) return o as unknown as Summary
   const m = stringMap(v, p)
   const op = m.operation
   if (op !== undefined && !OPERATIONS.has(op)) invalid(at(p, 'operation'), `unknown snapshot operation ${JSON.stringify(op)}`)
   return { ...m, operation: (op as Operation | undefined) ?? 'overwrite' }
 }
 
+// Field readers that build the error path only when the value is wrong (1,000s of snapshots per file).
+function reqLong(o: JsonObject, key: string, p: JsonPath): bigint {
+  return jsonLong(o[key], p.longs) ?? long(o[key], at(p, key))
+}
+function optLong(o: JsonObject, key: string, p: JsonPath): bigint | undefined {
+  const v = o[key]
+  return v === undefined || v === null ? undefined : reqLong(o, key, p)
+}
+
 /** Parse one snapshot object. */
 export function snapshotFromJson(v: JsonValue, p: JsonPath): Snapshot {
   const o = obj(v, p)
   const s: Mutable<Snapshot> = {
-    snapshotId: long(o['snapshot-id'], at(p, 'snapshot-id')),
-    sequenceNumber: opt.long(o['sequence-number'], at(p, 'sequence-number')) ?? 0n,
-    timestampMs: long(o['timestamp-ms'], at(p, 'timestamp-ms')),
+    snapshotId: reqLong(o, 'snapshot-id', p),
+    sequenceNumber: optLong(o, 'sequence-number', p) ?? 0n,
+    timestampMs: reqLong(o, 'timestamp-ms', p),
     summary: summaryFromJson(o.summary, at(p, 'summary')),
   }
-  const parent = opt.long(o['parent-snapshot-id'], at(p, 'parent-snapshot-id'))
+  const parent = optLong(o, 'parent-snapshot-id', p)
   if (parent !== undefined && parent !== -1n) s.parentSnapshotId = parent
-  const list = opt.str(o['manifest-list'], at(p, 'manifest-list'))
+  const list = typeof o['manifest-list'] === 'string' ? o['manifest-list'] : opt.str(o['manifest-list'], at(p, 'manifest-list'))
   if (list !== undefined) s.manifestList = list
   const manifests = opt.arr(o.manifests, at(p, 'manifests'))
   if (manifests !== undefined) s.manifests = manifests.map((m, i) => str(m, at(at(p, 'manifests'), i)))
   if (list === undefined && manifests === undefined) invalid(p, 'snapshot needs manifest-list or manifests')
-  const schemaId = opt.int(o['schema-id'], at(p, 'schema-id'))
+  const schemaId = typeof o['schema-id'] === 'number' && Number.isInteger(o['schema-id']) ? o['schema-id'] : opt.int(o['schema-id'], at(p, 'schema-id'))
   if (schemaId !== undefined) s.schemaId = schemaId
-  const firstRowId = opt.long(o['first-row-id'], at(p, 'first-row-id'))
+  const firstRowId = optLong(o, 'first-row-id', p)
   if (firstRowId !== undefined) s.firstRowId = firstRowId
-  const addedRows = opt.long(o['added-rows'], at(p, 'added-rows'))
+  const addedRows = optLong(o, 'added-rows', p)
   if (addedRows !== undefined) s.addedRows = addedRows
   const keyId = opt.str(o['key-id'], at(p, 'key-id'))
   if (keyId !== undefined) s.keyId = keyId
@@ -89,7 +109,8 @@ export function refToJson(r: SnapshotRef): JsonObject {
 export function snapshotLogFromJson(v: JsonValue | undefined, p: JsonPath): SnapshotLogEntry[] {
   return (opt.arr(v, p) ?? []).map((e, i) => {
     const o = obj(e, at(p, i))
-    return { timestampMs: long(o['timestamp-ms'], at(at(p, i), 'timestamp-ms')), snapshotId: long(o['snapshot-id'], at(at(p, i), 'snapshot-id')) }
+    // the entry path is only built on error
+    return { timestampMs: jsonLong(o['timestamp-ms'], p.longs) ?? long(o['timestamp-ms'], at(at(p, i), 'timestamp-ms')), snapshotId: jsonLong(o['snapshot-id'], p.longs) ?? long(o['snapshot-id'], at(at(p, i), 'snapshot-id')) }
   })
 }
 
@@ -97,7 +118,8 @@ export function snapshotLogFromJson(v: JsonValue | undefined, p: JsonPath): Snap
 export function metadataLogFromJson(v: JsonValue | undefined, p: JsonPath): MetadataLogEntry[] {
   return (opt.arr(v, p) ?? []).map((e, i) => {
     const o = obj(e, at(p, i))
-    return { timestampMs: long(o['timestamp-ms'], at(at(p, i), 'timestamp-ms')), metadataFile: str(o['metadata-file'], at(at(p, i), 'metadata-file')) }
+    const file = o['metadata-file']
+    return { timestampMs: jsonLong(o['timestamp-ms'], p.longs) ?? long(o['timestamp-ms'], at(at(p, i), 'timestamp-ms')), metadataFile: typeof file === 'string' ? file : str(file, at(at(p, i), 'metadata-file')) }
   })
 }
 

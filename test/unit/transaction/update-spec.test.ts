@@ -190,12 +190,14 @@ describe('UpdatePartitionSpec: ids across specs and commits', () => {
     const { table } = await catalogTable({ schema: SCHEMA, spec: { specId: 0, fields: [pf(3, 1000, 'category', Transforms.identity)] }, formatVersion: 1 })
     let t = await table.appendRows([{ id: 1n, ts: 0n, category: 'a', data: 'x' }])
     t = await t.transaction().updateSpec((s) => s.removeField('category')).commit()
+    t = await t.appendRows([{ id: 3n, ts: 2n, category: 'c', data: 'z' }]) // a void field typed string in this manifest
     t = await t.transaction().updateSchema((u) => u.deleteColumn('category')).commit()
     t = await t.appendRows([{ id: 2n, ts: 1n, data: 'y' }])
     const rows = (await t.scan().toArray()).sort((a, b) => ((a.id as bigint) < (b.id as bigint) ? -1 : 1))
     expect(rows).toEqual([
       { id: 1n, ts: 0n, data: 'x' },
       { id: 2n, ts: 1n, data: 'y' },
+      { id: 3n, ts: 2n, data: 'z' },
     ])
     const files = await t.scan().planFiles()
     expect(files.find((f) => f.file.specId === t.spec().specId)!.file.partition).toEqual([null])
