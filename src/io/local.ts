@@ -32,7 +32,10 @@ export class LocalFileIO implements FileIO {
   async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
     const p = localPath(path)
     try {
-      if (!range) return new Uint8Array(await fs.readFile(p))
+      if (!range) {
+        const b = await fs.readFile(p)
+        return new Uint8Array(b.buffer, b.byteOffset, b.byteLength) // a view, not a copy
+      }
       const fh = await fs.open(p, 'r')
       try {
         const size = (await fh.stat()).size

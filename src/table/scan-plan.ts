@@ -40,6 +40,8 @@ export interface PlanStats {
   dataFilesTotal: number
   dataFilesSkipped: number
   deleteFiles: number
+  /** Column stats the last plan decoded from manifests: none, all, or these field ids. */
+  columnStats: 'none' | 'all' | number[]
 }
 
 /** Read the manifest-list entries of a snapshot (or its inline v1 manifest paths). */
@@ -98,6 +100,19 @@ function referencedIds(e: BoundExpression, out = new Set<number>()): Set<number>
   }
 }
 
+/**
+ * Drop the columns that are identity-partitioned in the spec of every manifest: their partition values
+ * are exact for every row, so the partition evaluator has already decided them and their stats cannot
+ * prune further (a filter on identity partitions then plans without decoding any column stats).
+ */
+function withoutIdentitySources(ids: Set<number>, manifests: readonly ManifestFile[], evals: SpecEvaluators): Set<number> {
+  for (const id of [...ids]) {
+    const exact = manifests.every((mf) => evals.spec(mf.partitionSpecId).fields.some((f) => f.sourceId === id && f.transform.kind === 'identity'))
+    if (exact && manifests.length > 0) ids.delete(id)
+  }
+  return ids
+}
+
 /** A data file without its column stats (Java copyWithoutStats). */
 function withoutStats(f: DataFile): DataFile {
   const { columnSizes: _c, valueCounts: _v, nullValueCounts: _n, nanValueCounts: _x, lowerBounds: _l, upperBounds: _u, ...rest } = f
@@ -123,35 +138,42 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t:
   return out
 }
 
-/** Cache of per-spec evaluators for one scan. */
-class SpecEvaluators {
-  private readonly manifest = new Map<number, ManifestEvaluator>()
-  private readonly partition = new Map<number, PartitionEvaluator>()
-  private readonly residual = new Map<number, ResidualEvaluator>()
-  constructor(
-    private readonly m: TableMetadata,
-    private readonly filter: BoundExpression,
-  ) {}
+/** Per-spec evaluators of one scan, built on first use. */
+interface SpecEvaluators {
+  spec(id: number): PartitionSpec
+  manifestOk(mf: ManifestFile): boolean
+  partitionOk(specId: number, partition: ManifestEntry['dataFile']['partition']): boolean
+  residualFor(specId: number, partition: ManifestEntry['dataFile']['partition']): Expression
+}
 
-  spec(id: number): PartitionSpec {
-    const s = specById(this.m, id)
+// Closures over a literal, not a class: V8 drops optimized code whose embedded hidden classes die in a full
+// GC, and the shape of a per-scan class instance dies with the scan (planning after a major GC ran slower).
+function specEvaluators(m: TableMetadata, filter: BoundExpression): SpecEvaluators {
+  const manifest = new Map<number, ManifestEvaluator>()
+  const partition = new Map<number, PartitionEvaluator>()
+  const residual = new Map<number, ResidualEvaluator>()
+  const spec = (id: number): PartitionSpec => {
+    const s = specById(m, id)
     if (!s) throw new FloeError('INVALID_METADATA', `A manifest uses partition spec ${id}, which the table metadata does not define`, { context: { field: 'partition-specs' } })
     return s
   }
-  manifestOk(mf: ManifestFile): boolean {
-    let e = this.manifest.get(mf.partitionSpecId)
-    if (!e) this.manifest.set(mf.partitionSpecId, (e = manifestEvaluator(this.spec(mf.partitionSpecId), this.filter)))
-    return e(mf)
-  }
-  partitionOk(specId: number, partition: ManifestEntry['dataFile']['partition']): boolean {
-    let e = this.partition.get(specId)
-    if (!e) this.partition.set(specId, (e = partitionEvaluator(this.spec(specId), this.filter)))
-    return e(partition)
-  }
-  residualFor(specId: number, partition: ManifestEntry['dataFile']['partition']): Expression {
-    let e = this.residual.get(specId)
-    if (!e) this.residual.set(specId, (e = residualEvaluator(this.spec(specId), this.filter)))
-    return e(partition)
+  return {
+    spec,
+    manifestOk(mf) {
+      let e = manifest.get(mf.partitionSpecId)
+      if (!e) manifest.set(mf.partitionSpecId, (e = manifestEvaluator(spec(mf.partitionSpecId), filter)))
+      return e(mf)
+    },
+    partitionOk(specId, p) {
+      let e = partition.get(specId)
+      if (!e) partition.set(specId, (e = partitionEvaluator(spec(specId), filter)))
+      return e(p)
+    },
+    residualFor(specId, p) {
+      let e = residual.get(specId)
+      if (!e) residual.set(specId, (e = residualEvaluator(spec(specId), filter)))
+      return e(p)
+    },
   }
 }
 
@@ -173,7 +195,7 @@ export async function planScan(
   const concurrency = opts.concurrency ?? 8
   throwIfAborted(opts.signal)
   const manifests = await snapshotManifests(io, m, snapshot)
-  const evals = new SpecEvaluators(m, filter)
+  const evals = specEvaluators(m, filter)
   const candidates = manifests.filter((mf) => !emptyManifest(mf))
   const kept = candidates.filter((mf) => evals.manifestOk(mf))
   if (stats) {
@@ -200,8 +222,9 @@ export async function planScan(
   const tasks: FileScanTask[] = []
   // stats are decoded only when the filter can use them, and kept in tasks only on request
   const keepStats = opts.includeColumnStats === true
-  const needStats = filter.kind !== 'true' || keepStats
-  const statsColumns = keepStats ? undefined : referencedIds(filter)
+  const statsColumns = keepStats ? undefined : withoutIdentitySources(referencedIds(filter), dataManifests, evals)
+  const needStats = keepStats || (filter.kind !== 'true' && statsColumns!.size > 0)
+  if (stats) stats.columnStats = !needStats ? 'none' : statsColumns ? [...statsColumns].sort((a, b) => a - b) : 'all'
   const perManifest = await mapLimit(dataManifests, concurrency, async (mf) => {
     throwIfAborted(opts.signal)
     return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none')

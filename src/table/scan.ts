@@ -31,7 +31,7 @@ export class TableScan {
   readonly snapshot: Snapshot | undefined
   readonly schema: Schema
   /** Pruning counters of the last planFiles call. */
-  readonly stats: PlanStats = { manifestsTotal: 0, manifestsSkipped: 0, dataFilesTotal: 0, dataFilesSkipped: 0, deleteFiles: 0 }
+  readonly stats: PlanStats = { manifestsTotal: 0, manifestsSkipped: 0, dataFilesTotal: 0, dataFilesSkipped: 0, deleteFiles: 0, columnStats: 'none' }
 
   constructor(
     readonly env: Env,
@@ -55,7 +55,7 @@ export class TableScan {
 
   /** Plan the scan: plain, serialisable tasks; no data file is opened. */
   async planFiles(signal?: AbortSignal): Promise<FileScanTask[]> {
-    Object.assign(this.stats, { manifestsTotal: 0, manifestsSkipped: 0, dataFilesTotal: 0, dataFilesSkipped: 0, deleteFiles: 0 })
+    Object.assign(this.stats, { manifestsTotal: 0, manifestsSkipped: 0, dataFilesTotal: 0, dataFilesSkipped: 0, deleteFiles: 0, columnStats: 'none' })
     return planScan(
       this.env.io,
       this.table.metadata,

@@ -1,5 +1,6 @@
 // Avro binary encoding primitives: a bounds-checked reader (every read fails with INVALID_AVRO instead of
 // running past the end) and the few writers the container header needs.
+import { anchorShape } from '../shape-anchor.js'
 import { FloeError } from '../../errors.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER
@@ -10,6 +11,8 @@ export function avroError(message: string, file?: string, field?: string): never
   const context = file === undefined ? (field === undefined ? undefined : { field }) : field === undefined ? { file } : { file, field }
   throw new FloeError('INVALID_AVRO', message, context ? { context } : {})
 }
+
+let anchored = false
 
 /** Cursor over Avro binary data; stateful, so a class. All reads are bounds-checked. */
 export class AvroReader {
@@ -26,6 +29,11 @@ export class AvroReader {
     this.end = end
     this.file = file
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    if (!anchored) {
+      // an empty reader made like the first real one keeps the class's hidden class alive (see shape-anchor)
+      anchored = true
+      anchorShape('avro-reader', new AvroReader(new Uint8Array(0), 0, 0, file))
+    }
   }
 
   /** Throw INVALID_AVRO for this data. */

@@ -1,5 +1,6 @@
 // Manifest files (`manifest_entry` Avro): read by field id with inheritance from the manifest list and
 // fallbacks for header-stripped files; write exactly the schema and header keys Java writes.
+import { anchorShape } from '../shape-anchor.js'
 import { InvalidArgumentError, InvalidMetadataError } from '../../errors.js'
 import { at, jsonRoot } from '../json/json-read.js'
 import { parseJson, stringifyJson } from '../json/lossless.js'
@@ -112,6 +113,7 @@ export function readManifest(bytes: Uint8Array, opts: ManifestReadOptions = {}):
     const blocks = readOcfBlocks(bytes, header, opts)
     let entries = decodeOcfRecords(blocks, header.schema, (r) => reader(r, inh), file)
     if (list?.firstRowId !== undefined) entries = assignFirstRowIds(entries, list.firstRowId)
+    if (entries.length > 0) anchorShape('manifest-entry', entries[entries.length - 1])
     const schema = fileSchema ?? opts.schema
     const out: { -readonly [K in keyof ManifestContents]: ManifestContents[K] } = { entries, formatVersion, content, specId, spec, metadata: meta }
     if (schema) out.schema = schema

@@ -2,6 +2,7 @@
 // (Java's SCAN_COLUMNS / includeColumnStats), so large plans stay light.
 import { describe, expect, it } from 'vitest'
 import { schema } from '../../../src/spec/schema.js'
+import { Transforms } from '../../../src/spec/transform.js'
 import { field, T } from '../../../src/spec/types.js'
 import { readManifest } from '../../../src/spec/avro/manifest-codec.js'
 import { snapshotManifests } from '../../../src/table/scan-plan.js'
@@ -41,5 +42,34 @@ describe('column stats in planning', () => {
       expect(e.dataFile.lowerBounds!.get(2)).toEqual(a.entries[i]!.dataFile.lowerBounds!.get(2))
       expect([...e.dataFile.valueCounts!.keys()]).toEqual([2])
     }
+  })
+
+  it('are not decoded for filters on identity partitions, unless a spec lacks that identity field', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    const sch = schema([field(1, 'p', T.long, { required: true }), field(2, 'v', T.long)])
+    let t = await c.createTable('db.t', { schema: sch })
+    // unpartitioned files first: only their stats can prune p = 3
+    for (const p of [1n, 3n]) t = await t.appendRows(Array.from({ length: 3 }, (_, j) => ({ p, v: BigInt(j) })))
+    let scan = t.scan({ filter: 'p = 3' })
+    expect((await scan.toArray()).map((r) => r.p)).toEqual([3n, 3n, 3n])
+    expect([scan.stats.columnStats, scan.stats.dataFilesSkipped]).toEqual([[1], 1])
+    t = await t.transaction().updateSpec((u) => void u.addField({ transform: Transforms.identity, source: 'p' })).commit()
+    for (const p of [2n, 3n]) t = await t.appendRows(Array.from({ length: 3 }, (_, j) => ({ p, v: BigInt(10 + j) })))
+    // old files still come from the unpartitioned spec: p's stats are decoded and prune them
+    scan = t.scan({ filter: 'p = 3' })
+    expect((await scan.toArray()).map((r) => r.v as bigint).sort((a, b) => (a < b ? -1 : 1))).toEqual([0n, 1n, 2n, 10n, 11n, 12n])
+    expect([scan.stats.columnStats, scan.stats.dataFilesSkipped, scan.stats.manifestsSkipped]).toEqual([[1], 1, 1]) // p = 2's manifest is pruned whole
+    // once every live file is partitioned by identity(p), the partition tuples decide and no stats are read
+    const fresh = await c.createTable('db.u', { schema: sch, spec: { specId: 0, fields: [{ sourceId: 1, fieldId: 1000, name: 'p', transform: Transforms.identity }] } })
+    let u = fresh
+    for (const p of [1n, 2n, 3n]) u = await u.appendRows(Array.from({ length: 3 }, (_, j) => ({ p, v: BigInt(j) })))
+    scan = u.scan({ filter: 'p = 3 or p in (5, 6)' })
+    expect((await scan.toArray()).map((r) => r.p)).toEqual([3n, 3n, 3n])
+    expect([scan.stats.columnStats, scan.stats.manifestsSkipped]).toEqual(['none', 2]) // partition summaries prune p = 1 and 2
+    // a filter that also names another column decodes only that column's stats
+    scan = u.scan({ filter: 'p = 3 and v > 1' })
+    expect((await scan.toArray()).map((r) => r.v)).toEqual([2n])
+    expect(scan.stats.columnStats).toEqual([2])
   })
 })
