@@ -54,11 +54,9 @@ export class FileSystemCatalog extends BaseCatalog {
   }
 
   private async versionFile(location: string, v: number): Promise<string | undefined> {
-    for (const name of [`v${v}.metadata.json`, `v${v}.gz.metadata.json`]) {
-      const p = `${location}/metadata/${name}`
-      if (await this.env.io.stat(p)) return p
-    }
-    return undefined
+    const paths = [`${location}/metadata/v${v}.metadata.json`, `${location}/metadata/v${v}.gz.metadata.json`]
+    const found = await Promise.all(paths.map((p) => this.env.io.stat(p)))
+    return paths.find((_, i) => found[i] !== undefined)
   }
 
   /** The commit seam of one table. */

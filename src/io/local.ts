@@ -1,5 +1,6 @@
 // Local file system FileIO: create-if-absent through link(2), never rename (rename silently replaces).
 import { randomBytes } from 'node:crypto'
+import * as fsCb from 'node:fs'
 import { promises as fs, constants } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -72,20 +73,20 @@ export class LocalFileIO implements FileIO {
   async write(path: string, data: Uint8Array, opts: WriteOptions = {}): Promise<void> {
     const p = localPath(path)
     const dir = dirname(p)
-    const tmp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`)
+    const tmp = join(dir, `.${TMP_PREFIX}-${tmpCounter++}.tmp`)
     try {
-      const create = (): Promise<fs.FileHandle> => fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+      const create = (): Promise<number> => call<number>((cb) => fsCb.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644, cb))
       // the folder usually exists: create it only when the first open says it is missing
-      const fh = await create().catch(async (e: NodeJS.ErrnoException) => {
+      const fd = await create().catch(async (e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e
         await fs.mkdir(dir, { recursive: true })
         return create()
       })
       try {
-        await fh.writeFile(data)
-        if (opts.durable) await fh.sync()
+        for (let off = 0; off < data.length; ) off += await call<number>((cb) => fsCb.write(fd, data, off, data.length - off, null, cb))
+        if (opts.durable) await call<void>((cb) => fsCb.fsync(fd, cb))
       } finally {
-        await fh.close()
+        await call<void>((cb) => fsCb.close(fd, cb))
       }
       if (opts.overwrite) await fs.rename(tmp, p)
       else {
@@ -138,11 +139,20 @@ export class LocalFileIO implements FileIO {
   }
 }
 
+// Temporary names: unique per process (random token) and per write (counter), without a random draw per write.
+const TMP_PREFIX = `${process.pid.toString(36)}-${randomBytes(6).toString('hex')}`
+let tmpCounter = 0
+
+/** Promise over a callback-style fs call (plain descriptors are lighter than FileHandle objects). */
+function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))))
+}
+
 async function syncDir(dir: string): Promise<void> {
-  const fh = await fs.open(dir, 'r')
+  const fd = await call<number>((cb) => fsCb.open(dir, constants.O_RDONLY, cb))
   try {
-    await fh.sync()
+    await call<void>((cb) => fsCb.fsync(fd, cb))
   } finally {
-    await fh.close()
+    await call<void>((cb) => fsCb.close(fd, cb))
   }
 }

@@ -7,6 +7,7 @@ import { applyUpdates } from '../spec/apply-updates.js'
 import { retryPolicy, type RetryPolicy } from '../spec/properties.js'
 import { checkRequirements } from '../spec/updates.js'
 import type { TableState } from '../table/load.js'
+import { DeferredWrites } from './deferred-writes.js'
 import type { CommitContext, PendingUpdate } from './pending-update.js'
 
 /** How a commit went: the new state and how many attempts it took. */
@@ -38,7 +39,8 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
   for (let attempt = 1; ; attempt++) {
     const mine = new Set<string>()
     tracked.push(mine)
-    const ctx: CommitContext = { env, io: ops.io, attempt, base, start, track: (p) => void mine.add(p) }
+    const io = new DeferredWrites(ops.io)
+    const ctx: CommitContext = { env, io, attempt, base, start, track: (p) => void mine.add(p) }
     try {
       if (signal?.aborted) throw new FloeError('ABORTED', 'The commit was aborted', { cause: signal.reason })
       let m = base.metadata
@@ -47,6 +49,7 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
         checkRequirements(m, cs.requirements)
         m = applyUpdates(m, cs.updates, env.now())
       }
+      await io.flush() // every manifest and list is durable before the commit point
       if (m === base.metadata) return { state: base, attempts: attempt }
       const state = await ops.commit(base, m)
       // files of losing attempts that the committed version does not use
@@ -54,6 +57,7 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
       await deleteAll(ops, tracked.flatMap((s) => [...s]).filter((p) => !keep.has(p)))
       return { state, attempts: attempt }
     } catch (e) {
+      await io.settle() // no write of this attempt may land after its cleanup
       if (e instanceof CommitStateUnknownError) throw e // nothing may be cleaned up
       const retry = e instanceof CommitConflictError && attempt <= policy.numRetries && Number(env.now() - began) < policy.totalTimeoutMs
       if (!retry) {

@@ -202,6 +202,41 @@ function dataFileRecord(f: DataFile, v: FormatVersion, ptypes: readonly Primitiv
   return rec
 }
 
+/** What a manifest's header and record layout need from (format version, spec, schema). */
+interface ManifestHeader {
+  readonly ptypes: PrimitiveType[]
+  readonly pnames: string[]
+  readonly pfields: string[]
+  readonly schemaJson: string
+  readonly specJson: string
+  readonly entrySchemaJson: string
+  readonly avroSchema: ReturnType<typeof manifestEntryAvroSchema>
+}
+
+const headerCache = new WeakMap<Schema, WeakMap<PartitionSpec, Map<number, ManifestHeader>>>()
+
+/** The header texts and Avro schema of manifests for a spec and schema, built once per (version, spec, schema) objects. */
+function manifestHeader(v: 1 | 2 | 3, spec: PartitionSpec, schema: Schema): ManifestHeader {
+  let bySpec = headerCache.get(schema)
+  if (!bySpec) headerCache.set(schema, (bySpec = new WeakMap()))
+  let byVersion = bySpec.get(spec)
+  if (!byVersion) bySpec.set(spec, (byVersion = new Map()))
+  const hit = byVersion.get(v)
+  if (hit) return hit
+  const ptype = partitionType(spec, schema)
+  const h: ManifestHeader = {
+    ptypes: ptype.fields.map((f) => f.type as PrimitiveType),
+    pnames: ptype.fields.map((f) => sanitizeAvroName(f.name)),
+    pfields: ptype.fields.map((f) => `partition.${f.name}`),
+    schemaJson: stringifyJson(schemaToJson(schema)),
+    specJson: stringifyJson(partitionFieldsToJson(spec)),
+    entrySchemaJson: stringifyJson(schemaToJson(manifestEntrySchema(v, ptype))),
+    avroSchema: manifestEntryAvroSchema(v, ptype),
+  }
+  byVersion.set(v, h)
+  return h
+}
+
 /**
  * Write a manifest: Java's Avro schema for the version (partition struct `r102` typed from the spec),
  * header keys `schema`, `partition-spec`, `partition-spec-id`, `format-version`, `content` (v2+) and
@@ -214,10 +249,8 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
   const file = opts.file
   if (v !== 1 && v !== 2 && v !== 3) throw new InvalidArgumentError(`Cannot write manifest format version ${String(v)}`)
   if (v === 1 && content !== 'data') throw new InvalidArgumentError('Format v1 manifests cannot hold delete files')
-  const ptype = partitionType(spec, schema)
-  const ptypes = ptype.fields.map((f) => f.type as PrimitiveType)
-  const pnames = ptype.fields.map((f) => sanitizeAvroName(f.name))
-  const pfields = ptype.fields.map((f) => `partition.${f.name}`)
+  const h = manifestHeader(v, spec, schema)
+  const { ptypes, pnames, pfields } = h
   const record = (e: ManifestEntry, i: number): Record<string, unknown> => {
     const site: WriteSite = file === undefined ? { field: `entries[${i}].data_file` } : { file, field: `entries[${i}].data_file` }
     const top: WriteSite = file === undefined ? { field: `entries[${i}]` } : { file, field: `entries[${i}]` }
@@ -240,13 +273,13 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
     for (let i = 0; i < entries.length; i++) yield record(entries[i]!, i)
   }
   const metadata = new Map<string, string>([
-    ['schema', stringifyJson(schemaToJson(schema))],
-    ['partition-spec', stringifyJson(partitionFieldsToJson(spec))],
+    ['schema', h.schemaJson],
+    ['partition-spec', h.specJson],
     ['partition-spec-id', String(spec.specId)],
     ['format-version', String(v)],
   ])
   if (v >= 2) metadata.set('content', content)
-  metadata.set('iceberg.schema', stringifyJson(schemaToJson(manifestEntrySchema(v, ptype))))
+  metadata.set('iceberg.schema', h.entrySchemaJson)
   const ocf: Parameters<typeof writeOcf>[2] = { metadata, codec: opts.codec ?? 'deflate', ...(opts.syncMarker ? { syncMarker: opts.syncMarker } : {}), ...(file === undefined ? {} : { file }) }
-  return writeOcf(manifestEntryAvroSchema(v, ptype), records(), ocf)
+  return writeOcf(h.avroSchema, records(), ocf)
 }

@@ -223,6 +223,15 @@ function manifestRecord(m: ManifestFile, v: FormatVersion, site: WriteSite): Rec
   return rec
 }
 
+const listSchemaCache = new Map<number, { readonly iceberg: string; readonly avro: ReturnType<typeof manifestListAvroSchema> }>()
+
+/** The manifest-list schemas of a format version (Iceberg JSON text and Avro schema), built once. */
+function listSchemas(v: 1 | 2 | 3): { readonly iceberg: string; readonly avro: ReturnType<typeof manifestListAvroSchema> } {
+  let hit = listSchemaCache.get(v)
+  if (!hit) listSchemaCache.set(v, (hit = { iceberg: stringifyJson(schemaToJson(manifestListSchema(v))), avro: manifestListAvroSchema(v) }))
+  return hit
+}
+
 /** Write a manifest list with Java's schema and header keys (`snapshot-id`, `parent-snapshot-id`, `sequence-number`, `first-row-id`, `format-version`, `iceberg.schema`). */
 export function writeManifestList(manifests: readonly ManifestFile[], opts: ManifestListWriteOptions): Uint8Array {
   const v = opts.formatVersion
@@ -237,7 +246,8 @@ export function writeManifestList(manifests: readonly ManifestFile[], opts: Mani
   if (v >= 2) metadata.set('sequence-number', String(opts.sequenceNumber ?? 0n))
   if (v >= 3 && opts.firstRowId !== undefined) metadata.set('first-row-id', String(longValue(opts.firstRowId, site, 'first-row-id')))
   metadata.set('format-version', String(v))
-  metadata.set('iceberg.schema', stringifyJson(schemaToJson(manifestListSchema(v))))
+  const schemas = listSchemas(v)
+  metadata.set('iceberg.schema', schemas.iceberg)
   const ocf: Parameters<typeof writeOcf>[2] = { metadata, codec: opts.codec ?? 'deflate', ...(opts.syncMarker ? { syncMarker: opts.syncMarker } : {}), ...(file === undefined ? {} : { file }) }
-  return writeOcf(manifestListAvroSchema(v), records, ocf)
+  return writeOcf(schemas.avro, records, ocf)
 }
