@@ -16,7 +16,7 @@ import { headerContent, headerFormatVersion, headerInt } from './header-values.j
 import { entryReaderFor, inferEntryVersion, writerPartitionNode, type Inheritance, type PartitionSlot } from './manifest-plan.js'
 import { manifestEntryAvroSchema, manifestEntrySchema } from './manifest-schemas.js'
 import { decodeOcfRecords, readOcfBlocks, readOcfHeader, withAvroErrors, writeOcf, type AvroWriteCodec, type OcfReadOptions } from './ocf.js'
-import { badValue, bytesValue, intValue, kvArray, longValue, optional, primitiveToAvsc, stringValue, type WriteSite } from './write-values.js'
+import { badValue, bytesView, intValue, kvArray, longValue, optional, primitiveToAvsc, stringValue, type WriteSite } from './write-values.js'
 
 /** What a reader needs beyond the file itself (header-stripped files lack it). */
 export interface ManifestReadOptions extends OcfReadOptions {
@@ -163,7 +163,7 @@ function dataFileRecord(f: DataFile, v: FormatVersion, ptypes: readonly Primitiv
   const partition: Record<string, unknown> = {}
   for (let i = 0; i < ptypes.length; i++) partition[pnames[i]!] = primitiveToAvsc(ptypes[i]!, f.partition[i] ?? null, site, pfields[i])
   const longs = (m: ReadonlyMap<number, bigint> | undefined, name: string): unknown => kvArray(m, site, name, longValue)
-  const bounds = (m: ReadonlyMap<number, Uint8Array> | undefined, name: string): unknown => kvArray(m, site, name, bytesValue)
+  const bounds = (m: ReadonlyMap<number, Uint8Array> | undefined, name: string): unknown => kvArray(m, site, name, bytesView)
   const list = <T>(xs: readonly T[] | undefined, name: string, item: (x: T, s: WriteSite, n?: string) => unknown): unknown => {
     if (xs === undefined) return null
     if (!Array.isArray(xs)) badValue(site, 'expected an array', name)

@@ -58,6 +58,12 @@ export function bytesValue(v: unknown, site: WriteSite, name?: string, length?: 
   return asBuffer(v)
 }
 
+/** Require bytes, returned as they are (for non-union `bytes` fields: the writer takes any Uint8Array). */
+export function bytesView(v: unknown, site: WriteSite, name?: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) badValue(site, `expected a Uint8Array, got ${describe(v)}`, name)
+  return v
+}
+
 /** Two's-complement big-endian encoding of `v` in exactly `size` bytes (decimal as Avro fixed). */
 export function decimalToFixed(v: bigint, size: number, site: WriteSite, name?: string): Buffer {
   const bits = BigInt(size * 8)

@@ -91,6 +91,16 @@ describe('writeManifest / readManifest', () => {
     expect(m.schema).toEqual(SCHEMA)
   })
 
+  it('writes bounds from any Uint8Array: Buffers, and views into a larger buffer', () => {
+    const big = Uint8Array.from({ length: 64 }, (_, i) => i)
+    const lower = new Map<number, Uint8Array>([[1, big.subarray(8, 16)], [2, Buffer.from([9, 9])]])
+    const upper = new Map<number, Uint8Array>([[1, new Uint8Array(big.buffer, 40, 8)], [2, Buffer.from('zz')]])
+    const es: ManifestEntry[] = [{ status: 'added', snapshotId: SID, dataFile: { ...file(0), lowerBounds: lower, upperBounds: upper } }]
+    const back = readManifest(writeManifest(es, { formatVersion: 2, spec: SPEC, schema: SCHEMA })).entries[0]!.dataFile
+    expect([...back.lowerBounds!].map(([k, v]) => [k, [...v]])).toEqual([[1, [8, 9, 10, 11, 12, 13, 14, 15]], [2, [9, 9]]])
+    expect([...back.upperBounds!].map(([k, v]) => [k, [...v]])).toEqual([[1, [40, 41, 42, 43, 44, 45, 46, 47]], [2, [122, 122]]])
+  })
+
   it('writes Java header keys and a deflate container', () => {
     const bytes = writeManifest([], { formatVersion: 2, spec: SPEC, schema: SCHEMA, content: 'deletes' })
     const meta = readOcfHeader(bytes).metadata
