@@ -55,6 +55,10 @@ describe('bad metadata bytes never escape untyped', () => {
         expect(writeTableMetadataJson(m)).toBe(plain)
         expect(writeTableMetadataJson(m)).toBe(plain) // second time from the memo
         expect(JSON.parse(writeTableMetadataJson(m, 2))).toEqual(JSON.parse(plain))
+        // file bytes assembled from cached part bytes equal encoding the whole text, first time and memoised
+        const bytes = new TextEncoder().encode(plain)
+        expect(writeTableMetadata(m)).toEqual(bytes)
+        expect(writeTableMetadata(m)).toEqual(bytes)
       }),
       { numRuns: runs },
     )
