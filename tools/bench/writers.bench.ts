@@ -21,8 +21,8 @@ import { median, percentile } from './harness.js'
 /** Table properties for every run: enough retries that contention never fails a commit, short waits. */
 export const RETRY_PROPS: Readonly<Record<string, string>> = {
   'commit.retry.num-retries': '100',
-  'commit.retry.min-wait-ms': process.env.FLOE_B4_MIN_WAIT_MS ?? '4',
-  'commit.retry.max-wait-ms': process.env.FLOE_B4_MAX_WAIT_MS ?? '64',
+  'commit.retry.min-wait-ms': process.env.FLOE_B4_MIN_WAIT_MS ?? '1',
+  'commit.retry.max-wait-ms': process.env.FLOE_B4_MAX_WAIT_MS ?? '8',
 }
 
 const SCHEMA = schema([field(1, 'id', T.long, { required: true }), field(2, 'data', T.string)])
