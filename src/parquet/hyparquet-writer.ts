@@ -11,6 +11,7 @@ import { stringifyJson } from '../spec/json/lossless.js'
 import type { Schema } from '../spec/schema.js'
 import { decimalRequiredBytes, type IcebergType, type Value } from '../spec/types.js'
 import type { Row } from './codec.js'
+import { hasNegativeZero, holdsFloats } from './negative-zero.js'
 import { parquetWriteSchema, toEncoderValue, type ParquetWriteSchema } from './parquet-write-schema.js'
 
 /** Codecs floe writes (Java names, lower case). */
@@ -233,6 +234,7 @@ export class IcebergParquetWriter {
   private readonly out = new ChunkedByteWriter(64 * 1024)
   private readonly pq: ParquetWriter
   private readonly names: readonly string[]
+  private readonly floats: readonly boolean[]
   private readonly transpose: Transposer
   private readonly fixedRowBytes: number
   private readonly variable: readonly { readonly index: number; readonly size: Estimator }[]
@@ -259,6 +261,7 @@ export class IcebergParquetWriter {
     const kv: KeyValue[] = [{ key: 'iceberg.schema', value: stringifyJson(schemaToJson(schema)) }]
     for (const [key, value] of Object.entries(opts.metadata ?? {})) kv.push({ key, value })
     this.names = this.layout.columns.map((c) => c.field.name)
+    this.floats = this.layout.columns.map((c) => holdsFloats(c.field.type))
     this.transpose = transposer(this.names)
     let fixed = 0
     const variable: { index: number; size: Estimator }[] = []
@@ -344,10 +347,11 @@ export class IcebergParquetWriter {
     this.bufferedBytes = 0
     this.unmeasured = 0
     this.opts.onRowGroup?.(bufs, count)
-    const columnData = this.layout.columns.map((c, i) => ({
-      name: c.parquetName,
-      data: (c.reshape ? bufs[i]!.map((v) => toEncoderValue(c.field.type, v)) : bufs[i]!) as unknown[],
-    }))
+    const columnData = this.layout.columns.map((c, i) => {
+      const data = (c.reshape ? bufs[i]!.map((v) => toEncoderValue(c.field.type, v)) : bufs[i]!) as unknown[]
+      // a dictionary would merge -0 and +0 (see negative-zero.ts)
+      return this.floats[i] && hasNegativeZero(bufs[i]) ? { name: c.parquetName, data, encoding: 'PLAIN' as const } : { name: c.parquetName, data }
+    })
     this.splitOffsets.push(BigInt(this.out.offset))
     try {
       void this.pq.write({ columnData, rowGroupSize: count, pageSize: this.opts.pageSizeBytes ?? MiB, ...(this.opts.dictSizeBytes ? { dictionarySize: this.opts.dictSizeBytes } : {}) })
