@@ -78,6 +78,15 @@ describe('binary single values', () => {
   })
 })
 
+/** True when -0 occurs anywhere in a value (lists, map keys and values, struct fields). */
+function hasNegativeZero(v: unknown): boolean {
+  if (typeof v === 'number') return Object.is(v, -0)
+  if (v instanceof Map) return [...v].some(([k, x]) => hasNegativeZero(k) || hasNegativeZero(x))
+  if (Array.isArray(v)) return v.some(hasNegativeZero)
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return Object.values(v).some(hasNegativeZero)
+  return false
+}
+
 describe('JSON single values', () => {
   it('round-trip for every primitive, as JSON values and as text', () => {
     fc.assert(
@@ -95,8 +104,8 @@ describe('JSON single values', () => {
     fc.assert(
       fc.property(nestedTypedValue, ([type, v]) => {
         const back = fromJsonValue(type, parseJson(stringifyJson(toJsonValue(type, v))))
-        const hasNegZero = JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? 'NEG0' : typeof x === 'bigint' ? String(x) : x)).includes('NEG0')
-        fc.pre(!hasNegZero)
+        // JSON text cannot hold -0 (metadata writing keeps it as -0.0 through floatJson; this text form does not)
+        fc.pre(!hasNegativeZero(v))
         expect(valueEquals(type, back, v)).toBe(true)
       }),
       runs,
