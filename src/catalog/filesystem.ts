@@ -66,19 +66,28 @@ export class FileSystemCatalog extends BaseCatalog {
     return {
       io,
       refresh: () => this.current(location),
-      commit: async (base, next) => {
+      commit: async (base, next, opts) => {
         const v = base ? (metadataVersion(base.metadataLocation) ?? 0) + 1 : 1
         const { metadata, trimmed } = withMetadataLog(base, next)
         const path = `${location}/metadata/v${v}${gzipMetadata(metadata) ? '.gz' : ''}.metadata.json`
-        if (base && (await this.versionFile(location, v))) throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: version ${v} already exists`)
+        // fail fast when the next version exists; checked while the new file is staged, before it is published
+        const fresh = base
+          ? this.versionFile(location, v).then((taken) => {
+              if (taken) throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: version ${v} already exists`)
+            })
+          : undefined
+        const ready = fresh && opts?.ready ? Promise.all([fresh, opts.ready]) : (fresh ?? opts?.ready)
+        const written = writeMetadataFile(io, path, metadata, ready)
+        // best effort, staged meanwhile and replaced once vN exists: readers fall back to listing when it is stale
+        const hint = io.write(`${location}/metadata/version-hint.text`, new TextEncoder().encode(String(v)), { overwrite: true, publishAfter: written }).catch(() => undefined)
         try {
-          await writeMetadataFile(io, path, metadata)
+          await written
         } catch (e) {
+          await hint
           if (e instanceof AlreadyExistsError) throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: ${path} was created concurrently`, { cause: e })
           throw e
         }
-        // best effort: readers fall back to listing when the hint is stale
-        await io.write(`${location}/metadata/version-hint.text`, new TextEncoder().encode(String(v)), { overwrite: true }).catch(() => undefined)
+        await hint
         await deleteTrimmed(io, metadata, trimmed)
         return { metadata, metadataLocation: path }
       },

@@ -30,12 +30,12 @@ export class MemoryCatalog extends BaseCatalog {
         const loc = this.pointers.get(key)
         return loc === undefined ? undefined : loadMetadataFile(this.env.io, loc)
       },
-      commit: (base, next) =>
+      commit: (base, next, opts) =>
         metastoreCommit(this.env, this.env.io, base, next, async (loc) => {
           const current = this.pointers.get(key)
           if (current !== base?.metadataLocation) throw new CommitConflictError(`Table ${key} changed: expected ${base?.metadataLocation ?? 'no table'}, found ${current ?? 'no table'}`)
           this.pointers.set(key, loc)
-        }, async () => this.pointers.get(key)),
+        }, async () => this.pointers.get(key), opts?.ready),
     }
   }
 

@@ -34,10 +34,15 @@ export function withMetadataLog(base: TableState | undefined, next: TableMetadat
   return { metadata: r.metadata, trimmed: r.trimmed.map((e) => e.metadataFile) }
 }
 
-/** Write a metadata file durably, failing with AlreadyExistsError if the name is taken; invalid metadata is never written. */
-export async function writeMetadataFile(io: FileIO, location: string, m: TableMetadata): Promise<void> {
+/**
+ * Write a metadata file durably, failing with AlreadyExistsError if the name is taken; invalid metadata is
+ * never written. With `publishAfter`, the file appears only once it resolves (and never if it rejects).
+ */
+export async function writeMetadataFile(io: FileIO, location: string, m: TableMetadata, publishAfter?: Promise<unknown>): Promise<void> {
+  publishAfter?.catch(() => undefined) // observed here: a write that fails first must not leave it unhandled
   validateMetadata(m, location)
-  await io.write(location, writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) }), { durable: true })
+  const bytes = writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) })
+  await io.write(location, bytes, publishAfter ? { durable: true, publishAfter } : { durable: true })
 }
 
 /** After a successful commit: delete old metadata files trimmed from the log when the table asks for it. */
@@ -58,7 +63,10 @@ export async function metastoreCommit(
   swap: (newLocation: string) => Promise<void>,
   /** The pointer as the catalog holds it now: a stale base fails fast, before a metadata file is written. */
   current?: () => Promise<string | undefined>,
+  /** The swap waits for this (TableOperations.commit `ready`); the metadata file is written meanwhile. */
+  ready?: Promise<unknown>,
 ): Promise<TableState> {
+  ready?.catch(() => undefined) // a conflict found first must not leave it unhandled
   if (base && current) {
     const now = await current()
     if (now !== base.metadataLocation) throw new CommitConflictError(`Table changed: its metadata location is ${now ?? 'gone'}, not ${base.metadataLocation}`)
@@ -66,7 +74,7 @@ export async function metastoreCommit(
   const { metadata, trimmed } = withMetadataLog(base, next)
   const location = nextMetastoreLocation(base, metadata, env.uuid())
   try {
-    await writeMetadataFile(io, location, metadata)
+    await writeMetadataFile(io, location, metadata, ready)
   } catch (e) {
     if (e instanceof AlreadyExistsError) throw new CommitConflictError(`Metadata file ${location} already exists`, { cause: e })
     throw e

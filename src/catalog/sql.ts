@@ -70,7 +70,8 @@ export class SqlCatalog extends BaseCatalog {
         const loc = await this.pointer(id)
         return loc === undefined ? undefined : loadMetadataFile(this.env.io, loc)
       },
-      commit: async (base, next) => {
+      commit: async (base, next, opts) => {
+        opts?.ready?.catch(() => undefined) // observed: a failing init must not leave it unhandled
         await this.init()
         return metastoreCommit(this.env, this.env.io, base, next, async (loc) => {
           try {
@@ -94,7 +95,7 @@ export class SqlCatalog extends BaseCatalog {
             if ((e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw new CommitConflictError(`Table ${formatIdentifier(id)} was created concurrently`, { cause: e })
             throw e
           }
-        }, async () => this.pointer(id).catch(() => base?.metadataLocation)) // a busy pre-check is not a conflict
+        }, async () => this.pointer(id).catch(() => base?.metadataLocation), opts?.ready) // a busy pre-check is not a conflict
       },
     }
   }

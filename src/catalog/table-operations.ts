@@ -13,6 +13,16 @@ export interface TableOperations {
   readonly io: FileIO
   /** The current version, or undefined when the table does not exist. */
   refresh(): Promise<TableState | undefined>
-  /** Write `next` as a new metadata file and swap the pointer from `base` to it. */
-  commit(base: TableState | undefined, next: TableMetadata): Promise<TableState>
+  /**
+   * Write `next` as a new metadata file and swap the pointer from `base` to it. With `opts.ready`, the swap
+   * MUST wait for it (the files `next` references are still being written); if it rejects, nothing is
+   * swapped and commit rejects with its reason. The metadata file may be staged meanwhile.
+   */
+  commit(base: TableState | undefined, next: TableMetadata, opts?: CommitOptions): Promise<TableState>
+}
+
+/** Options of {@link TableOperations.commit}. */
+export interface CommitOptions {
+  /** Settles when every file the new metadata references is durable; the swap happens only after it resolves. */
+  readonly ready?: Promise<unknown>
 }

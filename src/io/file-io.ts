@@ -13,6 +13,13 @@ export interface WriteOptions {
   readonly overwrite?: boolean
   /** Flush to stable storage before resolving (local files: fsync). */
   readonly durable?: boolean
+  /**
+   * Publish the object (make it visible under its name) only after this settles. If it rejects, nothing is
+   * published and the write rejects with its reason. Meanwhile the FileIO may stage the bytes (local files:
+   * a temporary file, written and synced), so a commit overlaps its metadata write with the manifest writes
+   * that must be durable before it.
+   */
+  readonly publishAfter?: Promise<unknown>
 }
 
 /**

@@ -88,6 +88,14 @@ export class LocalFileIO implements FileIO {
       } finally {
         await call<void>((cb) => fsCb.close(fd, cb))
       }
+      if (opts.publishAfter) {
+        try {
+          await opts.publishAfter
+        } catch (reason) {
+          await fs.unlink(tmp).catch(() => undefined)
+          throw new PublishCancelled(reason)
+        }
+      }
       if (opts.overwrite) await fs.rename(tmp, p)
       else {
         try {
@@ -98,6 +106,7 @@ export class LocalFileIO implements FileIO {
       }
       if (opts.durable) await syncDir(dir)
     } catch (e) {
+      if (e instanceof PublishCancelled) throw e.reason
       await fs.unlink(tmp).catch(() => undefined)
       throw ioError(e, 'write', path)
     }
@@ -139,6 +148,11 @@ export class LocalFileIO implements FileIO {
   }
 }
 
+/** The `publishAfter` promise of a write rejected: the write rethrows its reason unchanged. */
+class PublishCancelled {
+  constructor(readonly reason: unknown) {}
+}
+
 // Temporary names: unique per process (random token) and per write (counter), without a random draw per write.
 const TMP_PREFIX = `${process.pid.toString(36)}-${randomBytes(6).toString('hex')}`
 let tmpCounter = 0
@@ -148,7 +162,29 @@ function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void)
   return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))))
 }
 
-async function syncDir(dir: string): Promise<void> {
+// Group commit of folder syncs: a sync asked for while one of the same folder runs shares the next one,
+// which starts after the running one ends (so it covers every link made before it was asked for).
+const dirSyncs = new Map<string, { readonly current: Promise<void>; next: Promise<void> | undefined }>()
+
+function syncDir(dir: string): Promise<void> {
+  const s = dirSyncs.get(dir)
+  if (!s) return startDirSync(dir)
+  s.next ??= s.current.then(
+    () => startDirSync(dir),
+    () => startDirSync(dir),
+  )
+  return s.next
+}
+
+function startDirSync(dir: string): Promise<void> {
+  const current: Promise<void> = fsyncDir(dir).finally(() => {
+    if (dirSyncs.get(dir)?.current === current) dirSyncs.delete(dir)
+  })
+  dirSyncs.set(dir, { current, next: undefined })
+  return current
+}
+
+async function fsyncDir(dir: string): Promise<void> {
   const fd = await call<number>((cb) => fsCb.open(dir, constants.O_RDONLY, cb))
   try {
     await call<void>((cb) => fsCb.fsync(fd, cb))

@@ -29,6 +29,7 @@ export class MemoryFileIO implements FileIO {
   /** Store bytes; create-if-absent unless `overwrite`. */
   async write(path: string, data: Uint8Array, opts: WriteOptions = {}): Promise<void> {
     this.beforeOp?.('write', path)
+    if (opts.publishAfter) await opts.publishAfter
     if (!opts.overwrite && this.files.has(path)) throw new AlreadyExistsError(`File already exists: ${path}`, { context: { file: path } })
     this.files.set(path, data.slice())
   }

@@ -49,9 +49,14 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
         checkRequirements(m, cs.requirements)
         m = applyUpdates(m, cs.updates, env.now())
       }
-      await io.flush() // every manifest and list is durable before the commit point
-      if (m === base.metadata) return { state: base, attempts: attempt }
-      const state = await ops.commit(base, m)
+      if (m === base.metadata) {
+        await io.flush()
+        return { state: base, attempts: attempt }
+      }
+      // every manifest and list is durable before the commit point; the metadata file is staged meanwhile
+      const ready = io.flush()
+      ready.catch(() => undefined) // observed here: a commit that fails first must not leave it unhandled
+      const state = await ops.commit(base, m, { ready })
       // files of losing attempts that the committed version does not use
       const keep = mine
       await deleteAll(ops, tracked.flatMap((s) => [...s]).filter((p) => !keep.has(p)))

@@ -58,6 +58,36 @@ describe.each(CATALOG_KINDS)('%s catalog', (kind) => {
     expect((await ops.refresh())!.metadataLocation).toBe(v1.metadataLocation)
   })
 
+  it('swaps only after `ready` resolves; a rejected `ready` swaps nothing and leaves no metadata file', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t = await c.createTable('db.t', { schema: SIMPLE_SCHEMA })
+    const ops = c.operations({ namespace: ['db'], name: 't' })
+    const metadataFiles = async (): Promise<string[]> => {
+      const out: string[] = []
+      for await (const f of c.env.io.list!(`${t.metadata.location}/metadata`)) out.push(f.path)
+      return out
+    }
+    const before = await metadataFiles()
+    let open!: () => void
+    const next = applyUpdates(t.metadata, [{ action: 'set-properties', updates: { v: '1' } }], t.metadata.lastUpdatedMs + 1n)
+    const committing = ops.commit(t.state, next, { ready: new Promise<void>((r) => (open = r)) })
+    await new Promise((r) => setTimeout(r, 30))
+    expect((await ops.refresh())!.metadataLocation).toBe(t.metadataLocation) // still the old version
+    open()
+    const v1 = await committing
+    expect((await ops.refresh())!.metadataLocation).toBe(v1.metadataLocation)
+    expect(v1.metadata.properties.v).toBe('1')
+
+    const reason = new FloeError('IO', 'a manifest write failed')
+    const files = await metadataFiles()
+    const failing = ops.commit(v1, applyUpdates(v1.metadata, [{ action: 'set-properties', updates: { v: '2' } }], v1.metadata.lastUpdatedMs + 1n), { ready: Promise.reject(reason) })
+    await expect(failing).rejects.toBe(reason)
+    expect((await ops.refresh())!.metadataLocation).toBe(v1.metadataLocation)
+    expect(await metadataFiles()).toEqual(files)
+    expect(files.length).toBeGreaterThan(before.length)
+  })
+
   it('appends through a transaction and time-travels back', async () => {
     const c = makeCatalog(kind)
     await c.createNamespace('db')

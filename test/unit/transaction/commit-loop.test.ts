@@ -5,6 +5,7 @@ import type { TableOperations } from '../../../src/catalog/table-operations.js'
 import { testEnv } from '../../../src/env.js'
 import { CommitConflictError, CommitStateUnknownError, ValidationError } from '../../../src/errors.js'
 import { equal } from '../../../src/expr/expression.js'
+import type { FileIO } from '../../../src/io/file-io.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
 import { Table } from '../../../src/table/table.js'
 import { backoffMs } from '../../../src/transaction/commit-loop.js'
@@ -32,9 +33,9 @@ function failing(t: Table, n: number, err: () => Error = () => new CommitConflic
   const wrapped: TableOperations = {
     io: ops.io,
     refresh: () => ops.refresh(),
-    commit: async (base, next) => {
+    commit: async (base, next, opts) => {
       if (left-- > 0) throw err()
-      return ops.commit(base, next)
+      return ops.commit(base, next, opts)
     },
   }
   return new Table(t.env, t.state, t.name, wrapped)
@@ -104,6 +105,43 @@ describe('commit loop', () => {
       [1n, 1n, 2],
     ])
     expect(list.manifests[1]!.partitions![0]!.lowerBound).toEqual(Uint8Array.of(1, 0, 0, 0))
+  })
+
+  it('stages the metadata file while manifests are written, and publishes it only after they are all written', async () => {
+    const mem = new MemoryFileIO()
+    const done: string[] = []
+    let failManifests = false
+    // manifests and lists are slow; every completed write is recorded in order
+    const slow: FileIO = {
+      read: (p, r) => mem.read(p, r),
+      stat: (p) => mem.stat(p),
+      delete: (p) => mem.delete(p),
+      list: (p) => mem.list(p),
+      write: async (p, d, o) => {
+        if (p.endsWith('.avro')) {
+          await new Promise((r) => setTimeout(r, 25))
+          if (failManifests) throw new Error(`disk full writing ${p}`)
+        }
+        await mem.write(p, d, o)
+        done.push(p)
+      },
+    }
+    const cat = new MemoryCatalog(testEnv(slow, 5))
+    await cat.createNamespace('db')
+    const t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC })
+    done.length = 0
+    const t1 = await t.append([fakeFile('/d/1.parquet', [1])])
+    const meta = done.findIndex((p) => p === t1.metadataLocation)
+    const avro = done.map((p, i) => [p, i] as const).filter(([p]) => p.endsWith('.avro'))
+    expect(avro.length).toBe(2) // the manifest and the manifest list
+    expect(meta).toBeGreaterThan(Math.max(...avro.map(([, i]) => i)))
+
+    // a failing manifest write: nothing is published, the table stays where it was, nothing is left behind
+    failManifests = true
+    const before = new Set(mem.files.keys())
+    await expect(t1.append([fakeFile('/d/2.parquet', [2])])).rejects.toThrow(/disk full/)
+    expect((await cat.loadTable('db.t')).metadataLocation).toBe(t1.metadataLocation)
+    expect([...mem.files.keys()].filter((k) => !before.has(k))).toEqual([])
   })
 
   it('backs off exponentially with jitter within the configured bounds', () => {

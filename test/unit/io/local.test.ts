@@ -1,0 +1,97 @@
+// LocalFileIO on a real temp folder: create-if-absent through link(2), staged writes published only after
+// `publishAfter`, and many durable writes in one folder at once (their folder syncs are grouped).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { AlreadyExistsError, FloeError, NotFoundError } from '../../../src/errors.js'
+import { LocalFileIO } from '../../../src/io/local.js'
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
+const text = (b: Uint8Array): string => new TextDecoder().decode(b)
+const temp = (): string => mkdtempSync(join(tmpdir(), 'floe-local-'))
+/** A promise and the functions that settle it. */
+function gate(): { promise: Promise<void>; open: () => void; fail: (e: unknown) => void } {
+  let open!: () => void
+  let fail!: (e: unknown) => void
+  const promise = new Promise<void>((res, rej) => {
+    open = res
+    fail = rej
+  })
+  return { promise, open, fail }
+}
+const tick = (ms = 20): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+describe('LocalFileIO', () => {
+  it('creates only if absent, replaces with overwrite, and leaves no temporary files', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const p = join(dir, 'a', 'v1.metadata.json') // the folder is created on demand
+    await io.write(p, bytes('one'), { durable: true })
+    await expect(io.write(p, bytes('two'))).rejects.toBeInstanceOf(AlreadyExistsError)
+    expect(text(await io.read(p))).toBe('one')
+    await io.write(p, bytes('three'), { overwrite: true })
+    expect(text(await io.read(p))).toBe('three')
+    expect(text(await io.read(p, { start: 1, end: 3 }))).toBe('hr')
+    expect(readdirSync(join(dir, 'a'))).toEqual(['v1.metadata.json'])
+    await expect(io.read(join(dir, 'missing'))).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('publishes a staged write only after publishAfter resolves', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const p = join(dir, 'v2.metadata.json')
+    const g = gate()
+    const w = io.write(p, bytes('staged'), { durable: true, publishAfter: g.promise })
+    await tick()
+    expect(existsSync(p)).toBe(false) // staged, not visible
+    g.open()
+    await w
+    expect(readFileSync(p, 'utf8')).toBe('staged')
+    expect(readdirSync(dir)).toEqual(['v2.metadata.json'])
+  })
+
+  it('publishes nothing when publishAfter rejects, and rejects with its reason unchanged', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const reason = new FloeError('IO', 'the manifest write failed')
+    for (const overwrite of [false, true]) {
+      const p = join(dir, overwrite ? 'version-hint.text' : 'v3.metadata.json')
+      if (overwrite) writeFileSync(p, '2')
+      const g = gate()
+      const w = io.write(p, bytes('3'), { overwrite, durable: true, publishAfter: g.promise })
+      await tick()
+      g.fail(reason)
+      await expect(w).rejects.toBe(reason)
+    }
+    expect(existsSync(join(dir, 'v3.metadata.json'))).toBe(false)
+    expect(readFileSync(join(dir, 'version-hint.text'), 'utf8')).toBe('2') // the replaced file is untouched
+    expect(readdirSync(dir)).toEqual(['version-hint.text']) // no temporary file left
+  })
+
+  it('a staged create still fails with AlreadyExistsError when the name is taken by the time it publishes', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const p = join(dir, 'v4.metadata.json')
+    const g = gate()
+    const w = io.write(p, bytes('mine'), { durable: true, publishAfter: g.promise })
+    await io.write(p, bytes('theirs'), { durable: true }) // a concurrent committer wins meanwhile
+    g.open()
+    await expect(w).rejects.toBeInstanceOf(AlreadyExistsError)
+    expect(readFileSync(p, 'utf8')).toBe('theirs')
+    expect(readdirSync(dir)).toEqual(['v4.metadata.json'])
+  })
+
+  it('completes many concurrent durable writes in one folder (grouped folder syncs), each exactly once', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const n = 40
+    await Promise.all(Array.from({ length: n }, (_, i) => io.write(join(dir, `m${i}.avro`), bytes(`m${i}`), { durable: true })))
+    const names = readdirSync(dir).sort()
+    expect(names).toEqual(Array.from({ length: n }, (_, i) => `m${i}.avro`).sort())
+    for (let i = 0; i < n; i++) expect(readFileSync(join(dir, `m${i}.avro`), 'utf8')).toBe(`m${i}`)
+    // and a later round in the same folder still syncs (the group state does not stick)
+    await Promise.all([0, 1, 2].map((i) => io.write(join(dir, `later${i}`), bytes('x'), { durable: true })))
+    expect(readdirSync(dir).length).toBe(n + 3)
+  })
+})
