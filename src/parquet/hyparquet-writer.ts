@@ -11,6 +11,7 @@ import { stringifyJson } from '../spec/json/lossless.js'
 import type { Schema } from '../spec/schema.js'
 import { decimalRequiredBytes, type IcebergType, type Value } from '../spec/types.js'
 import type { Row } from './codec.js'
+import { emptyStats, ownsFooterStats, parquetStatistics, scanValues, statsKind, type ColumnStats, type StatsKind } from './column-stats.js'
 import { hasNegativeZero, holdsFloats } from './negative-zero.js'
 import { parquetWriteSchema, toEncoderValue, type ParquetWriteSchema } from './parquet-write-schema.js'
 
@@ -40,8 +41,11 @@ export interface ParquetWriterOptions {
   readonly dictSizeBytes?: number
   /** Extra footer key/value metadata (after `iceberg.schema`). */
   readonly metadata?: Readonly<Record<string, string>>
-  /** Sees each row group's buffered columns (floe values, one array per written column) before encoding. */
-  readonly onRowGroup?: (columns: readonly (readonly Value[])[], rowCount: number) => void
+  /**
+   * Sees each row group's buffered columns (floe values, one array per written column) before encoding, with
+   * the statistics floe computed for the footer of each flat primitive column (undefined for the others).
+   */
+  readonly onRowGroup?: (columns: readonly (readonly Value[])[], rowCount: number, stats: readonly (ColumnStats | undefined)[]) => void
   /** Named in error messages. */
   readonly file?: string
 }
@@ -235,6 +239,8 @@ export class IcebergParquetWriter {
   private readonly pq: ParquetWriter
   private readonly names: readonly string[]
   private readonly floats: readonly boolean[]
+  /** Per column: the ordering kind when floe computes the column's footer statistics itself. */
+  private readonly ownStats: readonly (StatsKind | undefined)[]
   private readonly transpose: Transposer
   private readonly fixedRowBytes: number
   private readonly variable: readonly { readonly index: number; readonly size: Estimator }[]
@@ -262,6 +268,7 @@ export class IcebergParquetWriter {
     for (const [key, value] of Object.entries(opts.metadata ?? {})) kv.push({ key, value })
     this.names = this.layout.columns.map((c) => c.field.name)
     this.floats = this.layout.columns.map((c) => holdsFloats(c.field.type))
+    this.ownStats = this.layout.columns.map((c) => (!c.reshape && ownsFooterStats(c.field.type) ? statsKind(c.field.type) : undefined))
     this.transpose = transposer(this.names)
     let fixed = 0
     const variable: { index: number; size: Estimator }[] = []
@@ -346,13 +353,22 @@ export class IcebergParquetWriter {
     this.fill = 0
     this.bufferedBytes = 0
     this.unmeasured = 0
-    this.opts.onRowGroup?.(bufs, count)
+    // one scan per flat column gives the footer statistics and the Iceberg metrics
+    const stats = this.ownStats.map((kind, i) => {
+      if (kind === undefined) return undefined
+      const st = emptyStats()
+      scanValues(kind, bufs[i]!, true, st)
+      return st
+    })
+    this.opts.onRowGroup?.(bufs, count, stats)
     const columnData = this.layout.columns.map((c, i) => {
       const data = (c.reshape ? bufs[i]!.map((v) => toEncoderValue(c.field.type, v)) : bufs[i]!) as unknown[]
+      const statistics = stats[i] === undefined
       // a dictionary would merge -0 and +0 (see negative-zero.ts)
-      return this.floats[i] && hasNegativeZero(bufs[i]) ? { name: c.parquetName, data, encoding: 'PLAIN' as const } : { name: c.parquetName, data }
+      return this.floats[i] && hasNegativeZero(bufs[i]) ? { name: c.parquetName, data, statistics, encoding: 'PLAIN' as const } : { name: c.parquetName, data, statistics }
     })
     this.splitOffsets.push(BigInt(this.out.offset))
+    const indexesBefore = this.pq.pendingIndexes.length
     try {
       void this.pq.write({ columnData, rowGroupSize: count, pageSize: this.opts.pageSizeBytes ?? MiB, ...(this.opts.dictSizeBytes ? { dictionarySize: this.opts.dictSizeBytes } : {}) })
     } catch (e) {
@@ -362,6 +378,17 @@ export class IcebergParquetWriter {
     rg.columns.forEach((chunk, j) => {
       const leaf = this.layout.leaves[j]!
       this.columnSizes.set(leaf.fieldId, (this.columnSizes.get(leaf.fieldId) ?? 0n) + (chunk.meta_data?.total_compressed_size ?? 0n))
+      const st = stats[leaf.column]
+      const kind = this.ownStats[leaf.column]
+      const meta = chunk.meta_data
+      if (st === undefined || kind === undefined || meta === undefined) return
+      // what hyparquet-writer records with statistics on: the chunk statistics and the page encoding stats
+      meta.statistics = parquetStatistics(kind, st)
+      const pages = this.pq.pendingIndexes[indexesBefore + j]?.offsetIndex?.page_locations.length ?? 1
+      meta.encoding_stats = [
+        ...(meta.dictionary_page_offset === undefined ? [] : [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }]),
+        { page_type: 'DATA_PAGE_V2' as const, encoding: meta.encodings[meta.encodings.length - 1]!, count: pages },
+      ]
     })
   }
 

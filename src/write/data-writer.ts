@@ -99,7 +99,7 @@ class StoredFiles {
 
 async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig, path: string): Promise<{ writer: IcebergParquetWriter; metrics: MetricsAccumulator }> {
   let acc: MetricsAccumulator | undefined
-  const writer = await IcebergParquetWriter.open(schema, { ...opts, file: path, onRowGroup: (cols, n) => acc!.observe(cols, n) })
+  const writer = await IcebergParquetWriter.open(schema, { ...opts, file: path, onRowGroup: (cols, n, stats) => acc!.observe(cols, n, stats) })
   acc = metricsAccumulator(schema, writer.layout, config)
   return { writer, metrics: acc }
 }

@@ -10,7 +10,8 @@ import { toBinary } from '../spec/single-value.js'
 import type { SortOrder } from '../spec/sort-order.js'
 import { preservesOrder } from '../spec/transform.js'
 import type { PrimitiveType, Value } from '../spec/types.js'
-import { compareBytes, compareStrings, truncateCodePoints } from '../spec/values.js'
+import { truncateCodePoints } from '../spec/values.js'
+import { mergeStats, scanValues, statsKind, type ColumnStats, type StatsKind } from '../parquet/column-stats.js'
 
 /** How much of a column's metrics is kept (Java MetricsModes). */
 export type MetricsMode =
@@ -160,132 +161,19 @@ export interface FileMetrics {
 
 /** Collects metrics of the row groups of one file. */
 export interface MetricsAccumulator {
-  /** One row group's columns (floe values, the writer's column order). */
-  observe(columns: readonly (readonly Value[])[], rowCount: number): void
+  /** One row group's columns (floe values, the writer's column order), with the writer's statistics of flat columns when it has them. */
+  observe(columns: readonly (readonly Value[])[], rowCount: number, stats?: readonly (ColumnStats | undefined)[]): void
   /** Final metrics; `columnSizes` are the written chunk sizes by leaf field id. */
   finish(columnSizes: ReadonlyMap<number, bigint>): FileMetrics
 }
 
-type Kind = 'int' | 'float' | 'double' | 'big' | 'str' | 'bytes' | 'bool'
-
-interface LeafState {
+interface LeafState extends ColumnStats {
   readonly fieldId: number
   readonly type: PrimitiveType
-  readonly kind: Kind
+  readonly kind: StatsKind
   readonly column: number
   readonly path: readonly string[]
   readonly mode: MetricsMode
-  nulls: number
-  nans: number
-  min: Value | undefined
-  max: Value | undefined
-}
-
-function kindOf(t: PrimitiveType): Kind {
-  switch (t.kind) {
-    case 'int':
-    case 'date':
-      return 'int'
-    case 'float':
-      return 'float'
-    case 'double':
-      return 'double'
-    case 'string':
-      return 'str'
-    case 'binary':
-    case 'fixed':
-    case 'uuid':
-      return 'bytes'
-    case 'boolean':
-      return 'bool'
-    default:
-      return 'big'
-  }
-}
-
-// Scan one leaf's values: nulls, NaNs and (when `bounds`) min/max in Iceberg order.
-function scan(st: LeafState, values: ArrayLike<Value>, bounds: boolean): void {
-  let { nulls, nans, min, max } = st
-  const n = values.length
-  switch (st.kind) {
-    case 'float':
-    case 'double': {
-      const f32 = st.kind === 'float'
-      let lo = min as number | undefined
-      let hi = max as number | undefined
-      for (let i = 0; i < n; i++) {
-        const raw = values[i]
-        if (raw === null || raw === undefined) {
-          nulls++
-          continue
-        }
-        const v = f32 ? Math.fround(raw as number) : (raw as number)
-        if (v !== v) {
-          nans++
-          continue
-        }
-        if (!bounds) continue
-        if (lo === undefined || hi === undefined) {
-          lo = hi = v
-          continue
-        }
-        if (v > hi) hi = v
-        else if (v < lo) lo = v
-        else if (v === 0) {
-          // −0.0 < +0.0 (Java Float.compare)
-          if (lo === 0 && 1 / v < 0) lo = v
-          if (hi === 0 && 1 / v > 0) hi = v
-        }
-      }
-      min = lo
-      max = hi
-      break
-    }
-    case 'str':
-    case 'bytes': {
-      const cmp = (st.kind === 'str' ? compareStrings : compareBytes) as (a: Value, b: Value) => number
-      // strings already compared cannot move a bound again (low-cardinality columns skip the comparisons)
-      const seen = st.kind === 'str' ? new Set<Value>() : undefined
-      for (let i = 0; i < n; i++) {
-        const v = values[i]
-        if (v === null || v === undefined) {
-          nulls++
-          continue
-        }
-        if (!bounds || v === min || v === max) continue
-        if (seen) {
-          if (seen.has(v)) continue
-          if (seen.size < 4096) seen.add(v)
-        }
-        if (min === undefined || max === undefined) min = max = v
-        else if (cmp(v, max) > 0) max = v
-        else if (cmp(v, min) < 0) min = v
-      }
-      break
-    }
-    default: {
-      // int, long-like bigints and booleans order with < and >
-      let lo = min as number | bigint | boolean | undefined
-      let hi = max as number | bigint | boolean | undefined
-      for (let i = 0; i < n; i++) {
-        const v = values[i] as number | bigint | boolean | null | undefined
-        if (v === null || v === undefined) {
-          nulls++
-          continue
-        }
-        if (!bounds) continue
-        if (lo === undefined || hi === undefined) lo = hi = v
-        else if (v > hi) hi = v
-        else if (v < lo) lo = v
-      }
-      min = lo
-      max = hi
-    }
-  }
-  st.nulls = nulls
-  st.nans = nans
-  st.min = min
-  st.max = max
 }
 
 // Values of a struct-nested leaf: null when any struct on the way is null.
@@ -317,14 +205,19 @@ export function metricsAccumulator(schema: Schema, layout: ParquetWriteSchema, c
   const modes = new Map<number, MetricsMode>(layout.leaves.map((l) => [l.fieldId, metricsModeOf(config, schema, l.fieldId)]))
   const leaves: LeafState[] = layout.leaves
     .filter((l) => !l.repeated && modes.get(l.fieldId)!.kind !== 'none')
-    .map((l) => ({ fieldId: l.fieldId, type: l.type, kind: kindOf(l.type), column: l.column, path: l.structPath, mode: modes.get(l.fieldId)!, nulls: 0, nans: 0, min: undefined, max: undefined }))
+    .map((l) => ({ fieldId: l.fieldId, type: l.type, kind: statsKind(l.type), column: l.column, path: l.structPath, mode: modes.get(l.fieldId)!, nulls: 0, nans: 0, min: undefined, max: undefined }))
   let rows = 0
   return {
-    observe(columns, rowCount) {
+    observe(columns, rowCount, stats) {
       rows += rowCount
       for (const st of leaves) {
-        const col = columns[st.column]!
-        scan(st, st.path.length > 1 ? extract(col, st.path) : col, st.mode.kind === 'truncate' || st.mode.kind === 'full')
+        const keepBounds = st.mode.kind === 'truncate' || st.mode.kind === 'full'
+        const chunk = st.path.length === 1 ? stats?.[st.column] : undefined
+        if (chunk) mergeStats(st.kind, st, chunk, keepBounds)
+        else {
+          const col = columns[st.column]!
+          scanValues(st.kind, st.path.length > 1 ? extract(col, st.path) : col, keepBounds, st)
+        }
       }
     },
     finish(columnSizes) {
