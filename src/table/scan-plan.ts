@@ -17,6 +17,7 @@ import type { Snapshot } from '../spec/snapshot.js'
 import { specById, type TableMetadata } from '../spec/table-metadata.js'
 import { FloeError } from '../errors.js'
 import { DeleteIndex } from './delete-index.js'
+import { anchorShape } from '../spec/shape-anchor.js'
 import type { FileScanTask } from './task.js'
 
 
@@ -251,5 +252,9 @@ export async function planScan(
       })
     }
   }
+  // keep this plan's shapes alive through the next full GC (see shape-anchor.ts)
+  anchorShape('scan-task', tasks[tasks.length - 1])
+  anchorShape('plan-entry', perManifest[perManifest.length - 1]?.at(-1))
+  anchorShape('delete-index', index)
   return tasks
 }
