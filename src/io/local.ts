@@ -34,7 +34,8 @@ export class LocalFileIO implements FileIO {
     const p = localPath(path)
     try {
       if (!range) {
-        const b = await fs.readFile(p)
+        // callback readFile: no FileHandle object per read (planning reads hundreds of small manifests)
+        const b = await call<Buffer>((cb) => fsCb.readFile(p, cb))
         return new Uint8Array(b.buffer, b.byteOffset, b.byteLength) // a view, not a copy
       }
       const fh = await fs.open(p, 'r')
