@@ -214,7 +214,7 @@ export async function run(shapes: readonly Shape[] = SHAPES): Promise<{ text: st
     '',
     `History: built with merge appends (Java's MergeAppend default), ${rows.map((r) => `${r.shape.snapshots} snapshots = ${r.buildCommits / r.tables} commits of ≤${Math.ceil(r.shape.snapshots / r.shape.buildCommits)} appends in ${(r.buildMs / 1000 / r.tables).toFixed(1)} s per table`).join('; ')}` +
       ' (a transaction of k appends commits k snapshots, each its own manifest and manifest list, in one metadata write: same metadata as k commits, except a shorter metadata log). Measured commits are fast appends of one metadata-only data file; samples rotate F1/F2/F3/floe; p99 of ≤120 samples is close to the maximum.',
-    'floe writes the manifest, the manifest list and the metadata file durably (fsync file + fsync dir each, like F3) with async node:fs calls, the manifest and the manifest list at the same time; version-hint is best-effort without fsync.',
+    'floe writes the manifest, the manifest list and the metadata file durably (fsync file + fsync dir each, like F3) with async node:fs calls: the manifest and the manifest list at the same time, the metadata file staged (written and fsynced under a temporary name) meanwhile and linked once both are durable (decisions/0007); version-hint is best-effort without fsync, staged too.',
     `1-min load average ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (2 cores).`,
     `Goal p50 ≤ 2× and p99 ≤ 3× — ${verdicts.join(' | ')}`,
   )
