@@ -3,7 +3,7 @@
 // locally), never a rename, which would silently replace a concurrent commit. version-hint.text is a hint.
 import type { Env } from '../env.js'
 import { AlreadyExistsError, CommitConflictError, FloeError, NotFoundError, UnsupportedError } from '../errors.js'
-import { readText } from '../io/file-io.js'
+import { readText, writePublishedAfter } from '../io/file-io.js'
 import { findCurrentMetadata, loadMetadataFile, metadataVersion, type TableState } from '../table/load.js'
 import { BaseCatalog } from './base-catalog.js'
 import { checkPathSafe, formatIdentifier, formatNamespace, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
@@ -79,7 +79,7 @@ export class FileSystemCatalog extends BaseCatalog {
         const ready = fresh && opts?.ready ? Promise.all([fresh, opts.ready]) : (fresh ?? opts?.ready)
         const written = writeMetadataFile(io, path, metadata, ready)
         // best effort, staged meanwhile and replaced once vN exists: readers fall back to listing when it is stale
-        const hint = io.write(`${location}/metadata/version-hint.text`, new TextEncoder().encode(String(v)), { overwrite: true, publishAfter: written }).catch(() => undefined)
+        const hint = writePublishedAfter(io, `${location}/metadata/version-hint.text`, new TextEncoder().encode(String(v)), written, { overwrite: true }).catch(() => undefined)
         try {
           await written
         } catch (e) {

@@ -1,7 +1,7 @@
 // Shared commit steps for catalogs: name and write the next metadata file, keep the metadata log, clean up.
 import type { Env } from '../env.js'
 import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError } from '../errors.js'
-import type { FileIO } from '../io/file-io.js'
+import { writePublishedAfter, type FileIO } from '../io/file-io.js'
 import { addPreviousMetadataFile } from '../spec/apply-updates.js'
 import { writeTableMetadata } from '../spec/json/metadata-write.js'
 import { validateMetadata } from '../spec/json/metadata-validate.js'
@@ -42,7 +42,8 @@ export async function writeMetadataFile(io: FileIO, location: string, m: TableMe
   publishAfter?.catch(() => undefined) // observed here: a write that fails first must not leave it unhandled
   validateMetadata(m, location)
   const bytes = writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) })
-  await io.write(location, bytes, publishAfter ? { durable: true, publishAfter } : { durable: true })
+  if (publishAfter) await writePublishedAfter(io, location, bytes, publishAfter, { durable: true })
+  else await io.write(location, bytes, { durable: true })
 }
 
 /** After a successful commit: delete old metadata files trimmed from the log when the table asks for it. */

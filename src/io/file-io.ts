@@ -38,6 +38,18 @@ export interface FileIO {
   delete(path: string): Promise<void>
   /** Objects whose path starts with `prefix`, recursively, sorted by path (optional capability). */
   list?(prefix: string): AsyncIterable<FileStat>
+  /** True when `write` honours `publishAfter`; for other FileIOs floe waits for the promise before writing. */
+  readonly stagesWrites?: boolean
+}
+
+/**
+ * Write an object that must become visible only after `after` resolves: staged meanwhile when the FileIO
+ * can (`stagesWrites`), else written once `after` has resolved. Rejects with `after`'s reason when it rejects.
+ */
+export async function writePublishedAfter(io: FileIO, path: string, data: Uint8Array, after: Promise<unknown>, opts: Omit<WriteOptions, 'publishAfter'> = {}): Promise<void> {
+  if (io.stagesWrites) return io.write(path, data, { ...opts, publishAfter: after })
+  await after
+  return io.write(path, data, opts)
 }
 
 /** Read a whole object as UTF-8 text. */

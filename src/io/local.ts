@@ -29,6 +29,9 @@ function ioError(e: unknown, op: string, path: string): FloeError {
 
 /** FileIO over node:fs for absolute paths and file: URIs. */
 export class LocalFileIO implements FileIO {
+  /** Writes honour `publishAfter` (a temporary file is written and synced meanwhile). */
+  readonly stagesWrites = true
+
   /** Read a whole file or a byte range. */
   async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
     const p = localPath(path)

@@ -10,6 +10,8 @@ export class MemoryFileIO implements FileIO {
   readonly files = new Map<string, Uint8Array>()
   /** Called before every operation; throw from it to simulate a failure. */
   beforeOp: ((op: IoOp, path: string) => void) | undefined
+  /** Writes honour `publishAfter`. */
+  readonly stagesWrites = true
 
   /** The whole object or a byte range. */
   async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {

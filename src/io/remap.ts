@@ -28,6 +28,11 @@ export class RemappingFileIO implements FileIO {
     private readonly mappings: readonly PrefixMapping[],
   ) {}
 
+  /** As the wrapped FileIO. */
+  get stagesWrites(): boolean {
+    return this.inner.stagesWrites === true
+  }
+
   /** Read through the mapping. */
   read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
     return this.inner.read(remapLocation(path, this.mappings), range)

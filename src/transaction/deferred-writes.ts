@@ -22,6 +22,11 @@ export class DeferredWrites implements FileIO {
     }
   }
 
+  /** As the wrapped FileIO. */
+  get stagesWrites(): boolean {
+    return this.inner.stagesWrites === true
+  }
+
   /** Start a write; replacing writes (overwrite) are not deferred. Failures surface at the next flush. */
   async write(path: string, data: Uint8Array, opts: WriteOptions = {}): Promise<void> {
     if (opts.overwrite) return this.inner.write(path, data, opts)
