@@ -65,6 +65,7 @@ export class FileSystemCatalog extends BaseCatalog {
     const io = this.env.io
     return {
       io,
+      waitsForReady: true,
       refresh: () => this.current(location),
       commit: async (base, next, opts) => {
         const v = base ? (metadataVersion(base.metadataLocation) ?? 0) + 1 : 1

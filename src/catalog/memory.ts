@@ -26,6 +26,7 @@ export class MemoryCatalog extends BaseCatalog {
     const key = formatIdentifier(id)
     return {
       io: this.env.io,
+      waitsForReady: true,
       refresh: async (): Promise<TableState | undefined> => {
         const loc = this.pointers.get(key)
         return loc === undefined ? undefined : loadMetadataFile(this.env.io, loc)

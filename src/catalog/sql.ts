@@ -66,6 +66,7 @@ export class SqlCatalog extends BaseCatalog {
     const ns = formatNamespace(id.namespace)
     return {
       io: this.env.io,
+      waitsForReady: true,
       refresh: async (): Promise<TableState | undefined> => {
         const loc = await this.pointer(id)
         return loc === undefined ? undefined : loadMetadataFile(this.env.io, loc)

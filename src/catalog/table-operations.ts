@@ -11,6 +11,8 @@ import type { TableState } from '../table/load.js'
  */
 export interface TableOperations {
   readonly io: FileIO
+  /** True when `commit` honours `opts.ready`; for other implementations the commit loop waits for the writes first. */
+  readonly waitsForReady?: boolean
   /** The current version, or undefined when the table does not exist. */
   refresh(): Promise<TableState | undefined>
   /**

@@ -54,9 +54,16 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
         return { state: base, attempts: attempt }
       }
       // every manifest and list is durable before the commit point; the metadata file is staged meanwhile
-      const ready = io.flush()
-      ready.catch(() => undefined) // observed here: a commit that fails first must not leave it unhandled
-      const state = await ops.commit(base, m, { ready })
+      // when the catalog can wait for them itself
+      let state: TableState
+      if (ops.waitsForReady) {
+        const ready = io.flush()
+        ready.catch(() => undefined) // observed here: a commit that fails first must not leave it unhandled
+        state = await ops.commit(base, m, { ready })
+      } else {
+        await io.flush()
+        state = await ops.commit(base, m)
+      }
       // files of losing attempts that the committed version does not use
       const keep = mine
       await deleteAll(ops, tracked.flatMap((s) => [...s]).filter((p) => !keep.has(p)))

@@ -144,6 +144,26 @@ describe('commit loop', () => {
     expect([...mem.files.keys()].filter((k) => !before.has(k))).toEqual([])
   })
 
+  it('calls a TableOperations that does not declare waitsForReady only once every manifest is written, without `ready`', async () => {
+    const { io, t } = await setup()
+    const ops = t.ops!
+    const seen: { hasReady: boolean; missing: string[] }[] = []
+    const legacy: TableOperations = {
+      io: ops.io,
+      refresh: () => ops.refresh(),
+      commit: async (base, next, opts) => {
+        const lists = next.snapshots.filter((s) => !base?.metadata.snapshots.some((b) => b.snapshotId === s.snapshotId)).map((s) => s.manifestList!)
+        const manifests = (await Promise.all(lists.map(async (l) => readManifestList(await io.read(l)).manifests.map((m) => m.manifestPath)))).flat()
+        seen.push({ hasReady: opts?.ready !== undefined, missing: [...lists, ...manifests].filter((p) => !io.files.has(p)) })
+        return ops.commit(base, next)
+      },
+    }
+    const t1 = await new Table(t.env, t.state, t.name, legacy).append([fakeFile('/d/1.parquet', [1])])
+    expect(t1.currentSnapshot()).toBeDefined()
+    expect(seen).toEqual([{ hasReady: false, missing: [] }])
+    expect(ops.waitsForReady).toBe(true) // the built-in catalogs stage instead
+  })
+
   it('backs off exponentially with jitter within the configured bounds', () => {
     const policy = { numRetries: 4, minWaitMs: 100, maxWaitMs: 60_000, totalTimeoutMs: 1_800_000 }
     for (let n = 1; n <= 12; n++) {
