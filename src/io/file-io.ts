@@ -20,6 +20,13 @@ export interface WriteOptions {
    * that must be durable before it.
    */
   readonly publishAfter?: Promise<unknown>
+  /**
+   * The object is new and nothing references it yet (a manifest, a manifest list, a data file): it may be
+   * created exclusively under its own name and written in place, so a reader could see it partly written
+   * (Java's HadoopFileIO writes such files the same way). Create-if-absent still holds. Ignored with
+   * `overwrite` or `publishAfter`.
+   */
+  readonly direct?: boolean
 }
 
 /**

@@ -77,21 +77,10 @@ export class LocalFileIO implements FileIO {
   async write(path: string, data: Uint8Array, opts: WriteOptions = {}): Promise<void> {
     const p = localPath(path)
     const dir = dirname(p)
+    if (opts.direct && !opts.overwrite && !opts.publishAfter) return this.writeDirect(path, p, dir, data, opts.durable === true)
     const tmp = join(dir, `.${TMP_PREFIX}-${tmpCounter++}.tmp`)
     try {
-      const create = (): Promise<number> => call<number>((cb) => fsCb.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644, cb))
-      // the folder usually exists: create it only when the first open says it is missing
-      const fd = await create().catch(async (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e
-        await fs.mkdir(dir, { recursive: true })
-        return create()
-      })
-      try {
-        for (let off = 0; off < data.length; ) off += await call<number>((cb) => fsCb.write(fd, data, off, data.length - off, null, cb))
-        if (opts.durable) await call<void>((cb) => fsCb.fsync(fd, cb))
-      } finally {
-        await call<void>((cb) => fsCb.close(fd, cb))
-      }
+      await writeNewFile(tmp, dir, data, opts.durable === true)
       if (opts.publishAfter) {
         try {
           await opts.publishAfter
@@ -112,6 +101,19 @@ export class LocalFileIO implements FileIO {
     } catch (e) {
       if (e instanceof PublishCancelled) throw e.reason
       await fs.unlink(tmp).catch(() => undefined)
+      throw ioError(e, 'write', path)
+    }
+  }
+
+  // Create the file under its own name (exclusively) and write it in place: for objects nothing references
+  // yet, as Java's HadoopFileIO writes manifests and data files. A failed write removes what it created.
+  private async writeDirect(path: string, p: string, dir: string, data: Uint8Array, durable: boolean): Promise<void> {
+    let created = false
+    try {
+      await writeNewFile(p, dir, data, durable, () => (created = true))
+      if (durable) await syncDir(dir)
+    } catch (e) {
+      if (created) await fs.unlink(p).catch(() => undefined)
       throw ioError(e, 'write', path)
     }
   }
@@ -149,6 +151,24 @@ export class LocalFileIO implements FileIO {
     await walk(root)
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     yield* out
+  }
+}
+
+/** Create `file` exclusively (and its folder when missing), write `data` and, when `durable`, fsync it. */
+async function writeNewFile(file: string, dir: string, data: Uint8Array, durable: boolean, onCreated?: () => void): Promise<void> {
+  const create = (): Promise<number> => call<number>((cb) => fsCb.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644, cb))
+  // the folder usually exists: create it only when the first open says it is missing
+  const fd = await create().catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e
+    await fs.mkdir(dir, { recursive: true })
+    return create()
+  })
+  onCreated?.()
+  try {
+    for (let off = 0; off < data.length; ) off += await call<number>((cb) => fsCb.write(fd, data, off, data.length - off, null, cb))
+    if (durable) await call<void>((cb) => fsCb.fsync(fd, cb))
+  } finally {
+    await call<void>((cb) => fsCb.close(fd, cb))
   }
 }
 

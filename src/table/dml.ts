@@ -145,7 +145,7 @@ async function mergeOnRead(
   if (vectors.length) {
     const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))
     const path = locationProvider(m.location, m.properties).newDataLocation(`${table.env.uuid()}-deletes.puffin`)
-    await table.env.io.write(path, bytes, { durable: true })
+    await table.env.io.write(path, bytes, { durable: true, direct: true })
     written.push(path)
     vectors.forEach((v, i) => {
       const p = placed[i]!

@@ -75,7 +75,7 @@ export async function writeNewManifest(
 ): Promise<NewManifest> {
   const bytes = writeManifest(entries, { formatVersion: metadata.formatVersion, spec, schema, content, file: path })
   ctx.track(path) // tracked first: a write that fails half way is still cleaned up
-  await ctx.io.write(path, bytes, { durable: true })
+  await ctx.io.write(path, bytes, { durable: true, direct: true })
   let added = 0
   let existing = 0
   let deleted = 0

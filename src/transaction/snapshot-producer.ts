@@ -91,7 +91,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     file: listPath,
   })
   ctx.track(listPath)
-  await ctx.io.write(listPath, bytes, { durable: true })
+  await ctx.io.write(listPath, bytes, { durable: true, direct: true })
   const snapshot: Snapshot = {
     snapshotId,
     ...(parent ? { parentSnapshotId: parent.snapshotId } : {}),

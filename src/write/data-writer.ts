@@ -89,7 +89,7 @@ class StoredFiles {
 
   async store(path: string, bytes: Uint8Array): Promise<void> {
     this.paths.push(path) // recorded first: a write that fails half way is still rolled back
-    await this.env.io.write(path, bytes, { durable: true })
+    await this.env.io.write(path, bytes, { durable: true, direct: true })
   }
 
   async rollback(): Promise<void> {
@@ -297,7 +297,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   const without = <V>(map: ReadonlyMap<number, V>): Map<number, V> => new Map([...map].filter(([k]) => !ids.includes(k)))
   const single = referenced.size === 1
   checkAbort(opts.signal)
-  await env.io.write(path, result.bytes, { durable: true })
+  await env.io.write(path, result.bytes, { durable: true, direct: true })
   return {
     content: 'position-deletes',
     filePath: path,

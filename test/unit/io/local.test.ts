@@ -37,6 +37,24 @@ describe('LocalFileIO', () => {
     await expect(io.read(join(dir, 'missing'))).rejects.toBeInstanceOf(NotFoundError)
   })
 
+  it('writes new unreferenced files in place with direct, still only if absent', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const p = join(dir, 'data', 'm0.avro') // the folder is created on demand
+    await io.write(p, bytes('manifest'), { durable: true, direct: true })
+    expect(readFileSync(p, 'utf8')).toBe('manifest')
+    await expect(io.write(p, bytes('other'), { durable: true, direct: true })).rejects.toBeInstanceOf(AlreadyExistsError)
+    expect(readFileSync(p, 'utf8')).toBe('manifest') // the existing file is neither replaced nor removed
+    expect(readdirSync(join(dir, 'data'))).toEqual(['m0.avro'])
+    // a folder where the file should go: the create fails and nothing is left behind
+    writeFileSync(join(dir, 'plain'), 'x')
+    await expect(io.write(join(dir, 'plain', 'm1.avro'), bytes('m'), { direct: true })).rejects.toBeInstanceOf(FloeError)
+    expect(readdirSync(dir).sort()).toEqual(['data', 'plain'])
+    // with overwrite or publishAfter, direct is ignored: the write stays atomic
+    await io.write(p, bytes('replaced'), { overwrite: true, direct: true })
+    expect(readFileSync(p, 'utf8')).toBe('replaced')
+  })
+
   it('publishes a staged write only after publishAfter resolves', async () => {
     const dir = temp()
     const io = new LocalFileIO()
