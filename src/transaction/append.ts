@@ -52,10 +52,13 @@ export class AppendFiles implements PendingUpdate {
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
     const snapshotId = this.identity.snapshotId(m, ctx)
     const next = (): string => this.identity.nextManifestPath(m, ctx)
+    const parent = branchHead(m, this.opts.branch)
+    // the parent's manifest list is read while the new manifests are encoded
+    const parentManifests = parent ? snapshotManifests(ctx.io, m, parent) : Promise.resolve([])
+    parentManifests.catch(() => undefined) // observed below; a failing manifest write must not leave it unhandled
     this.written ??= await writeAddedManifests(m, ctx, this.files, snapshotId, next)
     for (const w of this.written) ctx.track(w.file.manifestPath) // reused on retries: part of this attempt too
-    const parent = branchHead(m, this.opts.branch)
-    const kept = parent ? await snapshotManifests(ctx.io, m, parent) : []
+    const kept = await parentManifests
     let listed: ListedManifest[] = [...this.written.map((w): ListedManifest => ({ kind: 'new', m: w })), ...kept.map((k): ListedManifest => ({ kind: 'kept', m: k }))]
     if (this.opts.merge) listed = await mergeManifests(m, ctx, listed, snapshotId, next)
     return produceSnapshot(m, ctx, this.identity, this.opts.branch, {

@@ -40,10 +40,10 @@ export class DeferredWrites implements FileIO {
     this.inFlight.set(path, done)
   }
 
-  /** Read, after the write of this path (if any) has finished. */
-  async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
-    await this.written(path)
-    return this.inner.read(path, range)
+  /** Read, after the write of this path (if any) has finished; otherwise the read starts at once. */
+  read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
+    if (!this.inFlight.has(path)) return this.inner.read(path, range)
+    return this.written(path).then(() => this.inner.read(path, range))
   }
 
   /** Stat, after the write of this path (if any) has finished. */
