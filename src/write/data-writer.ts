@@ -3,7 +3,7 @@
 // rolls at `write.target-file-size-bytes`, named and placed like Java's OutputFileFactory/LocationProvider,
 // and described as DataFiles with Iceberg metrics. On any failure the files already stored are deleted.
 import type { Env } from '../env.js'
-import { FloeError, InvalidArgumentError, ValidationError } from '../errors.js'
+import { AlreadyExistsError, FloeError, InvalidArgumentError, ValidationError } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
 import { IcebergParquetWriter, parquetOptionsFromProperties, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
 import type { DataFile } from '../spec/manifest.js'
@@ -89,7 +89,13 @@ class StoredFiles {
 
   async store(path: string, bytes: Uint8Array): Promise<void> {
     this.paths.push(path) // recorded first: a write that fails half way is still rolled back
-    await this.env.io.write(path, bytes, { durable: true, direct: true })
+    try {
+      await this.env.io.write(path, bytes, { durable: true, direct: true })
+    } catch (e) {
+      // a file that already existed is somebody else's (a reused operation id): never roll it back
+      if (e instanceof AlreadyExistsError) this.paths.splice(this.paths.lastIndexOf(path), 1)
+      throw e
+    }
   }
 
   async rollback(): Promise<void> {

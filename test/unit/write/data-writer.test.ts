@@ -4,6 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { testEnv } from '../../../src/env.js'
 import { isFloeError } from '../../../src/errors.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LocalFileIO } from '../../../src/io/local.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
 import { readParquetFooter } from '../../../src/parquet/footer.js'
 import type { Row } from '../../../src/parquet/codec.js'
@@ -175,6 +179,19 @@ describe('writeDataFiles: rolling and failures', () => {
     expect((e as { context: unknown }).context).toMatchObject({ file: 'input.csv', row: 1501, field: 'day' })
     expect((e as Error).message).toContain('input.csv row 1501 column day')
     expect(io.files.size).toBe(0)
+  })
+
+  it('a reused operation id that hits existing files fails with ALREADY_EXISTS and never deletes those files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floe-reuse-'))
+    const md = tableOf(EVENTS, { location: `file://${dir}`, properties: { 'write.target-file-size-bytes': '4000', 'write.parquet.row-group-size-bytes': '1500' } })
+    const env = testEnv(new LocalFileIO())
+    const first = await writeDataFiles(env, { metadata: md }, events(2000), { operationId: 'op' })
+    expect(first.length).toBeGreaterThan(1)
+    const before = await Promise.all(first.map((f) => env.io.read(f.filePath)))
+    const e = await errorOf(writeDataFiles(env, { metadata: md }, events(2000), { operationId: 'op' }))
+    expect(isFloeError(e, 'ALREADY_EXISTS')).toBe(true)
+    const after = await Promise.all(first.map((f) => env.io.read(f.filePath)))
+    expect(after).toEqual(before) // the committed-looking files of the first write are all still there
   })
 
   it('rejects missing required values and unknown columns; aborts on a signal', async () => {
