@@ -16,6 +16,17 @@ export interface CommitResult {
   readonly attempts: number
 }
 
+/**
+ * The attempt's own writes (manifests, lists) failed while the catalog waited for them. Wrapped so that no
+ * catalog mistakes it for a failure of its metadata write (an ALREADY_EXISTS there means a conflict, and a
+ * retry would reuse a manifest that was never written); the loop rethrows the original error.
+ */
+class AttemptWritesFailed extends FloeError {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof FloeError ? reason.code : 'IO', `A file of this commit could not be written: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason })
+  }
+}
+
 /** Backoff before retry `n` (1-based): a random 50–100 % of min·2^(n−1), capped at max ("equal jitter"). */
 export function backoffMs(policy: RetryPolicy, n: number, random: () => number): number {
   const cap = Math.min(policy.maxWaitMs, policy.minWaitMs * 2 ** Math.min(30, n - 1))
@@ -57,7 +68,9 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
       // when the catalog can wait for them itself
       let state: TableState
       if (ops.waitsForReady) {
-        const ready = io.flush()
+        const ready = io.flush().catch((e: unknown) => {
+          throw new AttemptWritesFailed(e)
+        })
         ready.catch(() => undefined) // observed here: a commit that fails first must not leave it unhandled
         state = await ops.commit(base, m, { ready })
       } else {
@@ -68,9 +81,13 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
       const keep = mine
       await deleteAll(ops, tracked.flatMap((s) => [...s]).filter((p) => !keep.has(p)))
       return { state, attempts: attempt }
-    } catch (e) {
+    } catch (caught) {
       await io.settle() // no write of this attempt may land after its cleanup
-      if (e instanceof CommitStateUnknownError) throw e // nothing may be cleaned up
+      for (const p of io.foreign) for (const s of tracked) s.delete(p) // existed before: not ours to delete
+      if (caught instanceof CommitStateUnknownError) throw caught // nothing may be cleaned up
+      // a failed write of this attempt outranks what the catalog said (say, a conflict it found first): a
+      // retry would reuse a manifest that was never written
+      const e = io.writeFailure?.error ?? (caught instanceof AttemptWritesFailed ? caught.reason : caught)
       const retry = e instanceof CommitConflictError && attempt <= policy.numRetries && Number(env.now() - began) < policy.totalTimeoutMs
       if (!retry) {
         await deleteAll(ops, new Set(tracked.flatMap((s) => [...s])))

@@ -2,12 +2,15 @@
 // start at once and finish in the background, so independent writes overlap (a one-file append writes its
 // manifest while it reads the parent's manifest list and writes the new one). Reading a file that is still
 // being written waits for it, and the commit loop waits for every write before the swap, the commit point.
+import { AlreadyExistsError } from '../errors.js'
 import type { FileIO, FileStat, WriteOptions } from '../io/file-io.js'
 
 /** A FileIO whose create-if-absent writes complete in the background until {@link DeferredWrites.flush}. */
 export class DeferredWrites implements FileIO {
   private readonly inFlight = new Map<string, Promise<void>>()
   private failure: { readonly error: unknown } | undefined
+  /** Paths whose create failed because the object already existed: somebody else's, never to be cleaned up. */
+  readonly foreign = new Set<string>()
   /** Listing (when the wrapped FileIO can list), after every write has finished. */
   readonly list?: (prefix: string) => AsyncIterable<FileStat>
 
@@ -34,6 +37,7 @@ export class DeferredWrites implements FileIO {
       () => void this.inFlight.delete(path),
       (error: unknown) => {
         this.inFlight.delete(path)
+        if (error instanceof AlreadyExistsError) this.foreign.add(path)
         this.failure ??= { error }
       },
     )
@@ -56,6 +60,11 @@ export class DeferredWrites implements FileIO {
   async delete(path: string): Promise<void> {
     await this.inFlight.get(path)
     return this.inner.delete(path)
+  }
+
+  /** The first failed write, if any (after {@link settle}, every write has been accounted for). */
+  get writeFailure(): { readonly error: unknown } | undefined {
+    return this.failure
   }
 
   /** Wait for every write; throws the first write failure. */

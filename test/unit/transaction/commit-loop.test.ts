@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { MemoryCatalog } from '../../../src/catalog/memory.js'
 import type { TableOperations } from '../../../src/catalog/table-operations.js'
 import { testEnv } from '../../../src/env.js'
-import { CommitConflictError, CommitStateUnknownError, ValidationError } from '../../../src/errors.js'
+import { CommitConflictError, CommitStateUnknownError, FloeError, ValidationError } from '../../../src/errors.js'
 import { equal } from '../../../src/expr/expression.js'
 import type { FileIO } from '../../../src/io/file-io.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
@@ -162,6 +162,78 @@ describe('commit loop', () => {
     expect(t1.currentSnapshot()).toBeDefined()
     expect(seen).toEqual([{ hasReady: false, missing: [] }])
     expect(ops.waitsForReady).toBe(true) // the built-in catalogs stage instead
+  })
+
+  it('never deletes a file whose create failed because it already existed (somebody else wrote it)', async () => {
+    const mem = new MemoryFileIO()
+    const foreign = new TextEncoder().encode('another writer')
+    let taken: string | undefined
+    // the first manifest path this commit picks turns out to be taken by someone else
+    const io: FileIO = {
+      read: (p, r) => mem.read(p, r),
+      stat: (p) => mem.stat(p),
+      delete: (p) => mem.delete(p),
+      list: (p) => mem.list(p),
+      write: async (p, d, o) => {
+        if (taken === undefined && p.endsWith('-m0.avro')) {
+          taken = p
+          await mem.write(p, foreign)
+        }
+        return mem.write(p, d, o)
+      },
+    }
+    const cat = new MemoryCatalog(testEnv(io, 11))
+    await cat.createNamespace('db')
+    const t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC })
+    const before = new Set(mem.files.keys())
+    await expect(t.append([fakeFile('/d/1.parquet', [1])])).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
+    expect(taken).toBeDefined()
+    expect(mem.files.get(taken!)).toEqual(foreign) // still there, untouched
+    expect([...mem.files.keys()].filter((k) => !before.has(k))).toEqual([taken]) // everything of ours was removed
+    expect((await cat.loadTable('db.t')).metadataLocation).toBe(t.metadataLocation)
+  })
+
+  it('a manifest write that fails after the catalog reported a conflict ends the commit (a retry would reuse a manifest never written)', async () => {
+    const mem = new MemoryFileIO()
+    let failManifests = false
+    const io: FileIO = {
+      read: (p, r) => mem.read(p, r),
+      stat: (p) => mem.stat(p),
+      delete: (p) => mem.delete(p),
+      list: (p) => mem.list(p),
+      write: async (p, d, o) => {
+        if (failManifests && p.endsWith('-m0.avro')) {
+          await new Promise((r) => setTimeout(r, 30))
+          throw new FloeError('IO', `disk full writing ${p}`)
+        }
+        return mem.write(p, d, o)
+      },
+    }
+    const cat = new MemoryCatalog(testEnv(io, 5))
+    await cat.createNamespace('db')
+    const t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC, properties: { 'commit.retry.min-wait-ms': '1', 'commit.retry.max-wait-ms': '2' } })
+    const ops = t.ops!
+    let raced = false
+    // a concurrent writer lands between this commit's apply and its swap: the catalog reports a conflict at once
+    const racing: TableOperations = {
+      io: ops.io,
+      waitsForReady: true,
+      refresh: () => ops.refresh(),
+      commit: async (base, next, opts) => {
+        if (!raced) {
+          raced = true
+          failManifests = false
+          await t.append([fakeFile('/d/other.parquet', [2])])
+        }
+        return ops.commit(base, next, opts)
+      },
+    }
+    failManifests = true
+    await expect(new Table(t.env, t.state, t.name, racing).append([fakeFile('/d/1.parquet', [1])])).rejects.toThrow(/disk full/)
+    // only the other writer's snapshot landed, and every manifest the table references exists
+    const now = await cat.loadTable('db.t')
+    expect(now.metadata.snapshots).toHaveLength(1)
+    for (const snap of now.metadata.snapshots) for (const mf of readManifestList(await mem.read(snap.manifestList!)).manifests) expect(mem.files.has(mf.manifestPath)).toBe(true)
   })
 
   it('backs off exponentially with jitter within the configured bounds', () => {
