@@ -217,9 +217,36 @@ interface SizeResult {
   readonly icebirdMs?: number
   readonly filteredMs?: number
   readonly dropMs?: number
+  /** Steady-state medians (batches of consecutive runs, no forced GC): full and filtered plan, ms. */
+  readonly steady?: { readonly full: number; readonly filtered: number }
 }
 
-async function measure(manifests: number, perManifest: number, opts: { icebird: boolean; filters: boolean; extras: boolean; rounds: number; warmup: number }): Promise<SizeResult> {
+/**
+ * Steady-state timing of two plans: per round, a batch of `batch` consecutive full plans, then a batch of
+ * filtered plans, with no forced GC, so each run pays for the garbage of the run before it of the same kind
+ * (as in an engine planning one query after another). The first `skip` runs of a batch are dropped (the first
+ * pays for the other batch's garbage); per round the batch median is kept; the result is the median of rounds.
+ */
+async function steadyState(full: () => Promise<unknown>, filtered: () => Promise<unknown>, rounds = 7, batch = 7, skip = 2): Promise<{ full: number; filtered: number }> {
+  const batchMedian = async (f: () => Promise<unknown>): Promise<number> => {
+    const ts: number[] = []
+    for (let i = 0; i < batch; i++) {
+      const t0 = performance.now()
+      await f()
+      if (i >= skip) ts.push(performance.now() - t0)
+    }
+    return median(ts)
+  }
+  const F: number[] = []
+  const P: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    F.push(await batchMedian(full))
+    P.push(await batchMedian(filtered))
+  }
+  return { full: median(F), filtered: median(P) }
+}
+
+async function measure(manifests: number, perManifest: number, opts: { icebird: boolean; filters: boolean; extras: boolean; rounds: number; warmup: number; batch?: number }): Promise<SizeResult> {
   const t0 = performance.now()
   const t = buildPlanTable(manifests, perManifest)
   const buildMs = performance.now() - t0
@@ -251,6 +278,7 @@ async function measure(manifests: number, perManifest: number, opts: { icebird: 
       opts.warmup,
     )
     await interleave(timed.contenders, opts.rounds, opts.warmup)
+    const steady = opts.filters ? await steadyState(floe, () => part.planFiles(), opts.rounds, opts.batch ?? 7, opts.batch === undefined ? 2 : 1) : undefined
     const medians = timed.wall()
     const cpu = timed.cpu()
     const floeMs = medians.get(FLOE)!
@@ -266,6 +294,7 @@ async function measure(manifests: number, perManifest: number, opts: { icebird: 
       `scan.stats full: ${fmtStats(full.stats)}`,
     ]
     if (opts.filters) lines.push(`scan.stats part = 7: ${fmtStats(part.stats)}`)
+    if (steady) lines.push(`steady state (batches of consecutive plans, no forced GC): full ${steady.full.toFixed(1)} ms, part = 7 ${steady.filtered.toFixed(1)} ms`)
     if (opts.extras) lines.push(`scan.stats c2 < 1e8: ${fmtStats(stats.stats)}`)
     return {
       files: t.files,
@@ -275,6 +304,7 @@ async function measure(manifests: number, perManifest: number, opts: { icebird: 
       cpu,
       ...(opts.icebird ? { icebirdMs: medians.get(ICEBIRD)! } : {}),
       ...(opts.filters ? { filteredMs: medians.get(FILTERED)! } : {}),
+      ...(steady ? { steady } : {}),
       ...(opts.extras ? { dropMs: medians.get(AVSC_DROP)! } : {}),
     }
   } finally {
@@ -288,7 +318,7 @@ export async function run(): Promise<{ text: string; ratio: number }> {
   const load0 = loadavg()[0]!
   const large = process.env.BENCH_LARGE === '1'
   const small = await measure(100, 100, { icebird: true, filters: true, extras: true, rounds: 7, warmup: 2 })
-  const mid = await measure(100, 1000, { icebird: false, filters: true, extras: false, rounds: 3, warmup: 1 })
+  const mid = await measure(100, 1000, { icebird: false, filters: true, extras: false, rounds: 3, warmup: 1, batch: 4 })
   const big = large ? await measure(1000, 1000, { icebird: false, filters: false, extras: false, rounds: 3, warmup: 0 }) : undefined
   const sizes = [small, mid, ...(big ? [big] : [])]
   const perEntry = (r: SizeResult): number => (r.floeMs * 1000) / r.files
@@ -304,8 +334,8 @@ export async function run(): Promise<{ text: string; ratio: number }> {
     `B1 plan 100k vs avsc: ratio ${(mid.floeMs / mid.avscMs).toFixed(2)} (goal ≤ 0.80; ${cpuRatio(mid, FLOE, AVSC)})`,
     ...(big ? [`B1 plan 1M vs avsc: ratio ${(big.floeMs / big.avscMs).toFixed(2)} (goal ≤ 0.80; ${cpuRatio(big, FLOE, AVSC)})`] : []),
     `B1 linear: ratio ${(1 + worst).toFixed(2)} worst per-entry cost vs 10k (goal ≤ 1.20; ${growth}${large ? '' : '; 1M with BENCH_LARGE=1'})`,
-    `B1p partition filter 10k: ratio ${(small.filteredMs! / small.floeMs).toFixed(2)} of floe's full plan (goal ≤ 0.15; ${cpuRatio(small, FILTERED, FLOE)})`,
-    `B1p partition filter 100k: ratio ${(mid.filteredMs! / mid.floeMs).toFixed(2)} of floe's full plan (goal ≤ 0.15; ${cpuRatio(mid, FILTERED, FLOE)})`,
+    `B1p partition filter 10k: ratio ${(small.filteredMs! / small.floeMs).toFixed(2)} of floe's full plan (goal ≤ 0.15; ${cpuRatio(small, FILTERED, FLOE)}; steady state ${(small.steady!.filtered / small.steady!.full).toFixed(2)})`,
+    `B1p partition filter 100k: ratio ${(mid.filteredMs! / mid.floeMs).toFixed(2)} of floe's full plan (goal ≤ 0.15; ${cpuRatio(mid, FILTERED, FLOE)}; steady state ${(mid.steady!.filtered / mid.steady!.full).toFixed(2)})`,
   ]
   const load = `1-min load average ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (2 cores)`
   return { text: `${sizes.map((r) => r.text).join('\n\n')}\n\n${load}\n${summary.join('\n')}`, ratio }
