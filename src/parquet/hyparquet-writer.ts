@@ -311,9 +311,12 @@ export class IcebergParquetWriter {
     if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
     if (this.fill === this.chunk.length) {
       this.measure()
-      this.chunks.push(this.chunk)
-      this.chunk = new Array<Row>(Math.min(MAX_CHUNK, this.chunk.length * 2))
-      this.fill = 0
+      // unless measuring flushed the row group (which leaves a fresh, empty chunk), keep the full chunk
+      if (this.fill === this.chunk.length) {
+        this.chunks.push(this.chunk)
+        this.chunk = new Array<Row>(Math.min(MAX_CHUNK, this.chunk.length * 2))
+        this.fill = 0
+      }
     }
     this.chunk[this.fill++] = row
     this.rows++
