@@ -75,11 +75,12 @@ export function isAncestorOf(snapshot: Snapshot | undefined, ancestorId: bigint,
 }
 
 /**
- * Java `SnapshotUtil.snapshotIdAsOfTime`: the snapshot-log entry with the greatest timestamp ≤ `ts`
- * (the latest on ties); undefined when no entry is old enough.
+ * Java `SnapshotUtil.snapshotIdAsOfTime`: the snapshot-log entry with the greatest timestamp ≤ `ts`, the
+ * earliest-listed one on ties, without assuming the log is sorted (writers' clocks may skew it); undefined
+ * when no entry is old enough.
  */
 export function snapshotIdAsOf(log: readonly SnapshotLogEntry[], ts: bigint): bigint | undefined {
-  let found: bigint | undefined
-  for (const e of log) if (e.timestampMs <= ts) found = e.snapshotId
-  return found
+  let found: SnapshotLogEntry | undefined
+  for (const e of log) if (e.timestampMs <= ts && (found === undefined || e.timestampMs > found.timestampMs)) found = e
+  return found?.snapshotId
 }

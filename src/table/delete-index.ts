@@ -1,6 +1,6 @@
 // Spec §Scan Planning (delete application): which delete files apply to a data file (Java DeleteFileIndex).
 import type { DataFile, PartitionValues } from '../spec/manifest.js'
-import type { PartitionSpec } from '../spec/partition-spec.js'
+import { isUnpartitioned, type PartitionSpec } from '../spec/partition-spec.js'
 import type { Value } from '../spec/types.js'
 
 /** A live delete file with its data sequence number (after inheritance). */
@@ -60,7 +60,7 @@ export class DeleteIndex {
       else if (f.referencedDataFile !== undefined) push(this.posByFile, f.referencedDataFile)
       else push(this.posByPartition, partitionKey(f.specId, f.partition))
     } else if (f.content === 'equality-deletes') {
-      const unpartitioned = !spec || spec.fields.length === 0
+      const unpartitioned = !spec || isUnpartitioned(spec)
       if (unpartitioned) this.eqGlobal.push(d)
       else push(this.eqByPartition, partitionKey(f.specId, f.partition))
     }
