@@ -1,11 +1,29 @@
 // Java's metadata tables (snapshots, history, refs, metadata_log_entries) as rows; file-level ones are in
-// metadata-tables-files.ts.
+// metadata-tables-files.ts and metadata-tables-all.ts, their schemas in metadata-tables-schemas.ts, and
+// metadata-tables-read.ts selects a table by name.
 import type { Row } from '../parquet/codec.js'
 import { ancestors, snapshotIdAsOf } from '../spec/snapshot.js'
 import { currentSnapshot, snapshotById, type TableMetadata } from '../spec/table-metadata.js'
 
 /** Names of every metadata table floe serves. */
-export const METADATA_TABLES = ['snapshots', 'history', 'refs', 'manifests', 'files', 'data_files', 'delete_files', 'entries', 'partitions', 'metadata_log_entries'] as const
+export const METADATA_TABLES = [
+  'snapshots',
+  'history',
+  'refs',
+  'manifests',
+  'files',
+  'data_files',
+  'delete_files',
+  'entries',
+  'partitions',
+  'metadata_log_entries',
+  'position_deletes',
+  'all_manifests',
+  'all_files',
+  'all_data_files',
+  'all_delete_files',
+  'all_entries',
+] as const
 /** One metadata table name. */
 export type MetadataTableName = (typeof METADATA_TABLES)[number]
 

@@ -8,6 +8,9 @@ const DUCK = `${CORPUS}/duckdb-iceberg`
 const REMAP = ['--remap', `data/persistent/=${DUCK}/data/persistent/`]
 const EQ = `${DUCK}/data/persistent/equality_deletes/warehouse/mydb/mytable`
 const BIGINT = `${DUCK}/data/persistent/partition_bigint`
+// Impala table with two snapshots and position deletes (every manifest list of its history is present)
+const POS = `${CORPUS}/impala/testdata/data/iceberg_test/hadoop_catalog/ice/iceberg_v2_partitioned_position_deletes`
+const POS_REMAP = ['--remap', `/test-warehouse/iceberg_test/hadoop_catalog/ice/iceberg_v2_partitioned_position_deletes=${POS}`]
 const lines = (s: string): JsonObject[] => s.trim().split('\n').filter(Boolean).map((l) => parseJson(l) as JsonObject)
 
 describe('floe scan', () => {
@@ -68,6 +71,38 @@ describe('floe scan', () => {
     }
     const files = lines((await floe('delete-files', EQ, ...REMAP)).stdout)
     expect(files.every((f) => f.content === 2)).toBe(true)
+  })
+
+  it('lists the all_* tables over every snapshot and refuses a snapshot choice for them', async () => {
+    const all = lines((await floe('all-files', POS, ...POS_REMAP)).stdout)
+    const current = lines((await floe('files', POS, ...POS_REMAP)).stdout)
+    // every file live in the current snapshot is among the files of all snapshots
+    const allPaths = new Set(all.map((f) => f.file_path))
+    expect(current.length).toBeGreaterThan(0)
+    for (const f of current) expect(allPaths.has(f.file_path)).toBe(true)
+    for (const cmd of ['all-manifests', 'all-data-files', 'all-delete-files', 'all-entries']) {
+      const r = await floe(cmd, POS, ...POS_REMAP)
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(0)
+      expect(lines(r.stdout).length, cmd).toBeGreaterThan(0)
+    }
+    const refused = await floe('all-files', POS, '--snapshot-id', '1', ...POS_REMAP)
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toMatch(/^floe: INVALID_ARGUMENT/)
+  })
+
+  it('lists deleted positions with position-deletes', async () => {
+    const r = await floe('position-deletes', POS, ...POS_REMAP)
+    expect(r.code, r.stderr).toBe(0)
+    const rows = lines(r.stdout)
+    const deleteFiles = lines((await floe('delete-files', POS, ...POS_REMAP)).stdout)
+    // one row per deleted position across the snapshot's position delete files
+    const expected = deleteFiles.filter((f) => (f.content as number) === 1).reduce((a, f) => a + Number(f.record_count), 0)
+    expect(expected).toBeGreaterThan(0)
+    expect(rows.length).toBe(expected)
+    // Impala's delete files name data files with a full hdfs:// URI, its manifests without the authority
+    const bare = (p: unknown): string => String(p).replace(/^hdfs:\/\/[^/]+/, '')
+    const dataFiles = new Set(lines((await floe('data-files', POS, ...POS_REMAP)).stdout).map((f) => bare(f.file_path)))
+    for (const row of rows) expect(dataFiles.has(bare(row.file_path))).toBe(true)
   })
 
   it('reports missing tables on stderr with a code', async () => {

@@ -1,29 +1,32 @@
-// `floe snapshots|history|refs|manifests|files|data-files|delete-files|entries|partitions|metadata-log <table>`.
+// `floe snapshots|history|refs|metadata-log|manifests|files|data-files|delete-files|entries|partitions|
+// position-deletes|all-manifests|all-files|all-data-files|all-delete-files|all-entries <table>`: Java's metadata tables.
 import { parseArgs } from 'node:util'
+import { InvalidArgumentError } from '../../src/errors.js'
 import { resolveReadPoint } from '../../src/table/time-travel.js'
-import { historyTable, metadataLogEntriesTable, refsTable, snapshotsTable } from '../../src/table/metadata-tables.js'
-import { entriesTable, filesTable, manifestsTable, partitionsTable } from '../../src/table/metadata-tables-files.js'
-import type { Table } from '../../src/table/table.js'
-import type { Row } from '../../src/parquet/codec.js'
+import { readMetadataTable } from '../../src/table/metadata-tables-read.js'
+import type { MetadataTableName } from '../../src/table/metadata-tables.js'
 import { toPlain, type CliIO, type Command } from '../cli-io.js'
 import { chooseFormat, writePlainRows } from '../output.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
-type Producer = (t: Table, sel: ReturnType<typeof snapshotSelector>) => Promise<Row[]> | Row[]
-
-const snap = (t: Table, sel: ReturnType<typeof snapshotSelector>): ReturnType<typeof resolveReadPoint>['snapshot'] => resolveReadPoint(t.metadata, sel).snapshot
-
-const TABLES: Record<string, { summary: string; rows: Producer; perSnapshot: boolean }> = {
-  snapshots: { summary: 'metadata table: every snapshot', rows: (t) => snapshotsTable(t.metadata), perSnapshot: false },
-  history: { summary: 'metadata table: the snapshot log (when each snapshot became current)', rows: (t) => historyTable(t.metadata), perSnapshot: false },
-  refs: { summary: 'metadata table: branches and tags', rows: (t) => refsTable(t.metadata), perSnapshot: false },
-  'metadata-log': { summary: 'metadata table: previous and current metadata files', rows: (t) => metadataLogEntriesTable(t.metadata, t.metadataLocation), perSnapshot: false },
-  manifests: { summary: 'metadata table: manifests of a snapshot', rows: (t, s) => manifestsTable(t.env.io, t.metadata, snap(t, s)), perSnapshot: true },
-  files: { summary: 'metadata table: live data and delete files of a snapshot', rows: (t, s) => filesTable(t.env.io, t.metadata, snap(t, s)), perSnapshot: true },
-  'data-files': { summary: 'metadata table: live data files of a snapshot', rows: (t, s) => filesTable(t.env.io, t.metadata, snap(t, s), 'data'), perSnapshot: true },
-  'delete-files': { summary: 'metadata table: live delete files of a snapshot', rows: (t, s) => filesTable(t.env.io, t.metadata, snap(t, s), 'deletes'), perSnapshot: true },
-  entries: { summary: 'metadata table: manifest entries of a snapshot (deleted ones too)', rows: (t, s) => entriesTable(t.env.io, t.metadata, snap(t, s)), perSnapshot: true },
-  partitions: { summary: 'metadata table: record and file counts per partition', rows: (t, s) => partitionsTable(t.env.io, t.metadata, snap(t, s)), perSnapshot: true },
+// CLI name → Java metadata table name, what it shows, and whether a snapshot can be chosen
+const TABLES: Record<string, { table: MetadataTableName; summary: string; perSnapshot: boolean }> = {
+  snapshots: { table: 'snapshots', summary: 'metadata table: every snapshot', perSnapshot: false },
+  history: { table: 'history', summary: 'metadata table: the snapshot log (when each snapshot became current)', perSnapshot: false },
+  refs: { table: 'refs', summary: 'metadata table: branches and tags', perSnapshot: false },
+  'metadata-log': { table: 'metadata_log_entries', summary: 'metadata table: previous and current metadata files', perSnapshot: false },
+  manifests: { table: 'manifests', summary: 'metadata table: manifests of a snapshot', perSnapshot: true },
+  files: { table: 'files', summary: 'metadata table: live data and delete files of a snapshot', perSnapshot: true },
+  'data-files': { table: 'data_files', summary: 'metadata table: live data files of a snapshot', perSnapshot: true },
+  'delete-files': { table: 'delete_files', summary: 'metadata table: live delete files of a snapshot', perSnapshot: true },
+  entries: { table: 'entries', summary: 'metadata table: manifest entries of a snapshot (deleted ones too)', perSnapshot: true },
+  partitions: { table: 'partitions', summary: 'metadata table: record and file counts per partition', perSnapshot: true },
+  'position-deletes': { table: 'position_deletes', summary: 'metadata table: every deleted position of a snapshot (delete files and DVs)', perSnapshot: true },
+  'all-manifests': { table: 'all_manifests', summary: 'metadata table: manifests of every snapshot', perSnapshot: false },
+  'all-files': { table: 'all_files', summary: 'metadata table: data and delete files of every snapshot', perSnapshot: false },
+  'all-data-files': { table: 'all_data_files', summary: 'metadata table: data files of every snapshot', perSnapshot: false },
+  'all-delete-files': { table: 'all_delete_files', summary: 'metadata table: delete files of every snapshot', perSnapshot: false },
+  'all-entries': { table: 'all_entries', summary: 'metadata table: manifest entries of every snapshot', perSnapshot: false },
 }
 
 /** One command per metadata table. */
@@ -34,7 +37,10 @@ export const metadataTableCommands: Command[] = Object.entries(TABLES).map(([nam
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS, ...SNAPSHOT_OPTIONS, format: { type: 'string' } } })
     const t = await openTable(positionals[0], values)
-    const rows = await def.rows(t, snapshotSelector(values))
+    const sel = snapshotSelector(values)
+    if (!def.perSnapshot && sel !== undefined) throw new InvalidArgumentError(`floe ${name} shows ${def.table.startsWith('all_') ? 'every snapshot' : 'table-level metadata'}; --snapshot-id, --as-of and --ref do not apply`)
+    const snapshot = def.perSnapshot ? resolveReadPoint(t.metadata, sel).snapshot : undefined
+    const { rows } = await readMetadataTable({ io: t.env.io, metadata: t.metadata, metadataLocation: t.metadataLocation }, def.table, snapshot ? { snapshot } : {})
     writePlainRows(io, rows.map((r) => toPlain(r) as Record<string, unknown>), chooseFormat(values.format, io))
     return 0
   },
