@@ -28,7 +28,7 @@ export interface ReadRequest {
   readonly schema: Schema
   /** Mapping used when the file has no field ids. */
   readonly nameMapping?: NameMapping
-  /** Values for columns the file does not contain, by field id (identity partition values). */
+  /** Values that replace columns by field id, whether or not the file stores them (identity partition values, as Java's constantsMap). */
   readonly constants?: ReadonlyMap<number, Value>
   readonly signal?: AbortSignal
   /** Row-group pruning: return false to skip a row group (positions of later rows stay exact). */

@@ -35,7 +35,7 @@ function fail(ctx: Ctx, field: string, message: string): never {
   throw new FloeError('INVALID_DATA', message, { context: { file: ctx.file, field } })
 }
 
-/** Resolve every top-level field of `schema` against the file. */
+/** Resolve every top-level field of `schema` against the file; `constants` replace the fields they name, stored or not. */
 export function resolveSchema(schema: Schema, fs: FileSchema, file: string, constants?: ReadonlyMap<number, Value>): ColumnPlan[] {
   const ctx: Ctx = { file, constants }
   const byId = childrenById(fs.root)
@@ -50,16 +50,14 @@ function childrenById(n: PNode): Map<number, PNode> {
 
 function resolveField(f: NestedField, node: PNode | undefined, path: string, ctx: Ctx): Plan {
   if (f.id === ROW_POSITION_FIELD_ID) return { k: 'pos' }
-  if (node === undefined || f.type.kind === 'unknown') return missing(f, path, ctx)
+  // a constant (identity partition value) wins over the file's column, as in Java's readers: the
+  // manifest's partition tuple is authoritative even when the rows stored in the file disagree
+  if (ctx.constants?.has(f.id)) return { k: 'const', value: ctx.constants.get(f.id) ?? null }
+  if (node === undefined || f.type.kind === 'unknown') return { k: 'const', value: missingValue(f, path, ctx) }
   return resolveType(f.type, f.id, node, path, ctx)
 }
 
-/** A field the file does not hold: constant (identity partition value), then initial default, else null. */
-function missing(f: NestedField, path: string, ctx: Ctx): Plan {
-  if (ctx.constants?.has(f.id)) return { k: 'const', value: ctx.constants.get(f.id) ?? null }
-  return { k: 'const', value: missingValue(f, path, ctx) }
-}
-
+/** Value of a field the file does not hold: constant (identity partition value), then initial default, else null. */
 function missingValue(f: NestedField, path: string, ctx: Ctx): Value {
   if (ctx.constants?.has(f.id)) return ctx.constants.get(f.id) ?? null
   const d = f.initialDefault

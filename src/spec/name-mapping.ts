@@ -93,27 +93,46 @@ export function indexNameMapping(m: NameMapping): NameMappingIndex {
 }
 
 /**
- * True when every mapped id that the schema knows has the same shape there (list ⇔ `element` children,
- * map ⇔ `key`/`value`, struct ⇔ named children, primitive ⇔ none). Impala writes mappings whose ids were
- * assigned depth-first while the schema's were assigned breadth-first; such a mapping cannot be applied.
+ * False when the mapping contradicts the schema's structure, as Impala's do (ids assigned depth-first over a
+ * schema whose ids were assigned breadth-first): an entry whose id the schema knows sits under another parent
+ * there, or plays another role (`element`, `key`, `value`), or has children its type cannot have. Missing
+ * entries or children never contradict: Java applies a mapping as written and unmapped columns get no id.
  */
 export function nameMappingMatchesSchema(m: NameMapping, s: Schema): boolean {
-  const types = new Map<number, IcebergType>()
-  const collect = (t: IcebergType): void => {
-    if (t.kind === 'struct') for (const f of t.fields) (types.set(f.id, f.type), collect(f.type))
-    else if (t.kind === 'list') (types.set(t.elementId, t.element), collect(t.element))
-    else if (t.kind === 'map') (types.set(t.keyId, t.key), types.set(t.valueId, t.value), collect(t.key), collect(t.value))
+  // every schema id with its type and the id of the field it is nested in (null: top level)
+  const known = new Map<number, { readonly type: IcebergType; readonly parent: number | null }>()
+  const collect = (t: IcebergType, parent: number | null): void => {
+    const add = (id: number, type: IcebergType): void => (known.set(id, { type, parent }), collect(type, id))
+    if (t.kind === 'struct') for (const f of t.fields) add(f.id, f.type)
+    else if (t.kind === 'list') add(t.elementId, t.element)
+    else if (t.kind === 'map') (add(t.keyId, t.key), add(t.valueId, t.value))
   }
-  collect({ kind: 'struct', fields: s.fields })
-  const ok = (f: MappedField): boolean => {
-    const t = f.fieldId === undefined ? undefined : types.get(f.fieldId)
+  collect({ kind: 'struct', fields: s.fields }, null)
+  // `parent` is the id of the enclosing mapping entry (null: top level, undefined: an entry without id)
+  const ok = (f: MappedField, parent: number | null | undefined): boolean => {
+    const k = f.fieldId === undefined ? undefined : known.get(f.fieldId)
     const kids = f.fields ?? []
-    if (t) {
-      const names = new Set(kids.flatMap((k) => k.names))
-      const shape = t.kind === 'list' ? names.has('element') : t.kind === 'map' ? names.has('key') || names.has('value') : t.kind === 'struct' ? !names.has('element') || t.fields.some((x) => x.name === 'element') : kids.length === 0
-      if (!shape) return false
+    if (k) {
+      if (parent !== undefined && k.parent !== parent) return false
+      if (kids.length && !childrenFit(k.type, kids)) return false
     }
-    return kids.every(ok)
+    return kids.every((c) => ok(c, f.fieldId))
   }
-  return m.every(ok)
+  return m.every((f) => ok(f, null))
+}
+
+/** Whether the mapping children present under a field of type `t` can belong to it. */
+function childrenFit(t: IcebergType, kids: readonly MappedField[]): boolean {
+  const role = (name: string, id: number): boolean => kids.every((c) => !c.names.includes(name) || c.fieldId === undefined || c.fieldId === id)
+  const names = new Set(kids.flatMap((c) => c.names))
+  switch (t.kind) {
+    case 'list':
+      return names.has('element') && role('element', t.elementId)
+    case 'map':
+      return (names.has('key') || names.has('value')) && role('key', t.keyId) && role('value', t.valueId)
+    case 'struct':
+      return !names.has('element') || t.fields.some((x) => x.name === 'element')
+    default:
+      return false
+  }
 }

@@ -8,7 +8,7 @@ import { alwaysTrue, type Expression } from '../expr/expression.js'
 import { residualFor } from '../expr/residual.js'
 import type { Row } from '../parquet/codec.js'
 import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
-import { ancestors, type Snapshot } from '../spec/snapshot.js'
+import { ancestors, isAncestorOf, type Snapshot } from '../spec/snapshot.js'
 import { currentSchema, currentSnapshot, snapshotById, specById } from '../spec/table-metadata.js'
 import type { TableState } from './load.js'
 import { readTask } from './read.js'
@@ -17,8 +17,13 @@ import type { FileScanTask } from './task.js'
 
 /** The window of an incremental scan. */
 export interface IncrementalOptions {
-  /** Exclusive start: files appended after this snapshot (omit to start at the first snapshot). */
+  /**
+   * Start of the window (omit to start at the oldest ancestor of the end). Exclusive by default: files
+   * appended after this snapshot, which may have expired as long as an ancestor of the end has it as parent.
+   */
   readonly fromSnapshotId?: bigint
+  /** Make `fromSnapshotId` inclusive (Java `fromSnapshotInclusive`): it must be an ancestor of the end, and its own appends are read. */
+  readonly fromSnapshotInclusive?: boolean
   /** Inclusive end (default: the current snapshot). */
   readonly toSnapshotId?: bigint
   readonly filter?: Expression
@@ -33,24 +38,39 @@ export class IncrementalAppendScan {
     readonly options: IncrementalOptions,
   ) {}
 
-  /** The append snapshots in the window, oldest first. */
+  /**
+   * The append snapshots in the window, oldest first. INVALID_ARGUMENT when the start does not precede the
+   * end in its lineage (an exclusive start equal to the end included); NOT_FOUND for an unknown end snapshot
+   * or inclusive start.
+   */
   snapshots(): Snapshot[] {
     const m = this.table.metadata
-    const to = this.options.toSnapshotId === undefined ? currentSnapshot(m) : snapshotById(m, this.options.toSnapshotId)
+    const { fromSnapshotId: from, toSnapshotId, fromSnapshotInclusive } = this.options
+    const byId = (id: bigint): Snapshot | undefined => snapshotById(m, id)
+    if (toSnapshotId !== undefined && !byId(toSnapshotId)) throw new NotFoundError(`Cannot find end snapshot ${toSnapshotId}`)
+    const start = from !== undefined && fromSnapshotInclusive ? byId(from) : undefined
+    if (from !== undefined && fromSnapshotInclusive && !start) throw new NotFoundError(`Cannot find starting snapshot ${from}`)
+    const to = toSnapshotId === undefined ? currentSnapshot(m) : byId(toSnapshotId)
     if (!to) {
-      if (this.options.toSnapshotId !== undefined) throw new NotFoundError(`Cannot find snapshot ${this.options.toSnapshotId}`)
+      if (from !== undefined) throw new InvalidArgumentError(`Cannot scan appends since snapshot ${from}: the table has no current snapshot`)
       return []
     }
+    // the walk from `to` stops before `stop` (exclusive); undefined walks the whole lineage
+    let stop: bigint | undefined
+    if (from === undefined) stop = undefined
+    else if (start) {
+      if (!isAncestorOf(to, from, byId)) throw new InvalidArgumentError(`Starting snapshot (inclusive) ${from} is not an ancestor of end snapshot ${to.snapshotId}`)
+      stop = start.parentSnapshotId
+    } else {
+      // the start itself may be expired: it only has to be the parent of some ancestor of the end
+      if (!isParentAncestorOf(to, from, byId)) throw new InvalidArgumentError(`Starting snapshot (exclusive) ${from} is not a parent ancestor of end snapshot ${to.snapshotId}`)
+      stop = from
+    }
     const chain: Snapshot[] = []
-    let reached = this.options.fromSnapshotId === undefined
-    for (const s of ancestors(to, (id) => snapshotById(m, id))) {
-      if (s.snapshotId === this.options.fromSnapshotId) {
-        reached = true
-        break
-      }
+    for (const s of ancestors(to, byId)) {
+      if (s.snapshotId === stop) break
       chain.push(s)
     }
-    if (!reached) throw new InvalidArgumentError(`Starting snapshot ${this.options.fromSnapshotId} is not an ancestor of ${to.snapshotId}`)
     return chain.reverse().filter((s) => s.summary.operation === 'append')
   }
 
@@ -96,4 +116,10 @@ export class IncrementalAppendScan {
   async *rows(signal?: AbortSignal): AsyncIterable<Row> {
     for (const t of await this.planFiles()) yield* readTask(this.env, t, signal)
   }
+}
+
+/** True when some ancestor of `end` (itself included) has `parentId` as its parent, even if that parent expired. */
+function isParentAncestorOf(end: Snapshot, parentId: bigint, byId: (id: bigint) => Snapshot | undefined): boolean {
+  for (const s of ancestors(end, byId)) if (s.parentSnapshotId === parentId) return true
+  return false
 }

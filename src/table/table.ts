@@ -73,7 +73,7 @@ export class Table {
     return new TableScan(this.env, this.state, { ...rest, ...(filter ? { filter } : {}) })
   }
 
-  /** Files appended after `fromSnapshotId` (exclusive) up to `toSnapshotId` (inclusive, default current). */
+  /** Files appended after `fromSnapshotId` (exclusive, or inclusive with `fromSnapshotInclusive`) up to `toSnapshotId` (inclusive, default current). */
   incrementalAppendScan(opts: IncrementalOptions): IncrementalAppendScan {
     return new IncrementalAppendScan(this.env, this.state, opts)
   }
