@@ -1,7 +1,8 @@
 // Input rows → rows of floe values of the table schema, checked before anything is written. Accepts floe
 // values plus friendly forms: safe-integer numbers for long, decimal text/numbers (no digits lost),
 // Date/ISO text for date/time/timestamps (Java's rules: `timestamp` text has no offset, `timestamptz`
-// text needs one), uuid text. A bad value fails with INVALID_DATA naming the source, row and column.
+// text needs one), uuid text. Float values are rounded to 32 bits and int/date −0 becomes 0, so the data,
+// its metrics and partition values agree. A bad value fails with INVALID_DATA naming the source, row and column.
 import { FloeError, type ErrorOptions } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
 import type { Schema } from '../spec/schema.js'
@@ -114,7 +115,8 @@ function converter(t: IcebergType, column: string): Conv {
       return (v) => (typeof v === 'boolean' ? v : expected('a boolean', v))
     case 'int':
       return (v) => {
-        if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v
+        // `| 0` turns −0 into 0: an int has no negative zero (it would otherwise split partitions)
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v | 0
         if (typeof v === 'bigint' && v >= -2147483648n && v <= 2147483647n) return Number(v)
         return expected('a 32-bit integer', v)
       }
@@ -125,13 +127,15 @@ function converter(t: IcebergType, column: string): Conv {
         return expected('a 64-bit bigint or a safe integer number', v)
       }
     case 'float':
+      // rounded to 32 bits here, so the stored value, its metrics and its partition value all agree
+      return (v) => (typeof v === 'number' ? Math.fround(v) : expected('a number', v))
     case 'double':
       return (v) => (typeof v === 'number' ? v : expected('a number', v))
     case 'decimal':
       return decimalConv(t, column)
     case 'date':
       return (v) => {
-        if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v | 0
         if (v instanceof Date) {
           const ms = dateMillis(v, column)
           if (ms % 86_400_000 !== 0) throw new Problem(column, `Date ${v.toISOString()} is not a UTC midnight`)
@@ -239,7 +243,8 @@ function structConv(fields: readonly NestedField[], prefix: string | undefined):
     '  let missing = false;',
     ...idx.map((i) => `  const v${i} = input[${key(i)}]; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
     '  if (missing) checkUnknown(input);',
-    `  if (${idx.map((i) => `c${i} === v${i}`).join(' && ') || 'true'}) return input;`,
+    // Object.is: a converter that only changed −0 to 0 must still produce a new row
+    `  if (${idx.map((i) => `Object.is(c${i}, v${i})`).join(' && ') || 'true'}) return input;`,
     // a computed key keeps a field named __proto__ an own property
     `  return { ${idx.map((i) => `${names[i] === '__proto__' ? `[${key(i)}]` : key(i)}: c${i}`).join(', ')} };`,
     '};',

@@ -5,11 +5,11 @@
 // bounds, only column sizes.
 import { InvalidArgumentError } from '../errors.js'
 import type { ParquetWriteSchema } from '../parquet/parquet-write-schema.js'
-import { fieldName, indexSchema, type Schema } from '../spec/schema.js'
+import { fieldName, type Schema } from '../spec/schema.js'
 import { toBinary } from '../spec/single-value.js'
 import type { SortOrder } from '../spec/sort-order.js'
 import { preservesOrder } from '../spec/transform.js'
-import type { PrimitiveType, Value } from '../spec/types.js'
+import { isPrimitive, type IcebergType, type PrimitiveType, type Value } from '../spec/types.js'
 import { truncateCodePoints } from '../spec/values.js'
 import { mergeStats, scanValues, statsKind, type ColumnStats, type StatsKind } from '../parquet/column-stats.js'
 
@@ -57,9 +57,80 @@ const DEFAULT_MODE = MetricsModes.truncate(16)
 const COLUMN_PREFIX = 'write.metadata.metrics.column.'
 
 /**
- * Java `MetricsConfig.forTable`: `write.metadata.metrics.default` for every column when set; otherwise
- * `truncate(16)`, limited to the first `write.metadata.metrics.max-inferred-column-defaults` (100) top-level
- * columns when the schema is wider (the rest get `none`); order-preserving sort columns get at least
+ * Number of field ids Java's `TypeUtil.getProjectedIds(schema)` returns, the figure compared with
+ * `max-inferred-column-defaults`: every struct member that is a struct or primitive (variant included),
+ * every list element and map key/value pair whose element or value is primitive; list and map fields
+ * themselves, and elements or keys beside a nested element or value, do not count.
+ */
+export function projectedIdCount(schema: Schema): number {
+  let n = 0
+  // true when the type is nested (Java's visitor returns a non-null result for it)
+  const visit = (t: IcebergType): boolean => {
+    switch (t.kind) {
+      case 'struct':
+        for (const f of t.fields) {
+          visit(f.type)
+          if (f.type.kind === 'struct' || isPrimitive(f.type)) n++
+        }
+        return true
+      case 'list':
+        if (!visit(t.element)) n++
+        return true
+      case 'map':
+        visit(t.key)
+        if (!visit(t.value)) n += 2
+        return true
+      default:
+        return false
+    }
+  }
+  visit({ kind: 'struct', fields: schema.fields })
+  return n
+}
+
+/**
+ * The first `limit` metrics-eligible ids in Java's `MetricsConfig.limitFieldIds` order: a struct's own
+ * primitive members first (in field order), then each member descended into in turn; a list contributes
+ * its primitive element, a map its primitive key then value, before their nested types are visited.
+ */
+export function limitFieldIds(schema: Schema, limit: number): number[] {
+  const ids: number[] = []
+  const full = (): boolean => ids.length >= limit
+  const visit = (t: IcebergType): void => {
+    switch (t.kind) {
+      case 'struct':
+        for (const f of t.fields) {
+          if (full()) return
+          if (isPrimitive(f.type)) ids.push(f.id)
+        }
+        for (const f of t.fields) {
+          if (full()) return
+          visit(f.type)
+        }
+        return
+      case 'list':
+        if (!full() && isPrimitive(t.element)) ids.push(t.elementId)
+        visit(t.element)
+        return
+      case 'map':
+        if (!full() && isPrimitive(t.key)) ids.push(t.keyId)
+        if (!full() && isPrimitive(t.value)) ids.push(t.valueId)
+        visit(t.key)
+        visit(t.value)
+        return
+      default:
+        return
+    }
+  }
+  visit({ kind: 'struct', fields: schema.fields })
+  return ids
+}
+
+/**
+ * Java `MetricsConfig.forTable` (≥ 1.10): `write.metadata.metrics.default` for every column when set;
+ * otherwise `truncate(16)` everywhere while {@link projectedIdCount} is within
+ * `write.metadata.metrics.max-inferred-column-defaults` (100), else `truncate(16)` only for the
+ * {@link limitFieldIds} and `none` for the rest; order-preserving sort columns get at least
  * `truncate(16)`; `write.metadata.metrics.column.<name>` overrides. Invalid modes fall back like Java.
  */
 export function metricsConfig(props: Readonly<Record<string, string>>, schema: Schema, sortOrder?: SortOrder): MetricsConfig {
@@ -74,10 +145,9 @@ export function metricsConfig(props: Readonly<Record<string, string>>, schema: S
   let defaultMode: MetricsMode
   const configured = props['write.metadata.metrics.default']
   if (configured !== undefined) defaultMode = parseMetricsMode(configured) ?? DEFAULT_MODE
-  else if (schema.fields.length <= maxInferred) defaultMode = DEFAULT_MODE
+  else if (projectedIdCount(schema) <= maxInferred) defaultMode = DEFAULT_MODE
   else {
-    const first = new Set(schema.fields.slice(0, maxInferred).map((f) => f.id))
-    for (const [id, e] of indexSchema(schema).byId) if (first.has(e.parentIds[0] ?? id)) columnModes.set(e.name, DEFAULT_MODE)
+    for (const id of limitFieldIds(schema, maxInferred)) columnModes.set(fieldName(schema, id)!, DEFAULT_MODE)
     defaultMode = MetricsModes.none
   }
   const sortedMode = defaultMode.kind === 'none' || defaultMode.kind === 'counts' ? MetricsModes.truncate(16) : defaultMode

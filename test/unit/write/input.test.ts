@@ -29,7 +29,7 @@ describe('input files', () => {
 
   it('reads JSON lines with exact longs and nested values', () => {
     const rows = jsonlRows('{"id":9223372036854775807,"tags":[1,2],"raw":"AQI="}\n\n{"id":1,"name":"x"}\n', schema, 'in.jsonl')
-    expect(rows).toEqual([{ id: 9223372036854775807n, tags: [1, 2], raw: new Uint8Array([1, 2]) }, { id: 1, name: 'x' }])
+    expect(rows).toEqual([{ id: 9223372036854775807n, tags: [1, 2], raw: new Uint8Array([1, 2]) }, { id: 1n, name: 'x' }])
     const coerce = rowCoercer(schema, 'in.jsonl')
     expect(coerce(rows[1], 2).id).toBe(1n)
     expect(() => jsonlRows('[1]\n', schema, 'in.jsonl')).toThrow(/in\.jsonl row 1: expected a JSON object/)

@@ -222,13 +222,15 @@ describe('metrics modes and MetricsConfig', () => {
     expect(metricsModeOf(cfg, METRIC_SCHEMA, 2)).toEqual(MetricsModes.truncate(16))
   })
 
-  it('infers truncate(16) only for the first max-inferred-column-defaults columns of a wide schema', () => {
+  it('infers truncate(16) only for the first max-inferred-column-defaults field ids of a wide schema (Java ≥ 1.10)', () => {
     const wide = schema(Array.from({ length: 5 }, (_, i) => field(i + 1, `c${i}`, i === 1 ? T.struct([field(10, 'x', T.int)]) : T.int)))
     const cfg = metricsConfig({ 'write.metadata.metrics.max-inferred-column-defaults': '2' }, wide)
     expect(cfg.defaultMode).toEqual(MetricsModes.none)
+    // the root struct's own primitives come first (ids 1 and 3), before the struct member x (10)
     expect(metricsModeOf(cfg, wide, 1)).toEqual(MetricsModes.truncate(16))
-    expect(metricsModeOf(cfg, wide, 10)).toEqual(MetricsModes.truncate(16))
-    expect(metricsModeOf(cfg, wide, 3)).toEqual(MetricsModes.none)
+    expect(metricsModeOf(cfg, wide, 3)).toEqual(MetricsModes.truncate(16))
+    expect(metricsModeOf(cfg, wide, 10)).toEqual(MetricsModes.none)
+    expect(metricsModeOf(cfg, wide, 4)).toEqual(MetricsModes.none)
     expect(metricsConfig({}, wide).defaultMode).toEqual(MetricsModes.truncate(16))
     const sorted = metricsConfig({ 'write.metadata.metrics.max-inferred-column-defaults': '2' }, wide, {
       orderId: 1,
