@@ -10,7 +10,7 @@ import { fieldEquals, type IcebergType, type NestedField } from './types.js'
 import { toJsonValue } from './single-value.js'
 import { stringifyJson } from './json/lossless.js'
 import { MAX_FORMAT_VERSION, currentSchema, type TableMetadata } from './table-metadata.js'
-import type { TableUpdate } from './updates.js'
+import { checkRefRetention, type TableUpdate } from './updates.js'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -58,7 +58,8 @@ function sameOrder(a: SortOrder, b: SortOrder): boolean {
 
 /**
  * Validate and apply updates to `base`, returning new metadata (pure). `nowMs` stamps `last-updated-ms`
- * unless a snapshot added here sets it. Throws ValidationError for an update that cannot apply.
+ * unless a snapshot added here sets it. Throws ValidationError for an update that cannot apply, and
+ * InvalidArgumentError for a ref given retention settings that Iceberg does not allow.
  */
 export function applyUpdates(base: TableMetadata, updates: readonly TableUpdate[], nowMs: bigint): TableMetadata {
   if (updates.length === 0) return base
@@ -166,6 +167,7 @@ export function applyUpdates(base: TableMetadata, updates: readonly TableUpdate[
         removeSnapshots(m, new Set(u.snapshotIds))
         break
       case 'set-snapshot-ref':
+        checkRefRetention(u.refName, u.ref, m.refs[u.refName])
         setRef(u.refName, u.ref)
         break
       case 'remove-snapshot-ref':

@@ -1,5 +1,5 @@
 // REST catalog spec: metadata changes as TableUpdate values guarded by TableRequirement values.
-import { CommitConflictError } from '../errors.js'
+import { CommitConflictError, InvalidArgumentError } from '../errors.js'
 import type { PartitionSpec } from './partition-spec.js'
 import type { Schema } from './schema.js'
 import type { Snapshot, SnapshotRef } from './snapshot.js'
@@ -80,4 +80,38 @@ export function checkRequirements(base: TableMetadata | undefined, reqs: readonl
         break
     }
   }
+}
+
+type Retention = Pick<SnapshotRef, 'minSnapshotsToKeep' | 'maxSnapshotAgeMs' | 'maxRefAgeMs'> & { readonly type?: SnapshotRef['type'] }
+
+const INT_MAX = 2 ** 31 - 1
+const LONG_MAX = 2n ** 63n - 1n
+
+/**
+ * Throw InvalidArgumentError unless the retention settings of ref `name` are ones the spec (and Java's
+ * SnapshotRef builder) accepts: each is a positive int/long, and tags take no snapshot retention (checked
+ * when `type` is given). Settings equal to those of `existing` (the ref as it is now) are not re-checked, so
+ * a table written with bad values by another tool can still be committed to.
+ */
+export function checkRefRetention(name: string, ref: Retention, existing?: Retention): void {
+  const isNew = (k: 'minSnapshotsToKeep' | 'maxSnapshotAgeMs' | 'maxRefAgeMs'): boolean =>
+    ref[k] !== undefined && (existing === undefined || existing.type !== ref.type || existing[k] !== ref[k])
+  const bad = (field: string, why: string): never => {
+    throw new InvalidArgumentError(`Invalid ${field} for ${ref.type ?? 'ref'} ${name}: ${why}`, { context: { field, ref: name } })
+  }
+  const positiveLong = (field: string, v: unknown): void => {
+    if (typeof v !== 'bigint') bad(field, `must be a bigint, got ${typeof v}`)
+    else if (v <= 0n || v > LONG_MAX) bad(field, `must be greater than 0 (and fit a long), got ${v}`)
+  }
+  if (ref.type === 'tag') {
+    if (isNew('minSnapshotsToKeep')) bad('min-snapshots-to-keep', 'tags do not take it (branches only)')
+    if (isNew('maxSnapshotAgeMs')) bad('max-snapshot-age-ms', 'tags do not take it (branches only)')
+  }
+  if (isNew('minSnapshotsToKeep')) {
+    const v = ref.minSnapshotsToKeep as unknown
+    if (typeof v !== 'number') bad('min-snapshots-to-keep', `must be a number, got ${typeof v}`)
+    else if (!Number.isInteger(v) || v <= 0 || v > INT_MAX) bad('min-snapshots-to-keep', `must be an integer greater than 0 (and fit an int), got ${v}`)
+  }
+  if (isNew('maxSnapshotAgeMs')) positiveLong('max-snapshot-age-ms', ref.maxSnapshotAgeMs)
+  if (isNew('maxRefAgeMs')) positiveLong('max-ref-age-ms', ref.maxRefAgeMs)
 }

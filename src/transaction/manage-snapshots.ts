@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.js'
 import { applyUpdates } from '../spec/apply-updates.js'
 import { ancestors, isAncestorOf, MAIN_BRANCH, type Snapshot, type SnapshotRef } from '../spec/snapshot.js'
 import { snapshotById, snapshotForRef, type TableMetadata } from '../spec/table-metadata.js'
-import type { TableRequirement, TableUpdate } from '../spec/updates.js'
+import { checkRefRetention, type TableRequirement, type TableUpdate } from '../spec/updates.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 
 type Op = (m: TableMetadata, now: bigint) => TableUpdate[]
@@ -33,8 +33,9 @@ export class ManageSnapshots implements PendingUpdate {
     return this
   }
 
-  /** Create a branch at a snapshot (default: the current snapshot). */
+  /** Create a branch at a snapshot (default: the current snapshot); retention settings must be positive. */
   createBranch(name: string, snapshotId?: bigint, retention: Omit<SnapshotRef, 'snapshotId' | 'type'> = {}): this {
+    checkRefRetention(name, { ...retention, type: 'branch' })
     return this.push(name, (m) => {
       if (m.refs[name]) throw new ValidationError(`Ref ${name} already exists`)
       const id = snapshotId ?? headOf(m, MAIN_BRANCH)
@@ -43,8 +44,9 @@ export class ManageSnapshots implements PendingUpdate {
     })
   }
 
-  /** Create a tag at a snapshot. */
+  /** Create a tag at a snapshot; `maxRefAgeMs`, when given, must be positive. */
   createTag(name: string, snapshotId: bigint, maxRefAgeMs?: bigint): this {
+    checkRefRetention(name, { type: 'tag', ...(maxRefAgeMs === undefined ? {} : { maxRefAgeMs }) })
     return this.push(name, (m) => {
       if (m.refs[name]) throw new ValidationError(`Ref ${name} already exists`)
       need(m, snapshotId)
@@ -83,14 +85,18 @@ export class ManageSnapshots implements PendingUpdate {
     })
   }
 
-  /** Set a ref's retention (min snapshots and max snapshot age for branches, max ref age for any non-main ref). */
+  /**
+   * Set a ref's retention (min snapshots and max snapshot age for branches, max ref age for any non-main
+   * ref); each value must be positive (INVALID_ARGUMENT).
+   */
   setRetention(name: string, retention: Omit<SnapshotRef, 'snapshotId' | 'type'>): this {
+    checkRefRetention(name, retention) // values now; whether the ref type takes them once it is known
     return this.push(name, (m) => {
       const r = m.refs[name]
       if (!r) throw new NotFoundError(`Ref ${name} does not exist`)
-      if (r.type === 'tag' && (retention.minSnapshotsToKeep !== undefined || retention.maxSnapshotAgeMs !== undefined))
-        throw new ValidationError(`Tags do not take snapshot retention (${name})`)
-      return [{ action: 'set-snapshot-ref', refName: name, ref: { ...r, ...retention } }]
+      const ref = { ...r, ...retention }
+      checkRefRetention(name, ref, r) // a tag takes no snapshot retention
+      return [{ action: 'set-snapshot-ref', refName: name, ref }]
     })
   }
 
@@ -144,13 +150,18 @@ export class ManageSnapshots implements PendingUpdate {
   }
 
   /**
-   * Apply the operations in order. A touched ref that moved since the transaction started fails validation
+   * Apply the operations in order to `m`, which already holds the transaction's earlier updates (Java
+   * BaseTransaction). A touched ref that another writer moved since the transaction started fails validation
    * (never silently undo a concurrent commit); requirements pin every touched ref.
    */
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
     const refAt = (md: TableMetadata, ref: string): bigint | null => md.refs[ref]?.snapshotId ?? (ref === MAIN_BRANCH ? (md.currentSnapshotId ?? null) : null)
+    // other writers' commits are what the attempt's base has beyond the start; the transaction's own earlier
+    // updates (in `m` only) are meant to be built on
     for (const ref of this.touched) {
-      if (refAt(ctx.start.metadata, ref) !== refAt(m, ref)) throw new ValidationError(`Ref ${ref} changed concurrently (now at ${refAt(m, ref) ?? 'nothing'}); reload and retry`)
+      const then = refAt(ctx.start.metadata, ref)
+      const now = refAt(ctx.base.metadata, ref)
+      if (then !== now) throw new ValidationError(`Ref ${ref} changed concurrently (from ${then ?? 'nothing'} to ${now ?? 'nothing'}); reload and retry`)
     }
     const updates: TableUpdate[] = []
     let cur = m

@@ -1,10 +1,13 @@
 // Transaction: collect pending updates, commit them in one atomic metadata swap.
 import { InvalidArgumentError } from '../errors.js'
+import { applyUpdates } from '../spec/apply-updates.js'
 import type { DataFile } from '../spec/manifest.js'
+import type { TableMetadata } from '../spec/table-metadata.js'
+import { checkRequirements, type TableUpdate } from '../spec/updates.js'
 import { DEFAULT_BRANCH } from './snapshot-producer.js'
 import { AppendFiles } from './append.js'
 import { commitUpdates, type CommitResult } from './commit-loop.js'
-import type { PendingUpdate } from './pending-update.js'
+import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 import { UpdateProperties } from './update-properties.js'
 import { deleteFiles, overwriteFiles, replacePartitions, rewriteFiles, rowDelta } from './operations.js'
 import { ManageSnapshots } from './manage-snapshots.js'
@@ -16,6 +19,33 @@ import { evolvedMetadata, ReplaceSortOrder, UpdatePartitionSpec, UpdateSchema, t
 export interface SnapshotOptions {
   /** Extra summary entries (Java `snapshot-property.*` passthrough). */
   readonly summary?: Readonly<Record<string, string>>
+}
+
+/**
+ * All updates of a transaction as one metadata change (Java carries a transaction's changes through one
+ * TableMetadata builder): each update still sees the metadata the earlier ones produce and has its
+ * requirements checked there, but the metadata is rebuilt from the attempt's base in one application, so
+ * history is judged over the whole change (a snapshot that main moved past inside it never enters the
+ * snapshot log).
+ */
+class WholeTransaction implements PendingUpdate {
+  readonly kind = 'transaction'
+
+  constructor(private readonly updates: readonly PendingUpdate[]) {}
+
+  /** Apply every update in order on top of `m`; returns their updates together (requirements already checked). */
+  async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
+    const all: TableUpdate[] = []
+    let cur = m
+    for (const [i, u] of this.updates.entries()) {
+      const cs = await u.apply(cur, ctx)
+      checkRequirements(cur, cs.requirements)
+      all.push(...cs.updates)
+      // the last update's result is rebuilt by the commit loop from `all`
+      if (i < this.updates.length - 1) cur = applyUpdates(cur, cs.updates, ctx.env.now())
+    }
+    return { updates: all, requirements: [] }
+  }
 }
 
 /** A set of changes to one table, committed atomically with retries (serializable by default). */
@@ -123,7 +153,8 @@ export class Transaction {
     if (this.committed) throw new InvalidArgumentError('A transaction commits once; start a new one from the returned table')
     this.committed = true
     const t = this.table
-    const result = await commitUpdates(t.env, t.ops!, t.state, this.updates, signal)
+    const updates = this.updates.length > 1 ? [new WholeTransaction(this.updates)] : this.updates
+    const result = await commitUpdates(t.env, t.ops!, t.state, updates, signal)
     return { table: new Table(t.env, result.state, t.name, t.ops), result }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { addPreviousMetadataFile, applyUpdates, LAST_ADDED } from '../../../src/spec/apply-updates.js'
-import { ValidationError } from '../../../src/errors.js'
+import { InvalidArgumentError, ValidationError } from '../../../src/errors.js'
 import { schema } from '../../../src/spec/schema.js'
 import { currentSnapshot } from '../../../src/spec/table-metadata.js'
 import { T, field } from '../../../src/spec/types.js'
@@ -67,6 +67,22 @@ describe('applyUpdates', () => {
     expect(r.snapshotLog.map((e) => e.snapshotId)).toEqual([B])
     const gone = applyUpdates(m, [{ action: 'remove-snapshot-ref', refName: 'main' }], NOW)
     expect(gone.currentSnapshotId).toBeUndefined()
+  })
+
+  it('refuses a ref with invalid retention, but carries invalid settings it already had', () => {
+    const m = applyUpdates(emptyTable(), [
+      { action: 'add-snapshot', snapshot: snap(A, 1n, 100n) },
+      { action: 'set-snapshot-ref', refName: 'main', ref: { snapshotId: A, type: 'branch' } },
+      { action: 'add-snapshot', snapshot: snap(B, 2n, 200n, A) },
+    ], NOW)
+    expect(() => applyUpdates(m, [{ action: 'set-snapshot-ref', refName: 'b', ref: { snapshotId: A, type: 'branch', minSnapshotsToKeep: 0 } }], NOW)).toThrow(InvalidArgumentError)
+    expect(() => applyUpdates(m, [{ action: 'set-snapshot-ref', refName: 't', ref: { snapshotId: A, type: 'tag', maxRefAgeMs: -1n } }], NOW)).toThrow(/max-ref-age-ms for tag t/)
+    expect(() => applyUpdates(m, [{ action: 'set-snapshot-ref', refName: 'main', ref: { snapshotId: A, type: 'branch', maxSnapshotAgeMs: 0n } }], NOW)).toThrow(/max-snapshot-age-ms for branch main/)
+    // metadata read from a file written elsewhere: moving the branch keeps its settings as they were
+    const legacy = { ...m, refs: { ...m.refs, old: { snapshotId: A, type: 'branch' as const, minSnapshotsToKeep: 0, maxRefAgeMs: 0n } } }
+    const moved = applyUpdates(legacy, [{ action: 'set-snapshot-ref', refName: 'old', ref: { ...legacy.refs.old, snapshotId: B } }], NOW)
+    expect(moved.refs.old).toEqual({ snapshotId: B, type: 'branch', minSnapshotsToKeep: 0, maxRefAgeMs: 0n })
+    expect(() => applyUpdates(legacy, [{ action: 'set-snapshot-ref', refName: 'old', ref: { ...legacy.refs.old, minSnapshotsToKeep: -1 } }], NOW)).toThrow(/min-snapshots-to-keep for branch old/)
   })
 
   it('refuses refs to unknown snapshots and tags named main', () => {
