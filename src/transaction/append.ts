@@ -8,15 +8,26 @@ import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 import { branchHead, produceSnapshot, ProducerIdentity } from './snapshot-producer.js'
 
-/** Group files by partition spec id. */
+/** Group files by partition spec id, lowest spec id first (the order Java writes new manifests in). */
 export function bySpec(files: readonly DataFile[]): Map<number, DataFile[]> {
-  const out = new Map<number, DataFile[]>()
+  const groups = new Map<number, DataFile[]>()
   for (const f of files) {
-    const l = out.get(f.specId)
+    const l = groups.get(f.specId)
     if (l) l.push(f)
-    else out.set(f.specId, [f])
+    else groups.set(f.specId, [f])
   }
-  return out
+  return new Map([...groups].sort(([a], [b]) => a - b))
+}
+
+/** The files without repeats: Java keeps the data files an update adds in a set per spec keyed by location, so the first one given wins. */
+export function distinctDataFiles(files: readonly DataFile[]): DataFile[] {
+  const seen = new Set<string>()
+  return files.filter((f) => {
+    const key = `${f.specId}\u0000${f.filePath}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 /** Write manifests of ADDED entries for `files` (one per spec and content). */
@@ -35,17 +46,19 @@ export async function writeAddedManifests(m: TableMetadata, ctx: CommitContext, 
   return out
 }
 
-/** Append data files to a branch; `merge` bin-packs small manifests as Java's MergeAppend does. */
+/** Append data files to a branch (a file given twice is added once); `merge` lists and bin-packs manifests as Java's MergeAppend does. */
 export class AppendFiles implements PendingUpdate {
   readonly kind = 'append'
   private readonly identity = new ProducerIdentity()
   private written: NewManifest[] | undefined
+  private readonly files: readonly DataFile[]
 
   constructor(
-    private readonly files: readonly DataFile[],
+    files: readonly DataFile[],
     private readonly opts: { readonly branch: string; readonly merge: boolean; readonly summary?: Readonly<Record<string, string>> },
   ) {
     for (const f of files) if (f.content !== 'data') throw new InvalidArgumentError(`Append takes data files only; ${f.filePath} is ${f.content}`)
+    this.files = distinctDataFiles(files)
   }
 
   /** Build the snapshot on top of `m`; manifests for the added files are written once and reused on retries. */
@@ -63,8 +76,7 @@ export class AppendFiles implements PendingUpdate {
     if (this.opts.merge) listed = await mergeManifests(m, ctx, listed, snapshotId, next)
     return produceSnapshot(m, ctx, this.identity, this.opts.branch, {
       operation: 'append',
-      written: listed.filter((x) => x.kind === 'new').map((x) => x.m as NewManifest),
-      kept: listed.filter((x) => x.kind === 'kept').map((x) => x.m as (typeof kept)[number]),
+      listed,
       added: this.files,
       removed: [],
       ...(this.opts.summary ? { extraSummary: this.opts.summary } : {}),

@@ -1,4 +1,5 @@
-// Merge append (Java ManifestMergeManager): bin-pack small manifests of one spec into target-sized ones.
+// Merge append (Java MergeAppend / ManifestMergeManager): the manifest list of a merging update, with small
+// manifests of one spec bin-packed into target-sized ones.
 import { readManifest } from '../spec/avro/manifest-codec.js'
 import type { ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { boolProp, intProp } from '../spec/properties.js'
@@ -12,10 +13,52 @@ export type ListedManifest = { readonly kind: 'new'; readonly m: NewManifest } |
 const fileOf = (x: ListedManifest): ManifestFile => (x.kind === 'new' ? x.m.file : x.m)
 
 /**
- * Merge manifests per `commit.manifest-merge.enabled`, `commit.manifest.min-count-to-merge` and
- * `commit.manifest.target-size-bytes`: groups of the same spec and content with at least min-count members
- * are packed into bins up to the target size; each multi-manifest bin is rewritten as one manifest whose
- * entries keep their status for this snapshot's files (ADDED) and become EXISTING otherwise.
+ * Java's end-first list packing with a look-back of one bin: walking from the last item to the first, an
+ * item joins the open bin while the bin's total stays within `target`, else it opens a new bin (so an item
+ * larger than the target sits alone). Bins, and the items in each, come back in the original order; the
+ * first bin is the one left under-filled.
+ */
+export function packEnd<T>(items: readonly T[], weight: (x: T) => bigint, target: bigint): T[][] {
+  const bins: T[][] = []
+  let open: T[] = []
+  let total = 0n
+  for (let i = items.length - 1; i >= 0; i--) {
+    const x = items[i]!
+    const w = weight(x)
+    if (open.length > 0 && total + w > target) {
+      bins.push(open)
+      open = []
+      total = 0n
+    }
+    open.push(x)
+    total += w
+  }
+  if (open.length > 0) bins.push(open)
+  return bins.reverse().map((b) => b.reverse())
+}
+
+/**
+ * How one spec's manifests are merged, as bins of the packing: a single manifest stays; the bin holding the
+ * list's first (newest) manifest stays as it is when it has fewer than `minCount` manifests; every other bin
+ * becomes one merged manifest.
+ */
+export function planMergeGroup<T>(group: readonly T[], first: T, weight: (x: T) => bigint, target: bigint, minCount: number): Array<{ readonly merge: boolean; readonly bin: T[] }> {
+  return packEnd(group, weight, target).map((bin) => ({ merge: bin.length > 1 && !(bin.includes(first) && bin.length < minCount), bin }))
+}
+
+// Java drops parent manifests left with nothing live (only DELETED entries); this update's own stay.
+const keep = (x: ListedManifest): boolean => {
+  if (x.kind === 'new') return true
+  const f = x.m
+  return f.addedFilesCount === undefined || f.addedFilesCount > 0 || f.existingFilesCount === undefined || f.existingFilesCount > 0
+}
+
+/**
+ * The manifest list of a merge append: data manifests, then delete manifests (each in list order, parent
+ * manifests with no live file dropped); with `commit.manifest-merge.enabled`, each content's manifests are
+ * grouped by spec (highest spec id first) and packed per `commit.manifest.target-size-bytes` and
+ * `commit.manifest.min-count-to-merge` (see `planMergeGroup`). A merged manifest keeps this snapshot's ADDED
+ * and DELETED entries and turns every other live entry into EXISTING.
  */
 export async function mergeManifests(
   m: TableMetadata,
@@ -24,44 +67,27 @@ export async function mergeManifests(
   snapshotId: bigint,
   nextPath: () => string,
 ): Promise<ListedManifest[]> {
-  if (!boolProp(m.properties, 'commit.manifest-merge.enabled')) return [...listed]
+  const data = listed.filter((x) => fileOf(x).content === 'data' && keep(x))
+  const deletes = listed.filter((x) => fileOf(x).content === 'deletes' && keep(x))
+  if (!boolProp(m.properties, 'commit.manifest-merge.enabled')) return [...data, ...deletes]
   const minCount = intProp(m.properties, 'commit.manifest.min-count-to-merge')
   const target = BigInt(intProp(m.properties, 'commit.manifest.target-size-bytes'))
-  const groups = new Map<string, ListedManifest[]>()
-  for (const x of listed) {
-    const f = fileOf(x)
-    const key = `${f.partitionSpecId}|${f.content}`
-    const g = groups.get(key)
-    if (g) g.push(x)
-    else groups.set(key, [x])
-  }
   const out: ListedManifest[] = []
-  for (const group of groups.values()) {
-    if (group.length < minCount) {
-      out.push(...group)
-      continue
+  for (const list of [data, deletes]) {
+    const first = list[0]
+    if (!first) continue
+    const groups = new Map<number, ListedManifest[]>()
+    for (const x of list) {
+      const id = fileOf(x).partitionSpecId
+      const g = groups.get(id)
+      if (g) g.push(x)
+      else groups.set(id, [x])
     }
-    // bins in list order (newest first), like Java's ordered bin packing
-    const bins: ListedManifest[][] = []
-    let cur: ListedManifest[] = []
-    let size = 0n
-    for (const x of group) {
-      const len = fileOf(x).manifestLength
-      if (cur.length && size + len > target) {
-        bins.push(cur)
-        cur = []
-        size = 0n
+    for (const specId of [...groups.keys()].sort((a, b) => b - a)) {
+      for (const { merge, bin } of planMergeGroup(groups.get(specId)!, first, (x) => fileOf(x).manifestLength, target, minCount)) {
+        if (merge) out.push({ kind: 'new', m: await rewriteBin(m, ctx, bin, snapshotId, nextPath()) })
+        else out.push(...bin)
       }
-      cur.push(x)
-      size += len
-    }
-    if (cur.length) bins.push(cur)
-    for (const bin of bins) {
-      if (bin.length === 1) {
-        out.push(bin[0]!)
-        continue
-      }
-      out.push({ kind: 'new', m: await rewriteBin(m, ctx, bin, snapshotId, nextPath()) })
     }
   }
   return out
@@ -74,10 +100,13 @@ async function rewriteBin(m: TableMetadata, ctx: CommitContext, bin: readonly Li
   const entries: ManifestEntry[] = []
   for (const x of bin) {
     const f = fileOf(x)
-    const r = readManifest(await ctx.io.read(f.manifestPath), { file: f.manifestPath, manifest: f, specs: m.specs, schema, formatVersion: m.formatVersion })
+    // a manifest of this update is not listed yet: read only what it stores (no inherited sequence number)
+    const r = readManifest(await ctx.io.read(f.manifestPath), { file: f.manifestPath, specs: m.specs, schema, formatVersion: m.formatVersion, ...(x.kind === 'kept' ? { manifest: f } : {}) })
     for (const e of r.entries) {
-      if (e.status === 'deleted') continue
-      if (x.kind === 'new' && e.status === 'added') entries.push({ status: 'added', snapshotId, dataFile: e.dataFile })
+      const ours = e.snapshotId === snapshotId
+      if (e.status === 'deleted') {
+        if (ours) entries.push(e) // only this update's deletes are carried
+      } else if (e.status === 'added' && ours) entries.push(e)
       else entries.push({ ...e, status: 'existing' })
     }
   }

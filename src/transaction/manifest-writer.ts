@@ -24,7 +24,7 @@ function isFloat(t: PrimitiveType): boolean {
   return t.kind === 'float' || t.kind === 'double'
 }
 
-/** Partition field summaries (`r508`): nulls, NaNs, and bounds over non-null, non-NaN values. */
+/** Partition field summaries (`r508`): nulls, NaNs (always a boolean, as Java), and bounds over non-null, non-NaN values. */
 export function partitionSummaries(spec: PartitionSpec, schema: Schema, files: readonly DataFile[]): FieldSummary[] {
   const types = partitionType(spec, schema).fields.map((f) => f.type as PrimitiveType)
   return spec.fields.map((_f, i) => {
@@ -46,8 +46,7 @@ export function partitionSummaries(spec: PartitionSpec, schema: Schema, files: r
       if (lo === null || compareValues(t, v, lo) < 0) lo = v
       if (hi === null || compareValues(t, v, hi) > 0) hi = v
     }
-    const s: { -readonly [K in keyof FieldSummary]: FieldSummary[K] } = { containsNull }
-    if (isFloat(t)) s.containsNan = containsNan
+    const s: { -readonly [K in keyof FieldSummary]: FieldSummary[K] } = { containsNull, containsNan }
     if (lo !== null) s.lowerBound = toBinary(t, lo)
     if (hi !== null) s.upperBound = toBinary(t, hi)
     return s
@@ -59,9 +58,17 @@ export function manifestPath(metadata: TableMetadata, commitUuid: string, n: num
   return `${metadataDir(metadata)}/${commitUuid}-m${n}.avro`
 }
 
+/** An ADDED entry as written: a data file never keeps a first row id (it inherits one from the manifest). */
+export function asWrittenAdded(e: ManifestEntry): ManifestEntry {
+  if (e.status !== 'added' || e.dataFile.firstRowId === undefined) return e
+  const { firstRowId: _dropped, ...dataFile } = e.dataFile
+  return { ...e, dataFile }
+}
+
 /**
  * Write one manifest of `entries` (all of one spec and one content kind) at `path` and describe it for the
- * list. ADDED entries must carry no sequence numbers (they inherit the snapshot's).
+ * list. ADDED entries carry no sequence numbers unless given (they inherit the snapshot's) and never a
+ * first row id (new rows get ids from the manifest's first row id).
  */
 export async function writeNewManifest(
   ctx: CommitContext,
@@ -70,9 +77,10 @@ export async function writeNewManifest(
   spec: PartitionSpec,
   schema: Schema,
   content: ManifestContent,
-  entries: readonly ManifestEntry[],
+  given: readonly ManifestEntry[],
   snapshotId: bigint,
 ): Promise<NewManifest> {
+  const entries = given.map(asWrittenAdded)
   const bytes = writeManifest(entries, { formatVersion: metadata.formatVersion, spec, schema, content, file: path })
   ctx.track(path) // tracked first: a write that fails half way is still cleaned up
   await ctx.io.write(path, bytes, { durable: true, direct: true })

@@ -4,11 +4,17 @@ import { InvalidArgumentError } from '../errors.js'
 import { writeManifestList } from '../spec/avro/manifest-list-codec.js'
 import type { DataFile, ManifestFile } from '../spec/manifest.js'
 import { MAIN_BRANCH, type Operation, type Snapshot } from '../spec/snapshot.js'
-import { currentSchema, currentSnapshot, snapshotById, snapshotForRef, type TableMetadata } from '../spec/table-metadata.js'
+import { partitionPath } from '../spec/partition-path.js'
+import { partitionType } from '../spec/partition-spec.js'
+import { intProp } from '../spec/properties.js'
+import { currentSchema, currentSnapshot, snapshotById, snapshotForRef, specById, type TableMetadata } from '../spec/table-metadata.js'
+import { findField } from '../spec/schema.js'
+import { isPrimitive, type PrimitiveType, type StructType } from '../spec/types.js'
 import { metadataDir } from '../catalog/metadata-files.js'
 import { assignSequence, manifestPath, type NewManifest } from './manifest-writer.js'
+import type { ListedManifest } from './manifest-merge.js'
 import type { ChangeSet, CommitContext } from './pending-update.js'
-import { buildSummary } from './summary.js'
+import { buildSummary, type PartitionSummaryOptions } from './summary.js'
 
 /** Identity of one snapshot-producing update, stable across retries (the snapshot id is an idempotency key). */
 export class ProducerIdentity {
@@ -38,10 +44,12 @@ export class ProducerIdentity {
 /** What a snapshot-producing update decided on for one attempt. */
 export interface SnapshotChanges {
   readonly operation: Operation
-  /** Manifests of the parent carried over unchanged. */
-  readonly kept: readonly ManifestFile[]
-  /** Manifests written for this snapshot. */
-  readonly written: readonly NewManifest[]
+  /** Manifests of the parent carried over unchanged (listed after the written ones). */
+  readonly kept?: readonly ManifestFile[]
+  /** Manifests written for this snapshot (listed first). */
+  readonly written?: readonly NewManifest[]
+  /** The whole manifest list in the update's own order (merge append); replaces `written` and `kept`. */
+  readonly listed?: readonly ListedManifest[]
   /** Data and delete files added (for the summary). */
   readonly added: readonly DataFile[]
   /** Data and delete files removed (for the summary). */
@@ -59,28 +67,31 @@ export function branchHead(m: TableMetadata, branch: string): Snapshot | undefin
 
 /**
  * Write the manifest list and return the changes that add the snapshot and move `branch` to it.
- * New manifests get the new sequence number; in v3 new data manifests get first-row ids.
+ * New manifests get the new sequence number; in v3 every data manifest without a first row id gets one.
  */
 export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, identity: ProducerIdentity, branch: string, c: SnapshotChanges): Promise<ChangeSet> {
   const parent = branchHead(m, branch)
   const snapshotId = identity.snapshotId(m, ctx)
   const seq = m.formatVersion === 1 ? 0n : m.lastSequenceNumber + 1n
-  const written = c.written.map((w) => (m.formatVersion === 1 ? { ...w.file, sequenceNumber: 0n, minSequenceNumber: 0n } : assignSequence(w, seq)))
+  const finish = (w: NewManifest): ManifestFile => (m.formatVersion === 1 ? { ...w.file, sequenceNumber: 0n, minSequenceNumber: 0n } : assignSequence(w, seq))
+  // Java lists new manifests first, then the parent's kept ones, unless the update ordered them itself
+  const listed: readonly ListedManifest[] = c.listed ?? [...(c.written ?? []).map((w): ListedManifest => ({ kind: 'new', m: w })), ...(c.kept ?? []).map((k): ListedManifest => ({ kind: 'kept', m: k }))]
+  const manifests = listed.map((x) => (x.kind === 'new' ? finish(x.m) : x.m))
   let firstRowId: bigint | undefined
   let addedRows: bigint | undefined
   if (m.formatVersion >= 3) {
+    // every data manifest without a first row id gets one, in list order: new ones, and after a v2→v3
+    // upgrade the carried-over ones too (room for their existing and added rows)
     firstRowId = m.nextRowId ?? 0n
     let next = firstRowId
-    for (let i = 0; i < written.length; i++) {
-      const mf = written[i]!
+    for (let i = 0; i < manifests.length; i++) {
+      const mf = manifests[i]!
       if (mf.content !== 'data' || mf.firstRowId !== undefined) continue
-      written[i] = { ...mf, firstRowId: next }
-      next += (mf.addedRowsCount ?? 0n) + (mf.existingRowsCount ?? 0n)
+      manifests[i] = { ...mf, firstRowId: next }
+      next += (mf.existingRowsCount ?? 0n) + (mf.addedRowsCount ?? 0n)
     }
     addedRows = next - firstRowId
   }
-  // Java orders new manifests first, then the parent's kept manifests
-  const manifests = [...written, ...c.kept]
   const listPath = `${metadataDir(m)}/snap-${snapshotId}-${ctx.attempt}-${identity.commitUuid(ctx)}.avro`
   const bytes = writeManifestList(manifests, {
     formatVersion: m.formatVersion,
@@ -98,7 +109,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     sequenceNumber: seq,
     timestampMs: ctx.env.now(),
     manifestList: listPath,
-    summary: buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, c.extraSummary),
+    summary: buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, c.extraSummary, summaryPartitions(m)),
     schemaId: currentSchema(m).schemaId,
     ...(firstRowId !== undefined ? { firstRowId, addedRows: addedRows ?? 0n } : {}),
   }
@@ -109,6 +120,31 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
       { action: 'set-snapshot-ref', refName: branch, ref: { ...(existing ?? {}), snapshotId, type: 'branch' } },
     ],
     requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: m.refs[branch] || branch === MAIN_BRANCH ? (parent?.snapshotId ?? null) : null }],
+  }
+}
+
+/** Partition naming (Java's partition paths) and `write.summary.partition-limit` for the summary of a commit on `m`. */
+export function summaryPartitions(m: TableMetadata): PartitionSummaryOptions {
+  const schema = currentSchema(m)
+  const types = new Map<number, StructType>()
+  return {
+    limit: intProp(m.properties, 'write.summary.partition-limit'),
+    path: (f) => {
+      const spec = specById(m, f.specId)
+      if (!spec) throw new InvalidArgumentError(`File ${f.filePath} uses partition spec ${f.specId}, which the table does not have`)
+      let type = types.get(spec.specId)
+      if (!type) {
+        // an older spec may name a column the current schema dropped: its last known type still names values
+        const last = new Map<number, PrimitiveType>()
+        for (const old of m.schemas)
+          for (const pf of spec.fields) {
+            const src = findField(old, pf.sourceId)
+            if (src && isPrimitive(src.type)) last.set(pf.sourceId, src.type)
+          }
+        types.set(spec.specId, (type = partitionType(spec, schema, last)))
+      }
+      return partitionPath(spec, type, f.partition)
+    },
   }
 }
 

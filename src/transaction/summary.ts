@@ -1,5 +1,6 @@
-// Spec §Snapshot summary / Java SnapshotSummary: the metric keys Java writes, with totals carried forward.
-import type { DataFile, PartitionValues } from '../spec/manifest.js'
+// Spec §Snapshot summary / Java SnapshotSummary: the metric keys Java writes, per-partition summaries under
+// `write.summary.partition-limit`, and totals carried forward from the branch's previous snapshot.
+import type { DataFile } from '../spec/manifest.js'
 import type { Operation, Snapshot, Summary } from '../spec/snapshot.js'
 import { partitionKey } from '../table/delete-index.js'
 
@@ -7,6 +8,14 @@ import { partitionKey } from '../table/delete-index.js'
 export interface SummaryInput {
   readonly added: readonly DataFile[]
   readonly removed: readonly DataFile[]
+}
+
+/** How changed partitions are named and when they are summarised one by one. */
+export interface PartitionSummaryOptions {
+  /** Java's `PartitionSpec.partitionToPath` of a file's partition (`''` when unpartitioned). */
+  readonly path: (f: DataFile) => string
+  /** `write.summary.partition-limit`: per-partition entries are written when at most this many partitions changed. */
+  readonly limit: number
 }
 
 const TOTALS: Array<[total: string, added: string, removed: string]> = [
@@ -18,54 +27,123 @@ const TOTALS: Array<[total: string, added: string, removed: string]> = [
   ['total-equality-deletes', 'added-equality-deletes', 'removed-equality-deletes'],
 ]
 
-/** Build a snapshot summary: counts of this change (non-zero only, as Java), changed partitions, and totals. */
-export function buildSummary(operation: Operation, input: SummaryInput, parent: Snapshot | undefined, extra: Readonly<Record<string, string>> = {}): Summary {
-  const n: Record<string, bigint> = {}
-  const add = (k: string, v: bigint): void => void (n[k] = (n[k] ?? 0n) + v)
-  const partitions = new Set<string>()
-  const touch = (specId: number, p: PartitionValues): void => void partitions.add(partitionKey(specId, p))
-  for (const f of input.added) {
-    touch(f.specId, f.partition)
-    add('added-files-size', f.fileSizeInBytes)
+// Metric keys in the order Java's summary builder emits them; each is written only when positive.
+const METRIC_ORDER = [
+  'added-data-files',
+  'deleted-data-files',
+  'added-equality-delete-files',
+  'removed-equality-delete-files',
+  'added-position-delete-files',
+  'removed-position-delete-files',
+  'added-delete-files',
+  'removed-delete-files',
+  'added-dvs',
+  'removed-dvs',
+  'added-records',
+  'deleted-records',
+  'added-files-size',
+  'removed-files-size',
+  'added-position-deletes',
+  'removed-position-deletes',
+  'added-equality-deletes',
+  'removed-equality-deletes',
+] as const
+
+/** Size a file contributes to the size metrics: a deletion vector counts its blob, not the whole Puffin file. */
+export function contentSizeInBytes(f: DataFile): bigint {
+  if (f.content !== 'data' && f.fileFormat === 'PUFFIN') return f.contentSizeInBytes ?? f.fileSizeInBytes
+  return f.fileSizeInBytes
+}
+
+/** Counters of one change (the whole snapshot, or one partition of it). */
+class Metrics {
+  private readonly n = new Map<string, bigint>()
+
+  private add(k: string, v: bigint): void {
+    this.n.set(k, (this.n.get(k) ?? 0n) + v)
+  }
+
+  /** Count one file added (`added`) or removed. */
+  file(f: DataFile, added: boolean): void {
+    this.add(added ? 'added-files-size' : 'removed-files-size', contentSizeInBytes(f))
     if (f.content === 'data') {
-      add('added-data-files', 1n)
-      add('added-records', f.recordCount)
+      this.add(added ? 'added-data-files' : 'deleted-data-files', 1n)
+      this.add(added ? 'added-records' : 'deleted-records', f.recordCount)
+      return
+    }
+    const verb = added ? 'added' : 'removed'
+    this.add(`${verb}-delete-files`, 1n)
+    if (f.content === 'position-deletes') {
+      this.add(f.fileFormat === 'PUFFIN' ? `${verb}-dvs` : `${verb}-position-delete-files`, 1n)
+      this.add(`${verb}-position-deletes`, f.recordCount)
     } else {
-      add('added-delete-files', 1n)
-      if (f.content === 'position-deletes') {
-        add(f.fileFormat === 'PUFFIN' ? 'added-dvs' : 'added-position-delete-files', 1n)
-        add('added-position-deletes', f.recordCount)
-      } else {
-        add('added-equality-delete-files', 1n)
-        add('added-equality-deletes', f.recordCount)
-      }
+      this.add(`${verb}-equality-delete-files`, 1n)
+      this.add(`${verb}-equality-deletes`, f.recordCount)
     }
   }
-  for (const f of input.removed) {
-    touch(f.specId, f.partition)
-    add('removed-files-size', f.fileSizeInBytes)
-    if (f.content === 'data') {
-      add('deleted-data-files', 1n)
-      add('deleted-records', f.recordCount)
-    } else {
-      add('removed-delete-files', 1n)
-      if (f.content === 'position-deletes') {
-        add(f.fileFormat === 'PUFFIN' ? 'removed-dvs' : 'removed-position-delete-files', 1n)
-        add('removed-position-deletes', f.recordCount)
-      } else {
-        add('removed-equality-delete-files', 1n)
-        add('removed-equality-deletes', f.recordCount)
-      }
-    }
+
+  get(k: string): bigint {
+    return this.n.get(k) ?? 0n
   }
+
+  /** The positive counters, in Java's key order. */
+  entries(): Array<[string, string]> {
+    const out: Array<[string, string]> = []
+    for (const k of METRIC_ORDER) {
+      const v = this.get(k)
+      if (v > 0n) out.push([k, String(v)])
+    }
+    return out
+  }
+}
+
+/** A previous total plus this change, or undefined (omitted) when unknown, unparsable or negative (Java). */
+function nextTotal(prev: string | undefined, plus: bigint, minus: bigint): bigint | undefined {
+  if (prev === undefined || !/^[+-]?\d{1,19}$/.test(prev)) return undefined
+  const before = BigInt(prev)
+  if (before < 0n || before > 0x7fffffffffffffffn) return undefined
+  const after = before + plus - minus
+  return after < 0n ? undefined : after
+}
+
+/**
+ * Build a snapshot summary: `extra` properties, the non-zero counts of this change, the changed-partition
+ * count, per-partition summaries when `partitions.limit` allows, and totals from `parent`'s summary (zeros
+ * when there is no parent). Without `partitions`, partitions are told apart by spec and values and none is
+ * summarised.
+ */
+export function buildSummary(
+  operation: Operation,
+  input: SummaryInput,
+  parent: Snapshot | undefined,
+  extra: Readonly<Record<string, string>> = {},
+  partitions?: PartitionSummaryOptions,
+): Summary {
+  const all = new Metrics()
+  const byPartition = new Map<string, Metrics>()
+  const count = (f: DataFile, added: boolean): void => {
+    all.file(f, added)
+    const key = partitions ? partitions.path(f) : partitionKey(f.specId, f.partition)
+    let pm = byPartition.get(key)
+    if (!pm) byPartition.set(key, (pm = new Metrics()))
+    pm.file(f, added)
+  }
+  for (const f of input.added) count(f, true)
+  for (const f of input.removed) count(f, false)
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(extra)) out[k] = v
-  for (const [k, v] of Object.entries(n)) if (v !== 0n) out[k] = String(v)
-  out['changed-partition-count'] = String(partitions.size)
+  for (const [k, v] of all.entries()) out[k] = v
+  out['changed-partition-count'] = String(byPartition.size)
+  if (partitions && byPartition.size > 0 && byPartition.size <= partitions.limit) {
+    out['partition-summaries-included'] = 'true'
+    for (const [path, pm] of byPartition) {
+      // Java skips the unpartitioned (empty) path but still counts it above
+      if (path !== '') out[`partitions.${path}`] = pm.entries().map(([k, v]) => `${k}=${v}`).join(',')
+    }
+  }
   for (const [total, plus, minus] of TOTALS) {
-    const prev = parent ? parent.summary[total] : '0'
-    if (prev === undefined || !/^-?\d+$/.test(prev)) continue
-    out[total] = String(BigInt(prev) + (n[plus] ?? 0n) - (n[minus] ?? 0n))
+    const t = nextTotal(parent ? parent.summary[total] : '0', all.get(plus), all.get(minus))
+    if (t !== undefined) out[total] = String(t)
   }
   return { ...out, operation }
 }
