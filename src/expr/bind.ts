@@ -8,6 +8,7 @@ import {
   alwaysTrue,
   and,
   or,
+  rewriteNot,
   type BoundExpression,
   type BoundReference,
   type Expression,
@@ -17,7 +18,7 @@ import {
   type UnaryOp,
   type UnboundPredicate,
 } from './expression.js'
-import { convertLiteral, unbindPredicate } from './literal.js'
+import { convertLiteral, unbindPredicate, type Converted } from './literal.js'
 import { isFloatType, isNaNValue, sortedDistinct } from './value-test.js'
 
 /** The row-filter text of an expression (see format.ts). */
@@ -112,10 +113,18 @@ function bindColumn(schema: Schema, name: string, caseSensitive: boolean): Colum
 /**
  * Bind an expression to a schema (Java Binder semantics): resolve names (see {@link resolveColumn}),
  * reject struct/list/map columns and fields inside lists/maps, convert literals to the column type,
- * fold out-of-range literals (`intCol < 2^31` → true), `isNull` on a never-null column → false
- * (`notNull` → true), `isNull` on an `unknown` column → true; single-value sets become eq/notEq, empty
- * sets fold, sets are sorted and de-duplicated. NaN literals on float columns become isNaN/notNaN for
- * eq/notEq/in/notIn and are rejected elsewhere. Errors are INVALID_ARGUMENT naming the column.
+ * `isNull` on a never-null column → false (`notNull` → true), `isNull` on an `unknown` column → true;
+ * single-value sets become eq/notEq, empty sets fold, sets are sorted and de-duplicated. NaN literals on
+ * float columns become isNaN/notNaN for eq/notEq/in/notIn and are rejected elsewhere.
+ *
+ * Literals outside the column type fold to what the comparison means under floe's row semantics
+ * (eval-row.ts: null and NaN match no ordered comparison, null matches `!=`): `intCol < 2^31` →
+ * `intCol is not null`, `intCol > 2^31` → false, `=` → false, `!=` → true; on float/double columns a finite
+ * literal beyond the largest finite value keeps ±Infinity apart (`f < 1e39` → `f < Infinity`, `f > 1e39`
+ * → `f = Infinity`). A decimal literal finer than the column scale compares by value (`< 10.005` →
+ * `<= 10.00`, `> 10.005` → `>= 10.01`, `=` → false, `!=` → true, dropped from sets). NOT is pushed down
+ * before binding (`not (x < 5)` binds as `x >= 5`, the meaning every evaluator gives NOT), so folded forms
+ * negate consistently. Errors are INVALID_ARGUMENT naming the column.
  */
 export function bind(schema: Schema, expr: Expression, caseSensitive = true): BoundExpression {
   switch (expr.kind) {
@@ -126,10 +135,8 @@ export function bind(schema: Schema, expr: Expression, caseSensitive = true): Bo
       return and(bind(schema, expr.left, caseSensitive), bind(schema, expr.right, caseSensitive))
     case 'or':
       return or(bind(schema, expr.left, caseSensitive), bind(schema, expr.right, caseSensitive))
-    case 'not': {
-      const child = bind(schema, expr.child, caseSensitive)
-      return child.kind === 'true' ? alwaysFalse : child.kind === 'false' ? alwaysTrue : { kind: 'not', child }
-    }
+    case 'not':
+      return bind(schema, rewriteNot(expr), caseSensitive)
     default:
       return bindPredicate(schema, expr, caseSensitive)
   }
@@ -148,10 +155,7 @@ export function bindPredicate(schema: Schema, pred: UnboundPredicate, caseSensit
         throw new InvalidArgumentError(`${pred.op} needs a string column and a string prefix: '${term.name}' is ${typeToString(type)}`, {
           context: { field: term.name },
         })
-      const c = convertLiteral(type, pred.value, term.name)
-      if ('outOfRange' in c) return foldOutOfRange(pred.op, c.outOfRange)
-      if (isNaNValue(c.value)) return bindNaN(pred.op, col)
-      return { kind: 'literal', op: pred.op, term, value: c.value }
+      return bindConverted(pred.op, convertLiteral(type, pred.value, term.name), col)
     }
     case 'set':
       return bindSet(pred.op, col, pred.values)
@@ -172,18 +176,42 @@ function bindUnary(op: UnaryOp, col: Column): BoundExpression {
   return { kind: 'unary', op, term }
 }
 
-function foldOutOfRange(op: LiteralOp, side: 'above' | 'below'): BoundExpression {
-  switch (op) {
-    case 'notEq':
-      return alwaysTrue
-    case 'eq':
-      return alwaysFalse
-    case 'lt':
-    case 'ltEq':
-      return side === 'above' ? alwaysTrue : alwaysFalse
-    default:
-      return side === 'above' ? alwaysFalse : alwaysTrue
+function bindConverted(op: LiteralOp, c: Converted, col: Column): BoundExpression {
+  if ('floor' in c) {
+    // strictly between two adjacent column values: compare with the neighbour on the matching side
+    switch (op) {
+      case 'lt':
+      case 'ltEq':
+        return bindConverted('ltEq', c.floor, col)
+      case 'gt':
+      case 'gtEq':
+        return bindConverted('gtEq', c.ceil, col)
+      case 'eq':
+        return alwaysFalse
+      default:
+        return alwaysTrue
+    }
   }
+  if ('outOfRange' in c) return foldOutOfRange(op, c.outOfRange, col)
+  if (isNaNValue(c.value)) return bindNaN(op, col)
+  return { kind: 'literal', op, term: col.ref, value: c.value }
+}
+
+// A literal beyond every value of the column type. Every non-null value (every non-NaN finite or
+// infinite value on float/double, whose ±Infinity lie beyond the literal) is on one side of it.
+function foldOutOfRange(op: LiteralOp, side: 'above' | 'below', col: Column): BoundExpression {
+  if (op === 'eq') return alwaysFalse
+  if (op === 'notEq') return alwaysTrue
+  const term = col.ref
+  const float = isFloatType(term.type)
+  const inf = side === 'above' ? Infinity : -Infinity
+  const wantsBelow = op === 'lt' || op === 'ltEq'
+  if (wantsBelow === (side === 'above')) {
+    // all values match: on floats all but the infinity beyond the literal (and NaN)
+    return float ? { kind: 'literal', op: side === 'above' ? 'lt' : 'gt', term, value: inf } : bindUnary('notNull', col)
+  }
+  // no finite value matches: on floats only the infinity beyond the literal
+  return float ? { kind: 'literal', op: 'eq', term, value: inf } : alwaysFalse
 }
 
 function bindNaN(op: LiteralOp, col: Column): BoundExpression {
@@ -198,7 +226,8 @@ function bindSet(op: SetOp, col: Column, literals: readonly Literal[]): BoundExp
   let nan = false
   for (const lit of literals) {
     const c = convertLiteral(term.type, lit, term.name)
-    if ('outOfRange' in c) continue
+    // out of range or strictly between two column values: equal to no value of the column
+    if (!('value' in c)) continue
     if (isNaNValue(c.value)) nan = true
     else values.push(c.value)
   }

@@ -4,7 +4,7 @@ import type { PartitionValues } from '../spec/manifest.js'
 import type { PartitionSpec } from '../spec/partition-spec.js'
 import { alwaysTrue, and, or, rewriteNot, type BoundExpression, type BoundPredicate } from './expression.js'
 import { compileExpression } from './eval-row.js'
-import { projectInclusive } from './project.js'
+import { projectInclusiveExpression } from './project.js'
 import { compileValueTest } from './value-test.js'
 
 /**
@@ -37,7 +37,7 @@ export function projectInclusiveExpr(spec: PartitionSpec, filter: BoundExpressio
         if (!parts) return alwaysTrue
         let out: BoundExpression = alwaysTrue
         for (const part of parts) {
-          const p = projectInclusive(e, part)
+          const p = projectInclusiveExpression(e, part)
           if (p) out = and(out, p)
         }
         return out

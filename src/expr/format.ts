@@ -19,11 +19,11 @@ const OPS: Record<Exclude<LiteralOp, 'startsWith' | 'notStartsWith'>, string> = 
   notEq: '!=',
 }
 
-/** A column name in text form: bare dotted parts when each part is a plain identifier, else double-quoted. */
+/** A column name in text form: bare dotted parts when each part is a plain identifier, else double-quoted (`""` for a quote, `\\` for a backslash). */
 export function formatName(name: string): string {
   const parts = name.split('.')
   if (parts.every((p) => IDENTIFIER.test(p) && !KEYWORDS.has(p.toLowerCase()))) return name
-  return `"${name.replace(/"/g, '""')}"`
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '""')}"`
 }
 
 /** A string in single quotes, `'` doubled. */

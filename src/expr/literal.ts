@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors.js'
 import {
   daysToIsoDate,
   floorDiv,
+  floorMod,
   isoDateToDays,
   MICROS_PER_DAY,
   isoTimeToMicros,
@@ -25,10 +26,18 @@ import {
 } from '../spec/values.js'
 import type { BoundPredicate, Literal, UnboundPredicate } from './expression.js'
 
-/** A converted literal: a value, or a marker that it lies above/below every value of the type (Java aboveMax/belowMin). */
-export type Converted = { readonly value: Value } | { readonly outOfRange: 'above' | 'below' }
+/** A value of the column type, or a marker that the literal lies above/below every value of the type (Java aboveMax/belowMin). */
+export type ExactConversion = { readonly value: Value } | { readonly outOfRange: 'above' | 'below' }
+
+/**
+ * A converted literal: exact, or (for a decimal with more fraction digits than the column scale) the two
+ * adjacent column values it lies strictly between, each of which may itself be out of range.
+ */
+export type Converted = ExactConversion | { readonly floor: ExactConversion; readonly ceil: ExactConversion }
 
 const FLOAT_MAX = 3.4028234663852886e38
+const FLOAT_MAX_INT = BigInt(FLOAT_MAX)
+const DOUBLE_MAX_INT = BigInt(Number.MAX_VALUE)
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
@@ -51,24 +60,36 @@ function integral(lit: Literal, strings = true): bigint | undefined {
   return undefined
 }
 
-function ranged(v: bigint, lo: bigint, hi: bigint, wrap: (v: bigint) => Value): Converted {
+function ranged(v: bigint, lo: bigint, hi: bigint, wrap: (v: bigint) => Value): ExactConversion {
   if (v > hi) return { outOfRange: 'above' }
   if (v < lo) return { outOfRange: 'below' }
   return { value: wrap(v) }
 }
 
+// Floats: a finite literal beyond the largest finite value of the type is out of range (it lies strictly
+// between ±MAX and ±Infinity), so folding can still tell ±Infinity rows apart; ±Infinity and NaN are values.
 function toFloat(type: PrimitiveType, lit: Literal, column: string): Converted {
+  const max = type.kind === 'float' ? FLOAT_MAX : Number.MAX_VALUE
   let x: number
-  if (typeof lit === 'number') x = lit
-  else if (typeof lit === 'bigint') x = Number(lit)
-  else if (typeof lit === 'string' && (NUMERIC.test(lit.trim()) || /^[+-]?(Infinity|NaN)$/.test(lit.trim()))) x = Number(lit.trim())
-  else return fail(type, lit, column)
-  if (type.kind === 'double' || !Number.isFinite(x)) return { value: x }
-  if (x > FLOAT_MAX) return { outOfRange: 'above' }
-  if (x < -FLOAT_MAX) return { outOfRange: 'below' }
-  return { value: Math.fround(x) }
+  if (typeof lit === 'bigint') {
+    const maxInt = type.kind === 'float' ? FLOAT_MAX_INT : DOUBLE_MAX_INT
+    if (lit > maxInt) return { outOfRange: 'above' }
+    if (lit < -maxInt) return { outOfRange: 'below' }
+    x = Number(lit)
+  } else if (typeof lit === 'number') x = lit
+  else if (typeof lit === 'string' && /^[+-]?(Infinity|NaN)$/.test(lit.trim())) x = Number(lit.trim())
+  else if (typeof lit === 'string' && NUMERIC.test(lit.trim())) {
+    x = Number(lit.trim())
+    if (!Number.isFinite(x)) return { outOfRange: x > 0 ? 'above' : 'below' }
+  } else return fail(type, lit, column)
+  if (!Number.isFinite(x)) return { value: x }
+  if (x > max) return { outOfRange: 'above' }
+  if (x < -max) return { outOfRange: 'below' }
+  return { value: type.kind === 'float' ? Math.fround(x) : x }
 }
 
+// Decimals compare by value: a literal with more fraction digits than the column scale that is not a
+// multiple of the column's unit lies between two adjacent column values (floor and ceil).
 function toDecimal(type: Extract<PrimitiveType, { kind: 'decimal' }>, lit: Literal, column: string): Converted {
   let text: string
   if (typeof lit === 'number' && Number.isFinite(lit)) text = String(lit)
@@ -76,24 +97,30 @@ function toDecimal(type: Extract<PrimitiveType, { kind: 'decimal' }>, lit: Liter
   else if (typeof lit === 'string' && NUMERIC.test(lit.trim())) text = lit.trim()
   else return fail(type, lit, column)
   const d = parseDecimal(text)
-  let unscaled: bigint
-  if (d.scale <= type.scale) unscaled = d.unscaled * 10n ** BigInt(type.scale - d.scale)
-  else {
-    const div = 10n ** BigInt(d.scale - type.scale)
-    if (d.unscaled % div !== 0n) return fail(type, lit, column, ` (scale ${d.scale} exceeds the column scale ${type.scale})`)
-    unscaled = d.unscaled / div
+  if (d.unscaled === 0n) return { value: 0n }
+  const fits = (u: bigint): ExactConversion => (decimalFitsPrecision(u, type.precision) ? { value: u } : { outOfRange: u > 0n ? 'above' : 'below' })
+  const gap = d.scale - type.scale
+  if (gap <= 0) {
+    // more than `precision` zeros to append: beyond every value (and no need to build a huge number)
+    if (-gap > type.precision) return { outOfRange: d.unscaled > 0n ? 'above' : 'below' }
+    return fits(d.unscaled * 10n ** BigInt(-gap))
   }
-  if (decimalFitsPrecision(unscaled, type.precision)) return { value: unscaled }
-  return { outOfRange: unscaled > 0n ? 'above' : 'below' }
+  const digits = (d.unscaled < 0n ? -d.unscaled : d.unscaled).toString().length
+  // fewer digits than the fraction to drop: strictly between -1 and 1 column units
+  if (gap > digits) return d.unscaled > 0n ? { floor: fits(0n), ceil: fits(1n) } : { floor: fits(-1n), ceil: fits(0n) }
+  const div = 10n ** BigInt(gap)
+  const floor = floorDiv(d.unscaled, div)
+  return floor * div === d.unscaled ? fits(floor) : { floor: fits(floor), ceil: fits(floor + 1n) }
 }
 
 function toTimestamp(type: PrimitiveType, lit: Literal, column: string, nanos: boolean, zoned: boolean): Converted {
   const n = integral(lit, false)
-  if (n !== undefined) return ranged(n, INT64_MIN, INT64_MAX, (v) => v)
+  // an integer is microseconds for every timestamp type (Java LongLiteral.to(TIMESTAMP_NANO) converts micros)
+  if (n !== undefined) return ranged(nanos ? n * 1000n : n, INT64_MIN, INT64_MAX, (v) => v)
   if (lit instanceof Date) {
     const ms = lit.getTime()
     if (Number.isNaN(ms)) return fail(type, lit, column)
-    return { value: BigInt(ms) * (nanos ? 1_000_000n : 1000n) }
+    return ranged(BigInt(ms) * (nanos ? 1_000_000n : 1000n), INT64_MIN, INT64_MAX, (v) => v)
   }
   if (typeof lit !== 'string') return fail(type, lit, column)
   const s = lit.trim()
@@ -114,6 +141,38 @@ function toTimestamp(type: PrimitiveType, lit: Literal, column: string, nanos: b
   return ranged(v, INT64_MIN, INT64_MAX, (x) => x)
 }
 
+// Date columns: ISO date text, or ISO timestamp text / a Date exactly at midnight UTC (how a Date prints in
+// the row-filter text); any other time of day is rejected rather than silently truncated to its day.
+function toDate(type: PrimitiveType, lit: Literal, column: string): Converted {
+  const days = (nanos: bigint, why: string): ExactConversion => {
+    if (floorMod(nanos, NANOS_PER_DAY) !== 0n) return fail(type, lit, column, why)
+    return ranged(nanos / NANOS_PER_DAY, -2147483648n, 2147483647n, Number)
+  }
+  const notMidnight = ' (a date column takes a date or a timestamp at midnight UTC)'
+  if (lit instanceof Date) {
+    const ms = lit.getTime()
+    return Number.isNaN(ms) ? fail(type, lit, column) : days(BigInt(ms) * 1_000_000n, notMidnight)
+  }
+  if (typeof lit === 'string') {
+    const s = lit.trim()
+    try {
+      return { value: isoDateToDays(s) }
+    } catch (e) {
+      if (DATE_ONLY.test(s) || !s.includes('T')) return fail(type, lit, column, ` (${e instanceof Error ? e.message : String(e)})`)
+    }
+    let parsed
+    try {
+      parsed = parseIsoTimestamp(s)
+    } catch (e) {
+      return fail(type, lit, column, ` (${e instanceof Error ? e.message : String(e)})`)
+    }
+    if (parsed.offsetSeconds !== undefined && parsed.offsetSeconds !== 0) return fail(type, lit, column, notMidnight)
+    return days(parsed.epochNanos, notMidnight)
+  }
+  const n = integral(lit)
+  return n === undefined ? fail(type, lit, column) : ranged(n, -2147483648n, 2147483647n, Number)
+}
+
 function toBytes(type: PrimitiveType, lit: Literal, column: string, length?: number): Converted {
   let b: Uint8Array
   if (lit instanceof Uint8Array) b = lit
@@ -130,10 +189,13 @@ function toBytes(type: PrimitiveType, lit: Literal, column: string, length?: num
 
 /**
  * Convert a caller literal to the in-memory value of `type`, as Java's literal conversions do: integers
- * out of an int/date/long range and decimals beyond the precision become above/below markers (so
- * `intCol < 2^31` folds to true); numbers for decimals must fit the column scale; ISO strings for
- * date/time/timestamps; hex strings or bytes for fixed/binary; uuid strings or 16 bytes. Numbers and
- * bigints for time/timestamp(_ns) are the in-memory unit (µs, or ns for *_ns). Throws INVALID_ARGUMENT.
+ * out of an int/date/long range, decimals beyond the precision and finite numbers beyond a float/double's
+ * largest finite value become above/below markers (bind folds them); a decimal literal with more fraction
+ * digits than the column scale compares by value, so it converts to its floor and ceil at the column scale;
+ * ISO strings for date/time/timestamps (a date column also takes an ISO timestamp or a Date at exactly
+ * midnight UTC, which is how Dates print, and rejects other times of day); hex strings or bytes for
+ * fixed/binary; uuid strings or 16 bytes. Numbers and bigints for time and every timestamp type are
+ * microseconds, as Java's LongLiteral (so `timestamp_ns` values are the literal × 1000). Throws INVALID_ARGUMENT.
  */
 export function convertLiteral(type: PrimitiveType, lit: Literal, column: string): Converted {
   switch (type.kind) {
@@ -154,21 +216,8 @@ export function convertLiteral(type: PrimitiveType, lit: Literal, column: string
       return toFloat(type, lit, column)
     case 'decimal':
       return toDecimal(type, lit, column)
-    case 'date': {
-      if (lit instanceof Date) {
-        const ms = lit.getTime()
-        return Number.isNaN(ms) ? fail(type, lit, column) : ranged(BigInt(Math.floor(ms / 86_400_000)), -2147483648n, 2147483647n, Number)
-      }
-      if (typeof lit === 'string') {
-        try {
-          return { value: isoDateToDays(lit.trim()) }
-        } catch (e) {
-          return fail(type, lit, column, ` (${e instanceof Error ? e.message : String(e)})`)
-        }
-      }
-      const n = integral(lit)
-      return n === undefined ? fail(type, lit, column) : ranged(n, -2147483648n, 2147483647n, Number)
-    }
+    case 'date':
+      return toDate(type, lit, column)
     case 'time': {
       if (typeof lit === 'string') {
         try {
@@ -249,7 +298,9 @@ export function valueToLiteral(type: PrimitiveType, v: Value): Literal {
     case 'timestamptz_ns': {
       const zone = type.kind === 'timestamptz_ns'
       const parse = (s: string): Value => parseIsoTimestamp(s).epochNanos
-      return exactly(v, () => nanosToIsoTimestamp(v as bigint, { zone, style: 'trim' }), parse, v as bigint)
+      const ns = v as bigint
+      // a bare integer literal means microseconds, so it can only stand for whole microseconds
+      return exactly(v, () => nanosToIsoTimestamp(ns, { zone, style: 'trim' }), parse, ns % 1000n === 0n ? ns / 1000n : nanosToIsoTimestamp(ns, { zone }))
     }
     case 'string':
       return v as string

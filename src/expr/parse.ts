@@ -2,8 +2,12 @@
 //   expr      := or ; or := and ('or' and)* ; and := not ('and' not)* ; not := 'not' not | primary
 //   primary   := '(' expr ')' | 'true' | 'false' | column tail | literal cmp column
 //   tail      := cmp literal | 'is' ['not'] ('null' | 'nan') | ['not'] 'in' '(' literals ')' | ['not'] 'like' string
+//              | 'between' literal 'and' literal                      (→ column >= low and column <= high)
 // Keywords are case-insensitive; columns are dotted identifiers, each part bare or quoted with "…" or `…`.
-// Extensions over PyIceberg: exponents in numbers, `X'hex'` byte literals, `\\` in LIKE patterns, `in ()`.
+// Inside "…" `\"` is a quote and `\\` a backslash (the escape PyIceberg's grammar declares; its parser
+// library in fact reads any lone `\` as a quote, so `"a\"b"` fails there), and `""` is a quote too.
+// Extensions over PyIceberg: exponents in numbers, `X'hex'` byte literals, `\\` in LIKE patterns, `in ()`,
+// `""` and dots inside "…", `…` quoting. Like PyIceberg there is no `not between` (write `not (x between …)`).
 import { InvalidArgumentError } from '../errors.js'
 import { hexToBytes, parseDecimal, type DecimalParts } from '../spec/values.js'
 import type { Expression, Literal, LiteralOp } from './expression.js'
@@ -39,6 +43,24 @@ function quoted(src: string, start: number, quote: string, what: string): { text
       i = j + 2
     } else return { text, end: j + 1 }
   }
+}
+
+// A "…" identifier: `\"` and `\\` are escapes, `""` is one quote; a backslash before anything else is itself.
+function quotedIdentifier(src: string, start: number): { text: string; end: number } {
+  let text = ''
+  for (let i = start + 1; i < src.length; i++) {
+    const c = src[i]!
+    const next = src[i + 1]
+    if (c === '\\' && (next === '"' || next === '\\')) {
+      text += next
+      i++
+    } else if (c === '"') {
+      if (next !== '"') return { text, end: i + 1 }
+      text += '"'
+      i++
+    } else text += c
+  }
+  return syntax('unterminated quoted identifier', start)
 }
 
 // Whether the next token must be a literal (after an operator, in a set list); there `x'…'` is bytes, elsewhere
@@ -78,7 +100,7 @@ function tokenize(src: string): Token[] {
       out.push({ kind: 'bytes', text: q.text, pos: i, bytes })
       i = q.end
     } else if (c === "'" || c === '"' || c === '`') {
-      const q = quoted(src, i, c, c === "'" ? 'string' : 'quoted identifier')
+      const q = c === '"' ? quotedIdentifier(src, i) : quoted(src, i, c, c === "'" ? 'string' : 'quoted identifier')
       out.push({ kind: c === "'" ? 'string' : 'quoted', text: q.text, pos: i })
       i = q.end
     } else if (c === '.' && (prev === 'word' || prev === 'quoted')) {
@@ -164,8 +186,10 @@ function likePattern(pattern: string, pos: number): { prefix: string; wildcard: 
 }
 
 /**
- * Parse a row filter such as `ts >= '2024-01-01' and id in (1, 2)` or `not (a = 1 or b is null)` into an
- * unbound expression (no constant folding, so `parseFilter(exprToString(e))` rebuilds `e`). Integers are
+ * Parse a row filter such as `ts >= '2024-01-01' and id in (1, 2)`, `n between 1 and 5` or
+ * `not (a = 1 or b is null)` into an unbound expression (no constant folding, so
+ * `parseFilter(exprToString(e))` rebuilds `e`, except that Date literals come back as their ISO text,
+ * which binds to the same value). `between` is inclusive and becomes `>= low and <= high`. Integers are
  * numbers (bigints beyond 2^53), decimals numbers (or their text when a double cannot hold them exactly),
  * `'…'` strings (`''` escapes a quote), `X'…'` bytes. Syntax errors throw INVALID_ARGUMENT with the position.
  */
@@ -220,6 +244,13 @@ export function parseFilter(text: string): Expression {
       if (isWord(w, 'nan')) return { kind: 'unary', op: negated ? 'notNaN' : 'isNaN', term }
       return syntax(`expected 'null' or 'nan', found ${describe(w)}`, w.pos)
     }
+    if (isWord(t, 'between')) {
+      const low = literal()
+      const a = next()
+      if (!isWord(a, 'and')) return syntax(`expected 'and' in 'between', found ${describe(a)}`, a.pos)
+      const high = literal()
+      return { kind: 'and', left: { kind: 'literal', op: 'gtEq', term, value: low }, right: { kind: 'literal', op: 'ltEq', term, value: high } }
+    }
     const negated = isWord(t, 'not')
     const w = negated ? next() : t
     if (isWord(w, 'in')) {
@@ -241,7 +272,7 @@ export function parseFilter(text: string): Expression {
       const op: LiteralOp = wildcard ? (negated ? 'notStartsWith' : 'startsWith') : negated ? 'notEq' : 'eq'
       return { kind: 'literal', op, term, value: prefix }
     }
-    return syntax(`expected a comparison, 'is', 'in' or 'like' after column '${name}', found ${describe(w)}`, w.pos)
+    return syntax(`expected a comparison, 'is', 'in', 'like' or 'between' after column '${name}', found ${describe(w)}`, w.pos)
   }
 
   const primary = (): Expression => {

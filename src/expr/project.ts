@@ -2,12 +2,19 @@
 // one partition field's transform, with the semantics of Java's Transform.project/projectStrict
 // (ProjectionUtil, Dates, Timestamps, Truncate, Bucket, Identity), including the widening Java applies so
 // that pre-1970 values written by Iceberg ≤ 0.10 (one too large) are still found.
+//
+// One deliberate difference: truncate[W] on int/long wraps around for the few values just above the type's
+// minimum when W does not divide 2^31 / 2^63 (Java computes `v - mod(v, W)` in 32/64-bit arithmetic, so
+// T(-2^31) with W=10 is 2^31 - 2). Those rows live in a partition whose value is out of order with the
+// rest, so Java's range projections can skip or wrongly accept it. floe accounts for that partition: the
+// single-predicate API returns "no projection" where one predicate cannot say it, and the expression API
+// adds `or part = wrapped` (inclusive) / `and part != wrapped` (strict).
 import { canTransform, resultType, type Transform } from '../spec/transform.js'
 import { applyTransform, temporalValue, truncateValue } from '../spec/transform-apply.js'
 import type { PrimitiveType, Value } from '../spec/types.js'
 import { isInt32, isInt64 } from '../spec/value-check.js'
 import { codePointCount, compareValues, decimalFitsPrecision, valueEquals } from '../spec/values.js'
-import type { BoundPredicate, BoundReference, PredicateOp, SetOp, UnaryOp, LiteralOp } from './expression.js'
+import { and, or, type BoundExpression, type BoundPredicate, type BoundReference, type PredicateOp, type SetOp, type UnaryOp, type LiteralOp } from './expression.js'
 
 /** The partition field a predicate is projected onto (a `PartitionField` fits). */
 export interface ProjectionTarget {
@@ -27,12 +34,21 @@ interface Proj {
 const UNARY: ReadonlySet<PredicateOp> = new Set<UnaryOp>(['isNull', 'notNull', 'isNaN', 'notNaN'])
 const SET: ReadonlySet<PredicateOp> = new Set<SetOp>(['in', 'notIn'])
 
+// A projection: the main predicate and, for truncated int/long ranges, the out-of-order partition value that
+// holds the wrapped-around minimum values (added with OR when inclusive, excluded with AND NOT when strict).
+interface Projection {
+  readonly term: BoundReference
+  readonly main: Proj
+  readonly wrapped?: Value
+}
+
 /**
  * Inclusive projection: a predicate on the partition value that is true for every partition that may
  * hold a row matching `pred`; undefined means "no projection" (treat as true).
  */
 export function projectInclusive(pred: BoundPredicate, target: ProjectionTarget): BoundPredicate | undefined {
-  return project(pred, target, false)
+  const p = project(pred, target, false)
+  return p && p.wrapped === undefined ? build(p.term, p.main) : undefined
 }
 
 /**
@@ -40,16 +56,40 @@ export function projectInclusive(pred: BoundPredicate, target: ProjectionTarget)
  * match `pred`; undefined means "no projection" (treat as false).
  */
 export function projectStrict(pred: BoundPredicate, target: ProjectionTarget): BoundPredicate | undefined {
-  return project(pred, target, true)
+  const p = project(pred, target, true)
+  return p && p.wrapped === undefined ? build(p.term, p.main) : undefined
 }
 
-function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean): BoundPredicate | undefined {
+/**
+ * Inclusive projection as an expression: {@link projectInclusive}, except that where truncation wraps
+ * around near the int/long minimum it keeps pruning with `range or part = wrapped` instead of giving up.
+ */
+export function projectInclusiveExpression(pred: BoundPredicate, target: ProjectionTarget): BoundExpression | undefined {
+  const p = project(pred, target, false)
+  if (!p) return undefined
+  const main = build(p.term, p.main)
+  return p.wrapped === undefined ? main : or(main, build(p.term, one('eq', p.wrapped)))
+}
+
+/**
+ * Strict projection as an expression: {@link projectStrict}, except that where truncation wraps around
+ * near the int/long minimum it keeps `range and part != wrapped` instead of giving up.
+ */
+export function projectStrictExpression(pred: BoundPredicate, target: ProjectionTarget): BoundExpression | undefined {
+  const p = project(pred, target, true)
+  if (!p) return undefined
+  const main = build(p.term, p.main)
+  return p.wrapped === undefined ? main : and(main, build(p.term, one('notEq', p.wrapped)))
+}
+
+function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean): Projection | undefined {
   const t = target.transform
   const source = pred.term.type
   if (target.sourceId !== undefined && target.sourceId !== pred.term.fieldId) return undefined
   if (t.kind === 'void' || t.kind === 'unknown' || !canTransform(t, source)) return undefined
   const input = toProj(pred)
   let out: Proj | undefined
+  let wrapped: Value | undefined
   switch (t.kind) {
     case 'identity':
       out = input
@@ -57,9 +97,12 @@ function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean
     case 'bucket':
       out = projectBucket(input, (v) => applyTransform(t, source, v), strict)
       break
-    case 'truncate':
-      out = projectTruncate(input, source, t.width, strict)
+    case 'truncate': {
+      const r = projectTruncate(input, source, t.width, strict)
+      out = r?.main
+      wrapped = r?.wrapped
       break
+    }
     default: {
       const unit = t.kind
       out = projectOrdered(input, (v) => temporalValue(unit, source, v), stepValue(source), strict)
@@ -69,7 +112,7 @@ function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean
   }
   if (!out) return undefined
   const term: BoundReference = { fieldId: target.fieldId, name: target.name, type: resultType(t, source) }
-  return build(term, out)
+  return wrapped === undefined ? { term, main: out } : { term, main: out, wrapped }
 }
 
 function toProj(pred: BoundPredicate): Proj {
@@ -162,13 +205,49 @@ function stepValue(source: PrimitiveType): (v: Value, d: 1 | -1) => Value | unde
   }
 }
 
-function projectTruncate(p: Proj, source: PrimitiveType, width: number, strict: boolean): Proj | undefined {
+// The lowest int/long value: where truncation wraps around.
+const MIN_OF: Partial<Record<PrimitiveType['kind'], number | bigint>> = { int: -2147483648, long: -(2n ** 63n) }
+
+// Truncate[W] of int/long maps the values [MIN, first multiple of W) to `wrapped` = T(MIN), an
+// out-of-order partition value that is never a multiple of W (so never a regular partition). Given the
+// range projection Java builds, decide what is still sound with that partition around:
+//   inclusive `<= b` misses it when wrapped > b (its rows match: they are the smallest values) → add it;
+//   inclusive `>= b` with b = wrapped means the bound itself wrapped: every partition may match → none;
+//   strict `< b` with b = wrapped: the regular partitions below b hold larger values → none;
+//   strict `> b` includes it when wrapped > b although its rows are the smallest → exclude it.
+// Point and set projections apply T itself, so they are exact.
+function guardWrap(out: Proj | undefined, wrapped: number | bigint): { main: Proj; wrapped?: Value } | undefined {
+  if (!out || out.values.length !== 1 || SET.has(out.op)) return out && { main: out }
+  const b = out.values[0] as number | bigint
+  const above = wrapped > b
+  switch (out.op) {
+    case 'ltEq':
+    case 'gt':
+      return above ? { main: out, wrapped } : { main: out }
+    case 'gtEq':
+    case 'lt':
+      return b === wrapped ? undefined : { main: out }
+    default:
+      return { main: out }
+  }
+}
+
+function projectTruncate(p: Proj, source: PrimitiveType, width: number, strict: boolean): { main: Proj; wrapped?: Value } | undefined {
   const apply = (v: Value): Value => truncateValue(source, width, v)
   if (source.kind === 'int' || source.kind === 'long' || source.kind === 'decimal') {
     if (p.op === 'startsWith' || p.op === 'notStartsWith') return undefined
-    return projectOrdered(p, apply, stepValue(source), strict)
+    const out = projectOrdered(p, apply, stepValue(source), strict)
+    const min = MIN_OF[source.kind]
+    const wrapped = min === undefined ? min : (apply(min) as number | bigint)
+    if (wrapped === undefined || wrapped === min) return out && { main: out }
+    return guardWrap(out, wrapped)
   }
-  // string and binary: truncation is a prefix, so only bounds that survive prefixing are used
+  const out = projectPrefix(p, source, width, strict, apply)
+  return out && { main: out }
+}
+
+// String and binary truncation is a prefix, so only bounds that survive prefixing are used.
+function projectPrefix(p: Proj, source: PrimitiveType, width: number, strict: boolean, apply: (v: Value) => Value): Proj | undefined {
   if (UNARY.has(p.op)) return nullTest(p)
   if (SET.has(p.op)) return p.op === (strict ? 'notIn' : 'in') ? { op: p.op, values: p.values.map(apply) } : undefined
   const v = p.values[0]!

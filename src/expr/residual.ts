@@ -4,12 +4,14 @@
 // literals) so scan tasks stay serialisable.
 import type { PartitionValues } from '../spec/manifest.js'
 import type { PartitionSpec } from '../spec/partition-spec.js'
+import type { Value } from '../spec/types.js'
 import { alwaysFalse, alwaysTrue, and, or, rewriteNot, type BoundExpression, type BoundPredicate, type Expression } from './expression.js'
 import { unbind } from './bind.js'
 import { partitionPositions } from './eval-partition.js'
 import { unbindPredicate } from './literal.js'
-import { projectInclusive, projectStrict } from './project.js'
-import { compileValueTest, type ValueTest } from './value-test.js'
+import { compileExpression } from './eval-row.js'
+import { projectInclusiveExpression, projectStrictExpression } from './project.js'
+import { compileValueTest } from './value-test.js'
 
 /** Computes the residual of a filter for one partition tuple. */
 export type ResidualEvaluator = (partition: PartitionValues) => Expression
@@ -17,7 +19,7 @@ export type ResidualEvaluator = (partition: PartitionValues) => Expression
 // A test of one partition field (the tuple position and the projected predicate's value test).
 interface FieldTest {
   readonly pos: number
-  readonly test: ValueTest
+  readonly test: (v: Value) => boolean
 }
 
 interface Leaf {
@@ -41,12 +43,13 @@ export function residualEvaluator(spec: PartitionSpec, filter: BoundExpression):
   const rewritten = rewriteNot(filter)
   const positions = partitionPositions(spec)
   const leaves = new Map<BoundPredicate, Leaf>()
-  const tests = (p: BoundPredicate, project: typeof projectStrict): FieldTest[] => {
+  const tests = (p: BoundPredicate, project: typeof projectStrictExpression): FieldTest[] => {
     const out: FieldTest[] = []
     for (const f of spec.fields) {
       if (f.sourceId !== p.term.fieldId) continue
       const projected = project(p, f)
-      if (projected) out.push({ pos: positions.get(f.fieldId)!, test: compileValueTest(projected) })
+      // every predicate of a projection is on the same partition field, so it compiles to a test of one value
+      if (projected) out.push({ pos: positions.get(f.fieldId)!, test: compileExpression<Value>(projected, compileValueTest) })
     }
     return out
   }
@@ -64,7 +67,7 @@ export function residualEvaluator(spec: PartitionSpec, filter: BoundExpression):
         collect(e.child)
         return
       default:
-        if (!leaves.has(e)) leaves.set(e, { strict: tests(e, projectStrict), inclusive: tests(e, projectInclusive), unbound: unbindPredicate(e) })
+        if (!leaves.has(e)) leaves.set(e, { strict: tests(e, projectStrictExpression), inclusive: tests(e, projectInclusiveExpression), unbound: unbindPredicate(e) })
     }
   }
   collect(rewritten)

@@ -4,6 +4,7 @@ import {
   and,
   equal,
   greaterThan,
+  greaterThanOrEqual,
   isIn,
   isNaN,
   isNull,
@@ -18,6 +19,7 @@ import {
   type Expression,
 } from '../../../src/expr/expression.js'
 import { isFloeError } from '../../../src/errors.js'
+import { parseFilter } from '../../../src/expr/parse.js'
 import { schema } from '../../../src/spec/schema.js'
 import { field, T } from '../../../src/spec/types.js'
 import { uuidToBytes } from '../../../src/spec/values.js'
@@ -103,15 +105,16 @@ describe('unary predicates', () => {
 })
 
 describe('literal conversion', () => {
-  it('folds int literals outside the int range like Java aboveMax/belowMin', () => {
-    expect(bind(S, lessThan('n', 2 ** 31))).toEqual({ kind: 'true' })
+  it('folds int literals outside the int range (Java aboveMax/belowMin) to what they mean for non-null rows', () => {
+    expect(bind(S, lessThan('n', 2 ** 31))).toMatchObject({ kind: 'unary', op: 'notNull', term: { fieldId: 17 } })
+    expect(bind(S, greaterThanOrEqual('n', -(2 ** 31) - 1))).toMatchObject({ kind: 'unary', op: 'notNull' })
     expect(bind(S, greaterThan('n', 2 ** 31))).toEqual({ kind: 'false' })
     expect(bind(S, notEqual('n', -(2 ** 31) - 1))).toEqual({ kind: 'true' })
     expect(bind(S, equal('n', 2n ** 40n))).toEqual({ kind: 'false' })
     expect(bind(S, isIn('n', [2 ** 40, 3]))).toMatchObject({ kind: 'literal', op: 'eq', value: 3 })
     expect(bind(S, isIn('n', [2 ** 40]))).toEqual({ kind: 'false' })
     expect(bind(S, notIn('n', [2 ** 40]))).toEqual({ kind: 'true' })
-    expect(bind(S, lessThan('id', 2n ** 63n))).toEqual({ kind: 'true' })
+    expect(bind(S, lessThan('id', 2n ** 63n))).toEqual({ kind: 'true' }) // required: notNull folds to true
   })
 
   it('converts numbers, bigints and numeric text to the column representation', () => {
@@ -119,18 +122,29 @@ describe('literal conversion', () => {
     expect(lit(bind(S, equal('id', '5')))).toBe(5n)
     expect(lit(bind(S, equal('n', 7n)))).toBe(7)
     expect(lit(bind(S, equal('location.lon', 0.1)))).toBe(Math.fround(0.1))
-    expect(bind(S, lessThan('location.lon', 1e39))).toEqual({ kind: 'true' })
+    expect(bind(S, lessThan('location.lon', 1e39))).toMatchObject({ kind: 'literal', op: 'lt', value: Infinity })
     expect(code(() => bind(S, equal('n', 1.5)))).toMatch(/INVALID_ARGUMENT: Invalid value for conversion to type int of column 'n'/)
     expect(code(() => bind(S, equal('data', 5)))).toMatch(/type string/)
   })
 
-  it('rescales decimals exactly and rejects a literal with more fraction digits than the scale', () => {
+  it('rescales decimals exactly and compares a literal finer than the scale by value', () => {
     expect(lit(bind(S, equal('price', '14.2')))).toBe(1420n)
     expect(lit(bind(S, equal('price', 14.25)))).toBe(1425n)
     expect(lit(bind(S, equal('price', 3n)))).toBe(300n)
     expect(lit(bind(S, equal('price', '1.500')))).toBe(150n)
-    expect(code(() => bind(S, equal('price', '1.505')))).toMatch(/scale 3 exceeds the column scale 2/)
-    expect(bind(S, lessThan('price', '10000000'))).toEqual({ kind: 'true' })
+    expect(bind(S, equal('price', '1.505'))).toEqual({ kind: 'false' })
+    expect(bind(S, notEqual('price', '1.505'))).toEqual({ kind: 'true' })
+    expect(bind(S, lessThan('price', '10.005'))).toMatchObject({ op: 'ltEq', value: 1000n })
+    expect(bind(S, lessThan('price', 10.005))).toMatchObject({ op: 'ltEq', value: 1000n })
+    expect(bind(S, greaterThan('price', '-10.005'))).toMatchObject({ op: 'gtEq', value: -1000n })
+    expect(bind(S, lessThanOrEqual('price', '-0.001'))).toMatchObject({ op: 'ltEq', value: -1n })
+    expect(bind(S, greaterThanOrEqual('price', '1e-30'))).toMatchObject({ op: 'gtEq', value: 1n })
+    expect(bind(S, isIn('price', ['1.505', '1.5', '2e-9']))).toMatchObject({ op: 'eq', value: 150n })
+    expect(bind(S, notIn('price', ['1.505']))).toEqual({ kind: 'true' })
+    expect(bind(S, lessThan('price', '10000000'))).toMatchObject({ kind: 'unary', op: 'notNull' })
+    expect(bind(S, greaterThan('price', '9999999.995'))).toEqual({ kind: 'false' })
+    expect(bind(S, lessThan('price', '9999999.995'))).toMatchObject({ op: 'ltEq', value: 999999999n })
+    expect(bind(S, lessThan('price', '1e999999999'))).toMatchObject({ kind: 'unary', op: 'notNull' })
   })
 
   it('parses ISO text for date, time and timestamps as Java does', () => {
@@ -150,7 +164,32 @@ describe('literal conversion', () => {
     const when = new Date(Date.UTC(2017, 10, 16, 22, 31, 8))
     expect(lit(bind(S, equal('ts', when)))).toBe(1510871468000000n)
     expect(lit(bind(S, equal('nanos', when)))).toBe(1510871468000000000n)
-    expect(lit(bind(S, equal('d', when)))).toBe(17486)
+    expect(lit(bind(S, equal('d', new Date(Date.UTC(2017, 10, 16)))))).toBe(17486)
+    expect(code(() => bind(S, equal('d', when)))).toMatch(/INVALID_ARGUMENT: .*column 'd'.*midnight UTC/)
+  })
+
+  it('reads integers on every timestamp type as microseconds, like Java LongLiteral', () => {
+    expect(lit(bind(S, equal('nanos', 1510871468000001n)))).toBe(1510871468000001000n)
+    expect(lit(bind(S, equal('local', 1510871468000001n)))).toBe(1510871468000001n)
+    expect(bind(S, lessThan('nanos', 2n ** 62n))).toMatchObject({ kind: 'unary', op: 'notNull' })
+    expect(bind(S, greaterThan('nanos', -(2n ** 62n)))).toMatchObject({ kind: 'unary', op: 'notNull' })
+    expect(unbind(bind(S, equal('nanos', 1510871468000001n)))).toMatchObject({ value: '2017-11-16T22:31:08.000001+00:00' })
+    // a Date beyond the nanosecond range folds like any out-of-range literal
+    expect(bind(S, equal('nanos', new Date('2300-01-01T00:00:00Z')))).toEqual({ kind: 'false' })
+    expect(bind(S, lessThan('nanos', new Date('2300-01-01T00:00:00Z')))).toMatchObject({ kind: 'unary', op: 'notNull' })
+  })
+
+  it('binds the printed form of a Date back to the same day on a date column, and nothing looser', () => {
+    const e = equal('d', new Date('2017-11-16T00:00:00Z'))
+    expect(exprToString(e)).toBe("d = '2017-11-16T00:00:00.000Z'")
+    expect(bind(S, parseFilter(exprToString(e)))).toEqual(bind(S, e))
+    expect(lit(bind(S, equal('d', '2017-11-16T00:00:00+00:00')))).toBe(17486)
+    expect(lit(bind(S, equal('d', '2017-11-16T00:00')))).toBe(17486)
+    expect(lit(bind(S, equal('d', '-0001-01-01T00:00:00Z')))).toBe(lit(bind(S, equal('d', '-0001-01-01'))))
+    expect(code(() => bind(S, equal('d', '2017-11-16T00:00:00.001Z')))).toMatch(/midnight UTC/)
+    expect(code(() => bind(S, equal('d', '2017-11-16T00:00:00+01:00')))).toMatch(/midnight UTC/)
+    expect(code(() => bind(S, equal('d', '2017-11-31')))).toMatch(/Invalid ISO-8601 date/)
+    expect(code(() => bind(S, equal('d', '2017-11-16T25:00:00Z')))).toMatch(/INVALID_ARGUMENT/)
   })
 
   it('takes uuid text or 16 bytes, hex text or bytes for fixed and binary', () => {
