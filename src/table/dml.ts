@@ -57,6 +57,8 @@ export async function appendRows(table: Table, rows: AsyncIterable<unknown> | It
 /** Dynamic partition overwrite: the rows replace every partition they land in. */
 export async function overwritePartitions(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+  // no rows replace no partition: nothing to commit (as Spark)
+  if (files.length === 0) return table
   const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
   const start = (opts.branch ? table.metadata.refs[opts.branch]?.snapshotId : table.currentSnapshot()?.snapshotId) ?? null
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
@@ -165,7 +167,17 @@ async function mergeOnRead(
     })
   }
   if (!addDeletes.length && !removeData.length) return table
-  return commitOrClean(table, written, (tx) => tx.rowDelta({ addDeletes, removeData, removeDeletes, ...common }), common.branch)
+  // only whole files match: a metadata-only delete, as Spark commits it (operation `delete`; v3 DVs of the
+  // removed files go with them)
+  if (!addDeletes.length) return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch)
+  // Spark's DELETE validates neither concurrently deleted files nor conflicting delete files (only UPDATE and
+  // MERGE do); concurrent DVs for the same data file still conflict
+  return commitOrClean(
+    table,
+    written,
+    (tx) => tx.rowDelta({ addDeletes, removeData, removeDeletes, validateDeletedFiles: false, validateNoConflictingDeleteFiles: false, ...common }),
+    common.branch,
+  )
 }
 
 /** Overwrite by filter: delete the matching rows (copy-on-write) and add `rows`, in one commit. */

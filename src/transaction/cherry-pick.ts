@@ -70,12 +70,14 @@ export class CherryPick implements PendingUpdate {
     if (!this.inner) {
       const wapId = s.summary['wap.id']
       const extra: Record<string, string> = { 'source-snapshot-id': String(s.snapshotId), ...(wapId !== undefined ? { 'published-wap-id': wapId } : {}) }
-      const { added, deleted } = await snapshotChanges(ctx.io, m, s)
+      const { added } = await snapshotChanges(ctx.io, m, s)
       const data = added.filter((f) => f.content === 'data')
       if (s.summary.operation === 'append') this.inner = new AppendFiles(data, { branch: MAIN_BRANCH, merge: false, summary: extra })
-      else if (added.every((f) => f.content === 'data') && deleted.every((f) => f.content === 'data'))
+      // a dynamic overwrite also dropped the delete files of its partitions; re-applying it drops them again
+      // (Java copies only the data-file changes)
+      else if (added.every((f) => f.content === 'data') && data.length > 0)
         this.inner = replacePartitions(MAIN_BRANCH, data, { fromSnapshotId: s.parentSnapshotId ?? null, summary: extra })
-      else throw new ValidationError(`Cannot cherry-pick snapshot ${s.snapshotId}: a dynamic partition overwrite that changed delete files cannot be cherry-picked`)
+      else throw new ValidationError(`Cannot cherry-pick snapshot ${s.snapshotId}: a dynamic partition overwrite that added delete files or no data files cannot be cherry-picked`)
     }
     return this.inner.apply(m, ctx)
   }

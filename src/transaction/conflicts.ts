@@ -1,20 +1,35 @@
 // Conflict validation (Java MergingSnapshotProducer validators) over the window from the operation's
-// starting snapshot to the branch head it is being applied to.
+// starting snapshot to the branch head it is being applied to. Each validator looks only at the snapshots
+// whose operation can produce the kind of change it checks, exactly as Java does.
 import { ValidationError } from '../errors.js'
 import { bind } from '../expr/bind.js'
 import { inclusiveMetricsEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator } from '../expr/eval-partition.js'
 import type { Expression } from '../expr/expression.js'
 import type { FileIO } from '../io/file-io.js'
+import { DELETE_FILE_PATH_ID } from '../deletes/position-deletes.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
-import type { DataFile } from '../spec/manifest.js'
+import type { DataFile, ManifestContent, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { ancestors, type Operation, type Snapshot } from '../spec/snapshot.js'
 import { currentSchema, snapshotById, specById, type TableMetadata } from '../spec/table-metadata.js'
-import { partitionKey } from '../table/delete-index.js'
+import { utf8Decode } from '../spec/values.js'
+import { DeleteIndex, partitionKey } from '../table/delete-index.js'
 import { snapshotManifests } from '../table/scan-plan.js'
+import { hasLiveFiles } from './manifest-filter.js'
 
 /** Isolation levels (Java IsolationLevel): serializable also checks concurrently added data. */
 export type IsolationLevel = 'serializable' | 'snapshot'
+
+/** Operations that add data files (Java VALIDATE_ADDED_FILES_OPERATIONS). */
+export const ADDED_DATA_OPERATIONS: readonly Operation[] = ['append', 'overwrite']
+/** Operations that remove data files (Java VALIDATE_DATA_FILES_EXIST_OPERATIONS). */
+export const REMOVED_DATA_OPERATIONS: readonly Operation[] = ['overwrite', 'replace', 'delete']
+/** Removing operations that count when deletes are not validated (Java VALIDATE_DATA_FILES_EXIST_SKIP_DELETE_OPERATIONS). */
+export const REMOVED_DATA_SKIP_DELETE_OPERATIONS: readonly Operation[] = ['overwrite', 'replace']
+/** Operations whose added delete files can conflict (Java VALIDATE_ADDED_DELETE_FILES_OPERATIONS). */
+export const ADDED_DELETE_OPERATIONS: readonly Operation[] = ['overwrite', 'delete']
+/** Operations that may add deletion vectors (Java VALIDATE_ADDED_DVS_OPERATIONS). */
+export const ADDED_DV_OPERATIONS: readonly Operation[] = ['overwrite', 'delete', 'replace']
 
 /**
  * The snapshots committed after `startId` up to `head` (newest first). Fails when `startId` is no longer an
@@ -31,15 +46,19 @@ export function validationHistory(m: TableMetadata, startId: bigint | undefined,
   return out
 }
 
+/** Sequence number of the window's starting snapshot (the parent of its oldest snapshot), 0 without one. */
+export function startingSequenceNumber(m: TableMetadata, history: readonly Snapshot[]): bigint {
+  const startId = history.at(-1)?.parentSnapshotId
+  return startId === undefined ? 0n : (snapshotById(m, startId)?.sequenceNumber ?? 0n)
+}
+
 /** Files a snapshot itself added (status ADDED) or deleted (status DELETED), by content kind. */
 export async function snapshotChanges(io: FileIO, m: TableMetadata, s: Snapshot): Promise<{ added: DataFile[]; deleted: DataFile[] }> {
   const added: DataFile[] = []
   const deleted: DataFile[] = []
-  const schema = currentSchema(m)
   for (const mf of await snapshotManifests(io, m, s)) {
     if (mf.addedSnapshotId !== s.snapshotId) continue
-    const r = readManifest(await io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema, formatVersion: m.formatVersion })
-    for (const e of r.entries) {
+    for (const e of await entriesOf(io, m, mf)) {
       if (e.snapshotId !== s.snapshotId) continue
       if (e.status === 'added') added.push(e.dataFile)
       else if (e.status === 'deleted') deleted.push(e.dataFile)
@@ -48,7 +67,46 @@ export async function snapshotChanges(io: FileIO, m: TableMetadata, s: Snapshot)
   return { added, deleted }
 }
 
-/** A matcher "may this file hold rows matching the filter" (partition tuple, then column metrics). */
+async function entriesOf(io: FileIO, m: TableMetadata, mf: ManifestFile): Promise<readonly ManifestEntry[]> {
+  return readManifest(await io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema: currentSchema(m), formatVersion: m.formatVersion }).entries
+}
+
+// Reads shared by the validators of one attempt (they all receive the same history array): manifest lists by
+// snapshot id and manifest entries by path, each read once.
+const windowReads = new WeakMap<readonly Snapshot[], { lists: Map<bigint, Promise<ManifestFile[]>>; entries: Map<string, Promise<readonly ManifestEntry[]>> }>()
+
+function readsFor(history: readonly Snapshot[]): { lists: Map<bigint, Promise<ManifestFile[]>>; entries: Map<string, Promise<readonly ManifestEntry[]>> } {
+  let r = windowReads.get(history)
+  if (!r) windowReads.set(history, (r = { lists: new Map(), entries: new Map() }))
+  return r
+}
+
+function windowEntries(io: FileIO, m: TableMetadata, history: readonly Snapshot[], mf: ManifestFile): Promise<readonly ManifestEntry[]> {
+  const cache = readsFor(history).entries
+  let e = cache.get(mf.manifestPath)
+  if (!e) cache.set(mf.manifestPath, (e = entriesOf(io, m, mf)))
+  return e
+}
+
+/**
+ * The manifests of `content` written by the window's snapshots whose operation is one of `ops`, and the ids
+ * of those snapshots (Java validationHistory).
+ */
+async function windowManifests(io: FileIO, m: TableMetadata, history: readonly Snapshot[], ops: readonly Operation[], content: ManifestContent): Promise<{ manifests: ManifestFile[]; ids: Set<bigint> }> {
+  const manifests: ManifestFile[] = []
+  const ids = new Set<bigint>()
+  const lists = readsFor(history).lists
+  for (const s of history) {
+    if (!ops.includes(s.summary.operation)) continue
+    ids.add(s.snapshotId)
+    let list = lists.get(s.snapshotId)
+    if (!list) lists.set(s.snapshotId, (list = snapshotManifests(io, m, s)))
+    for (const mf of await list) if (mf.content === content && mf.addedSnapshotId === s.snapshotId) manifests.push(mf)
+  }
+  return { manifests, ids }
+}
+
+/** A matcher "may this file hold rows matching the filter" (partition tuple, then column metrics), for data and delete files. */
 export function fileMatcher(m: TableMetadata, filter: Expression, caseSensitive = true): (f: DataFile) => boolean {
   const schema = currentSchema(m)
   const bound = bind(schema, filter, caseSensitive)
@@ -61,83 +119,143 @@ export function fileMatcher(m: TableMetadata, filter: Expression, caseSensitive 
       pe = spec ? partitionEvaluator(spec, bound) : () => true
       parts.set(f.specId, pe)
     }
-    return pe(f.partition) && (f.content !== 'data' || metrics(f))
+    return pe(f.partition) && metrics(f)
   }
 }
 
-/** Which concurrent changes to look at. */
-export interface ConflictCheck {
-  /** Snapshot operations whose added data files conflict (Java: append and overwrite). */
-  readonly dataOps?: readonly Operation[]
-  /** Files matching this filter conflict (default: every file). */
-  readonly filter?: Expression
-  /** Or: files in these partitions conflict (spec id + partition key, see partitionKey). */
-  readonly partitions?: ReadonlySet<string>
+/** Which files a validation looks at: those that may match a row filter, or those of exactly these partitions. */
+export type ConflictScope = { readonly filter: Expression } | { readonly partitions: ReadonlySet<string> }
+
+function scopeMatcher(m: TableMetadata, scope: ConflictScope): (f: DataFile) => boolean {
+  if ('partitions' in scope) return (f) => scope.partitions.has(partitionKey(f.specId, f.partition))
+  return fileMatcher(m, scope.filter)
 }
 
-function matches(m: TableMetadata, check: ConflictCheck): (f: DataFile) => boolean {
-  if (check.partitions) return (f) => check.partitions!.has(partitionKey(f.specId, f.partition)) || (specById(m, f.specId)?.fields.length ?? 0) === 0
-  if (check.filter) return fileMatcher(m, check.filter)
-  return () => true
+const describe = (fs: readonly DataFile[]): string => fs.slice(0, 10).map((f) => f.filePath).join(', ') + (fs.length > 10 ? `, ... (${fs.length} files)` : '')
+
+/** Java validateAddedDataFiles: no data files added since the start (by append or overwrite) in the scope. */
+export async function validateAddedDataFiles(io: FileIO, m: TableMetadata, history: readonly Snapshot[], scope: ConflictScope, what: string): Promise<void> {
+  if (!history.length) return
+  const { manifests, ids } = await windowManifests(io, m, history, ADDED_DATA_OPERATIONS, 'data')
+  const hit = scopeMatcher(m, scope)
+  const bad: DataFile[] = []
+  for (const mf of manifests) for (const e of await windowEntries(io, m, history, mf)) if (e.status === 'added' && e.snapshotId !== undefined && ids.has(e.snapshotId) && hit(e.dataFile)) bad.push(e.dataFile)
+  if (bad.length) throw new ValidationError(`Found conflicting files that can contain records matching ${what}: ${describe(bad)}`)
 }
 
-const describe = (fs: readonly DataFile[]): string => fs.slice(0, 10).map((f) => f.filePath).join(', ')
-
-/** Java validateNoConflictingData: no data files added since the start that may match. */
-export async function validateNoConflictingData(io: FileIO, m: TableMetadata, history: readonly Snapshot[], check: ConflictCheck, what: string): Promise<void> {
-  const ops = check.dataOps ?? ['append', 'overwrite']
-  const hit = matches(m, check)
-  for (const s of history) {
-    if (!ops.includes(s.summary.operation)) continue
-    const { added } = await snapshotChanges(io, m, s)
-    const bad = added.filter((f) => f.content === 'data' && hit(f))
-    if (bad.length) throw new ValidationError(`Found conflicting files that can contain records matching ${what}: ${describe(bad)} (added by snapshot ${s.snapshotId})`)
-  }
+/** Java validateDeletedDataFiles: no data files in the scope removed since the start (by overwrite, replace or delete). */
+export async function validateDeletedDataFiles(io: FileIO, m: TableMetadata, history: readonly Snapshot[], scope: ConflictScope, what: string): Promise<void> {
+  if (!history.length) return
+  const { manifests, ids } = await windowManifests(io, m, history, REMOVED_DATA_OPERATIONS, 'data')
+  const hit = scopeMatcher(m, scope)
+  const bad: DataFile[] = []
+  for (const mf of manifests) for (const e of await windowEntries(io, m, history, mf)) if (e.status === 'deleted' && e.snapshotId !== undefined && ids.has(e.snapshotId) && hit(e.dataFile)) bad.push(e.dataFile)
+  if (bad.length) throw new ValidationError(`Found conflicting deleted files that can ${'partitions' in scope ? 'apply to' : 'contain'} records matching ${what}: ${describe(bad)}`)
 }
 
-/** Java validateNoConflictingDeletes: no delete files added, and no data files removed, that may match. */
-export async function validateNoConflictingDeletes(io: FileIO, m: TableMetadata, history: readonly Snapshot[], check: ConflictCheck, what: string): Promise<void> {
-  const hit = matches(m, check)
-  for (const s of history) {
-    if (s.summary.operation === 'append') continue
-    const { added, deleted } = await snapshotChanges(io, m, s)
-    const deletes = added.filter((f) => f.content !== 'data' && hit(f))
-    if (deletes.length) throw new ValidationError(`Found new conflicting delete files that can apply to records matching ${what}: ${describe(deletes)} (snapshot ${s.snapshotId})`)
-    if (s.summary.operation === 'replace') continue
-    const removed = deleted.filter((f) => f.content === 'data' && hit(f))
-    if (removed.length) throw new ValidationError(`Found conflicting deleted files that can contain records matching ${what}: ${describe(removed)} (snapshot ${s.snapshotId})`)
-  }
-}
-
-/** Java validateNoNewDeletesForDataFiles: no delete files added since the start that apply to these data files. */
-export async function validateNoNewDeletesFor(io: FileIO, m: TableMetadata, history: readonly Snapshot[], files: readonly DataFile[], ignoreEquality = false): Promise<void> {
-  if (!files.length) return
-  const paths = new Set(files.map((f) => f.filePath))
-  const parts = new Set(files.map((f) => partitionKey(f.specId, f.partition)))
-  for (const s of history) {
-    const { added } = await snapshotChanges(io, m, s)
-    for (const d of added) {
-      if (d.content === 'data') continue
-      if (d.content === 'equality-deletes') {
-        if (ignoreEquality) continue
-        const global = (specById(m, d.specId)?.fields.length ?? 0) === 0
-        if (global || parts.has(partitionKey(d.specId, d.partition))) throw new ValidationError(`Cannot commit, found new equality delete file ${d.filePath} for replaced data files (snapshot ${s.snapshotId})`)
-        continue
-      }
-      const target = d.referencedDataFile
-      if (target !== undefined ? paths.has(target) : parts.has(partitionKey(d.specId, d.partition)))
-        throw new ValidationError(`Cannot commit, found new position delete file ${d.filePath} for replaced data files (snapshot ${s.snapshotId})`)
+/**
+ * Live delete files in delete manifests written by overwrite and delete snapshots of the window, newer than
+ * the starting snapshot and in the scope (what Java's addedDeleteFiles indexes).
+ */
+async function addedDeleteFiles(io: FileIO, m: TableMetadata, history: readonly Snapshot[], scope: ConflictScope | undefined): Promise<Array<{ file: DataFile; sequenceNumber: bigint }>> {
+  const { manifests } = await windowManifests(io, m, history, ADDED_DELETE_OPERATIONS, 'deletes')
+  const after = startingSequenceNumber(m, history)
+  const hit = scope ? scopeMatcher(m, scope) : () => true
+  const out: Array<{ file: DataFile; sequenceNumber: bigint }> = []
+  for (const mf of manifests) {
+    if (!hasLiveFiles(mf)) continue
+    for (const e of await windowEntries(io, m, history, mf)) {
+      const seq = e.sequenceNumber ?? 0n
+      if (e.status !== 'deleted' && seq > after && hit(e.dataFile)) out.push({ file: e.dataFile, sequenceNumber: seq })
     }
   }
+  return out
 }
 
-/** Java validateDataFilesExist: files this operation references were not removed since the start. */
-export async function validateFilesExist(io: FileIO, m: TableMetadata, history: readonly Snapshot[], paths: ReadonlySet<string>, ops: readonly Operation[] = ['overwrite', 'replace', 'delete']): Promise<void> {
-  if (!paths.size) return
-  for (const s of history) {
-    if (!ops.includes(s.summary.operation)) continue
-    const { deleted } = await snapshotChanges(io, m, s)
-    const gone = deleted.filter((f) => paths.has(f.filePath))
-    if (gone.length) throw new ValidationError(`Cannot commit, missing data files: ${describe(gone)} (removed by snapshot ${s.snapshotId})`)
+/** Java validateNoNewDeleteFiles: no delete files in the scope added since the start (by overwrite or delete). */
+export async function validateNoNewDeleteFiles(io: FileIO, m: TableMetadata, history: readonly Snapshot[], scope: ConflictScope, what: string): Promise<void> {
+  if (!history.length || m.formatVersion < 2) return
+  const found = await addedDeleteFiles(io, m, history, scope)
+  if (found.length) throw new ValidationError(`Found new conflicting delete files that can apply to records matching ${what}: ${describe(found.map((d) => d.file))}`)
+}
+
+/** The data file a position delete file is scoped to: its referenced file, or the single path its bounds allow (Java). */
+function referencedPath(f: DataFile): string | undefined {
+  if (f.content !== 'position-deletes') return undefined
+  if (f.referencedDataFile !== undefined) return f.referencedDataFile
+  const lo = f.lowerBounds?.get(DELETE_FILE_PATH_ID)
+  const hi = f.upperBounds?.get(DELETE_FILE_PATH_ID)
+  if (!lo || !hi || lo.length !== hi.length || lo.some((b, i) => b !== hi[i])) return undefined
+  return utf8Decode(lo)
+}
+
+/**
+ * Java validateNoNewDeletesForDataFiles: no delete file added since the start (by overwrite or delete) applies
+ * to any of `files`. With `ignoreEquality` (files rewritten keeping their sequence number) only position
+ * deletes conflict. `filter` narrows the delete files looked at (the conflict-detection filter).
+ */
+export async function validateNoNewDeletesForDataFiles(
+  io: FileIO,
+  m: TableMetadata,
+  history: readonly Snapshot[],
+  files: readonly DataFile[],
+  opts: { readonly filter?: Expression; readonly ignoreEquality?: boolean } = {},
+): Promise<void> {
+  if (!files.length || !history.length || m.formatVersion < 2) return
+  const found = await addedDeleteFiles(io, m, history, opts.filter ? { filter: opts.filter } : undefined)
+  if (!found.length) return
+  const index = new DeleteIndex()
+  for (const d of found) {
+    const path = referencedPath(d.file)
+    index.add({ file: path !== undefined && d.file.referencedDataFile === undefined ? { ...d.file, referencedDataFile: path } : d.file, sequenceNumber: d.sequenceNumber }, specById(m, d.file.specId))
+  }
+  const startSeq = startingSequenceNumber(m, history)
+  for (const f of files) {
+    const deletes = index.forDataFile(f, startSeq)
+    if (opts.ignoreEquality) {
+      const pos = deletes.find((d) => d.content === 'position-deletes')
+      if (pos) throw new ValidationError(`Cannot commit, found new position delete for replaced data file: ${f.filePath} (${pos.filePath})`, { context: { file: f.filePath } })
+    } else if (deletes.length) throw new ValidationError(`Cannot commit, found new delete for replaced data file: ${f.filePath} (${deletes[0]!.filePath})`, { context: { file: f.filePath } })
+  }
+}
+
+/**
+ * Java validateDataFilesExist: files this operation references were not removed since the start. Removals by
+ * delete snapshots count only when `skipDeletes` is false; `filter` narrows the removed files looked at.
+ */
+export async function validateDataFilesExist(
+  io: FileIO,
+  m: TableMetadata,
+  history: readonly Snapshot[],
+  paths: ReadonlySet<string>,
+  opts: { readonly skipDeletes?: boolean; readonly filter?: Expression } = {},
+): Promise<void> {
+  if (!paths.size || !history.length) return
+  const ops = opts.skipDeletes ? REMOVED_DATA_SKIP_DELETE_OPERATIONS : REMOVED_DATA_OPERATIONS
+  const { manifests, ids } = await windowManifests(io, m, history, ops, 'data')
+  const hit = opts.filter ? fileMatcher(m, opts.filter) : () => true
+  const gone: DataFile[] = []
+  for (const mf of manifests)
+    for (const e of await windowEntries(io, m, history, mf)) if (e.status === 'deleted' && e.snapshotId !== undefined && ids.has(e.snapshotId) && paths.has(e.dataFile.filePath) && hit(e.dataFile)) gone.push(e.dataFile)
+  if (gone.length) throw new ValidationError(`Cannot commit, missing data files: ${describe(gone)}`)
+}
+
+/** A deletion vector (a position delete blob in a Puffin file). */
+export function isDV(f: DataFile): boolean {
+  return f.fileFormat === 'PUFFIN'
+}
+
+/** Java validateAddedDVs: no deletion vector for a data file this operation writes a DV for was added since the start. */
+export async function validateAddedDVs(io: FileIO, m: TableMetadata, history: readonly Snapshot[], dvTargets: ReadonlySet<string>, filter: Expression): Promise<void> {
+  if (!dvTargets.size || !history.length) return
+  const { manifests, ids } = await windowManifests(io, m, history, ADDED_DV_OPERATIONS, 'deletes')
+  const hit = fileMatcher(m, filter)
+  for (const mf of manifests) {
+    if (mf.addedFilesCount !== undefined && mf.addedFilesCount === 0) continue
+    for (const e of await windowEntries(io, m, history, mf)) {
+      const f = e.dataFile
+      if (e.status === 'deleted' || e.snapshotId === undefined || !ids.has(e.snapshotId) || !isDV(f) || f.referencedDataFile === undefined || !dvTargets.has(f.referencedDataFile)) continue
+      if (hit(f)) throw new ValidationError(`Found concurrently added DV for ${f.referencedDataFile}: ${f.filePath} (offset ${f.contentOffset ?? 'unknown'})`, { context: { file: f.filePath } })
+    }
   }
 }

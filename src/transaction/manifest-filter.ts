@@ -6,19 +6,22 @@ import { strictMetricsEvaluator } from '../expr/eval-metrics-strict.js'
 import { inclusiveMetricsEvaluator } from '../expr/eval-metrics.js'
 import { manifestEvaluator } from '../expr/eval-manifest.js'
 import { residualEvaluator, type ResidualEvaluator } from '../expr/residual.js'
+import { exprToString } from '../expr/format.js'
 import type { Expression } from '../expr/expression.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
 import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { currentSchema, specById, type TableMetadata } from '../spec/table-metadata.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
+import type { ListedManifest } from './manifest-merge.js'
 import type { CommitContext } from './pending-update.js'
 
 /** Which live files to remove: by path, and/or whole files that a row filter fully covers. */
 export interface RemovalCriteria {
+  /** Data files to remove by path. */
   readonly paths?: ReadonlySet<string>
-  /** Remove files all of whose rows match; a file only partly matching is an error (Java DeleteFiles). */
+  /** Remove data and delete files all of whose rows match; a data file only partly matching is an error (Java DeleteFiles). */
   readonly filter?: Expression
-  /** Also remove files of these partition keys (dynamic overwrite), content data only. */
+  /** Remove every data and delete file of these partition keys (dynamic overwrite, Java dropPartition). */
   readonly partitions?: ReadonlySet<string>
   /** Delete files to remove by `deleteFileKey` (a Puffin file holds many DVs, so the path alone is not enough). */
   readonly deleteKeys?: ReadonlySet<string>
@@ -29,9 +32,12 @@ export interface RemovalCriteria {
 
 /** The outcome of filtering one parent snapshot's manifests. */
 export interface FilterResult {
-  readonly kept: ManifestFile[]
+  /** Manifests rewritten without the removed files. */
   readonly written: NewManifest[]
+  /** The files removed. */
   readonly removed: DataFile[]
+  /** Every input manifest in its original order, replaced in place by its rewrite when it was rewritten. */
+  readonly listed: ListedManifest[]
 }
 
 type Decision = 'keep' | 'remove'
@@ -41,29 +47,64 @@ export function deleteFileKey(f: DataFile): string {
   return f.contentOffset === undefined ? f.filePath : `${f.filePath}#${f.contentOffset}`
 }
 
-/** Decide per file, with the evaluators built once. */
+/** Java ManifestFile.hasAddedFiles() || hasExistingFiles(): unknown counts count as files. */
+export function hasLiveFiles(mf: ManifestFile): boolean {
+  return mf.addedFilesCount === undefined || mf.addedFilesCount > 0 || mf.existingFilesCount === undefined || mf.existingFilesCount > 0
+}
+
+/** True when a removal by these criteria was requested for data files (Java deletesDataFiles). */
+export function removesData(c: RemovalCriteria): boolean {
+  return Boolean(c.paths?.size || c.partitions?.size || (c.filter && c.filter.kind !== 'false'))
+}
+
+/** True when a removal by these criteria was requested for delete files (Java deletesDeleteFiles). */
+export function removesDeletes(c: RemovalCriteria): boolean {
+  return Boolean(c.deleteKeys?.size || c.partitions?.size || (c.filter && c.filter.kind !== 'false'))
+}
+
+/**
+ * Decide per file, with the evaluators built once (Java ManifestFilterManager): files marked by path, key,
+ * partition or as a dangling DV go; otherwise the filter's residual for the file's partition is judged on the
+ * file's metrics — no row may match: keep; all rows match: remove; some: an error for data files, keep for
+ * delete files.
+ */
 function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataFile) => string): (f: DataFile) => Decision {
   const schema = currentSchema(m)
-  const bound = c.filter ? bind(schema, c.filter, c.caseSensitive ?? true) : undefined
-  const inclusive = bound ? inclusiveMetricsEvaluator(schema, bound) : undefined
-  const strict = bound ? strictMetricsEvaluator(schema, bound) : undefined
+  const caseSensitive = c.caseSensitive ?? true
+  const bound = c.filter && c.filter.kind !== 'false' ? bind(schema, c.filter, caseSensitive) : undefined
+  type Evaluators = { might: (f: DataFile) => boolean; must: (f: DataFile) => boolean }
   const residuals = new Map<number, ResidualEvaluator>()
+  // per partition, and compiled once per distinct residual (most partitions share a few)
+  const byPartition = new Map<string, Evaluators>()
+  const byResidual = new Map<string, Evaluators>()
+  const metricsFor = (f: DataFile, key: string): Evaluators => {
+    let ev = byPartition.get(key)
+    if (!ev) {
+      let re = residuals.get(f.specId)
+      if (!re) residuals.set(f.specId, (re = residualEvaluator(specById(m, f.specId)!, bound!)))
+      const residual = re(f.partition)
+      const text = exprToString(residual)
+      ev = byResidual.get(text)
+      if (!ev) {
+        const b = bind(schema, residual, caseSensitive)
+        byResidual.set(text, (ev = { might: inclusiveMetricsEvaluator(schema, b), must: strictMetricsEvaluator(schema, b) }))
+      }
+      byPartition.set(key, ev)
+    }
+    return ev
+  }
   return (f) => {
+    const key = partitionKeyOf(f)
     if (f.content !== 'data' && c.deleteKeys?.has(deleteFileKey(f))) return 'remove'
     if (f.content === 'position-deletes' && f.fileFormat === 'PUFFIN' && f.referencedDataFile && c.danglingFor?.has(f.referencedDataFile)) return 'remove'
     if (f.content === 'data' && c.paths?.has(f.filePath)) return 'remove'
-    if (c.partitions && f.content === 'data' && c.partitions.has(partitionKeyOf(f))) return 'remove'
+    if (c.partitions?.has(key)) return 'remove'
     if (!bound) return 'keep'
-    let re = residuals.get(f.specId)
-    if (!re) residuals.set(f.specId, (re = residualEvaluator(specById(m, f.specId)!, bound)))
-    // the residual is what the filter still says about rows of this partition: true = all rows match
-    const residual = re(f.partition)
-    if (residual.kind === 'false') return 'keep'
-    if (residual.kind === 'true') return 'remove'
-    if (f.content !== 'data') return 'keep' // delete files are removed by path only
-    if (!inclusive!(f)) return 'keep'
-    if (strict!(f)) return 'remove'
-    throw new ValidationError(`Cannot delete file where some, but not all, rows match filter: ${f.filePath}`, { context: { file: f.filePath } })
+    const ev = metricsFor(f, key)
+    if (!ev.might(f)) return 'keep'
+    if (ev.must(f)) return 'remove'
+    if (f.content !== 'data') return 'keep'
+    throw new ValidationError(`Cannot delete file where some, but not all, rows match filter ${exprToString(c.filter!)}: ${f.filePath}`, { context: { file: f.filePath } })
   }
 }
 
@@ -87,11 +128,10 @@ export async function filterManifests(
   const deleteCriteria = danglingFor.size ? { ...criteria, danglingFor } : criteria
   const tag = danglingFor.size ? `#dangling:${danglingSignature(danglingFor)}` : ''
   const deletes = await filterPass(m, ctx, manifests.filter((x) => x.content !== 'data'), deleteCriteria, snapshotId, nextPath, cache, partitionKeyOf, tag)
-  const order = new Map(manifests.map((x, i) => [x.manifestPath, i]))
   return {
-    kept: [...data.kept, ...deletes.kept].sort((a, b) => order.get(a.manifestPath)! - order.get(b.manifestPath)!),
     written: [...data.written, ...deletes.written],
     removed: [...data.removed, ...deletes.removed],
+    listed: [...data.listed, ...deletes.listed],
   }
 }
 
@@ -116,22 +156,32 @@ async function filterPass(
   const decide = decider(m, criteria, partitionKeyOf)
   const schema = currentSchema(m)
   const bound = criteria.filter ? bind(schema, criteria.filter, criteria.caseSensitive ?? true) : undefined
-  const kept: ManifestFile[] = []
   const written: NewManifest[] = []
   const removed: DataFile[] = []
+  const listed: ListedManifest[] = []
+  const keep = (mf: ManifestFile): void => void listed.push({ kind: 'kept', m: mf })
+  const rewrite = (w: NewManifest): void => {
+    written.push(w)
+    listed.push({ kind: 'new', m: w })
+  }
   for (const mf of manifests) {
     const hit = cache.get(mf.manifestPath + tag)
     if (hit) {
       if (hit.written) {
-        written.push(hit.written)
+        rewrite(hit.written)
         ctx.track(hit.written.file.manifestPath)
-      } else kept.push(mf)
+      } else keep(mf)
       removed.push(...hit.removed)
       continue
     }
-    // a filter-only removal can skip manifests whose partition summaries cannot match
+    // a manifest without live files has nothing to remove; a filter-only removal can also skip manifests
+    // whose partition summaries cannot match
+    if (!hasLiveFiles(mf)) {
+      keep(mf)
+      continue
+    }
     if (!criteria.paths && !criteria.partitions && !criteria.deleteKeys && !criteria.danglingFor && bound && !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf)) {
-      kept.push(mf)
+      keep(mf)
       continue
     }
     const r = readManifest(await ctx.io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema, formatVersion: m.formatVersion })
@@ -146,13 +196,13 @@ async function filterPass(
     }
     if (!gone.length) {
       cache.set(mf.manifestPath + tag, { removed: [] })
-      kept.push(mf)
+      keep(mf)
       continue
     }
     const w = await writeNewManifest(ctx, m, nextPath(), specById(m, mf.partitionSpecId)!, schema, mf.content, entries, snapshotId)
     cache.set(mf.manifestPath + tag, { written: w, removed: gone })
-    written.push(w)
+    rewrite(w)
     removed.push(...gone)
   }
-  return { kept, written, removed }
+  return { written, removed, listed }
 }

@@ -1,30 +1,48 @@
 // One composable snapshot update for every operation that adds and removes files (Java MergingSnapshotProducer,
 // without the inheritance): delete, overwrite, replace partitions, row delta, rewrite.
-import { ValidationError } from '../errors.js'
+import { InvalidArgumentError, ValidationError } from '../errors.js'
+import { alwaysTrue } from '../expr/expression.js'
 import type { DataFile, ManifestEntry } from '../spec/manifest.js'
+import { isUnpartitioned } from '../spec/partition-spec.js'
 import type { Operation, Snapshot } from '../spec/snapshot.js'
 import { currentSchema, specById, type TableMetadata } from '../spec/table-metadata.js'
 import { partitionKey } from '../table/delete-index.js'
 import { snapshotManifests } from '../table/scan-plan.js'
 import { bySpec, writeAddedManifests } from './append.js'
-import { validationHistory } from './conflicts.js'
-import { deleteFileKey, filterManifests, type RemovalCriteria } from './manifest-filter.js'
+import { isDV, validationHistory } from './conflicts.js'
+import { deleteFileKey, filterManifests, hasLiveFiles, removesData, removesDeletes, type RemovalCriteria } from './manifest-filter.js'
+import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 import { branchHead, produceSnapshot, ProducerIdentity } from './snapshot-producer.js'
+
+/** What was requested of a file-changing operation, from which it picks its snapshot operation (as Java). */
+export interface RequestedChanges {
+  /** Data files are added (after de-duplication). */
+  readonly addsData: boolean
+  /** Delete files are added (after de-duplication). */
+  readonly addsDeletes: boolean
+  /** A removal of data files was requested (by path, filter or partition), whether or not it matched any. */
+  readonly deletesData: boolean
+  /** A removal of delete files was requested (by key, filter or partition). */
+  readonly deletesDeletes: boolean
+}
 
 /** Everything a file-changing operation may do. */
 export interface FileChanges {
   readonly kind: string
   readonly branch: string
-  /** The snapshot operation, from what actually changed. */
-  readonly operation: (c: { addedData: boolean; addedDeletes: boolean; removed: boolean }) => Operation
+  /** The snapshot operation, from what was requested. */
+  readonly operation: (c: RequestedChanges) => Operation
   readonly addData?: readonly DataFile[]
   readonly addDeletes?: readonly DataFile[]
   readonly remove?: RemovalCriteria
-  /** Dynamic overwrite: also remove every live data file in the partitions the added data files go to. */
+  /**
+   * Dynamic overwrite: also remove every live data and delete file in the partitions the added data files go
+   * to; when the added files' spec is unpartitioned, everything (Java BaseReplacePartitions).
+   */
   readonly replaceAddedPartitions?: boolean
-  /** Paths that must still be live and get removed (else "Missing required files to delete"). */
+  /** Paths (data files) and delete-file keys that must still be live and get removed (else "Missing required files to delete"). */
   readonly requireRemoved?: ReadonlySet<string>
   /** Explicit data sequence number for the added data files (rewrites keeping the starting sequence number). */
   readonly dataSequenceNumber?: bigint
@@ -35,20 +53,83 @@ export interface FileChanges {
   readonly summary?: Readonly<Record<string, string>>
 }
 
+/** Java DeleteFileSet identity: location, and for deletion vectors the blob's offset and length. */
+function deleteIdentity(f: DataFile): string {
+  return `${f.filePath}#${f.contentOffset ?? ''}#${f.contentSizeInBytes ?? ''}`
+}
+
+/**
+ * Added files as Java keeps them: data files de-duplicated by location (first wins, first-row id cleared so
+ * row ids are assigned by this commit), delete files by location and DV blob. Two different deletion vectors
+ * for one data file are refused (they would make the table unreadable).
+ */
+export function dedupeAdded(data: readonly DataFile[], deletes: readonly DataFile[]): { data: DataFile[]; deletes: DataFile[] } {
+  const byPath = new Map<string, DataFile>()
+  for (const f of data) {
+    if (byPath.has(f.filePath)) continue
+    if (f.firstRowId === undefined) byPath.set(f.filePath, f)
+    else {
+      const { firstRowId: _dropped, ...rest } = f
+      byPath.set(f.filePath, rest)
+    }
+  }
+  const byKey = new Map<string, DataFile>()
+  const dvFor = new Map<string, DataFile>()
+  for (const f of deletes) {
+    const key = deleteIdentity(f)
+    if (byKey.has(key)) continue
+    if (f.content === 'position-deletes' && isDV(f) && f.referencedDataFile !== undefined) {
+      const other = dvFor.get(f.referencedDataFile)
+      if (other)
+        throw new InvalidArgumentError(`Two deletion vectors for data file ${f.referencedDataFile} in one commit: ${other.filePath} (offset ${other.contentOffset}) and ${f.filePath} (offset ${f.contentOffset})`, {
+          context: { file: f.filePath },
+        })
+      dvFor.set(f.referencedDataFile, f)
+    }
+    byKey.set(key, f)
+  }
+  return { data: [...byPath.values()], deletes: [...byKey.values()] }
+}
+
+/** Java validateDeleteFileForVersion: no deletes in v1, no deletion vectors in v2, only deletion vectors for position deletes in v3+. */
+export function checkDeleteFileForVersion(f: DataFile, formatVersion: number): void {
+  const ctx = { context: { file: f.filePath } }
+  if (formatVersion < 2) throw new InvalidArgumentError(`Deletes are supported in format v2 and above: ${f.filePath}`, ctx)
+  if (f.content !== 'position-deletes') return
+  if (formatVersion === 2 && isDV(f)) throw new InvalidArgumentError(`Must not use DVs for position deletes in v2: ${f.filePath} (offset ${f.contentOffset}, referenced data file ${f.referencedDataFile})`, ctx)
+  if (formatVersion >= 3 && !isDV(f)) throw new InvalidArgumentError(`Must use DVs for position deletes in v${formatVersion}: ${f.filePath}`, ctx)
+}
+
 /** A snapshot-producing update that adds and removes files, re-applied on every retry. */
 export class FileChangeUpdate implements PendingUpdate {
   readonly kind: string
   private readonly identity = new ProducerIdentity()
   private added: NewManifest[] | undefined
   private readonly filterCache = new Map<string, { written?: NewManifest; removed: DataFile[] }>()
+  private readonly addData: DataFile[]
+  private readonly addDeletes: DataFile[]
 
   constructor(private readonly c: FileChanges) {
     this.kind = c.kind
+    const { data, deletes } = dedupeAdded(c.addData ?? [], c.addDeletes ?? [])
+    this.addData = data
+    this.addDeletes = deletes
+  }
+
+  /** The removal criteria for metadata `m` (dynamic overwrite adds the partitions, or everything, of the added data). */
+  private criteria(m: TableMetadata): RemovalCriteria {
+    const base = this.c.remove ?? {}
+    if (!this.c.replaceAddedPartitions || !this.addData.length) return base
+    const partitions = new Set([...(base.partitions ?? []), ...this.addData.map((f) => partitionKey(f.specId, f.partition))])
+    const spec = specById(m, this.addData[0]!.specId)
+    if (!spec) throw new InvalidArgumentError(`File ${this.addData[0]!.filePath} uses partition spec ${this.addData[0]!.specId}, which the table does not have`)
+    return { ...base, partitions, ...(isUnpartitioned(spec) ? { filter: alwaysTrue } : {}) }
   }
 
   /** Validate against concurrent commits, filter the parent's manifests, add new ones, produce the snapshot. */
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
     const c = this.c
+    for (const d of this.addDeletes) checkDeleteFileForVersion(d, m.formatVersion)
     const parent = branchHead(m, c.branch)
     if (c.validate) {
       const start = c.startSnapshotId === undefined ? branchHead(ctx.start.metadata, c.branch)?.snapshotId : (c.startSnapshotId ?? undefined)
@@ -56,15 +137,14 @@ export class FileChangeUpdate implements PendingUpdate {
     }
     const snapshotId = this.identity.snapshotId(m, ctx)
     const next = (): string => this.identity.nextManifestPath(m, ctx)
-    const addData = c.addData ?? []
-    const addDeletes = c.addDeletes ?? []
-    const partitions = c.replaceAddedPartitions ? new Set(addData.map((f) => partitionKey(f.specId, f.partition))) : undefined
-    const criteria: RemovalCriteria = { ...(c.remove ?? {}), ...(partitions ? { partitions } : {}) }
+    const addData = this.addData
+    const addDeletes = this.addDeletes
+    const criteria = this.criteria(m)
     const parentManifests = parent ? await snapshotManifests(ctx.io, m, parent) : []
-    const hasRemoval = Boolean(criteria.paths?.size || criteria.filter || criteria.partitions?.size || criteria.deleteKeys?.size)
+    const hasRemoval = removesData(criteria) || removesDeletes(criteria)
     const filtered = hasRemoval
       ? await filterManifests(m, ctx, parentManifests, criteria, snapshotId, next, this.filterCache, (f) => partitionKey(f.specId, f.partition))
-      : { kept: [...parentManifests], written: [], removed: [] }
+      : { written: [], removed: [], listed: parentManifests.map((k): ListedManifest => ({ kind: 'kept', m: k })) }
     if (c.requireRemoved) {
       const got = new Set(filtered.removed.map((f) => (f.content === 'data' ? f.filePath : deleteFileKey(f))))
       const missing = [...c.requireRemoved].filter((p) => !got.has(p))
@@ -76,11 +156,21 @@ export class FileChangeUpdate implements PendingUpdate {
       this.added = [...data, ...deletes]
     }
     for (const w of this.added) ctx.track(w.file.manifestPath)
-    const removedSomething = filtered.removed.length > 0
+    // Java's list: new data manifests, the parent's data manifests (rewritten ones in place), then the same for
+    // delete manifests; parent manifests without live files are dropped
+    const ofContent = (x: ListedManifest): string => (x.kind === 'new' ? x.m.file.content : x.m.content)
+    const listed: ListedManifest[] = []
+    for (const content of ['data', 'deletes']) {
+      for (const w of this.added) if (w.file.content === content) listed.push({ kind: 'new', m: w })
+      for (const x of filtered.listed) if (ofContent(x) === content && (x.kind === 'new' || hasLiveFiles(x.m))) listed.push(x)
+    }
+    // merging rewrites this update's manifests through manifest-merge, which re-derives their entries' sequence
+    // numbers; only manifests whose entries all inherit the new sequence number can go through it yet
+    const mergeable = filtered.written.length === 0 && c.dataSequenceNumber === undefined
+    const manifests = mergeable ? await mergeManifests(m, ctx, listed, snapshotId, next) : listed
     return produceSnapshot(m, ctx, this.identity, c.branch, {
-      operation: c.operation({ addedData: addData.length > 0, addedDeletes: addDeletes.length > 0, removed: removedSomething }),
-      written: [...this.added, ...filtered.written],
-      kept: filtered.kept,
+      operation: c.operation({ addsData: addData.length > 0, addsDeletes: addDeletes.length > 0, deletesData: removesData(criteria), deletesDeletes: removesDeletes(criteria) }),
+      listed: manifests,
       added: [...addData, ...addDeletes],
       removed: filtered.removed,
       ...(c.summary ? { extraSummary: c.summary } : {}),

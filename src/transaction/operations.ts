@@ -1,12 +1,25 @@
 // The file-changing operations, each a FileChangeUpdate configured with Java's operation and validation rules.
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError, ValidationError } from '../errors.js'
 import { alwaysTrue, type Expression } from '../expr/expression.js'
 import { exprToString } from '../expr/format.js'
 import type { DataFile } from '../spec/manifest.js'
+import { isUnpartitioned } from '../spec/partition-spec.js'
+import { specById } from '../spec/table-metadata.js'
 import { partitionKey } from '../table/delete-index.js'
-import { validateFilesExist, validateNoConflictingData, validateNoConflictingDeletes, validateNoNewDeletesFor, type IsolationLevel } from './conflicts.js'
+import {
+  isDV,
+  validateAddedDataFiles,
+  validateAddedDVs,
+  validateDataFilesExist,
+  validateDeletedDataFiles,
+  validateNoNewDeleteFiles,
+  validateNoNewDeletesForDataFiles,
+  type ConflictScope,
+  type IsolationLevel,
+} from './conflicts.js'
 import { FileChangeUpdate } from './merging-update.js'
 import { deleteFileKey } from './manifest-filter.js'
+import { branchHead } from './snapshot-producer.js'
 
 /** Options every validated operation takes. */
 export interface ValidationOptions {
@@ -19,6 +32,7 @@ export interface ValidationOptions {
 }
 
 const start = (o: ValidationOptions): { startSnapshotId?: bigint | null } => (o.fromSnapshotId === undefined ? {} : { startSnapshotId: o.fromSnapshotId })
+const serializable = (o: ValidationOptions): boolean => (o.isolation ?? 'serializable') === 'serializable'
 
 /** Delete whole files: by path (each must still be live) and/or every file fully covered by `filter`. */
 export function deleteFiles(branch: string, opts: { readonly files?: readonly DataFile[]; readonly filter?: Expression; readonly caseSensitive?: boolean; readonly summary?: Record<string, string> }): FileChangeUpdate {
@@ -34,32 +48,49 @@ export function deleteFiles(branch: string, opts: { readonly files?: readonly Da
   })
 }
 
-/** Overwrite (Java OverwriteFiles): remove files (by path and/or fully-matching filter), add files, validate. */
+/**
+ * Overwrite (Java OverwriteFiles, as Spark's copy-on-write commits it): remove files (by path and/or fully
+ * matching filter), add files. Serializable isolation fails on concurrently added data in the conflict filter;
+ * both levels fail on concurrent deletes: new delete files or removed data files matching the filter, and new
+ * deletes for the files removed here.
+ */
 export function overwriteFiles(
   branch: string,
   opts: ValidationOptions & { readonly filter?: Expression; readonly deleteFiles?: readonly DataFile[]; readonly addFiles?: readonly DataFile[]; readonly summary?: Record<string, string> },
 ): FileChangeUpdate {
-  const paths = new Set((opts.deleteFiles ?? []).map((f) => f.filePath))
-  const conflict = opts.conflictFilter ?? (paths.size ? alwaysTrue : (opts.filter ?? alwaysTrue))
-  const what = exprToString(conflict)
+  const deleted = opts.deleteFiles ?? []
+  const paths = new Set(deleted.map((f) => f.filePath))
+  const rowFilter = opts.filter && opts.filter.kind !== 'false' ? opts.filter : undefined
+  const dataConflict = opts.conflictFilter ?? (rowFilter && !paths.size ? rowFilter : alwaysTrue)
   return new FileChangeUpdate({
     kind: 'overwrite',
     branch,
-    operation: ({ addedData, removed }) => (addedData && !removed ? 'append' : !addedData && removed ? 'delete' : 'overwrite'),
+    operation: ({ addsData, deletesData }) => (deletesData && !addsData ? 'delete' : addsData && !deletesData ? 'append' : 'overwrite'),
     addData: opts.addFiles ?? [],
     remove: { ...(paths.size ? { paths } : {}), ...(opts.filter ? { filter: opts.filter } : {}) },
     ...(paths.size ? { requireRemoved: paths } : {}),
     ...start(opts),
     validate: async (m, history, ctx) => {
-      if ((opts.isolation ?? 'serializable') === 'serializable') await validateNoConflictingData(ctx.io, m, history, { filter: conflict }, what)
-      await validateNoConflictingDeletes(ctx.io, m, history, { filter: conflict }, what)
+      if (serializable(opts)) await validateAddedDataFiles(ctx.io, m, history, { filter: dataConflict }, exprToString(dataConflict))
+      if (rowFilter) {
+        const f = opts.conflictFilter ?? rowFilter
+        await validateNoNewDeleteFiles(ctx.io, m, history, { filter: f }, exprToString(f))
+        await validateDeletedDataFiles(ctx.io, m, history, { filter: f }, exprToString(f))
+      }
+      if (deleted.length) await validateNoNewDeletesForDataFiles(ctx.io, m, history, deleted, opts.conflictFilter ? { filter: opts.conflictFilter } : {})
     },
     ...(opts.summary ? { summary: opts.summary } : {}),
   })
 }
 
-/** Dynamic partition overwrite (Java ReplacePartitions): the added files replace everything in their partitions. */
+/**
+ * Dynamic partition overwrite (Java ReplacePartitions): the added files, all of one spec, replace every data
+ * and delete file in their partitions — everything when that spec is unpartitioned.
+ */
 export function replacePartitions(branch: string, files: readonly DataFile[], opts: ValidationOptions & { readonly summary?: Record<string, string> } = {}): FileChangeUpdate {
+  if (!files.length) throw new InvalidArgumentError('Cannot determine partition specs: no data files have been added')
+  const specId = files[0]!.specId
+  if (files.some((f) => f.specId !== specId)) throw new InvalidArgumentError('Cannot replace partitions: data files with different partition specs have been added')
   const parts = new Set(files.map((f) => partitionKey(f.specId, f.partition)))
   return new FileChangeUpdate({
     kind: 'replace-partitions',
@@ -69,14 +100,25 @@ export function replacePartitions(branch: string, files: readonly DataFile[], op
     replaceAddedPartitions: true,
     ...start(opts),
     validate: async (m, history, ctx) => {
-      if ((opts.isolation ?? 'serializable') === 'serializable') await validateNoConflictingData(ctx.io, m, history, { partitions: parts }, 'the replaced partitions')
-      await validateNoConflictingDeletes(ctx.io, m, history, { partitions: parts }, 'the replaced partitions')
+      const spec = specById(m, specId)
+      const scope: ConflictScope = spec && isUnpartitioned(spec) ? { filter: alwaysTrue } : { partitions: parts }
+      const what = 'filter' in scope ? 'true' : `partitions ${[...parts].slice(0, 10).join(', ')}`
+      if (serializable(opts)) await validateAddedDataFiles(ctx.io, m, history, scope, what)
+      await validateDeletedDataFiles(ctx.io, m, history, scope, what)
+      await validateNoNewDeleteFiles(ctx.io, m, history, scope, what)
     },
     summary: { 'replace-partitions': 'true', ...(opts.summary ?? {}) },
   })
 }
 
-/** Row delta (Java RowDelta, merge-on-read DML): add delete files (and data files); referenced data files must still exist. */
+/**
+ * Row delta (Java RowDelta, merge-on-read DML): add delete files and data files, remove data and delete files.
+ * Validation follows Spark's UPDATE/MERGE by default: referenced data files must still exist (removed by no
+ * overwrite, replace or delete), no new delete files in the conflict filter, no new deletes for removed data
+ * files, no concurrent DV for the same data file, and under serializable no new data in the conflict filter.
+ * Spark's DELETE turns off `validateDeletedFiles` (a concurrent delete snapshot may remove referenced files)
+ * and `validateNoConflictingDeleteFiles`.
+ */
 export function rowDelta(
   branch: string,
   opts: ValidationOptions & {
@@ -85,64 +127,90 @@ export function rowDelta(
     readonly removeData?: readonly DataFile[]
     /** Delete files replaced by the new ones (a new DV absorbs the data file's older DV). */
     readonly removeDeletes?: readonly DataFile[]
+    /** Referenced data files removed by concurrent delete snapshots also conflict (Java validateDeletedFiles; default true). */
+    readonly validateDeletedFiles?: boolean
+    /** Concurrent delete files in the conflict filter conflict (Java validateNoConflictingDeleteFiles; default true). */
+    readonly validateNoConflictingDeleteFiles?: boolean
     readonly summary?: Record<string, string>
   },
 ): FileChangeUpdate {
   const referenced = new Set<string>()
+  const dvTargets = new Set<string>()
   for (const d of opts.addDeletes) {
     if (d.content === 'data') throw new InvalidArgumentError(`rowDelta addDeletes takes delete files; ${d.filePath} is a data file`)
     if (d.referencedDataFile) referenced.add(d.referencedDataFile)
+    if (d.content === 'position-deletes' && isDV(d) && d.referencedDataFile) dvTargets.add(d.referencedDataFile)
   }
-  const removePaths = new Set((opts.removeData ?? []).map((f) => f.filePath))
+  const removeData = opts.removeData ?? []
+  const removePaths = new Set(removeData.map((f) => f.filePath))
   const deleteKeys = new Set((opts.removeDeletes ?? []).map(deleteFileKey))
   const conflict = opts.conflictFilter ?? alwaysTrue
   const what = exprToString(conflict)
+  const validateDeletes = opts.validateDeletedFiles ?? true
+  const validateNewDeletes = opts.validateNoConflictingDeleteFiles ?? true
   return new FileChangeUpdate({
     kind: 'row-delta',
     branch,
-    // Java: deletes without data are DELETE, anything with data OVERWRITE; removing whole files only removes rows too
-    operation: ({ addedData }) => (addedData ? 'overwrite' : 'delete'),
+    operation: ({ addsData, addsDeletes, deletesData }) => (addsData && !addsDeletes && !deletesData ? 'append' : addsDeletes && !addsData ? 'delete' : 'overwrite'),
     addDeletes: opts.addDeletes,
     addData: opts.addData ?? [],
-    ...(removePaths.size || deleteKeys.size
-      ? { remove: { ...(removePaths.size ? { paths: removePaths } : {}), ...(deleteKeys.size ? { deleteKeys } : {}) }, requireRemoved: new Set([...removePaths, ...deleteKeys]) }
-      : {}),
+    ...(removePaths.size || deleteKeys.size ? { remove: { ...(removePaths.size ? { paths: removePaths } : {}), ...(deleteKeys.size ? { deleteKeys } : {}) } } : {}),
+    // Java fails on missing files to remove only with validateDeletedFiles
+    ...((removePaths.size || deleteKeys.size) && validateDeletes ? { requireRemoved: new Set([...removePaths, ...deleteKeys]) } : {}),
     ...start(opts),
     validate: async (m, history, ctx) => {
-      await validateFilesExist(ctx.io, m, history, new Set([...referenced, ...removePaths]))
-      if ((opts.isolation ?? 'serializable') === 'serializable') await validateNoConflictingData(ctx.io, m, history, { filter: conflict }, what)
-      await validateNoConflictingDeletes(ctx.io, m, history, { filter: conflict }, what)
+      if (!branchHead(m, branch)) return
+      await validateDataFilesExist(ctx.io, m, history, referenced, { skipDeletes: !validateDeletes, filter: conflict })
+      if (serializable(opts)) await validateAddedDataFiles(ctx.io, m, history, { filter: conflict }, what)
+      if (validateNewDeletes) {
+        if (removeData.length) await validateNoNewDeletesForDataFiles(ctx.io, m, history, removeData, { filter: conflict })
+        await validateNoNewDeleteFiles(ctx.io, m, history, { filter: conflict }, what)
+      }
+      const both = [...removePaths].filter((p) => referenced.has(p))
+      if (both.length) throw new ValidationError(`Cannot delete data files ${both.slice(0, 10).join(', ')} that are referenced by new delete files`)
+      await validateAddedDVs(ctx.io, m, history, dvTargets, conflict)
     },
     ...(opts.summary ? { summary: opts.summary } : {}),
   })
 }
 
-/** Rewrite files (Java RewriteFiles, compaction): replace data files without changing the table's rows. */
+/**
+ * Rewrite files (Java RewriteFiles, compaction): replace data and/or delete files without changing the table's
+ * rows. Fails when a delete file added since the start (by an overwrite or delete) applies to a replaced
+ * data file; equality deletes are ignored when the new files keep the starting sequence number.
+ */
 export function rewriteFiles(
   branch: string,
   opts: ValidationOptions & {
     readonly removeData: readonly DataFile[]
     readonly addData: readonly DataFile[]
     readonly removeDeletes?: readonly DataFile[]
+    readonly addDeletes?: readonly DataFile[]
     /** Keep the starting snapshot's sequence number on the new files, so newer equality deletes still apply. */
     readonly dataSequenceNumber?: bigint
     readonly summary?: Record<string, string>
   },
 ): FileChangeUpdate {
-  if (!opts.removeData.length && !(opts.removeDeletes ?? []).length) throw new InvalidArgumentError('rewrite needs files to replace')
+  const removeDeletes = opts.removeDeletes ?? []
+  const addDeletes = opts.addDeletes ?? []
+  if (!opts.removeData.length && !removeDeletes.length) throw new InvalidArgumentError('Files to delete cannot be empty')
+  if (!opts.removeData.length && opts.addData.length) throw new InvalidArgumentError("Data files to add must be empty because there's no data file to be rewritten")
+  if (!removeDeletes.length && addDeletes.length) throw new InvalidArgumentError("Delete files to add must be empty because there's no delete file to be rewritten")
+  for (const d of addDeletes) if (d.content === 'data') throw new InvalidArgumentError(`rewrite addDeletes takes delete files; ${d.filePath} is a data file`)
   const paths = new Set(opts.removeData.map((f) => f.filePath))
-  const deleteKeys = new Set((opts.removeDeletes ?? []).map(deleteFileKey))
+  const deleteKeys = new Set(removeDeletes.map(deleteFileKey))
   return new FileChangeUpdate({
     kind: 'rewrite',
     branch,
     operation: () => 'replace',
     addData: opts.addData,
+    addDeletes,
     remove: { paths, deleteKeys },
     requireRemoved: new Set([...paths, ...deleteKeys]),
     ...(opts.dataSequenceNumber === undefined ? {} : { dataSequenceNumber: opts.dataSequenceNumber }),
     ...start(opts),
     validate: async (m, history, ctx) => {
-      await validateNoNewDeletesFor(ctx.io, m, history, opts.removeData, opts.dataSequenceNumber !== undefined)
+      await validateNoNewDeletesForDataFiles(ctx.io, m, history, opts.removeData, { ignoreEquality: opts.dataSequenceNumber !== undefined })
     },
     ...(opts.summary ? { summary: opts.summary } : {}),
   })

@@ -10,6 +10,7 @@ import { schema } from '../../../src/spec/schema.js'
 import { T, field } from '../../../src/spec/types.js'
 import { Transforms } from '../../../src/spec/transform.js'
 import type { Table } from '../../../src/table/table.js'
+import type { DataFile } from '../../../src/spec/manifest.js'
 import { fakeFile } from '../../support/catalogs.js'
 
 const SCHEMA = schema([field(1, 'id', T.long, { required: true }), field(2, 'p', T.int)])
@@ -90,6 +91,20 @@ describe('cherry-pick applies a snapshot at most once', () => {
     t = await t.transaction().cherryPick(t.metadata.refs.b1!.snapshotId).commit()
     expect(t.currentSnapshot()!.summary['published-wap-id']).toBe('w')
     await rejection(t.transaction().cherryPick(t.metadata.refs.b2!.snapshotId).commit())
+  })
+
+  it('picks a staged dynamic overwrite whose partitions had delete files (they are dropped again)', async () => {
+    let t = await table()
+    const eq: DataFile = { ...fakeFile('/d/eq.parquet', [1], 1n), content: 'equality-deletes', equalityIds: [1] }
+    t = await t.transaction().rowDelta({ addDeletes: [eq] }).commit()
+    t = await t.transaction().manageSnapshots((m) => m.createBranch('wap')).commit()
+    t = await t.transaction().onBranch('wap').replacePartitions([fakeFile('/d/new.parquet', [1])]).commit()
+    const staged = t.metadata.refs.wap!.snapshotId
+    t = await t.append([fakeFile('/d/other.parquet', [2])]) // main moves on: not a fast-forward
+    t = await t.transaction().cherryPick(staged).commit()
+    expect(await live(t)).toEqual(['/d/new.parquet', '/d/other.parquet'])
+    expect((await t.scan().planFiles()).flatMap((x) => x.deletes)).toEqual([])
+    expect(t.currentSnapshot()!.summary['source-snapshot-id']).toBe(String(staged))
   })
 
   it('re-validates on retry: a concurrent identical pick makes the stale one fail, not duplicate', async () => {

@@ -90,7 +90,7 @@ describe('operations', () => {
     const t = await (await table()).append([fakeFile('/d/1.parquet', [1]), fakeFile('/d/2.parquet', [1])])
     const compact = t.transaction().rewrite({ removeData: [fakeFile('/d/1.parquet', [1]), fakeFile('/d/2.parquet', [1])], addData: [fakeFile('/d/c.parquet', [1], 20n)] })
     await t.transaction().rowDelta({ addDeletes: [posDelete('/d/del.parquet', '/d/1.parquet', 1)] }).commit()
-    await expect(compact.commit()).rejects.toThrow(/new position delete file/)
+    await expect(compact.commit()).rejects.toThrow(/found new delete for replaced data file: \/d\/1.parquet/)
     const t2 = await (await t.refresh()).transaction().rewrite({ removeData: [fakeFile('/d/2.parquet', [1])], addData: [fakeFile('/d/c2.parquet', [1])], dataSequenceNumber: 1n }).commit()
     expect(t2.currentSnapshot()!.summary.operation).toBe('replace')
     expect(t2.currentSnapshot()!.summary['total-records']).toBe('20')
