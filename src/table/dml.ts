@@ -7,6 +7,7 @@ import { strictMetricsEvaluator } from '../expr/eval-metrics-strict.js'
 import { rowEvaluator } from '../expr/eval-row.js'
 import { parseFilter } from '../expr/parse.js'
 import type { Expression } from '../expr/expression.js'
+import { sqlTrue } from '../expr/sql-true.js'
 import type { DataFile } from '../spec/manifest.js'
 import { prop } from '../spec/properties.js'
 import { currentSchema } from '../spec/table-metadata.js'
@@ -33,7 +34,18 @@ export interface DmlOptions {
   readonly source?: string
 }
 
-const toExpr = (f: Expression | string): Expression => (typeof f === 'string' ? parseFilter(f) : f)
+// Rows are deleted or overwritten only where the filter is TRUE in SQL's sense (never where a null makes it unknown)
+const toExpr = (f: Expression | string): Expression => sqlTrue(typeof f === 'string' ? parseFilter(f) : f)
+
+/** A table property or option naming a level or mode, case-insensitive as Java's `fromName`; unknown values are refused. */
+function choice<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const v = value.toLowerCase()
+  const hit = allowed.find((a) => a === v)
+  if (hit === undefined) throw new InvalidArgumentError(`Unknown ${what} ${value}; expected one of ${allowed.join(', ')}`, { context: { field: what } })
+  return hit
+}
+const ISOLATION: readonly IsolationLevel[] = ['serializable', 'snapshot']
+const isolationOf = (opt: IsolationLevel | undefined, m: Table['metadata'], property: 'write.update.isolation-level' | 'write.delete.isolation-level'): IsolationLevel => choice(opt ?? prop(m.properties, property), ISOLATION, property)
 
 /** Run `build` in a transaction and commit; on a definite failure delete the files written for it. */
 async function commitOrClean(table: Table, written: readonly string[], build: (tx: Transaction) => void, branch?: string): Promise<Table> {
@@ -59,7 +71,7 @@ export async function overwritePartitions(table: Table, rows: AsyncIterable<unkn
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
   // no rows replace no partition: nothing to commit (as Spark)
   if (files.length === 0) return table
-  const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
+  const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
   const start = (opts.branch ? table.metadata.refs[opts.branch]?.snapshotId : table.currentSnapshot()?.snapshotId) ?? null
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
 }
@@ -79,9 +91,20 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
   const remove: DataFile[] = []
   const keep: Record<string, unknown>[] = []
   for (const t of tasks) {
+    if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) {
+      remove.push(t.file)
+      continue
+    }
+    const kept: Record<string, unknown>[] = []
+    let matched = 0
+    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds: schema.fields.map((f) => f.id) }, signal)) {
+      if (matches(row)) matched++
+      else kept.push(row)
+    }
+    // a file with no matching row is left alone (Spark and PyIceberg rewrite only files that change)
+    if (matched === 0) continue
     remove.push(t.file)
-    if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) continue
-    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds: schema.fields.map((f) => f.id) }, signal)) if (!matches(row)) keep.push(row)
+    for (const row of kept) keep.push(row)
   }
   const add = keep.length ? await writeDataFiles(table.env, { metadata: table.metadata }, keep) : []
   return { remove, add, keepRows: keep.length }
@@ -91,9 +114,8 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
 export async function deleteRows(table: Table, filterIn: Expression | string, opts: DmlOptions & { readonly mode?: DeleteMode; readonly signal?: AbortSignal } = {}): Promise<Table> {
   const filter = toExpr(filterIn)
   const m = table.metadata
-  const mode = opts.mode ?? (prop(m.properties, 'write.delete.mode') as DeleteMode)
-  if (mode !== 'copy-on-write' && mode !== 'merge-on-read') throw new InvalidArgumentError(`Unknown delete mode ${mode}`)
-  const isolation = opts.isolation ?? (prop(m.properties, 'write.delete.isolation-level') as IsolationLevel)
+  const mode = choice(opts.mode ?? prop(m.properties, 'write.delete.mode'), ['copy-on-write', 'merge-on-read'] as const, 'write.delete.mode')
+  const isolation = isolationOf(opts.isolation, m, 'write.delete.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles(opts.signal)
   const start = scan.snapshot?.snapshotId ?? null
@@ -101,6 +123,7 @@ export async function deleteRows(table: Table, filterIn: Expression | string, op
   const common = { isolation, fromSnapshotId: start, conflictFilter: filter, ...(opts.summary ? { summary: opts.summary } : {}) }
   if (mode === 'copy-on-write' || m.formatVersion < 2) {
     const r = await copyOnWrite(table, filter, tasks, opts.signal)
+    if (r.remove.length === 0) return table
     return commitOrClean(table, r.add.map((f) => f.filePath), (tx) => tx.overwrite({ deleteFiles: r.remove, addFiles: r.add, ...common }), opts.branch)
   }
   return mergeOnRead(table, filter, tasks, { ...common, ...(opts.branch ? { branch: opts.branch } : {}) }, opts.signal)
@@ -135,7 +158,9 @@ async function mergeOnRead(
       // a new deletion vector absorbs the data file's older deletes
       const old = await loadDeleteFilter(table.env.io, t, signal)
       const all = new Set(positions)
-      const dvs = t.deletes.filter((d) => d.content === 'position-deletes')
+      // the new DV replaces only deletes scoped to this one file; a position delete file covering several
+      // data files stays (its other files still need it), as Java's BaseDVFileWriter keeps it
+      const dvs = t.deletes.filter((d) => d.content === 'position-deletes' && d.referencedDataFile !== undefined)
       for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
       vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
     } else {
@@ -183,7 +208,7 @@ async function mergeOnRead(
 /** Overwrite by filter: delete the matching rows (copy-on-write) and add `rows`, in one commit. */
 export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
   const filter = toExpr(filterIn)
-  const isolation = opts.isolation ?? (prop(table.metadata.properties, 'write.update.isolation-level') as IsolationLevel)
+  const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles()
   const r = await copyOnWrite(table, filter, tasks)

@@ -22,24 +22,35 @@ interface R {
 /** Filters the model evaluates itself; `text` is what floe parses. */
 type F = { kind: 'eq'; k: number } | { kind: 'null' } | { kind: 'lt'; k: number } | { kind: 'starts'; k: string } | { kind: 'and' | 'or'; l: F; r: F } | { kind: 'not'; c: F }
 
-function holds(f: F, r: R): boolean {
+// SQL three-valued logic (null = unknown): deletes and overwrites affect a row only where the filter is TRUE
+function holds3(f: F, r: R): boolean | null {
   switch (f.kind) {
     case 'eq':
-      return r.p === f.k
+      return r.p === null ? null : r.p === f.k
     case 'null':
       return r.p === null
     case 'lt':
-      return r.id < BigInt(f.k) // id is required: two-valued logic is exact
+      return r.id < BigInt(f.k) // id is required: never unknown
     case 'starts':
-      return r.s !== null && r.s.startsWith(f.k)
-    case 'and':
-      return holds(f.l, r) && holds(f.r, r)
-    case 'or':
-      return holds(f.l, r) || holds(f.r, r)
-    case 'not':
-      return !holds(f.c, r)
+      return r.s === null ? null : r.s.startsWith(f.k)
+    case 'and': {
+      const a = holds3(f.l, r)
+      const b = holds3(f.r, r)
+      return a === false || b === false ? false : a === null || b === null ? null : true
+    }
+    case 'or': {
+      const a = holds3(f.l, r)
+      const b = holds3(f.r, r)
+      return a === true || b === true ? true : a === null || b === null ? null : false
+    }
+    case 'not': {
+      const a = holds3(f.c, r)
+      return a === null ? null : !a
+    }
   }
 }
+
+const holds = (f: F, r: R): boolean => holds3(f, r) === true
 
 function text(f: F): string {
   switch (f.kind) {
