@@ -1,7 +1,7 @@
 // The one pure reducer for metadata changes (Java TableMetadata.Builder semantics, REST update names).
 import { ValidationError } from '../errors.js'
 import { setOwn } from './own.js'
-import { lastAssignedFieldId, specFieldsEqual, specProblems, type PartitionSpec } from './partition-spec.js'
+import { lastAssignedFieldId, specCompatibleWith, specProblems, type PartitionSpec } from './partition-spec.js'
 import { highestFieldId, identifierFieldProblems, type Schema } from './schema.js'
 import { MAIN_BRANCH, type Snapshot, type SnapshotLogEntry, type SnapshotRef } from './snapshot.js'
 import type { SortOrder } from './sort-order.js'
@@ -120,16 +120,17 @@ export function applyUpdates(base: TableMetadata, updates: readonly TableUpdate[
         break
       }
       case 'add-spec': {
-        const problems = specProblems(u.spec, currentSchema(m))
-        if (problems.length) fail(`Invalid partition spec: ${problems.join('; ')}`)
-        if (m.formatVersion === 1 && !u.spec.fields.every((f, i) => f.fieldId === 1000 + i))
-          fail('Spec does not use sequential IDs that are required in v1')
-        const same = m.specs.find((s) => specFieldsEqual(s, u.spec))
-        m.lastPartitionId = Math.max(m.lastPartitionId, lastAssignedFieldId(u.spec))
+        // Java reuses an existing spec with the same sources, transforms and names, ids and all
+        const same = m.specs.find((s) => specCompatibleWith(u.spec, s))
         if (same) {
           lastAddedSpec = same.specId
           break
         }
+        const problems = specProblems(u.spec, currentSchema(m))
+        if (problems.length) fail(`Invalid partition spec: ${problems.join('; ')}`)
+        if (m.formatVersion === 1 && !u.spec.fields.every((f, i) => f.fieldId === 1000 + i))
+          fail('Spec does not use sequential IDs that are required in v1')
+        m.lastPartitionId = Math.max(m.lastPartitionId, lastAssignedFieldId(u.spec))
         const id = m.specs.reduce((x, s) => Math.max(x, s.specId + 1), 0)
         m.specs = [...m.specs, { ...u.spec, specId: id }]
         lastAddedSpec = id

@@ -1,8 +1,8 @@
 // Spec §Partitioning: partition specs, their fields and the partition struct type.
-import { InvalidMetadataError } from '../errors.js'
-import { findField, type Schema } from './schema.js'
+import { InvalidMetadataError, ValidationError } from '../errors.js'
+import { findByName, findField, lookupFields, type Schema } from './schema.js'
 import { canTransform, resultType, transformToString, type Transform } from './transform.js'
-import { isPrimitive, type NestedField, type PrimitiveType, type StructType } from './types.js'
+import { isPrimitive, typeToString, type NestedField, type PrimitiveType, type StructType } from './types.js'
 
 /** One partition field: a transform of a source column. */
 export interface PartitionField {
@@ -85,7 +85,7 @@ export function specProblems(spec: PartitionSpec, schema: Schema): string[] {
   return problems
 }
 
-/** Two specs are compatible when they have the same fields in the same order (ids, sources, transforms). */
+/** Same fields in the same order, field ids included (see `specCompatibleWith` for Java's reuse rule). */
 export function specFieldsEqual(a: PartitionSpec, b: PartitionSpec): boolean {
   return (
     a.fields.length === b.fields.length &&
@@ -94,4 +94,45 @@ export function specFieldsEqual(a: PartitionSpec, b: PartitionSpec): boolean {
       return f.sourceId === g.sourceId && f.fieldId === g.fieldId && f.name === g.name && transformToString(f.transform) === transformToString(g.transform)
     })
   )
+}
+
+/**
+ * Java `PartitionSpec.compatibleWith`: same sources, transforms and names in the same order; partition field
+ * ids are not compared. An added spec compatible with an existing one reuses that spec (and its ids).
+ */
+export function specCompatibleWith(a: PartitionSpec, b: PartitionSpec): boolean {
+  return (
+    a.fields.length === b.fields.length &&
+    a.fields.every((f, i) => {
+      const g = b.fields[i]!
+      return f.sourceId === g.sourceId && f.name === g.name && transformToString(f.transform) === transformToString(g.transform)
+    })
+  )
+}
+
+/** Java PartitionSpec.Builder checks: non-empty unique names, no name of another column, sources that bind. */
+export function checkSpec(spec: PartitionSpec, schema: Schema): void {
+  const l = lookupFields(schema.fields)
+  const fail = (message: string, field?: string): never => {
+    throw new ValidationError(message, field === undefined ? {} : { context: { field } })
+  }
+  const describe = (f: PartitionField): string => `${f.fieldId}: ${f.name}: ${transformToString(f.transform)}(${f.sourceId})`
+  const names = new Set<string>()
+  for (const f of spec.fields) {
+    if (!f.name) fail(`Cannot use empty partition name: ${describe(f)}`)
+    if (names.has(f.name)) fail(`Cannot use partition name more than once: ${f.name}`, f.name)
+    names.add(f.name)
+    const sourceExists = l.byId.has(f.sourceId)
+    const named = findByName(l, f.name, true)
+    if (sourceExists && named && named.id !== f.sourceId) fail(`Cannot create identity partition sourced from different field in schema: ${f.name}`, f.name)
+    if (f.transform.kind === 'void') continue
+    const src = l.byId.get(f.sourceId)
+    if (!src) return fail(`Cannot find source column for partition field: ${describe(f)}`, f.name)
+    if (!isPrimitive(src.type)) fail(`Cannot partition by non-primitive source field: ${typeToString(src.type)}`, f.name)
+    if (!canTransform(f.transform, src.type)) fail(`Invalid source type ${typeToString(src.type)} for transform: ${transformToString(f.transform)}`, f.name)
+    for (let p = l.parents.get(f.sourceId); p !== undefined; p = l.parents.get(p)) {
+      const pt = l.byId.get(p)!.type
+      if (pt.kind !== 'struct') fail(`Invalid partition field parent: ${typeToString(pt)}`, f.name)
+    }
+  }
 }

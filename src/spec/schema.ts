@@ -1,6 +1,6 @@
 // Spec §Schemas: schema objects with id and name indexes and identifier fields.
 import { InvalidArgumentError } from '../errors.js'
-import type { IcebergType, NestedField, StructType } from './types.js'
+import { typeToString, type IcebergType, type NestedField, type StructType } from './types.js'
 
 /** A table schema: a struct with a schema id and optional identifier fields. */
 export interface Schema {
@@ -136,6 +136,121 @@ export function identifierFieldProblems(s: Schema): string[] {
       if (p.type.kind === 'list' || p.type.kind === 'map') problems.push(`identifier field ${e.name} cannot be nested in a list or map`)
       else if (!p.required) problems.push(`identifier field ${e.name} cannot be nested in an optional struct`)
     }
+  }
+  return problems
+}
+
+/** Lookups over a schema the way Java's Schema resolves names. */
+export interface SchemaLookup {
+  /** Every field by id, including `element`, `key` and `value` pseudo-fields of lists and maps. */
+  readonly byId: ReadonlyMap<number, NestedField>
+  /** Full dotted name by id (`points.element.x`). */
+  readonly names: ReadonlyMap<number, string>
+  /** Parent field id by id (a list/map column for its element/key/value). */
+  readonly parents: ReadonlyMap<number, number>
+  /** Full names plus Java's short names (`points.x` for a struct element) by id. */
+  readonly byName: ReadonlyMap<string, number>
+  /** Lower-cased names by id (first wins). */
+  readonly byLowerName: ReadonlyMap<string, number>
+  /** Full names held by more than one field (`a.b` as a column next to struct `a` with `b`); Java refuses such schemas. */
+  readonly duplicateNames: readonly string[]
+}
+
+const pseudo = (id: number, name: string, required: boolean, type: IcebergType): NestedField => ({ id, name, required, type })
+
+/** Index fields by id, full name and Java short name (list element / map value structs may be skipped in names). */
+export function lookupFields(fields: readonly NestedField[]): SchemaLookup {
+  const byId = new Map<number, NestedField>()
+  const names = new Map<number, string>()
+  const parents = new Map<number, number>()
+  const full = new Map<string, number>()
+  const short = new Map<string, number>()
+  const duplicateNames: string[] = []
+  const add = (f: NestedField, fullPath: readonly string[], shortPath: readonly string[], parent: number | undefined): void => {
+    byId.set(f.id, f)
+    const name = fullPath.join('.')
+    names.set(f.id, name)
+    if (full.has(name)) duplicateNames.push(name)
+    full.set(name, f.id)
+    const s = shortPath.join('.')
+    if (!short.has(s)) short.set(s, f.id)
+    if (parent !== undefined) parents.set(f.id, parent)
+    walk(f.type, fullPath, shortPath, f.id)
+  }
+  const walk = (t: IcebergType, fullPath: readonly string[], shortPath: readonly string[], owner: number | undefined): void => {
+    switch (t.kind) {
+      case 'struct':
+        for (const c of t.fields) add(c, [...fullPath, c.name], [...shortPath, c.name], owner)
+        break
+      case 'list':
+        addChild(pseudo(t.elementId, 'element', t.elementRequired, t.element), fullPath, shortPath, owner!)
+        break
+      case 'map':
+        add(pseudo(t.keyId, 'key', true, t.key), [...fullPath, 'key'], [...shortPath, 'key'], owner)
+        addChild(pseudo(t.valueId, 'value', t.valueRequired, t.value), fullPath, shortPath, owner!)
+        break
+      default:
+        break
+    }
+  }
+  // an element/value struct's fields are also reachable without the `element`/`value` step
+  const addChild = (f: NestedField, fullPath: readonly string[], shortPath: readonly string[], owner: number): void => {
+    const fp = [...fullPath, f.name]
+    byId.set(f.id, f)
+    names.set(f.id, fp.join('.'))
+    if (full.has(fp.join('.'))) duplicateNames.push(fp.join('.'))
+    full.set(fp.join('.'), f.id)
+    parents.set(f.id, owner)
+    walk(f.type, fp, f.type.kind === 'struct' ? shortPath : [...shortPath, f.name], f.id)
+  }
+  for (const f of fields) add(f, [f.name], [f.name], undefined)
+  const byName = new Map(full)
+  for (const [k, v] of short) if (!byName.has(k)) byName.set(k, v)
+  const byLowerName = new Map<string, number>()
+  for (const [k, v] of byName) if (!byLowerName.has(k.toLowerCase())) byLowerName.set(k.toLowerCase(), v)
+  return { byId, names, parents, byName, byLowerName, duplicateNames }
+}
+
+/** Resolve a (dotted) name, case-sensitively or not. */
+export function findByName(l: SchemaLookup, name: string, caseSensitive: boolean): NestedField | undefined {
+  const id = caseSensitive ? l.byName.get(name) : l.byLowerName.get(name.toLowerCase())
+  return id === undefined ? undefined : l.byId.get(id)
+}
+
+/** True when `id` sits (at any depth) inside a list or a map. */
+export function insideListOrMap(l: SchemaLookup, id: number): boolean {
+  for (let p = l.parents.get(id); p !== undefined; p = l.parents.get(p)) {
+    const k = l.byId.get(p)?.type.kind
+    if (k === 'list' || k === 'map') return true
+  }
+  return false
+}
+
+/** Types a table needs format version 3 for (Java `Schema.MIN_FORMAT_VERSIONS`). */
+export const V3_ONLY_TYPES: ReadonlySet<string> = new Set(['unknown', 'timestamp_ns', 'timestamptz_ns', 'variant', 'geometry', 'geography'])
+
+/** Structural problems Java's Schema constructor refuses: one full name for two fields, and required fields of the unknown type. */
+export function schemaShapeProblems(l: SchemaLookup): string[] {
+  const problems = [...new Set(l.duplicateNames)].map((n) => `multiple fields for name ${n}`)
+  for (const [id, f] of l.byId) {
+    if (f.required && f.type.kind === 'unknown') problems.push(`Cannot create required field with unknown type: ${l.names.get(id)}`)
+  }
+  return problems
+}
+
+/**
+ * Everything Java refuses in a schema given to a table of `formatVersion` at creation: the shape problems
+ * above plus Java `Schema.checkCompatibility` (v3-only types, non-null initial defaults before v3; write
+ * defaults are allowed in every version).
+ */
+export function schemaProblems(s: Schema, formatVersion: number): string[] {
+  const l = lookupFields(s.fields)
+  const problems = schemaShapeProblems(l)
+  if (formatVersion >= 3) return problems
+  for (const [id, f] of l.byId) {
+    const name = l.names.get(id)!
+    if (V3_ONLY_TYPES.has(f.type.kind)) problems.push(`Invalid type for ${name}: ${typeToString(f.type)} is not supported until v3`)
+    if (f.initialDefault !== undefined && f.initialDefault !== null) problems.push(`Invalid initial default for ${name}: non-null default is not supported until v3`)
   }
   return problems
 }

@@ -2,13 +2,13 @@
 // are added; like Java, a retry re-applies them to the refreshed table, checked against its current schema.
 import { ValidationError } from '../errors.js'
 import type { Schema } from '../spec/schema.js'
-import type { NullOrder, SortDirection, SortField, SortOrder } from '../spec/sort-order.js'
+import { checkSortOrder, type NullOrder, type SortDirection, type SortField, type SortOrder } from '../spec/sort-order.js'
 import { currentSchema, defaultSortOrder, type TableMetadata } from '../spec/table-metadata.js'
-import { canTransform, transformToString, type Transform } from '../spec/transform.js'
-import { isPrimitive, typeToString } from '../spec/types.js'
+import { transformToString, type Transform } from '../spec/transform.js'
+
+export { checkSortOrder } from '../spec/sort-order.js'
 import { bindTerm, type EvolutionUpdate, type Term } from './evolution.js'
 import type { ChangeSet, CommitContext } from './pending-update.js'
-import { insideListOrMap, lookupFields } from './schema-changes.js'
 
 /** Options of a sort order replacement. */
 export interface ReplaceSortOrderOptions {
@@ -108,19 +108,4 @@ function sameFields(a: SortOrder, b: SortOrder): boolean {
       return f.sourceId === g.sourceId && f.direction === g.direction && f.nullOrder === g.nullOrder && transformToString(f.transform) === transformToString(g.transform)
     })
   )
-}
-
-/** Java SortOrder.checkCompatibility: every source exists, is a primitive outside lists and maps, and the transform applies. */
-export function checkSortOrder(order: SortOrder, schema: Schema): void {
-  const l = lookupFields(schema.fields)
-  for (const f of order.fields) {
-    const src = l.byId.get(f.sourceId)
-    const what = `${transformToString(f.transform)}(${f.sourceId}) ${f.direction} ${f.nullOrder}`
-    if (!src) throw new ValidationError(`Cannot find source column for sort field: ${what}`)
-    const name = l.names.get(f.sourceId)!
-    if (!isPrimitive(src.type)) throw new ValidationError(`Cannot sort by non-primitive source field: ${typeToString(src.type)} (column ${name})`, { context: { field: name } })
-    if (insideListOrMap(l, f.sourceId)) throw new ValidationError(`Cannot sort by ${name}: it is nested in a list or map`, { context: { field: name } })
-    if (!canTransform(f.transform, src.type))
-      throw new ValidationError(`Invalid source type ${typeToString(src.type)} for transform: ${transformToString(f.transform)} (column ${name})`, { context: { field: name } })
-  }
 }

@@ -2,12 +2,14 @@
 // added types, SchemaUpdate.ApplyChanges (deletes, updates, additions and moves applied to a struct tree),
 // and the checks Java runs on the result (identifier fields, format-version compatibility, defaults).
 import { ValidationError } from '../errors.js'
-import type { Schema } from '../spec/schema.js'
+import { lookupFields, V3_ONLY_TYPES, type Schema, type SchemaLookup } from '../spec/schema.js'
 import { toJsonValue } from '../spec/single-value.js'
 import { defaultSortOrder, defaultSpec, type TableMetadata } from '../spec/table-metadata.js'
 import { transformToString } from '../spec/transform.js'
 import { isPrimitive, typeEquals, typeToString, type IcebergType, type NestedField, type Value } from '../spec/types.js'
 import { describeValue, valueEquals } from '../spec/values.js'
+
+export { findByName, insideListOrMap, lookupFields, type SchemaLookup } from '../spec/schema.js'
 
 /** Parent id of top-level columns in the change maps (Java `TABLE_ROOT_ID`). */
 export const TABLE_ROOT_ID = -1
@@ -30,86 +32,7 @@ export interface SchemaChanges {
   readonly moves: ReadonlyMap<number, readonly Move[]>
 }
 
-/** Lookups over a schema the way Java's Schema resolves names. */
-export interface SchemaLookup {
-  /** Every field by id, including `element`, `key` and `value` pseudo-fields of lists and maps. */
-  readonly byId: ReadonlyMap<number, NestedField>
-  /** Full dotted name by id (`points.element.x`). */
-  readonly names: ReadonlyMap<number, string>
-  /** Parent field id by id (a list/map column for its element/key/value). */
-  readonly parents: ReadonlyMap<number, number>
-  /** Full names plus Java's short names (`points.x` for a struct element) by id. */
-  readonly byName: ReadonlyMap<string, number>
-  /** Lower-cased names by id (first wins). */
-  readonly byLowerName: ReadonlyMap<string, number>
-}
-
 const pseudo = (id: number, name: string, required: boolean, type: IcebergType): NestedField => ({ id, name, required, type })
-
-/** Index fields by id, full name and Java short name (list element / map value structs may be skipped in names). */
-export function lookupFields(fields: readonly NestedField[]): SchemaLookup {
-  const byId = new Map<number, NestedField>()
-  const names = new Map<number, string>()
-  const parents = new Map<number, number>()
-  const full = new Map<string, number>()
-  const short = new Map<string, number>()
-  const add = (f: NestedField, fullPath: readonly string[], shortPath: readonly string[], parent: number | undefined): void => {
-    byId.set(f.id, f)
-    const name = fullPath.join('.')
-    names.set(f.id, name)
-    full.set(name, f.id)
-    const s = shortPath.join('.')
-    if (!short.has(s)) short.set(s, f.id)
-    if (parent !== undefined) parents.set(f.id, parent)
-    walk(f.type, fullPath, shortPath, f.id)
-  }
-  const walk = (t: IcebergType, fullPath: readonly string[], shortPath: readonly string[], owner: number | undefined): void => {
-    switch (t.kind) {
-      case 'struct':
-        for (const c of t.fields) add(c, [...fullPath, c.name], [...shortPath, c.name], owner)
-        break
-      case 'list':
-        addChild(pseudo(t.elementId, 'element', t.elementRequired, t.element), fullPath, shortPath, owner!)
-        break
-      case 'map':
-        add(pseudo(t.keyId, 'key', true, t.key), [...fullPath, 'key'], [...shortPath, 'key'], owner)
-        addChild(pseudo(t.valueId, 'value', t.valueRequired, t.value), fullPath, shortPath, owner!)
-        break
-      default:
-        break
-    }
-  }
-  // an element/value struct's fields are also reachable without the `element`/`value` step
-  const addChild = (f: NestedField, fullPath: readonly string[], shortPath: readonly string[], owner: number): void => {
-    const fp = [...fullPath, f.name]
-    byId.set(f.id, f)
-    names.set(f.id, fp.join('.'))
-    full.set(fp.join('.'), f.id)
-    parents.set(f.id, owner)
-    walk(f.type, fp, f.type.kind === 'struct' ? shortPath : [...shortPath, f.name], f.id)
-  }
-  for (const f of fields) add(f, [f.name], [f.name], undefined)
-  const byName = new Map(full)
-  for (const [k, v] of short) if (!byName.has(k)) byName.set(k, v)
-  const byLowerName = new Map<string, number>()
-  for (const [k, v] of byName) if (!byLowerName.has(k.toLowerCase())) byLowerName.set(k.toLowerCase(), v)
-  return { byId, names, parents, byName, byLowerName }
-}
-
-/** Resolve a (dotted) name, case-sensitively or not. */
-export function findByName(l: SchemaLookup, name: string, caseSensitive: boolean): NestedField | undefined {
-  const id = caseSensitive ? l.byName.get(name) : l.byLowerName.get(name.toLowerCase())
-  return id === undefined ? undefined : l.byId.get(id)
-}
-
-/** True when `id` sits (at any depth) inside a list or a map. */
-export function insideListOrMap(l: SchemaLookup, id: number): boolean {
-  for (let p = l.parents.get(id); p !== undefined; p = l.parents.get(p)) {
-    const k = l.byId.get(p)?.type.kind
-    if (k === 'list' || k === 'map') return true
-  }
-  return false
-}
 
 /** Give a type fresh ids in Java's order (a struct's fields first, then their children; list element; map key then value). */
 export function assignFreshTypeIds(t: IcebergType, next: () => number): IcebergType {
@@ -228,12 +151,11 @@ export function checkIdentifierField(l: SchemaLookup, id: number): void {
   }
 }
 
-const V3_TYPES = new Set(['unknown', 'timestamp_ns', 'timestamptz_ns', 'variant', 'geometry', 'geography'])
 const NULL_DEFAULT_TYPES = new Set(['unknown', 'variant', 'geometry', 'geography'])
 
 /**
- * Types and defaults a table of `formatVersion` cannot hold (Java Schema.checkCompatibility), for the fields in
- * `ids`; defaults a field already had in `before` are tolerated (some writers put them into v2 tables).
+ * Types and initial defaults a table of `formatVersion` cannot hold (Java Schema.checkCompatibility), for the fields
+ * in `ids`; initial defaults a field already had in `before` are tolerated (some writers put them into v2 tables).
  */
 export function versionProblems(l: SchemaLookup, ids: Iterable<number>, formatVersion: number, before?: SchemaLookup): string[] {
   const problems: string[] = []
@@ -242,12 +164,10 @@ export function versionProblems(l: SchemaLookup, ids: Iterable<number>, formatVe
     const f = l.byId.get(id)
     if (!f) continue
     const name = l.names.get(id)
-    if (V3_TYPES.has(f.type.kind)) problems.push(`Invalid type for ${name}: ${typeToString(f.type)} is not supported until v3`)
+    if (V3_ONLY_TYPES.has(f.type.kind)) problems.push(`Invalid type for ${name}: ${typeToString(f.type)} is not supported until v3`)
     const was = before?.byId.get(id)
     if (f.initialDefault !== undefined && f.initialDefault !== null && was?.initialDefault !== f.initialDefault)
       problems.push(`Invalid initial default for ${name}: non-null default (${describeValue(f.initialDefault)}) is not supported until v3`)
-    if (f.writeDefault !== undefined && f.writeDefault !== null && was?.writeDefault !== f.writeDefault)
-      problems.push(`Invalid write default for ${name}: non-null default (${describeValue(f.writeDefault)}) is not supported until v3`)
   }
   return problems
 }
@@ -329,13 +249,12 @@ export function checkAgainstTable(m: TableMetadata, before: SchemaLookup, s: Sch
   }
 }
 
-/** Java's checks on an added column: unknown is never required; required needs both defaults (unless forced); defaults are v3 and typed. */
+/** Java's checks on an added column: unknown is never required; required needs both defaults (unless forced); initial defaults are v3; defaults are typed. */
 export function checkNewColumn(name: string, type: IcebergType, required: boolean, initial: Value, write: Value, formatVersion: number, allowIncompatible: boolean): void {
   if (type.kind === 'unknown' && required) fail(`Cannot create required field with unknown type: ${name.slice(name.lastIndexOf('.') + 1)}`, name)
   if (required && (initial === null || write === null) && !allowIncompatible) fail(`Incompatible change: cannot add required column without a default value: ${name}`, name)
-  for (const [what, v] of [['initial', initial], ['write', write]] as const) {
-    if (v !== null && formatVersion < 3) fail(`Invalid ${what} default for ${name}: non-null default (${describeValue(v)}) is not supported until v3`, name)
-  }
+  // only the initial default needs v3; write defaults are allowed in every version (Java Schema.checkCompatibility)
+  if (initial !== null && formatVersion < 3) fail(`Invalid initial default for ${name}: non-null default (${describeValue(initial)}) is not supported until v3`, name)
   checkDefault(name, type, initial, 'initial default')
   checkDefault(name, type, write, 'write default')
 }

@@ -3,7 +3,7 @@
 // Every edit is validated when it is made; the result is validated again against the table it commits to.
 import { ValidationError } from '../errors.js'
 import { sameSchema } from '../spec/apply-updates.js'
-import type { Schema } from '../spec/schema.js'
+import { schemaShapeProblems, type Schema } from '../spec/schema.js'
 import { currentSchema, type TableMetadata } from '../spec/table-metadata.js'
 import { isPromotionAllowed, isPrimitive, typeEquals, typeToString, type IcebergType, type NestedField, type PrimitiveType, type Value } from '../spec/types.js'
 import { valueEquals } from '../spec/values.js'
@@ -29,7 +29,7 @@ export interface AddColumnOptions {
   readonly required?: boolean
   /** v3: the value of rows written before the column existed. */
   readonly initialDefault?: Value
-  /** v3: the value writers use when none is given; defaults to `initialDefault` (pass null for none). */
+  /** Any version: the value writers use when none is given; defaults to `initialDefault` (pass null for none). */
   readonly writeDefault?: Value
 }
 
@@ -176,6 +176,7 @@ export class UpdateSchema implements EvolutionUpdate {
     if (!f) return fail(`Cannot update missing column: ${name}`, name)
     if (f.required !== optional) return this // no-op, allowed even without allowIncompatibleChanges
     const defaultedAdd = this.addedNameToId.has(this.key(name)) && f.initialDefault !== undefined && f.initialDefault !== null
+    if (!optional && f.type.kind === 'unknown') fail(`Cannot create required field with unknown type: ${f.name}`, name)
     if (!optional && !defaultedAdd && !this.allowIncompatible) fail(`Cannot change column nullability: ${name}: optional -> required`, name)
     if (this.deletes.has(f.id)) fail(`Cannot update a column that will be deleted: ${f.name}`, name)
     this.updates.set(f.id, { ...f, required: !optional })
@@ -211,7 +212,7 @@ export class UpdateSchema implements EvolutionUpdate {
     return this
   }
 
-  /** v3: set a column's write default (null clears it; a required column must keep one). */
+  /** Set a column's write default, in any format version (null clears it; a required column must keep one). */
   updateColumnDefault(name: string, writeDefault: Value): this {
     this.touch()
     const f = this.findForUpdate(name)
@@ -221,7 +222,6 @@ export class UpdateSchema implements EvolutionUpdate {
     if (writeDefault === null ? cur === null : cur !== null && valueEquals(f.type, cur, writeDefault)) return this
     if (writeDefault === null && f.required) fail(`Cannot remove the write default of required column ${name}`, name)
     C.checkDefault(name, f.type, writeDefault, 'write default')
-    if (writeDefault !== null && this.base.formatVersion < 3) fail(`Invalid write default for ${name}: non-null default is not supported until v3`, name)
     const { writeDefault: _old, ...rest } = f
     this.updates.set(f.id, writeDefault === null ? rest : { ...rest, writeDefault })
     return this
@@ -293,6 +293,8 @@ export class UpdateSchema implements EvolutionUpdate {
     const fields = C.applyChanges(this.schema.fields, this.changeMaps())
     C.checkUniqueNames(fields, !this.caseSensitiveNames)
     const l = C.lookupFields(fields)
+    const shape = schemaShapeProblems(l)
+    if (shape.length) fail(`Invalid schema: ${shape.join('; ')}`, l.duplicateNames[0])
     const ids = idents.map((i) => {
       if ('id' in i) return i.id
       const f = C.findByName(l, i.name, this.caseSensitiveNames)

@@ -2,14 +2,14 @@
 // the default spec; v2+ reuse the field id of an equivalent field from any older spec, v1 keeps removed
 // fields as `void` and only appends. The new spec becomes the default.
 import { ValidationError } from '../errors.js'
-import { PARTITION_DATA_ID_START, specFieldsEqual, type PartitionField, type PartitionSpec } from '../spec/partition-spec.js'
+import { checkSpec, PARTITION_DATA_ID_START, specCompatibleWith, type PartitionField, type PartitionSpec } from '../spec/partition-spec.js'
+
+export { checkSpec } from '../spec/partition-spec.js'
 import type { Schema } from '../spec/schema.js'
 import { currentSchema, defaultSpec, type TableMetadata } from '../spec/table-metadata.js'
-import { canTransform, defaultPartitionName, transformEquals, transformToString, type Transform } from '../spec/transform.js'
-import { isPrimitive, typeToString } from '../spec/types.js'
+import { defaultPartitionName, transformEquals, transformToString, type Transform } from '../spec/transform.js'
 import { bindTerm, staleBase, termToString, type EvolutionUpdate, type Term, type TransformTerm } from './evolution.js'
 import type { ChangeSet, CommitContext } from './pending-update.js'
-import { findByName, lookupFields } from './schema-changes.js'
 
 /** Options of a partition spec update. */
 export interface UpdateSpecOptions {
@@ -175,7 +175,7 @@ export class UpdatePartitionSpec implements EvolutionUpdate {
       { type: 'assert-last-assigned-partition-id', lastAssignedPartitionId: m.lastPartitionId },
       { type: 'assert-default-spec-id', defaultSpecId: m.defaultSpecId },
     ]
-    if (specFieldsEqual(spec, defaultSpec(m))) return { updates: [], requirements }
+    if (specCompatibleWith(spec, defaultSpec(m))) return { updates: [], requirements }
     return { updates: [{ action: 'add-spec', spec }, { action: 'set-default-spec', specId: -1 }], requirements }
   }
 
@@ -211,27 +211,4 @@ export class UpdatePartitionSpec implements EvolutionUpdate {
 
 function isTransform(x: unknown): x is Transform {
   return typeof x === 'object' && x !== null && 'kind' in x
-}
-
-/** Java PartitionSpec.Builder checks: non-empty unique names, no name of another column, sources that bind. */
-export function checkSpec(spec: PartitionSpec, schema: Schema): void {
-  const l = lookupFields(schema.fields)
-  const names = new Set<string>()
-  for (const f of spec.fields) {
-    if (!f.name) fail(`Cannot use empty partition name: ${describe(f)}`)
-    if (names.has(f.name)) fail(`Cannot use partition name more than once: ${f.name}`, f.name)
-    names.add(f.name)
-    const sourceExists = l.byId.has(f.sourceId)
-    const named = findByName(l, f.name, true)
-    if (sourceExists && named && named.id !== f.sourceId) fail(`Cannot create identity partition sourced from different field in schema: ${f.name}`, f.name)
-    if (f.transform.kind === 'void') continue
-    const src = l.byId.get(f.sourceId)
-    if (!src) return fail(`Cannot find source column for partition field: ${describe(f)}`, f.name)
-    if (!isPrimitive(src.type)) fail(`Cannot partition by non-primitive source field: ${typeToString(src.type)}`, f.name)
-    if (!canTransform(f.transform, src.type)) fail(`Invalid source type ${typeToString(src.type)} for transform: ${transformToString(f.transform)}`, f.name)
-    for (let p = l.parents.get(f.sourceId); p !== undefined; p = l.parents.get(p)) {
-      const pt = l.byId.get(p)!.type
-      if (pt.kind !== 'struct') fail(`Invalid partition field parent: ${typeToString(pt)}`, f.name)
-    }
-  }
 }

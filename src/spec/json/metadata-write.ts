@@ -1,6 +1,7 @@
 // Spec §Table Metadata: write metadata JSON in Java's key order for v1, v2 and v3.
 import { gzipSync } from 'node:zlib'
-import { MAIN_BRANCH, type MetadataLogEntry, type Snapshot, type SnapshotLogEntry } from '../snapshot.js'
+import { type MetadataLogEntry, type Snapshot, type SnapshotLogEntry } from '../snapshot.js'
+import { setOwn } from '../own.js'
 import { currentSchema, defaultSpec, type TableMetadata } from '../table-metadata.js'
 import { RawJson, stringifyJson, type JsonObject, type JsonValue } from './lossless.js'
 import { partitionFieldsToJson, schemaToJson, sortOrderToJson, specToJson } from './schema-json.js'
@@ -42,19 +43,10 @@ export function metadataToJson(m: TableMetadata, compactParts = false): JsonObje
   o['current-snapshot-id'] = m.currentSnapshotId ?? (v >= 3 ? null : -1)
   if (v >= 3) o['next-row-id'] = m.nextRowId ?? 0n
   if (m.encryptionKeys && m.encryptionKeys.length) o['encryption-keys'] = m.encryptionKeys.map(encryptionKeyToJson)
-  if (v >= 2) {
-    const refs: JsonObject = {}
-    for (const [name, r] of Object.entries(m.refs)) refs[name] = refToJson(r)
-    o.refs = refs
-  } else {
-    // v1 has no refs: only an implied main branch, which readers rebuild from current-snapshot-id
-    const extra = Object.keys(m.refs).filter((k) => k !== MAIN_BRANCH)
-    if (extra.length) {
-      const refs: JsonObject = {}
-      for (const [name, r] of Object.entries(m.refs)) refs[name] = refToJson(r)
-      o.refs = refs
-    }
-  }
+  // Java writes refs in every format version (v1 included: its main branch follows current-snapshot-id)
+  const refs: JsonObject = {}
+  for (const [name, r] of Object.entries(m.refs)) setOwn(refs, name, refToJson(r))
+  o.refs = refs
   o.snapshots = compactParts ? m.snapshots.map((s) => memo(snapshotText[v >= 2 ? 1 : 0], s, () => snapshotToJson(s, v >= 2))) : m.snapshots.map((s) => snapshotToJson(s, v >= 2))
   o.statistics = m.statistics.map(statisticsToJson)
   o['partition-statistics'] = m.partitionStatistics.map((s) => ({

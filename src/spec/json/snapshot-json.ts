@@ -2,6 +2,7 @@
 import type { MetadataLogEntry, Operation, Snapshot, SnapshotLogEntry, SnapshotRef, Summary } from '../snapshot.js'
 import type { BlobMetadata, EncryptedKey, PartitionStatisticsFile, StatisticsFile } from '../table-metadata.js'
 import { arr, at, int, invalid, long, obj, opt, str, stringMap, type JsonPath } from './json-read.js'
+import { setOwn } from '../own.js'
 import { jsonLong, type JsonObject, type JsonValue } from './lossless.js'
 
 const OPERATIONS: ReadonlySet<string> = new Set<Operation>(['append', 'replace', 'overwrite', 'delete'])
@@ -71,7 +72,10 @@ export function snapshotToJson(s: Snapshot, withSequence: boolean): JsonObject {
   o['snapshot-id'] = s.snapshotId
   if (s.parentSnapshotId !== undefined) o['parent-snapshot-id'] = s.parentSnapshotId
   o['timestamp-ms'] = s.timestampMs
-  o.summary = { ...s.summary }
+  // Java writes `operation` first, then the other summary entries in their order
+  const summary: JsonObject = { operation: s.summary.operation }
+  for (const [k, v] of Object.entries(s.summary)) if (k !== 'operation') setOwn(summary, k, v as JsonValue)
+  o.summary = summary
   if (s.manifestList !== undefined) o['manifest-list'] = s.manifestList
   if (s.manifests !== undefined) o.manifests = [...s.manifests]
   if (s.schemaId !== undefined) o['schema-id'] = s.schemaId

@@ -32,7 +32,7 @@ describe('new table metadata', () => {
           spec: { specId: 9, fields: [{ sourceId: 30, fieldId: 5000, name: 'ts_day', transform: Transforms.day }] },
           sortOrder: { orderId: 4, fields: [{ sourceId: 10, transform: Transforms.identity, direction: 'asc', nullOrder: 'nulls-first' }] },
           location: 's3://b/t/',
-          properties: { 'format-version': '3', owner: 'me' },
+          properties: { 'format-version': String(formatVersion), owner: 'me' },
           formatVersion,
         },
         'u-1',
@@ -41,7 +41,8 @@ describe('new table metadata', () => {
       expect(m.location).toBe('s3://b/t')
       expect(m.specs[0]!.fields[0]).toMatchObject({ sourceId: 3, fieldId: 1000 })
       expect(m.lastPartitionId).toBe(1000)
-      expect(m.sortOrders.map((o) => o.orderId)).toEqual([0, 1])
+      expect(m.formatVersion).toBe(formatVersion)
+      expect(m.sortOrders.map((o) => o.orderId)).toEqual([1])
       expect(m.defaultSortOrderId).toBe(1)
       expect(m.properties).toEqual({ 'write.parquet.compression-codec': 'zstd', owner: 'me' })
       expect(m.lastColumnId).toBe(6)

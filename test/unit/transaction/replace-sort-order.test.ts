@@ -42,7 +42,7 @@ describe('ReplaceSortOrder', () => {
   })
 
   it('commits add-sort-order + set-default-sort-order; unsorted is id 0; identical orders are reused; no change commits nothing', async () => {
-    const { table } = await catalogTable({ schema: SCHEMA })
+    const { table } = await catalogTable({ schema: SCHEMA, formatVersion: 3 })
     const o = new ReplaceSortOrder(table.metadata).desc('id')
     expect(o.changes(table.metadata)).toEqual({
       updates: [{ action: 'add-sort-order', sortOrder: o.result() }, { action: 'set-default-sort-order', sortOrderId: -1 }],
@@ -64,7 +64,7 @@ describe('ReplaceSortOrder', () => {
   })
 
   it('a failed edit leaves the table unchanged; the order binds to the schema earlier edits produce', async () => {
-    const { table } = await catalogTable({ schema: SCHEMA })
+    const { table } = await catalogTable({ schema: SCHEMA, formatVersion: 3 })
     expectInvalid(() => table.transaction().replaceSortOrder((s) => s.asc('nope')), "Cannot find field 'nope'")
     expect((await table.refresh()).metadata).toEqual(table.metadata)
     const t = await table.transaction().updateSchema((u) => u.addColumn('added', T.date)).replaceSortOrder((s) => s.asc({ transform: 'month', source: 'added' })).commit()
@@ -72,7 +72,7 @@ describe('ReplaceSortOrder', () => {
   })
 
   it('rebases on a concurrent change (Java retries) but fails when its column was dropped meanwhile', async () => {
-    const { table } = await catalogTable({ schema: SCHEMA })
+    const { table } = await catalogTable({ schema: SCHEMA, formatVersion: 3 })
     const mine = table.transaction().replaceSortOrder((s) => s.asc('data'))
     await table.transaction().updateSchema((u) => u.renameColumn('data', 'payload')).commit()
     const t = await mine.commit()
