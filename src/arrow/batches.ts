@@ -9,6 +9,7 @@ import type { Schema } from '../spec/schema.js'
 import { primitiveToString, type IcebergType, type MapValue, type PrimitiveType, type StructValue, type Value } from '../spec/types.js'
 import { booleanOf, bytesOf, decimalOf, int32Of, int64Of, numberOf, stringOf } from '../spec/value-check.js'
 import { describeValue } from '../spec/values.js'
+import { ScaledDecimal, UnitTime, UnitTimestamp, type TemporalUnit } from '../write/coerce.js'
 import { icebergSchemaToArrow } from './schema.js'
 
 /** A slot below a null struct/list/map parent: stored as null and never a "required" violation. */
@@ -229,18 +230,39 @@ function buildPrimitive(type: PrimitiveType, arrowType: DataType, cells: readonl
   }
 }
 
-/** Rows of a RecordBatch keyed by Arrow field name, values in floe's representation (exact int64, µs/ns timestamps). */
+/**
+ * Rows of a RecordBatch keyed by Arrow field name, values in floe's representation (exact int64; timestamps
+ * in µs, or ns for Arrow nanoseconds; decimals unscaled at the Arrow type's scale).
+ */
 export function recordBatchToRows(batch: RecordBatch): Row[] {
+  return readRows(batch, false) as Row[]
+}
+
+/** A row of write input: floe values, or typed values the coercer converts (see {@link recordBatchToInputRows}). */
+export interface InputRow {
+  [name: string]: unknown
+}
+
+/**
+ * Rows of a RecordBatch as write input for the coercer: like {@link recordBatchToRows}, except that
+ * timestamps, times and decimals keep their Arrow unit, zone and scale ({@link UnitTimestamp},
+ * {@link UnitTime}, {@link ScaledDecimal}), so they convert to the column's type exactly or fail.
+ */
+export function recordBatchToInputRows(batch: RecordBatch): InputRow[] {
+  return readRows(batch, true)
+}
+
+function readRows(batch: RecordBatch, typed: boolean): InputRow[] {
   if (batch.numRows === 0) return [] // arrow-js builds empty placeholder batches without column data
   const fields = batch.schema.fields
   const readers = fields.map((f, j) => {
     const data = batch.data.children[j]
     if (!data) throw new InvalidArgumentError(`Column ${f.name} has no data in the RecordBatch`, { context: { field: f.name } })
-    return dataReader(data, f, f.name)
+    return dataReader(data, f, f.name, typed)
   })
-  const rows: Row[] = new Array<Row>(batch.numRows)
+  const rows: InputRow[] = new Array<InputRow>(batch.numRows)
   for (let i = 0; i < batch.numRows; i++) {
-    const row: Row = {}
+    const row: InputRow = {}
     for (let j = 0; j < fields.length; j++) row[fields[j]!.name] = readers[j]!(i)
     rows[i] = row
   }
@@ -254,22 +276,24 @@ export function arrowTableToRows(table: Table): Row[] {
   return out
 }
 
-type Reader = (i: number) => Value
+// a floe Value, or (typed readers, for write input) a UnitTimestamp, UnitTime or ScaledDecimal within one
+type Reader = (i: number) => unknown
 const decoder = new TextDecoder('utf-8', { fatal: false })
 const DAY_MS = 86_400_000n
 const UNIT_TO_MICROS: Record<number, bigint> = { [TimeUnit.SECOND]: 1_000_000n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1n }
+const UNIT_NAMES: Record<number, TemporalUnit> = { [TimeUnit.SECOND]: 's', [TimeUnit.MILLISECOND]: 'ms', [TimeUnit.MICROSECOND]: 'us', [TimeUnit.NANOSECOND]: 'ns' }
 
 /** A reader of slot i of `data` (relative to its offset), nulls from the validity bitmap. */
-function dataReader(data: Data, field: Field, path: string): Reader {
+function dataReader(data: Data, field: Field, path: string, typed: boolean): Reader {
   if (DataType.isNull(data.type)) return () => null
-  const read = valueReader(data, field, path)
+  const read = valueReader(data, field, path, typed)
   const bitmap = data.nullBitmap
   if (data.nullCount === 0 || !bitmap || bitmap.length === 0) return read
   const off = data.offset
   return (i) => ((bitmap[(off + i) >> 3]! >> ((off + i) & 7)) & 1 ? read(i) : null)
 }
 
-function valueReader(data: Data, field: Field, path: string): Reader {
+function valueReader(data: Data, field: Field, path: string, typed: boolean): Reader {
   const t = data.type
   const values = data.values as ArrayLike<number | bigint> & { subarray(a: number, b: number): Uint8Array; slice(a: number, b: number): Uint8Array }
   const offsets = data.valueOffsets as ArrayLike<number | bigint> | undefined
@@ -287,11 +311,15 @@ function valueReader(data: Data, field: Field, path: string): Reader {
   if (DataType.isDecimal(t)) {
     const w = t.bitWidth / 32
     const bits = t.bitWidth
-    return (i) => {
+    const unscaled = (i: number): bigint => {
       let x = 0n
       for (let k = w - 1; k >= 0; k--) x = (x << 32n) | BigInt(values[i * w + k] as number)
       return BigInt.asIntN(bits, x)
     }
+    if (!typed) return unscaled
+    const scale = t.scale
+    // the unscaled value alone would be read at the column's scale: 1.23 (scale 2) as 0.0123 in decimal(10,4)
+    return (i) => new ScaledDecimal(unscaled(i), scale)
   }
   if (DataType.isDate(t)) {
     if (t.unit === DateUnit.DAY) return (i) => values[i]!
@@ -299,6 +327,16 @@ function valueReader(data: Data, field: Field, path: string): Reader {
       const ms = values[i] as bigint
       return Number((ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS)) / DAY_MS)
     }
+  }
+  if (typed && DataType.isTimestamp(t)) {
+    // the unit and zone go to the coercer, which alone knows the column's unit (µs or ns) and kind
+    const unit = UNIT_NAMES[t.unit]!
+    const zone = t.timezone ? t.timezone : null
+    return (i) => new UnitTimestamp(BigInt(values[i]!), unit, zone)
+  }
+  if (typed && DataType.isTime(t)) {
+    const unit = UNIT_NAMES[t.unit]!
+    return (i) => new UnitTime(BigInt(values[i]!), unit)
   }
   if (DataType.isTime(t) || DataType.isTimestamp(t)) {
     if (DataType.isTime(t) && t.unit === TimeUnit.NANOSECOND) return unsupportedType(t, path)
@@ -313,41 +351,41 @@ function valueReader(data: Data, field: Field, path: string): Reader {
     return (i) => values.slice(i * w, (i + 1) * w)
   }
   if (DataType.isStruct(t)) {
-    const kids = t.children.map((f, j) => [f.name, dataReader(data.children[j]!, f, `${path}.${f.name}`)] as const)
+    const kids = t.children.map((f, j) => [f.name, dataReader(data.children[j]!, f, `${path}.${f.name}`, typed)] as const)
     return (i) => {
-      const o: { [name: string]: Value } = {}
+      const o: { [name: string]: unknown } = {}
       for (const [name, r] of kids) o[name] = r(i)
       return o
     }
   }
   if (DataType.isList(t) || DataType.isLargeList(t)) {
-    const el = dataReader(data.children[0]!, t.children[0]!, `${path}.element`)
+    const el = dataReader(data.children[0]!, t.children[0]!, `${path}.element`, typed)
     return (i) => {
-      const out: Value[] = []
+      const out: unknown[] = []
       for (let k = start(i), end = start(i + 1); k < end; k++) out.push(el(k))
       return out
     }
   }
   if (DataType.isFixedSizeList(t)) {
-    const el = dataReader(data.children[0]!, t.children[0]!, `${path}.element`)
+    const el = dataReader(data.children[0]!, t.children[0]!, `${path}.element`, typed)
     const size = t.listSize
     return (i) => Array.from({ length: size }, (_, k) => el(i * size + k))
   }
   if (DataType.isMap(t)) {
     const entries = data.children[0]!
     const entryFields = t.children[0]!.type.children
-    const key = dataReader(entries.children[0]!, entryFields[0]!, `${path}.key`)
-    const value = dataReader(entries.children[1]!, entryFields[1]!, `${path}.value`)
+    const key = dataReader(entries.children[0]!, entryFields[0]!, `${path}.key`, typed)
+    const value = dataReader(entries.children[1]!, entryFields[1]!, `${path}.value`, typed)
     return (i) => {
-      const m = new Map<Value, Value>()
+      const m = new Map<unknown, unknown>()
       for (let k = start(i), end = start(i + 1); k < end; k++) m.set(key(k), value(k))
       return m
     }
   }
   if (DataType.isDictionary(t)) {
-    const dict: Value[] = []
+    const dict: unknown[] = []
     for (const chunk of data.dictionary?.data ?? []) {
-      const r = dataReader(chunk, field, path)
+      const r = dataReader(chunk, field, path, typed)
       for (let k = 0; k < chunk.length; k++) dict.push(r(k))
     }
     return (i) => dict[Number(values[i])] ?? null

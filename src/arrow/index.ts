@@ -13,6 +13,8 @@ export {
   icebergTypeToArrow,
   type ArrowToIcebergOptions,
 } from './schema.js'
-export { arrowTableToRows, recordBatchToRows, rowsToRecordBatch } from './batches.js'
+export { arrowTableToRows, recordBatchToRows, rowsToRecordBatch, type InputRow } from './batches.js'
 export { arrowRows, type ArrowInput } from './input.js'
+// the typed values arrowRows yields for timestamps, times and decimals (converted by the writer's coercer)
+export { ScaledDecimal, TypedValue, UnitTime, UnitTimestamp, type TemporalUnit } from '../write/coerce.js'
 export { DEFAULT_BATCH_SIZE, scanProjectedSchema, scanToArrow, scanToArrowTable, type ScanToArrowOptions } from './scan.js'

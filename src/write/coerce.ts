@@ -1,20 +1,79 @@
 // Input rows → rows of floe values of the table schema, checked before anything is written. Accepts floe
 // values plus friendly forms: safe-integer numbers for long, decimal text/numbers (no digits lost),
 // Date/ISO text for date/time/timestamps (Java's rules: `timestamp` text has no offset, `timestamptz`
-// text needs one), uuid text. Float values are rounded to 32 bits and int/date −0 becomes 0, so the data,
+// text needs one), uuid text, and typed values that carry their own unit or scale (Arrow input: see
+// {@link UnitTimestamp}). Float values are rounded to 32 bits and int/date −0 becomes 0, so the data,
 // its metrics and partition values agree. A bad value fails with INVALID_DATA naming the source, row and column.
 import { FloeError, type ErrorOptions } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
 import type { Schema } from '../spec/schema.js'
 import { isoDateToDays, isoTimeToMicros, MICROS_PER_DAY, parseIsoTimestamp } from '../spec/temporal.js'
 import { primitiveToString, typeToString, type DecimalType, type IcebergType, type NestedField, type Value } from '../spec/types.js'
-import { decimalFitsPrecision, describeValue, parseDecimal, uuidToBytes } from '../spec/values.js'
+import { decimalFitsPrecision, decimalToString, describeValue, parseDecimal, uuidToBytes } from '../spec/values.js'
 
 /** Input data that cannot be written: names the source (`file`), 1-based `row` and `field` (column). */
 export class InvalidDataError extends FloeError {
   constructor(message: string, opts: ErrorOptions = {}) {
     super('INVALID_DATA', message, opts)
     this.name = 'InvalidDataError'
+  }
+}
+
+/** The unit of a typed time or timestamp value. */
+export type TemporalUnit = 's' | 'ms' | 'us' | 'ns'
+
+const UNIT_NAME: Readonly<Record<TemporalUnit, string>> = { s: 's', ms: 'ms', us: 'µs', ns: 'ns' }
+
+/** A value that carries its own unit or scale (typed input such as Arrow); the coercer converts it to the column's type. */
+export abstract class TypedValue {
+  /** The value with its unit or scale, as error messages name it. */
+  abstract toString(): string
+}
+
+/**
+ * A timestamp that carries its unit and zone (`null`: a local date-time), as typed input such as Arrow
+ * gives it. The coercer converts it to the column's unit only without loss (ns → µs needs a whole number of
+ * µs) and only into a column of the same kind: a zoned value into timestamptz(_ns), a local one into timestamp(_ns).
+ */
+export class UnitTimestamp extends TypedValue {
+  constructor(
+    readonly value: bigint,
+    readonly unit: TemporalUnit,
+    readonly zone: string | null,
+  ) {
+    super()
+  }
+
+  toString(): string {
+    return `timestamp ${this.value} ${UNIT_NAME[this.unit]}${this.zone === null ? ' without zone' : ` in zone ${this.zone}`}`
+  }
+}
+
+/** A time of day that carries its unit; the coercer converts it to µs only without loss. */
+export class UnitTime extends TypedValue {
+  constructor(
+    readonly value: bigint,
+    readonly unit: TemporalUnit,
+  ) {
+    super()
+  }
+
+  toString(): string {
+    return `time ${this.value} ${UNIT_NAME[this.unit]}`
+  }
+}
+
+/** A decimal that carries its own scale; the coercer rescales it to the column's scale only without loss. */
+export class ScaledDecimal extends TypedValue {
+  constructor(
+    readonly unscaled: bigint,
+    readonly scale: number,
+  ) {
+    super()
+  }
+
+  toString(): string {
+    return `decimal ${decimalToString(this.unscaled, this.scale)} (scale ${this.scale})`
   }
 }
 
@@ -34,9 +93,31 @@ type Conv = (v: unknown) => Value
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 const NANOS_PER_MILLI = 1_000_000n
+const NANOS_PER: Readonly<Record<TemporalUnit, bigint>> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1000n, ns: 1n }
 
 function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Uint8Array) && !(v instanceof Date)
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Map) &&
+    !(v instanceof Uint8Array) &&
+    !(v instanceof Date) &&
+    !(v instanceof TypedValue)
+  )
+}
+
+function describeInput(v: unknown): string {
+  return v instanceof TypedValue ? v.toString() : describeValue(v)
+}
+
+/** `v` in `unit`, as a count of `target` units; undefined when that would drop a nonzero remainder. */
+function changeUnit(v: bigint, unit: TemporalUnit, target: TemporalUnit): bigint | undefined {
+  const from = NANOS_PER[unit]
+  const to = NANOS_PER[target]
+  if (from >= to) return v * (from / to)
+  const d = to / from
+  return v % d === 0n ? v / d : undefined
 }
 
 function dateMillis(d: Date, column: string): number {
@@ -65,12 +146,31 @@ function decimalConv(t: DecimalType, column: string): Conv {
     if (d.unscaled % k !== 0n) throw new Problem(column, `${JSON.stringify(s)} has more than ${t.scale} fraction digits for ${primitiveToString(t)}`)
     return fits(d.unscaled / k)
   }
+  const fromScaled = (d: ScaledDecimal): bigint => {
+    if (d.scale === t.scale) return fits(d.unscaled)
+    if (d.scale < t.scale) return fits(d.unscaled * 10n ** BigInt(t.scale - d.scale))
+    const k = 10n ** BigInt(d.scale - t.scale)
+    if (d.unscaled % k !== 0n) throw new Problem(column, `${d} has nonzero digits beyond scale ${t.scale} of ${primitiveToString(t)}`)
+    return fits(d.unscaled / k)
+  }
   return (v) => {
     if (typeof v === 'bigint') return fits(v)
+    if (v instanceof ScaledDecimal) return fromScaled(v)
     if (typeof v === 'string') return fromText(v)
     if (typeof v === 'number' && Number.isFinite(v)) return fromText(String(v))
-    throw new Problem(column, `expected an unscaled bigint, decimal text or a finite number, got ${describeValue(v)}`)
+    throw new Problem(column, `expected an unscaled bigint, decimal text or a finite number, got ${describeInput(v)}`)
   }
+}
+
+function unitTimestamp(v: UnitTimestamp, kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns', column: string): bigint {
+  const zoned = kind === 'timestamptz' || kind === 'timestamptz_ns'
+  if (zoned && v.zone === null) throw new Problem(column, `${v} has no zone; ${kind} takes only timestamps with a zone`)
+  if (!zoned && v.zone !== null) throw new Problem(column, `${v} has a zone; ${kind} values are local date-times (a timestamp without zone)`)
+  const target = kind === 'timestamp_ns' || kind === 'timestamptz_ns' ? 'ns' : 'us'
+  const x = changeUnit(v.value, v.unit, target)
+  if (x === undefined) throw new Problem(column, `${v} is not a whole number of ${UNIT_NAME[target]}, the unit of ${kind} (no digits are dropped)`)
+  if (x < INT64_MIN || x > INT64_MAX) throw new Problem(column, `${v} is outside the 64-bit range of ${kind} in ${UNIT_NAME[target]}`)
+  return x
 }
 
 function timestampConv(kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns', column: string): Conv {
@@ -81,6 +181,7 @@ function timestampConv(kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'tim
       if (v >= INT64_MIN && v <= INT64_MAX) return v
       throw new Problem(column, `${v} is outside the 64-bit range`)
     }
+    if (v instanceof UnitTimestamp) return unitTimestamp(v, kind, column)
     if (v instanceof Date) {
       const ms = BigInt(dateMillis(v, column))
       return nanos ? ms * NANOS_PER_MILLI : ms * 1000n
@@ -93,13 +194,13 @@ function timestampConv(kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'tim
       const q = p.epochNanos / 1000n
       return p.epochNanos < 0n && q * 1000n !== p.epochNanos ? q - 1n : q
     }
-    throw new Problem(column, `expected a bigint (${nanos ? 'ns' : 'µs'} since epoch), Date or ISO text, got ${describeValue(v)}`)
+    throw new Problem(column, `expected a bigint (${nanos ? 'ns' : 'µs'} since epoch), Date or ISO text, got ${describeInput(v)}`)
   }
 }
 
 function bytesConv(column: string, length: number | undefined, what: string): Conv {
   return (v) => {
-    if (!(v instanceof Uint8Array)) throw new Problem(column, `expected a Uint8Array for ${what}, got ${describeValue(v)}`)
+    if (!(v instanceof Uint8Array)) throw new Problem(column, `expected a Uint8Array for ${what}, got ${describeInput(v)}`)
     if (length !== undefined && v.length !== length) throw new Problem(column, `expected ${length} bytes for ${what}, got ${v.length}`)
     return v
   }
@@ -108,7 +209,7 @@ function bytesConv(column: string, length: number | undefined, what: string): Co
 /** The converter of one type; `column` is the full column name used in messages. */
 function converter(t: IcebergType, column: string): Conv {
   const expected = (what: string, v: unknown): never => {
-    throw new Problem(column, `expected ${what} for ${typeToString(t)}, got ${describeValue(v)}`)
+    throw new Problem(column, `expected ${what} for ${typeToString(t)}, got ${describeInput(v)}`)
   }
   switch (t.kind) {
     case 'boolean':
@@ -149,6 +250,12 @@ function converter(t: IcebergType, column: string): Conv {
         if (typeof v === 'bigint') {
           if (v >= 0n && v < MICROS_PER_DAY) return v
           throw new Problem(column, `${v} µs is not a time of day`)
+        }
+        if (v instanceof UnitTime) {
+          const x = changeUnit(v.value, v.unit, 'us')
+          if (x === undefined) throw new Problem(column, `${v} is not a whole number of µs, the unit of time (no digits are dropped)`)
+          if (x >= 0n && x < MICROS_PER_DAY) return x
+          throw new Problem(column, `${v} is not a time of day`)
         }
         if (typeof v === 'string') return parsed(column, 'time', () => isoTimeToMicros(v.trim()))
         return expected('µs since midnight (bigint) or HH:MM:SS text', v)
@@ -203,7 +310,7 @@ function converter(t: IcebergType, column: string): Conv {
         for (const [k, x] of entries) {
           if (k === null || k === undefined) throw new Problem(`${column}.key`, 'map keys cannot be null')
           const value = x === null || x === undefined ? null : val(x)
-          if (value === null && t.valueRequired) throw new Problem(`${column}.value`, `value of key ${describeValue(k as Value)} is null but values are required`)
+          if (value === null && t.valueRequired) throw new Problem(`${column}.value`, `value of key ${describeInput(k)} is null but values are required`)
           out.set(key(k), value)
         }
         return out
@@ -228,7 +335,7 @@ function structConv(fields: readonly NestedField[], prefix: string | undefined):
     return null
   })
   const checkObject = (input: unknown): void => {
-    if (!isPlainObject(input)) throw new Problem(prefix ?? '', `expected an object keyed by column name, got ${describeValue(input as Value)}`)
+    if (!isPlainObject(input)) throw new Problem(prefix ?? '', `expected an object keyed by column name, got ${describeInput(input)}`)
   }
   const checkUnknown = (input: Readonly<Record<string, unknown>>): void => {
     for (const k of Object.keys(input)) if (!known.has(k)) throw new Problem(prefix === undefined ? k : `${prefix}.${k}`, 'no such column in the table schema')

@@ -29,6 +29,10 @@ describe('floe/arrow entry point', () => {
         'scanProjectedSchema',
         'scanToArrow',
         'scanToArrowTable',
+        'ScaledDecimal',
+        'TypedValue',
+        'UnitTime',
+        'UnitTimestamp',
       ].sort(),
     )
     expect(readFileSync(join(REPO_ROOT, 'src/arrow/index.ts'), 'utf8')).not.toMatch(/export \*/)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { FloeError } from '../../../src/errors.js'
 import { schema } from '../../../src/spec/schema.js'
 import { T, field } from '../../../src/spec/types.js'
-import { coerceRows, InvalidDataError, rowCoercer } from '../../../src/write/coerce.js'
+import { coerceRows, InvalidDataError, rowCoercer, ScaledDecimal, UnitTime, UnitTimestamp } from '../../../src/write/coerce.js'
 
 const S = schema([
   field(1, 'id', T.long, { required: true }),
@@ -121,5 +121,64 @@ describe('rowCoercer', () => {
   it('coerceRows numbers rows from 1 and stops at the first bad one', () => {
     expect(coerceRows(S, [{ id: 1n }, { id: 2 }]).map((r) => r.id)).toEqual([1n, 2n])
     expect(() => coerceRows(S, [{ id: 1n }, { id: 'x' }], 'f.json')).toThrow(expect.objectContaining({ context: expect.objectContaining({ file: 'f.json', row: 2, field: 'id' }) }))
+  })
+})
+
+describe('rowCoercer with typed values (unit, zone and scale carried by the value)', () => {
+  const TS = schema([
+    field(1, 'ts', T.timestamp),
+    field(2, 'tz', T.timestamptz),
+    field(3, 'ns', T.timestampNs),
+    field(4, 'tzns', T.timestamptzNs),
+    field(5, 'tm', T.time),
+    field(6, 'dec', T.decimal(9, 2)),
+    field(7, 'st', T.struct([field(8, 'a', T.int)])),
+  ])
+  const coerce = (input: unknown): unknown => rowCoercer(TS, 'arrow')(input, 3)
+  const fails = (input: unknown): FloeError => {
+    try {
+      coerce(input)
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidDataError)
+      return e as FloeError
+    }
+    throw new Error('expected a failure')
+  }
+
+  it('converts to the column unit and scale exactly', () => {
+    expect(
+      coerce({
+        ts: new UnitTimestamp(-2n, 's', null),
+        tz: new UnitTimestamp(7_000n, 'ns', 'UTC'),
+        ns: new UnitTimestamp(3n, 'us', null),
+        tzns: new UnitTimestamp(-4n, 'ms', 'Europe/Paris'),
+        tm: new UnitTime(2n, 'ms'),
+        dec: new ScaledDecimal(-15n, 1),
+      }),
+    ).toEqual({ ts: -2_000_000n, tz: 7n, ns: 3000n, tzns: -4_000_000n, tm: 2000n, dec: -150n, st: null })
+    expect(coerce({ dec: new ScaledDecimal(-1500n, 4), tm: new UnitTime(86_399_999_999_000n, 'ns') })).toMatchObject({ dec: -15n, tm: 86_399_999_999n })
+  })
+
+  it('rejects lossy or mismatched values with INVALID_DATA naming the column', () => {
+    const cases: [unknown, string, RegExp][] = [
+      [{ ts: new UnitTimestamp(1_001n, 'ns', null) }, 'ts', /timestamp 1001 ns without zone is not a whole number of µs/],
+      [{ ts: new UnitTimestamp(0n, 'us', 'UTC') }, 'ts', /has a zone; timestamp values are local date-times/],
+      [{ tz: new UnitTimestamp(0n, 'us', null) }, 'tz', /has no zone; timestamptz takes only timestamps with a zone/],
+      [{ ns: new UnitTimestamp(2n ** 62n, 'ms', null) }, 'ns', /outside the 64-bit range of timestamp_ns/],
+      [{ tm: new UnitTime(5n, 'ns') }, 'tm', /time 5 ns is not a whole number of µs/],
+      [{ tm: new UnitTime(86_400n, 's') }, 'tm', /not a time of day/],
+      [{ tm: new UnitTimestamp(0n, 'us', null) }, 'tm', /got timestamp 0 µs without zone/],
+      [{ dec: new ScaledDecimal(1234n, 3) }, 'dec', /decimal 1\.234 \(scale 3\) has nonzero digits beyond scale 2/],
+      [{ dec: new ScaledDecimal(10n ** 8n, 0) }, 'dec', /more than 9 digits/],
+      [{ ts: new ScaledDecimal(1n, 0) }, 'ts', /got decimal 1 \(scale 0\)/],
+      // a typed value is never taken for a struct
+      [{ st: new UnitTime(1n, 'us') }, 'st', /expected an object keyed by column name, got time 1 µs/],
+    ]
+    for (const [input, column, why] of cases) {
+      const e = fails(input)
+      expect(e.code).toBe('INVALID_DATA')
+      expect(e.context).toMatchObject({ file: 'arrow', row: 3, field: column })
+      expect(e.message).toMatch(why)
+    }
   })
 })

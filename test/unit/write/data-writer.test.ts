@@ -86,7 +86,7 @@ describe('writeDataFiles: unpartitioned', () => {
 
   it('writes every type from friendly and exact inputs (async iterable too)', async () => {
     const io = new MemoryFileIO()
-    const md = tableOf(ALL_TYPES)
+    const md = tableOf(ALL_TYPES, { formatVersion: 3 })
     const s = currentSchema(md)
     async function* gen(): AsyncGenerator<Row> {
       for (const r of allTypesRows()) yield r
