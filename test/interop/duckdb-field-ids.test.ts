@@ -11,10 +11,10 @@ import { testEnv } from '../../src/env.js'
 import { LocalFileIO } from '../../src/io/local.js'
 import type { Row } from '../../src/parquet/codec.js'
 import { sanitizeAvroName } from '../../src/spec/avro/avro-schema.js'
-import type { Schema } from '../../src/spec/schema.js'
+import { schema, type Schema } from '../../src/spec/schema.js'
 import { currentSchema } from '../../src/spec/table-metadata.js'
 import { Transforms } from '../../src/spec/transform.js'
-import type { IcebergType, NestedField, Value } from '../../src/spec/types.js'
+import { T, field, type IcebergType, type NestedField, type Value } from '../../src/spec/types.js'
 import { writeDataFiles, writePositionDeletes } from '../../src/write/data-writer.js'
 import { duckdb, duckType, ident, loadRows } from '../support/corpus/duckdb.js'
 import { ALL_TYPES, allTypesRows, tableOf } from '../unit/write/write-fixtures.js'
@@ -82,7 +82,7 @@ describe('DuckDB reads floe-written Parquet by field id', () => {
     ['none', 'UNCOMPRESSED'],
   ] as const) {
     it(`every type and nested struct/list/map, ${codec}`, async () => {
-      const md = tableOf(ALL_TYPES, { location: join(dir, `all-${codec}`), properties: { 'write.parquet.compression-codec': codec } })
+      const md = tableOf(ALL_TYPES, { formatVersion: 3, location: join(dir, `all-${codec}`), properties: { 'write.parquet.compression-codec': codec } })
       const s = currentSchema(md)
       const rows = allTypesRows()
       const [f] = await writeDataFiles(testEnv(io), { metadata: md }, rows)
@@ -100,10 +100,11 @@ describe('DuckDB reads floe-written Parquet by field id', () => {
   }
 
   it('partitioned data files and a position-delete file', async () => {
-    const base = tableOf(ALL_TYPES, { location: join(dir, 'parts') })
+    const base = tableOf(ALL_TYPES, { formatVersion: 3, location: join(dir, 'parts') })
     const s = currentSchema(base)
     const byName = (n: string): number => s.fields.find((x) => x.name === n)!.id
     const md = tableOf(ALL_TYPES, {
+      formatVersion: 3,
       location: join(dir, 'parts'),
       spec: {
         specId: 0,
@@ -122,7 +123,9 @@ describe('DuckDB reads floe-written Parquet by field id', () => {
     const key = ident(`c${byName('l')}`)
     expect(await textRows(`SELECT * FROM (${union}) ORDER BY ${key}`)).toEqual(await textRows(`SELECT * FROM expected ORDER BY ${key}`))
 
-    const del = await writePositionDeletes(testEnv(io), { metadata: tableOf(ALL_TYPES, { location: join(dir, 'dels') }) }, [
+    // position delete files are a v2 feature (v3 uses deletion vectors): written against a v2 table
+    const v2 = tableOf(schema([field(1, 'l', T.long)]), { formatVersion: 2, location: join(dir, 'dels') })
+    const del = await writePositionDeletes(testEnv(io), { metadata: v2 }, [
       { filePath: files[1]!.filePath, pos: 3 },
       { filePath: files[0]!.filePath, pos: 0 },
     ])

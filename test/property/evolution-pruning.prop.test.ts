@@ -103,7 +103,7 @@ describe('pruning across schema and partition evolution (property, real Parquet)
       fc.asyncProperty(caseArb, fc.integer({ min: 1, max: 1000 }), async (c, seed) => {
         const catalog = new MemoryCatalog(testEnv(new MemoryFileIO(), seed))
         await catalog.createNamespace('db')
-        let t = await catalog.createTable('db.t', { schema: c.before.schema, spec: c.spec1 })
+        let t = await catalog.createTable('db.t', { schema: c.before.schema, spec: c.spec1, formatVersion: 3 })
         t = await t.appendRows(c.rows1)
         const name = (id: number): string => c.after.columns.find((x) => x.ref.fieldId === id)!.ref.name
         const tx = t.transaction()

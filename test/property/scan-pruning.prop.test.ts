@@ -42,7 +42,7 @@ describe('scan pruning (property, real Parquet)', () => {
       fc.asyncProperty(caseArb, fc.integer({ min: 1, max: 1000 }), async (c, seed) => {
         const catalog = new MemoryCatalog(testEnv(new MemoryFileIO(), seed))
         await catalog.createNamespace('db')
-        let t = await catalog.createTable('db.t', { schema: c.table.schema, spec: c.spec })
+        let t = await catalog.createTable('db.t', { schema: c.table.schema, spec: c.spec, formatVersion: 3 })
         for (const b of c.batches) t = await t.appendRows(b)
         const all = c.batches.flat()
         const planned = await t.scan().planFiles()
