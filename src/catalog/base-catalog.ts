@@ -2,10 +2,10 @@
 import type { Env } from '../env.js'
 import { AlreadyExistsError, NotFoundError } from '../errors.js'
 import { newTableMetadata } from '../spec/new-table.js'
-import { loadMetadataFile } from '../table/load.js'
+import { loadMetadataFile, type TableState } from '../table/load.js'
 import { Table } from '../table/table.js'
 import type { Catalog, CreateTableRequest } from './catalog.js'
-import { formatIdentifier, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
+import { formatIdentifier, formatNamespace, parseIdentifier, type Namespace, type TableIdentifier } from './identifier.js'
 import { purgeTable } from './purge.js'
 import type { TableOperations } from './table-operations.js'
 
@@ -22,20 +22,21 @@ export abstract class BaseCatalog implements Catalog {
   abstract createNamespace(ns: Namespace | string, properties?: Readonly<Record<string, string>>): Promise<void>
   abstract dropNamespace(ns: Namespace | string): Promise<void>
   abstract listNamespaces(parent?: Namespace | string): Promise<Namespace[]>
+  abstract namespaceExists(ns: Namespace | string): Promise<boolean>
   abstract loadNamespaceProperties(ns: Namespace | string): Promise<Record<string, string>>
   abstract updateNamespaceProperties(ns: Namespace | string, set: Readonly<Record<string, string>>, remove?: readonly string[]): Promise<void>
   /** Where a new table lives when the request names no location. */
-  protected abstract defaultLocation(id: TableIdentifier): string
-  /** Point `id` at an existing metadata file (no new metadata is written). */
+  protected abstract defaultLocation(id: TableIdentifier): string | Promise<string>
+  /** Point `id` at an existing metadata file (no new metadata is written); AlreadyExistsError when the name is taken. */
   protected abstract registerPointer(id: TableIdentifier, metadataLocation: string): Promise<void>
-  /** Remove the pointer of `id` (throws NotFoundError when absent). */
+  /** Remove the pointer of `id` (throws NotFoundError when absent); never reads the metadata. */
   protected abstract dropPointer(id: TableIdentifier): Promise<void>
+  /** True when the catalog holds `id` as a table, whether or not its metadata file can still be read. */
+  protected abstract hasPointer(id: TableIdentifier): Promise<boolean>
 
-  /** True when the namespace exists. */
-  async namespaceExists(ns: Namespace | string): Promise<boolean> {
-    const n = parseNamespace(ns)
-    const all = await this.listNamespaces(n.length > 1 ? n.slice(0, -1) : undefined)
-    return all.some((x) => x.join('.') === n.join('.'))
+  /** Throw AlreadyExistsError when a new table cannot take the name `id` (catalogs with views check those too). */
+  protected async checkNameFree(id: TableIdentifier): Promise<void> {
+    if (await this.hasPointer(id)) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(id)}`)
   }
 
   /** Load the current version of a table. */
@@ -47,18 +48,19 @@ export abstract class BaseCatalog implements Catalog {
     return new Table(this.env, state, formatIdentifier(id), ops)
   }
 
-  /** True when the table exists. */
+  /** True when the catalog holds the table (its metadata is not read: a table whose metadata file is gone still exists). */
   async tableExists(idOrName: TableIdentifier | string): Promise<boolean> {
-    return (await this.operations(parseIdentifier(idOrName)).refresh()) !== undefined
+    return this.hasPointer(parseIdentifier(idOrName))
   }
 
   /** Create a table (fresh field ids, as Java does) and commit its first metadata version. */
   async createTable(idOrName: TableIdentifier | string, req: CreateTableRequest): Promise<Table> {
     const id = parseIdentifier(idOrName)
-    if (!(await this.namespaceExists(id.namespace))) throw new NotFoundError(`Namespace does not exist: ${id.namespace.join('.')}`)
+    if (!(await this.namespaceExists(id.namespace))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(id.namespace)}`)
+    await this.checkNameFree(id)
     const ops = this.operations(id)
-    if (await ops.refresh()) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(id)}`)
-    const metadata = newTableMetadata({ ...req, location: req.location ?? this.defaultLocation(id) }, this.env.uuid(), this.env.now())
+    const location = req.location ?? (await this.defaultLocation(id))
+    const metadata = newTableMetadata({ ...req, location }, this.env.uuid(), this.env.now())
     const state = await ops.commit(undefined, metadata)
     return new Table(this.env, state, formatIdentifier(id), ops)
   }
@@ -66,19 +68,28 @@ export abstract class BaseCatalog implements Catalog {
   /** Register an existing metadata file under `id`. */
   async registerTable(idOrName: TableIdentifier | string, metadataLocation: string): Promise<Table> {
     const id = parseIdentifier(idOrName)
-    if (!(await this.namespaceExists(id.namespace))) throw new NotFoundError(`Namespace does not exist: ${id.namespace.join('.')}`)
-    if (await this.tableExists(id)) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(id)}`)
+    if (!(await this.namespaceExists(id.namespace))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(id.namespace)}`)
+    await this.checkNameFree(id)
     await loadMetadataFile(this.env.io, metadataLocation) // must be valid metadata
     await this.registerPointer(id, metadataLocation)
     return this.loadTable(id)
   }
 
-  /** Drop a table; purge deletes its files (data files only when gc.enabled is not false). */
+  /**
+   * Drop a table; purge deletes its files (data files only when gc.enabled is not false). Only the pointer
+   * must exist: when the metadata file is gone the table is dropped without purging, as Java's JdbcCatalog does.
+   */
   async dropTable(idOrName: TableIdentifier | string, opts: { purge?: boolean } = {}): Promise<void> {
     const id = parseIdentifier(idOrName)
-    const state = await this.operations(id).refresh()
-    if (!state) throw new NotFoundError(`Table does not exist: ${formatIdentifier(id)}`)
+    let state: TableState | undefined
+    if (opts.purge) {
+      try {
+        state = await this.operations(id).refresh()
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e // a missing metadata file leaves nothing to purge
+      }
+    }
     await this.dropPointer(id)
-    if (opts.purge) await purgeTable(this.env.io, state)
+    if (state) await purgeTable(this.env.io, state)
   }
 }

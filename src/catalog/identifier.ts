@@ -36,9 +36,19 @@ export function formatNamespace(ns: Namespace): string {
   return ns.join('.')
 }
 
-const SAFE = /^[A-Za-z0-9_][A-Za-z0-9_\-$]*$/
+// Characters a folder name never holds: separators (a backslash too, which URL parsing turns into `/`), NUL and
+// other control characters. With a URI warehouse, `%`, `?` and `#` are refused as well: URL parsing
+// would decode (`%2e%2e` is `..`) or cut the path at them.
+const UNSAFE = /[/\\\u0000-\u001f\u007f]/
+const UNSAFE_IN_URI = /[%?#]/
 
-/** Reject names that cannot be a folder name (used by file-based catalogs). */
-export function checkPathSafe(parts: readonly string[], what: string): void {
-  for (const p of parts) if (!SAFE.test(p)) throw new InvalidArgumentError(`Invalid ${what} name ${JSON.stringify(p)}: use letters, digits, _ - $`)
+/** True when `name` is one safe folder name: not empty, not `.` or `..`, no separator or control character. */
+export function isPathSafe(name: string, uri = false): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !UNSAFE.test(name) && !(uri && UNSAFE_IN_URI.test(name))
+}
+
+/** Reject names that cannot be one folder name (used by file-based catalogs); `uri`: the warehouse is a URI. */
+export function checkPathSafe(parts: readonly string[], what: string, uri = false): void {
+  for (const p of parts)
+    if (!isPathSafe(p, uri)) throw new InvalidArgumentError(`Invalid ${what} name ${JSON.stringify(p)}: it must be one folder name (not empty, . or .., without / \\ or control characters${uri ? ', and without % ? # under a URI warehouse' : ''})`)
 }

@@ -8,10 +8,20 @@ import { formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, typ
 import { metastoreCommit } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
 
-/** Catalog for embedding and tests; commits are a compare-and-swap on a Map entry. */
+// Map keys that keep levels apart: `db` + `x.y` and `db.x` + `y` are different tables.
+const tableKey = (id: TableIdentifier): string => JSON.stringify([...id.namespace, id.name])
+const nsKey = (ns: Namespace): string => JSON.stringify(ns)
+const sameLevels = (a: Namespace, b: Namespace): boolean => a.length === b.length && a.every((x, i) => x === b[i])
+const byLevels = (a: Namespace, b: Namespace): number => {
+  const x = a.join('\u0000')
+  const y = b.join('\u0000')
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** Catalog for embedding and tests (Java InMemoryCatalog semantics); commits are a compare-and-swap on a Map entry. */
 export class MemoryCatalog extends BaseCatalog {
-  private readonly pointers = new Map<string, string>()
-  private readonly namespaces = new Map<string, Record<string, string>>()
+  private readonly pointers = new Map<string, { readonly id: TableIdentifier; location: string }>()
+  private readonly namespaces = new Map<string, { readonly ns: Namespace; props: Record<string, string> }>()
 
   constructor(
     env: Env = defaultEnv(new MemoryFileIO()),
@@ -23,89 +33,117 @@ export class MemoryCatalog extends BaseCatalog {
 
   /** The commit seam of one table. */
   operations(id: TableIdentifier): TableOperations {
-    const key = formatIdentifier(id)
+    const key = tableKey(id)
+    const name = formatIdentifier(id)
+    const current = (): string | undefined => this.pointers.get(key)?.location
     return {
       io: this.env.io,
       waitsForReady: true,
       refresh: async (): Promise<TableState | undefined> => {
-        const loc = this.pointers.get(key)
+        const loc = current()
         return loc === undefined ? undefined : loadMetadataFile(this.env.io, loc)
       },
       commit: (base, next, opts) =>
         metastoreCommit(this.env, this.env.io, base, next, async (loc) => {
-          const current = this.pointers.get(key)
-          if (current !== base?.metadataLocation) throw new CommitConflictError(`Table ${key} changed: expected ${base?.metadataLocation ?? 'no table'}, found ${current ?? 'no table'}`)
-          this.pointers.set(key, loc)
-        }, async () => this.pointers.get(key), opts?.ready),
+          const now = current()
+          if (!base && now !== undefined) throw new AlreadyExistsError(`Table already exists: ${name}`)
+          if (now !== base?.metadataLocation) throw new CommitConflictError(`Table ${name} changed: expected ${base?.metadataLocation}, found ${now ?? 'no table'}`)
+          this.pointers.set(key, { id, location: loc })
+        }, async () => current(), opts?.ready),
     }
   }
 
   protected defaultLocation(id: TableIdentifier): string {
-    return `${this.warehouse}/${id.namespace.join('/')}/${id.name}`
+    return `${this.warehouse.replace(/\/+$/, '')}/${[...id.namespace, id.name].join('/')}`
+  }
+
+  protected async hasPointer(id: TableIdentifier): Promise<boolean> {
+    return this.pointers.has(tableKey(id))
   }
 
   protected async registerPointer(id: TableIdentifier, metadataLocation: string): Promise<void> {
-    this.pointers.set(formatIdentifier(id), metadataLocation)
+    if (this.pointers.has(tableKey(id))) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(id)}`)
+    this.pointers.set(tableKey(id), { id, location: metadataLocation })
   }
 
   protected async dropPointer(id: TableIdentifier): Promise<void> {
-    if (!this.pointers.delete(formatIdentifier(id))) throw new NotFoundError(`Table does not exist: ${formatIdentifier(id)}`)
+    if (!this.pointers.delete(tableKey(id))) throw new NotFoundError(`Table does not exist: ${formatIdentifier(id)}`)
   }
 
   /** Tables directly in a namespace. */
-  async listTables(ns: Namespace | string): Promise<TableIdentifier[]> {
-    const n = formatNamespace(parseNamespace(ns))
-    if (!this.namespaces.has(n)) throw new NotFoundError(`Namespace does not exist: ${n}`)
-    return [...this.pointers.keys()].map((k) => parseIdentifier(k)).filter((id) => formatNamespace(id.namespace) === n).sort((a, b) => (a.name < b.name ? -1 : 1))
+  async listTables(nsOrName: Namespace | string): Promise<TableIdentifier[]> {
+    const ns = parseNamespace(nsOrName)
+    if (!this.namespaces.has(nsKey(ns))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
+    return [...this.pointers.values()]
+      .map((p) => p.id)
+      .filter((id) => sameLevels(id.namespace, ns))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
-  /** Rename within the catalog (the table keeps its location). */
+  /** Rename within the catalog (the table keeps its location); renaming a table to itself does nothing, as in Java. */
   async renameTable(from: TableIdentifier | string, to: TableIdentifier | string): Promise<void> {
-    const f = formatIdentifier(parseIdentifier(from))
+    const f = parseIdentifier(from)
     const t = parseIdentifier(to)
-    const loc = this.pointers.get(f)
-    if (loc === undefined) throw new NotFoundError(`Table does not exist: ${f}`)
-    if (this.pointers.has(formatIdentifier(t))) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(t)}`)
-    if (!this.namespaces.has(formatNamespace(t.namespace))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(t.namespace)}`)
-    this.pointers.delete(f)
-    this.pointers.set(formatIdentifier(t), loc)
+    if (tableKey(f) === tableKey(t)) return
+    if (!this.namespaces.has(nsKey(t.namespace))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(t.namespace)}`)
+    const p = this.pointers.get(tableKey(f))
+    if (!p) throw new NotFoundError(`Table does not exist: ${formatIdentifier(f)}`)
+    if (this.pointers.has(tableKey(t))) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(t)}`)
+    this.pointers.delete(tableKey(f))
+    this.pointers.set(tableKey(t), { id: t, location: p.location })
   }
 
-  /** Create a namespace with properties. */
-  async createNamespace(ns: Namespace | string, properties: Readonly<Record<string, string>> = {}): Promise<void> {
-    const n = formatNamespace(parseNamespace(ns))
-    if (this.namespaces.has(n)) throw new AlreadyExistsError(`Namespace already exists: ${n}`)
-    this.namespaces.set(n, { ...properties })
+  /** Create a namespace with properties (its parents need not exist, as in Java). */
+  async createNamespace(nsOrName: Namespace | string, properties: Readonly<Record<string, string>> = {}): Promise<void> {
+    const ns = parseNamespace(nsOrName)
+    if (this.namespaces.has(nsKey(ns))) throw new AlreadyExistsError(`Namespace already exists: ${formatNamespace(ns)}`)
+    this.namespaces.set(nsKey(ns), { ns, props: { ...properties } })
   }
 
-  /** Drop an empty namespace. */
-  async dropNamespace(ns: Namespace | string): Promise<void> {
-    const n = formatNamespace(parseNamespace(ns))
-    if (!this.namespaces.has(n)) throw new NotFoundError(`Namespace does not exist: ${n}`)
-    if ((await this.listTables(n)).length) throw new FloeError('VALIDATION', `Namespace ${n} is not empty`)
-    this.namespaces.delete(n)
+  /** Drop a namespace that holds no table and no child namespace. */
+  async dropNamespace(nsOrName: Namespace | string): Promise<void> {
+    const ns = parseNamespace(nsOrName)
+    if (!this.namespaces.has(nsKey(ns))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
+    const children = await this.listNamespaces(ns)
+    if (children.length) throw new FloeError('VALIDATION', `Namespace ${formatNamespace(ns)} is not empty: it holds ${children.length} namespace(s)`)
+    const tables = await this.listTables(ns)
+    if (tables.length) throw new FloeError('VALIDATION', `Namespace ${formatNamespace(ns)} is not empty: it holds ${tables.length} table(s)`)
+    this.namespaces.delete(nsKey(ns))
   }
 
-  /** Namespaces one level below `parent` (top-level when absent). */
+  /**
+   * Namespaces one level below `parent` (top-level when absent), including levels only implied by a deeper
+   * namespace (`a` when only `a.b` was created), as Java's InMemoryCatalog lists them. NotFoundError when
+   * `parent` neither exists nor prefixes a namespace.
+   */
   async listNamespaces(parent?: Namespace | string): Promise<Namespace[]> {
     const p = parent === undefined ? [] : parseNamespace(parent)
-    return [...this.namespaces.keys()].map((k) => parseNamespace(k)).filter((n) => n.length === p.length + 1 && p.every((x, i) => n[i] === x)).sort()
+    const below = [...this.namespaces.values()].map((e) => e.ns).filter((n) => n.length > p.length && p.every((x, i) => n[i] === x))
+    if (p.length && !below.length && !this.namespaces.has(nsKey(p))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(p)}`)
+    const out = new Map<string, Namespace>()
+    for (const n of below) out.set(nsKey(n.slice(0, p.length + 1)), n.slice(0, p.length + 1))
+    return [...out.values()].sort(byLevels)
+  }
+
+  /** True when the namespace was created (a level only implied by a deeper namespace does not exist, as in Java). */
+  async namespaceExists(nsOrName: Namespace | string): Promise<boolean> {
+    return this.namespaces.has(nsKey(parseNamespace(nsOrName)))
   }
 
   /** Properties of a namespace. */
-  async loadNamespaceProperties(ns: Namespace | string): Promise<Record<string, string>> {
-    const n = formatNamespace(parseNamespace(ns))
-    const p = this.namespaces.get(n)
-    if (!p) throw new NotFoundError(`Namespace does not exist: ${n}`)
-    return { ...p }
+  async loadNamespaceProperties(nsOrName: Namespace | string): Promise<Record<string, string>> {
+    const ns = parseNamespace(nsOrName)
+    const e = this.namespaces.get(nsKey(ns))
+    if (!e) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
+    return { ...e.props }
   }
 
   /** Set and remove namespace properties. */
-  async updateNamespaceProperties(ns: Namespace | string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
-    const n = formatNamespace(parseNamespace(ns))
-    const p = this.namespaces.get(n)
-    if (!p) throw new NotFoundError(`Namespace does not exist: ${n}`)
-    for (const k of remove) delete p[k]
-    Object.assign(p, set)
+  async updateNamespaceProperties(nsOrName: Namespace | string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
+    const ns = parseNamespace(nsOrName)
+    const e = this.namespaces.get(nsKey(ns))
+    if (!e) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
+    for (const k of remove) delete e.props[k]
+    Object.assign(e.props, set)
   }
 }

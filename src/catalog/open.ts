@@ -1,4 +1,5 @@
-// Open a catalog from a URI-like spec: `file:<warehouse-dir>`, `sqlite:<db-file>?warehouse=<dir>`, `memory:`.
+// Open a catalog from a URI-like spec: `file:<warehouse-dir>`, `sqlite:<db-file>?warehouse=<dir>[&name=<catalog>][&schema-version=v1]`,
+// `memory:`.
 import { resolve } from 'node:path'
 import type { Env } from '../env.js'
 import { InvalidArgumentError } from '../errors.js'
@@ -23,7 +24,9 @@ export function openCatalog(spec: string, env: Env): Catalog {
     const params = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1))
     if (!file) throw new InvalidArgumentError('sqlite: catalog needs a database file, e.g. sqlite:catalog.db?warehouse=./warehouse')
     const warehouse = params.get('warehouse') ?? resolve(file, '..', 'warehouse')
-    return new SqlCatalog(env, openSqlite(resolve(file)), /^[a-z][a-z0-9+.-]*:\/\//i.test(warehouse) ? warehouse : resolve(warehouse), params.get('name') ?? 'default')
+    const schemaVersion = params.get('schema-version') ?? undefined
+    if (schemaVersion !== undefined && schemaVersion !== 'v0' && schemaVersion !== 'v1') throw new InvalidArgumentError(`Invalid schema-version ${JSON.stringify(schemaVersion)}: use v0 or v1`)
+    return new SqlCatalog(env, openSqlite(resolve(file)), /^[a-z][a-z0-9+.-]*:\/\//i.test(warehouse) ? warehouse : resolve(warehouse), params.get('name') ?? 'default', schemaVersion ? { schemaVersion } : {})
   }
   throw new InvalidArgumentError(`Unknown catalog ${JSON.stringify(spec)}: use file:<dir>, sqlite:<db>?warehouse=<dir> or memory:`)
 }

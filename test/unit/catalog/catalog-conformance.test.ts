@@ -1,7 +1,7 @@
 // The same behaviour from every catalog (Java CatalogTests, in spirit): namespaces, tables, commits.
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { AlreadyExistsError, CommitConflictError, FloeError, NotFoundError } from '../../../src/errors.js'
+import { AlreadyExistsError, CommitConflictError, FloeError, NotFoundError, isFloeError } from '../../../src/errors.js'
 import { applyUpdates } from '../../../src/spec/apply-updates.js'
 import { localPath } from '../../../src/io/local.js'
 import { SIMPLE_SCHEMA, DAY_SPEC } from '../../support/tables.js'
@@ -140,5 +140,101 @@ describe.each(CATALOG_KINDS)('%s catalog', (kind) => {
       for (const l of locations.slice(-3)) expect(await c.env.io.stat(l)).toBeDefined()
       expect((await c.loadTable(`db.${name}`)).metadata.properties.n).toBe('3')
     }
+  })
+
+  it('lists children only of an existing parent and refuses to drop a namespace with a child', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('p')
+    await c.createNamespace('p.c')
+    await expect(c.listNamespaces('nope')).rejects.toBeInstanceOf(NotFoundError)
+    await expect(c.listNamespaces('p.nope')).rejects.toBeInstanceOf(NotFoundError)
+    expect(await c.listNamespaces('p')).toEqual([['p', 'c']])
+    await expect(c.dropNamespace('p')).rejects.toMatchObject({ code: 'VALIDATION' })
+    expect(await c.namespaceExists('p.c')).toBe(true)
+    await c.dropNamespace('p.c')
+    await c.dropNamespace('p')
+    expect(await c.namespaceExists('p')).toBe(false)
+  })
+
+  it('keeps the levels of a table name holding a dot apart from a deeper namespace', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const dotted = { namespace: ['db'], name: 'x.y' }
+    await c.createTable(dotted, { schema: SIMPLE_SCHEMA })
+    expect(await c.listTables('db')).toEqual([dotted])
+    expect(await c.tableExists(dotted)).toBe(true)
+    expect(await c.tableExists({ namespace: ['db', 'x'], name: 'y' })).toBe(false)
+    expect((await c.loadTable(dotted)).metadata.schemas).toHaveLength(1)
+  })
+
+  it('puts a new table at <warehouse>/<level>/…/<table>', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('a.b')
+    const t = await c.createTable('a.b.t', { schema: SIMPLE_SCHEMA })
+    expect(t.metadata.location).toMatch(/\/warehouse\/a\/b\/t$/)
+  })
+
+  it('never brings a dropped table back through a commit on a stale base', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t = await c.createTable('db.t', { schema: SIMPLE_SCHEMA })
+    const ops = c.operations({ namespace: ['db'], name: 't' })
+    await c.dropTable('db.t')
+    const stale = ops.commit(t.state, applyUpdates(t.metadata, [{ action: 'set-properties', updates: { a: '1' } }], t.metadata.lastUpdatedMs + 1n))
+    await expect(stale).rejects.toBeInstanceOf(CommitConflictError)
+    expect(await c.tableExists('db.t')).toBe(false)
+    await expect(t.transaction().setProperties({ b: '2' }).commit()).rejects.toBeInstanceOf(NotFoundError)
+    expect(await c.tableExists('db.t')).toBe(false)
+  })
+
+  it('lets exactly one of two concurrent creates win; the other finds the name taken', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const results = await Promise.allSettled([c.createTable('db.race', { schema: SIMPLE_SCHEMA }), c.createTable('db.race', { schema: SIMPLE_SCHEMA })])
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect(lost.reason).toBeInstanceOf(AlreadyExistsError)
+    expect(await c.listTables('db')).toEqual([{ namespace: ['db'], name: 'race' }])
+  })
+
+  it('renaming a table to itself changes nothing (Java); the file-system catalog renames nothing', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    const t = await c.createTable('db.x', { schema: SIMPLE_SCHEMA })
+    if (kind === 'filesystem') await expect(c.renameTable('db.x', 'db.x')).rejects.toSatisfy((e: unknown) => isFloeError(e, 'UNSUPPORTED'))
+    else await c.renameTable('db.x', 'db.x')
+    expect((await c.loadTable('db.x')).metadataLocation).toBe(t.metadataLocation)
+  })
+
+  it('checks, renames and drops a table whose metadata file is gone (purge skipped, as Java)', async () => {
+    const c = makeCatalog(kind)
+    await c.createNamespace('db')
+    if (kind === 'filesystem') {
+      // the file-system catalog has no pointer besides the metadata files: without them there is no table
+      const t = await c.createTable('db.a', { schema: SIMPLE_SCHEMA })
+      rmSync(localPath(t.metadataLocation))
+      expect(await c.tableExists('db.a')).toBe(false)
+      await expect(c.loadTable('db.a')).rejects.toBeInstanceOf(NotFoundError)
+      await c.createTable('db.a', { schema: SIMPLE_SCHEMA })
+      expect(await c.tableExists('db.a')).toBe(true)
+      return
+    }
+    const gone = async (name: string): Promise<void> => {
+      const t = await c.createTable(name, { schema: SIMPLE_SCHEMA })
+      if (kind === 'memory') await c.env.io.delete(t.metadataLocation)
+      else rmSync(localPath(t.metadataLocation))
+    }
+    await gone('db.a')
+    expect(await c.tableExists('db.a')).toBe(true)
+    await expect(c.loadTable('db.a')).rejects.toBeInstanceOf(NotFoundError)
+    await expect(c.createTable('db.a', { schema: SIMPLE_SCHEMA })).rejects.toBeInstanceOf(AlreadyExistsError)
+    await c.renameTable('db.a', 'db.b')
+    expect(await c.tableExists('db.b')).toBe(true)
+    await c.dropTable('db.b')
+    expect(await c.tableExists('db.b')).toBe(false)
+    await gone('db.c')
+    await c.dropTable('db.c', { purge: true })
+    expect(await c.tableExists('db.c')).toBe(false)
+    await expect(c.dropTable('db.c')).rejects.toBeInstanceOf(NotFoundError)
   })
 })
