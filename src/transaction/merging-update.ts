@@ -164,10 +164,9 @@ export class FileChangeUpdate implements PendingUpdate {
       for (const w of this.added) if (w.file.content === content) listed.push({ kind: 'new', m: w })
       for (const x of filtered.listed) if (ofContent(x) === content && (x.kind === 'new' || hasLiveFiles(x.m))) listed.push(x)
     }
-    // merging rewrites this update's manifests through manifest-merge, which re-derives their entries' sequence
-    // numbers; only manifests whose entries all inherit the new sequence number can go through it yet
-    const mergeable = filtered.written.length === 0 && c.dataSequenceNumber === undefined
-    const manifests = mergeable ? await mergeManifests(m, ctx, listed, snapshotId, next) : listed
+    // Java's MergingSnapshotProducer merges for every file-changing operation (commit.manifest.* rules); the
+    // update's own manifests are read without inheritance, so explicit sequence numbers survive the merge
+    const manifests = await mergeManifests(m, ctx, listed, snapshotId, next)
     return produceSnapshot(m, ctx, this.identity, c.branch, {
       operation: c.operation({ addsData: addData.length > 0, addsDeletes: addDeletes.length > 0, deletesData: removesData(criteria), deletesDeletes: removesDeletes(criteria) }),
       listed: manifests,

@@ -120,11 +120,13 @@ describe('ACID model (property)', () => {
         fc.array(opArb, { minLength: 1, maxLength: 7 }),
         fc.array(fc.tuple(fc.option(fc.integer({ min: 0, max: 3 }), { nil: null, freq: 5 }), fc.option(fc.constantFrom('a', 'ab', 'b', 'ba', 'c', ''), { nil: null, freq: 5 })), { minLength: 30, maxLength: 30 }),
         fc.integer({ min: 1, max: 10_000 }),
-        async (fv, specName, ops, values, seed) => {
+        // 2: file-changing commits merge manifests almost every time; 100 (Java's default): rarely
+        fc.constantFrom('2', '100'),
+        async (fv, specName, ops, values, seed, minCountToMerge) => {
           const catalog = new MemoryCatalog(testEnv(new MemoryFileIO(), seed))
           await catalog.createNamespace('db')
           const spec = specOf(specName)
-          let t = await catalog.createTable('db.t', { schema: SCHEMA, spec, formatVersion: fv })
+          let t = await catalog.createTable('db.t', { schema: SCHEMA, spec, formatVersion: fv, properties: { 'commit.manifest.min-count-to-merge': minCountToMerge } })
           let model: R[] = []
           let nextId = 0
           const fresh = (n: number): R[] =>
@@ -171,12 +173,13 @@ describe('ACID model (property)', () => {
       {
         numRuns: 80,
         // always include a partial merge-on-read delete on v2 and v3 (random histories hit it often, not always)
-        examples: ([2, 3] as const).map((fv): [FormatVersion, 'none', Op[], Array<[number | null, 'a' | 'ab' | 'b' | null]>, number] => [
+        examples: ([2, 3] as const).map((fv): [FormatVersion, 'none', Op[], Array<[number | null, 'a' | 'ab' | 'b' | null]>, number, '2'] => [
           fv,
           'none',
           [{ op: 'append', rows: 6 }, { op: 'delete', f: { kind: 'lt', k: 3 }, mode: 'merge-on-read' }, { op: 'append', rows: 2 }],
           Array.from({ length: 30 }, (_, i) => [i % 4, (['a', 'ab', 'b', null] as const)[i % 4]!]),
           7,
+          '2',
         ]),
       },
     )

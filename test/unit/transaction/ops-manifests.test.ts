@@ -78,6 +78,24 @@ describe('manifest list', () => {
     expect(await live(t)).toEqual({ '/d/1.parquet': ['/d/pd.parquet'], '/d/2.parquet': [], '/d/3.parquet': [] })
   })
 
+  it('a delete that rewrites a manifest merges it with the others, keeping its deleted entry', async () => {
+    let t = await table(2, { 'commit.manifest.min-count-to-merge': '2' })
+    for (const p of [1, 2, 3]) t = await t.append([df(`/d/${p}.parquet`, p)])
+    expect((await manifestsOf(t)).length).toBe(3)
+    t = await t.transaction().delete({ files: [df('/d/2.parquet', 2)] }).commit()
+    const list = await manifestsOf(t)
+    expect(list.map((m) => [m.content, m.addedFilesCount, m.existingFilesCount, m.deletedFilesCount])).toEqual([['data', 0, 2, 1]])
+    const entries = await entriesOf(t, list[0]!)
+    expect(entries.map((e) => [e.status, e.dataFile.filePath]).sort()).toEqual([
+      ['deleted', '/d/2.parquet'],
+      ['existing', '/d/1.parquet'],
+      ['existing', '/d/3.parquet'],
+    ])
+    // the existing entries keep the sequence numbers their appends gave them
+    expect(entries.filter((e) => e.status === 'existing').map((e) => e.sequenceNumber).sort()).toEqual([1n, 3n])
+    expect(Object.keys(await live(t)).sort()).toEqual(['/d/1.parquet', '/d/3.parquet'])
+  })
+
   it('a rewrite keeping the starting sequence number keeps it on a table that merges manifests', async () => {
     let t = await table(2, { 'commit.manifest.min-count-to-merge': '2' })
     for (const p of [1, 2, 3]) t = await t.append([df(`/d/${p}.parquet`, p)])
