@@ -134,24 +134,40 @@ function parsed<T>(column: string, what: string, f: () => T): T {
   }
 }
 
+/** At most 40 characters of a value for an error message. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text
+}
+
 function decimalConv(t: DecimalType, column: string): Conv {
   const fits = (u: bigint): bigint => {
-    if (!decimalFitsPrecision(u, t.precision)) throw new Problem(column, `unscaled value ${u} has more than ${t.precision} digits for ${primitiveToString(t)}`)
+    if (!decimalFitsPrecision(u, t.precision)) throw new Problem(column, `unscaled value ${clip(String(u))} has more than ${t.precision} digits for ${primitiveToString(t)}`)
     return u
+  }
+  // rescale `unscaled` from `scale` to the column's scale without ever raising 10 to a huge power: a value
+  // that needs more than `precision` extra digits cannot fit, and one whose dropped digits outnumber its own
+  // cannot be an exact multiple (unless zero)
+  const rescale = (unscaled: bigint, scale: number, what: () => string, tooFine: () => string): bigint => {
+    if (unscaled === 0n) return 0n
+    if (scale <= t.scale) {
+      if (t.scale - scale > t.precision) throw new Problem(column, `${what()} has more than ${t.precision} digits for ${primitiveToString(t)}`)
+      return fits(unscaled * 10n ** BigInt(t.scale - scale))
+    }
+    const digits = (unscaled < 0n ? -unscaled : unscaled).toString().length
+    if (scale - t.scale > digits) throw new Problem(column, tooFine())
+    const k = 10n ** BigInt(scale - t.scale)
+    if (unscaled % k !== 0n) throw new Problem(column, tooFine())
+    return fits(unscaled / k)
   }
   const fromText = (s: string): bigint => {
     const d = parsed(column, 'decimal', () => parseDecimal(s.trim()))
-    if (d.scale <= t.scale) return fits(d.unscaled * 10n ** BigInt(t.scale - d.scale))
-    const k = 10n ** BigInt(d.scale - t.scale)
-    if (d.unscaled % k !== 0n) throw new Problem(column, `${JSON.stringify(s)} has more than ${t.scale} fraction digits for ${primitiveToString(t)}`)
-    return fits(d.unscaled / k)
+    const what = (): string => JSON.stringify(clip(s))
+    return rescale(d.unscaled, d.scale, what, () => `${what()} has more than ${t.scale} fraction digits for ${primitiveToString(t)}`)
   }
   const fromScaled = (d: ScaledDecimal): bigint => {
     if (d.scale === t.scale) return fits(d.unscaled)
-    if (d.scale < t.scale) return fits(d.unscaled * 10n ** BigInt(t.scale - d.scale))
-    const k = 10n ** BigInt(d.scale - t.scale)
-    if (d.unscaled % k !== 0n) throw new Problem(column, `${d} has nonzero digits beyond scale ${t.scale} of ${primitiveToString(t)}`)
-    return fits(d.unscaled / k)
+    const what = (): string => clip(String(d))
+    return rescale(d.unscaled, d.scale, what, () => `${what()} has nonzero digits beyond scale ${t.scale} of ${primitiveToString(t)}`)
   }
   return (v) => {
     if (typeof v === 'bigint') return fits(v)

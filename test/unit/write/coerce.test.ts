@@ -1,7 +1,7 @@
 // Row coercion: exact floe values pass through untouched, friendly forms convert exactly, and every bad
 // value fails with INVALID_DATA naming the source, the 1-based row and the full column name.
 import { describe, expect, it } from 'vitest'
-import type { FloeError } from '../../../src/errors.js'
+import { isFloeError, type FloeError } from '../../../src/errors.js'
 import { schema } from '../../../src/spec/schema.js'
 import { T, field } from '../../../src/spec/types.js'
 import { coerceRows, InvalidDataError, rowCoercer, ScaledDecimal, UnitTime, UnitTimestamp } from '../../../src/write/coerce.js'
@@ -180,5 +180,27 @@ describe('rowCoercer with typed values (unit, zone and scale carried by the valu
       expect(e.context).toMatchObject({ file: 'arrow', row: 3, field: column })
       expect(e.message).toMatch(why)
     }
+  })
+})
+
+describe('decimal text with extreme exponents', () => {
+  it('fails fast with INVALID_DATA instead of building a huge power of ten', () => {
+    const s = schema([field(1, 'd', T.decimal(9, 2))])
+    for (const text of ['1e999999999', '-1e999999999', '1e-999999999', '12345e-999999']) {
+      const t0 = performance.now()
+      const e = (() => {
+        try {
+          coerceRows(s, [{ d: text }], 'in.jsonl')
+        } catch (err) {
+          return err
+        }
+        return undefined
+      })()
+      expect(isFloeError(e, 'INVALID_DATA'), text).toBe(true)
+      expect((e as Error).message.length).toBeLessThan(300)
+      expect(performance.now() - t0).toBeLessThan(1000)
+    }
+    // zero and exact values with exponents still convert
+    expect(coerceRows(s, [{ d: '0e999999999' }, { d: '1000e-5' }, { d: '1.5e3' }], 'in.jsonl').map((r) => r.d)).toEqual([0n, 1n, 150000n])
   })
 })
