@@ -49,9 +49,10 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
   let base = start
   for (let attempt = 1; ; attempt++) {
     const mine = new Set<string>()
+    const obsolete = new Set<string>()
     tracked.push(mine)
     const io = new DeferredWrites(ops.io)
-    const ctx: CommitContext = { env, io, attempt, base, start, track: (p) => void mine.add(p) }
+    const ctx: CommitContext = { env, io, attempt, base, start, track: (p) => void mine.add(p), obsolete: (p) => void obsolete.add(p) }
     try {
       if (signal?.aborted) throw new FloeError('ABORTED', 'The commit was aborted', { cause: signal.reason })
       let m = base.metadata
@@ -77,9 +78,10 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
         await io.flush()
         state = await ops.commit(base, m)
       }
-      // files of losing attempts that the committed version does not use
-      const keep = mine
-      await deleteAll(ops, tracked.flatMap((s) => [...s]).filter((p) => !keep.has(p)))
+      // files of losing attempts that the committed version does not use, and this attempt's own files it
+      // merged away
+      const keep = new Set([...mine].filter((p) => !obsolete.has(p)))
+      await deleteAll(ops, [...new Set([...tracked.flatMap((s) => [...s]), ...obsolete])].filter((p) => !keep.has(p)))
       return { state, attempts: attempt }
     } catch (caught) {
       await io.settle() // no write of this attempt may land after its cleanup

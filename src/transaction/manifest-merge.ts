@@ -85,7 +85,12 @@ export async function mergeManifests(
     }
     for (const specId of [...groups.keys()].sort((a, b) => b - a)) {
       for (const { merge, bin } of planMergeGroup(groups.get(specId)!, first, (x) => fileOf(x).manifestLength, target, minCount)) {
-        if (merge) out.push({ kind: 'new', m: await rewriteBin(m, ctx, bin, snapshotId, nextPath()) })
+        if (merge) {
+          out.push({ kind: 'new', m: await rewriteBin(m, ctx, bin, snapshotId, nextPath()) })
+          // this update's own manifests merged away are referenced by nothing once the attempt commits (Java
+          // deletes them too); parent manifests stay, older snapshots list them
+          for (const x of bin) if (x.kind === 'new') ctx.obsolete?.(x.m.file.manifestPath)
+        }
         else out.push(...bin)
       }
     }

@@ -23,6 +23,8 @@ export interface CommitContext {
   readonly start: TableState
   /** Record a file written by this attempt, so it is deleted if the attempt's work is not committed. */
   track(path: string): void
+  /** Record a file of this update that the attempt no longer references (a manifest merged into another), so it is deleted once the attempt commits. */
+  obsolete?(path: string): void
 }
 
 /** A change to a table: computes updates and requirements from the metadata it is applied to. */

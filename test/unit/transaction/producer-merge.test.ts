@@ -171,3 +171,18 @@ describe('merge append manifest lists', () => {
     ])
   })
 })
+
+describe('manifests merged away', () => {
+  it('leave no orphan: every manifest file on disk is listed by some snapshot', async () => {
+    let t = await newTable(2, { 'commit.manifest.min-count-to-merge': '2' })
+    for (const p of [1, 2, 3]) t = await t.append([dataFile(`/d/${p}.parquet`, [p])])
+    t = await t.transaction().append([dataFile('/d/4.parquet', [4])], { merge: true }).commit()
+    t = await t.transaction().delete({ files: [dataFile('/d/2.parquet', [2])] }).commit()
+    expect((await manifestsOf(t)).length).toBeLessThan(4) // merging happened
+    const listed = new Set<string>()
+    for (const s of t.snapshots()) for (const mf of await manifestsOf(t, s)) listed.add(mf.manifestPath)
+    const onDisk: string[] = []
+    for await (const f of t.env.io.list(`${t.metadata.location}/metadata/`)) if (f.path.endsWith('.avro') && !f.path.includes('/snap-')) onDisk.push(f.path)
+    expect(onDisk.sort()).toEqual([...listed].sort())
+  })
+})
