@@ -115,8 +115,10 @@ function toDecimal(type: Extract<PrimitiveType, { kind: 'decimal' }>, lit: Liter
 
 function toTimestamp(type: PrimitiveType, lit: Literal, column: string, nanos: boolean, zoned: boolean): Converted {
   const n = integral(lit, false)
-  // an integer is microseconds for every timestamp type (Java LongLiteral.to(TIMESTAMP_NANO) converts micros)
-  if (n !== undefined) return ranged(nanos ? n * 1000n : n, INT64_MIN, INT64_MAX, (v) => v)
+  // an integer is in the column's own unit, floe's value representation (µs, or ns for *_ns): a value read
+  // from a scan filters back exactly. Java reads a long as µs for *_ns (LongLiteral.to(TIMESTAMP_NANO)), but
+  // its rows carry LocalDateTime, not longs (spec/notes/reading.md RD-04a)
+  if (n !== undefined) return ranged(n, INT64_MIN, INT64_MAX, (v) => v)
   if (lit instanceof Date) {
     const ms = lit.getTime()
     if (Number.isNaN(ms)) return fail(type, lit, column)

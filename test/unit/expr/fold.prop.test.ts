@@ -100,16 +100,8 @@ const COLUMNS: Column[] = [
   integral(T.time, -I64, I64 - 1n, false),
   integral(T.timestamp, -I64, I64 - 1n, false),
   integral(T.timestamptz, -I64, I64 - 1n, false),
-  {
-    // integer literals are microseconds (Java LongLiteral.to(TIMESTAMP_NANO)): in range and beyond it
-    type: T.timestampNs,
-    exact: (v) => ({ n: v as bigint, scale: 3 }),
-    rows: fc.oneof(fc.constant(null), fc.constantFrom(-I64, I64 - 1n, 0n, 1000n), big(-I64, I64 - 1n)),
-    literals: fc.oneof(
-      outside(-I64 / 1000n, (I64 - 1n) / 1000n, 0, false),
-      big(-(I64 / 1000n), (I64 - 1n) / 1000n).map((v): [Literal, Exact] => [v, { n: v, scale: 0 }]),
-    ),
-  },
+  // integer literals are in the column's unit (ns), floe's value representation
+  integral(T.timestampNs, -I64, I64 - 1n, false),
   {
     type: T.float,
     exact: (v) => exactDouble(v as number),

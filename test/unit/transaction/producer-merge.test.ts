@@ -182,7 +182,7 @@ describe('manifests merged away', () => {
     const listed = new Set<string>()
     for (const s of t.snapshots()) for (const mf of await manifestsOf(t, s)) listed.add(mf.manifestPath)
     const onDisk: string[] = []
-    for await (const f of t.env.io.list(`${t.metadata.location}/metadata/`)) if (f.path.endsWith('.avro') && !f.path.includes('/snap-')) onDisk.push(f.path)
+    for await (const f of t.env.io.list!(`${t.metadata.location}/metadata/`)) if (f.path.endsWith('.avro') && !f.path.includes('/snap-')) onDisk.push(f.path)
     expect(onDisk.sort()).toEqual([...listed].sort())
   })
 })
