@@ -6,7 +6,7 @@ import { snapshotManifests } from '../table/scan-plan.js'
 import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
-import { branchHead, produceSnapshot, ProducerIdentity } from './snapshot-producer.js'
+import { branchHead, produceSnapshot, ProducerIdentity, replacedManifests } from './snapshot-producer.js'
 
 /** Group files by partition spec id, lowest spec id first (the order Java writes new manifests in). */
 export function bySpec(files: readonly DataFile[]): Map<number, DataFile[]> {
@@ -79,6 +79,7 @@ export class AppendFiles implements PendingUpdate {
       listed,
       added: this.files,
       removed: [],
+      replacedManifests: replacedManifests(kept, listed),
       ...(this.opts.summary ? { extraSummary: this.opts.summary } : {}),
     })
   }

@@ -14,7 +14,7 @@ import { deleteFileKey, filterManifests, hasLiveFiles, removesData, removesDelet
 import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
-import { branchHead, produceSnapshot, ProducerIdentity } from './snapshot-producer.js'
+import { branchHead, produceSnapshot, ProducerIdentity, replacedManifests } from './snapshot-producer.js'
 
 /** What was requested of a file-changing operation, from which it picks its snapshot operation (as Java). */
 export interface RequestedChanges {
@@ -172,6 +172,7 @@ export class FileChangeUpdate implements PendingUpdate {
       listed: manifests,
       added: [...addData, ...addDeletes],
       removed: filtered.removed,
+      replacedManifests: replacedManifests(parentManifests, manifests),
       ...(c.summary ? { extraSummary: c.summary } : {}),
     })
   }

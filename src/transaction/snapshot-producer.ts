@@ -12,6 +12,7 @@ import { findField } from '../spec/schema.js'
 import { isPrimitive, type PrimitiveType, type StructType } from '../spec/types.js'
 import { metadataDir } from '../catalog/metadata-files.js'
 import { assignSequence, manifestPath, type NewManifest } from './manifest-writer.js'
+import { hasLiveFiles } from './manifest-filter.js'
 import type { ListedManifest } from './manifest-merge.js'
 import type { ChangeSet, CommitContext } from './pending-update.js'
 import { buildSummary, type PartitionSummaryOptions } from './summary.js'
@@ -55,6 +56,29 @@ export interface SnapshotChanges {
   /** Data and delete files removed (for the summary). */
   readonly removed: readonly DataFile[]
   readonly extraSummary?: Readonly<Record<string, string>>
+  /** Parent manifests with live files that this snapshot no longer lists because it rewrote or merged them (Java `manifests-replaced`). */
+  readonly replacedManifests?: number
+}
+
+/**
+ * Java ≥ 1.11's manifest counts: manifests written by this snapshot, manifests of earlier snapshots listed
+ * unchanged, and parent manifests replaced (rewritten by a filter or merged).
+ */
+export function manifestCounts(manifests: readonly ManifestFile[], snapshotId: bigint, replaced: number): Record<string, string> {
+  let created = 0
+  let kept = 0
+  for (const mf of manifests) {
+    if (mf.addedSnapshotId === snapshotId) created++
+    else kept++
+  }
+  return { 'manifests-created': String(created), 'manifests-kept': String(kept), 'manifests-replaced': String(replaced) }
+}
+
+/** Parent manifests with live files that are missing from `listed` (replaced by a rewrite or a merge). */
+export function replacedManifests(parent: readonly ManifestFile[], listed: readonly ListedManifest[]): number {
+  const kept = new Set<string>()
+  for (const x of listed) if (x.kind === 'kept') kept.add(x.m.manifestPath)
+  return parent.filter((p) => hasLiveFiles(p) && !kept.has(p.manifestPath)).length
 }
 
 /** The snapshot a branch points to (its head), or undefined for an empty branch. */
@@ -109,7 +133,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     sequenceNumber: seq,
     timestampMs: ctx.env.now(),
     manifestList: listPath,
-    summary: buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, c.extraSummary, summaryPartitions(m)),
+    summary: buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m)),
     schemaId: currentSchema(m).schemaId,
     ...(firstRowId !== undefined ? { firstRowId, addedRows: addedRows ?? 0n } : {}),
   }

@@ -3,6 +3,7 @@
 // and manifest-list partition summaries with contains_nan always set.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { equal } from '../../../src/expr/expression.js'
 import type { DataFile } from '../../../src/spec/manifest.js'
 import { parseTransform } from '../../../src/spec/transform.js'
 import { schema } from '../../../src/spec/schema.js'
@@ -161,6 +162,9 @@ describe('summary key order', () => {
     const t = await (await newTable(2, { 'write.summary.partition-limit': '3' })).transaction().append([dataFile('/d/a.parquet', [1])], { summary: { 'my.prop': 'x' } }).commit()
     expect(Object.keys(t.currentSnapshot()!.summary)).toEqual([
       'my.prop',
+      'manifests-created',
+      'manifests-kept',
+      'manifests-replaced',
       'added-data-files',
       'added-records',
       'added-files-size',
@@ -175,5 +179,60 @@ describe('summary key order', () => {
       'total-equality-deletes',
       'operation',
     ])
+  })
+})
+
+// Java ≥ 1.11 (SnapshotProducer.buildManifestCountSummary): created = manifests whose added snapshot is the new
+// one, kept = the other listed manifests, replaced = parent manifests a filter rewrote or a merge bin-packed.
+describe('manifest counts in the summary', () => {
+  const counts = (t: { currentSnapshot(): Snapshot | undefined }): [string, string, string] => {
+    const s = t.currentSnapshot()!.summary
+    return [s['manifests-created']!, s['manifests-kept']!, s['manifests-replaced']!]
+  }
+
+  it('agree with the manifest list after every operation of a random history', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constant('append' as const), fc.constant('merge' as const), fc.constant('delete' as const)), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        async (ops, merging) => {
+          let t = await newTable(2, merging ? { 'commit.manifest.min-count-to-merge': '2' } : { 'commit.manifest-merge.enabled': 'false' })
+          let n = 0
+          for (const op of ops) {
+            const before = t.currentSnapshot() ? await manifestsOf(t) : []
+            const p = n % 3
+            if (op === 'delete' && t.currentSnapshot()) t = await t.transaction().delete({ filter: equal('p', p) }).commit()
+            else t = await t.transaction().append([dataFile(`/d/${n}.parquet`, [p])], { merge: op === 'merge' }).commit()
+            n++
+            const snap = t.currentSnapshot()!
+            const after = await manifestsOf(t)
+            const created = after.filter((m) => m.addedSnapshotId === snap.snapshotId).length
+            const afterPaths = new Set(after.map((m) => m.manifestPath))
+            const live = (m: (typeof before)[number]): boolean => (m.addedFilesCount ?? 1) > 0 || (m.existingFilesCount ?? 1) > 0
+            const replaced = before.filter((m) => live(m) && !afterPaths.has(m.manifestPath)).length
+            expect(counts(t)).toEqual([String(created), String(after.length - created), String(replaced)])
+          }
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+
+  it('a fast append creates one manifest and keeps the rest; a merge append replaces the parents it merges', async () => {
+    let t = await newTable(2, { 'commit.manifest.min-count-to-merge': '3' })
+    t = await t.transaction().append([dataFile('/d/a.parquet', [1])]).commit()
+    t = await t.transaction().append([dataFile('/d/b.parquet', [2])]).commit()
+    expect(counts(t)).toEqual(['1', '1', '0'])
+    t = await t.transaction().append([dataFile('/d/c.parquet', [1])], { merge: true }).commit()
+    expect((await manifestsOf(t)).length).toBe(1)
+    expect(counts(t)).toEqual(['1', '0', '2'])
+  })
+
+  it('a delete that rewrites a parent manifest replaces it; an untouched one is kept', async () => {
+    let t = await newTable(2, { 'commit.manifest-merge.enabled': 'false' })
+    t = await t.transaction().append([dataFile('/d/a.parquet', [1]), dataFile('/d/b.parquet', [2])]).commit()
+    t = await t.transaction().append([dataFile('/d/c.parquet', [3])]).commit()
+    t = await t.transaction().delete({ filter: equal('p', 1) }).commit()
+    expect(counts(t)).toEqual(['1', '1', '1'])
   })
 })
