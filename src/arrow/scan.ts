@@ -2,7 +2,8 @@
 import { Table as ArrowTable, type RecordBatch } from 'apache-arrow'
 import { FloeError, InvalidArgumentError, isFloeError } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
-import { indexSchema, selectFields, type Schema } from '../spec/schema.js'
+import { projectWithMetadataColumns } from '../spec/metadata-columns.js'
+import { indexSchema, type Schema } from '../spec/schema.js'
 import { ABORTED_MESSAGE, throwIfAborted } from '../table/abort.js'
 import type { TableScan } from '../table/scan.js'
 import { rowsToRecordBatch } from './batches.js'
@@ -20,12 +21,13 @@ export interface ScanToArrowOptions {
 }
 
 /**
- * The Iceberg schema of a scan's output: the selected columns (nested selections keep their parents),
- * top-level columns in the order the selection names them (schema order when nothing is selected).
+ * The Iceberg schema of a scan's output: the selected columns (nested selections keep their parents) and
+ * metadata columns (`_row_id` … as int64), top-level columns in the order the selection names them (schema
+ * order when nothing is selected).
  */
 export function scanProjectedSchema(scan: TableScan): Schema {
   const ids = scan.projectedIds()
-  const projected = selectFields(scan.schema, new Set(ids))
+  const projected = projectWithMetadataColumns(scan.schema, ids)
   const idx = indexSchema(scan.schema)
   const order: number[] = []
   for (const id of ids) {

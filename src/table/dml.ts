@@ -9,6 +9,7 @@ import { parseFilter } from '../expr/parse.js'
 import type { Expression } from '../expr/expression.js'
 import { sqlTrue } from '../expr/sql-true.js'
 import type { DataFile } from '../spec/manifest.js'
+import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import { prop } from '../spec/properties.js'
 import { currentSchema } from '../spec/table-metadata.js'
 import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
@@ -82,9 +83,15 @@ interface Rewrite {
   readonly keepRows: number
 }
 
-/** Copy-on-write: files fully matching are dropped; partly matching files are rewritten without the matching rows. */
+/**
+ * Copy-on-write: files fully matching are dropped; partly matching files are rewritten without the matching
+ * rows. In v3 the kept rows are copied with their `_row_id` and `_last_updated_sequence_number` (spec §Row
+ * Lineage: rows moved unmodified keep both), which the new files store in the reserved columns.
+ */
 async function copyOnWrite(table: Table, filter: Expression, tasks: readonly FileScanTask[], signal?: AbortSignal): Promise<Rewrite> {
   const schema = currentSchema(table.metadata)
+  const lineage = table.metadata.formatVersion >= 3
+  const projectedIds = (lineage ? schemaWithRowLineage(schema) : schema).fields.map((f) => f.id)
   const bound = bind(schema, filter)
   const strict = strictMetricsEvaluator(schema, bound)
   const matches = rowEvaluator(schema, bound)
@@ -97,7 +104,7 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
     }
     const kept: Record<string, unknown>[] = []
     let matched = 0
-    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds: schema.fields.map((f) => f.id) }, signal)) {
+    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds }, signal)) {
       if (matches(row)) matched++
       else kept.push(row)
     }
@@ -106,7 +113,7 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
     remove.push(t.file)
     for (const row of kept) keep.push(row)
   }
-  const add = keep.length ? await writeDataFiles(table.env, { metadata: table.metadata }, keep) : []
+  const add = keep.length ? await writeDataFiles(table.env, { metadata: table.metadata }, keep, lineage ? { rowLineage: true } : {}) : []
   return { remove, add, keepRows: keep.length }
 }
 

@@ -1,6 +1,6 @@
 // Execute one FileScanTask: read the data file by field id, drop deleted rows, apply the residual filter.
 import type { Env } from '../env.js'
-import { UnsupportedError } from '../errors.js'
+import { InvalidArgumentError, UnsupportedError } from '../errors.js'
 import { bind } from '../expr/bind.js'
 import { rowEvaluator } from '../expr/eval-row.js'
 import type { BoundExpression } from '../expr/expression.js'
@@ -8,12 +8,14 @@ import { fileSource } from '../parquet/byte-source.js'
 import type { ParquetReader, Row } from '../parquet/codec.js'
 import { hyparquetReader } from '../parquet/hyparquet-reader.js'
 import { createNameMapping, nameMappingMatchesSchema, parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
+import { isMetadataColumnId, metadataColumnById, ROW_POSITION } from '../spec/metadata-columns.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
-import type { Value } from '../spec/types.js'
+import type { NestedField, Value } from '../spec/types.js'
 import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
 import { throwIfAborted } from './abort.js'
 import type { FileScanTask } from './task.js'
 import { promoteValue } from './promote.js'
+import { lineageFiller } from './row-lineage.js'
 
 const mappings = new Map<string, NameMapping>()
 
@@ -88,7 +90,26 @@ export interface ReadTaskOptions {
 }
 
 /** Field id and name of the row-position metadata column. */
-export const POS_FIELD = { id: 2147483645, name: '_pos' } as const
+export const POS_FIELD = { id: ROW_POSITION.id, name: ROW_POSITION.name } as const
+
+/**
+ * The metadata columns among a task's projected ids (reserved ids: `_pos`, `_row_id`,
+ * `_last_updated_sequence_number`), once each in projection order; they are read after the table's columns.
+ * A metadata column whose name a table column of the read already uses is refused.
+ */
+function metadataFields(task: FileScanTask, read: Schema): NestedField[] {
+  const out: NestedField[] = []
+  for (const id of task.projectedIds) {
+    const f = metadataColumnById(id)
+    if (!f || out.includes(f)) continue
+    if (read.fields.some((c) => c.name === f.name))
+      throw new InvalidArgumentError(`Cannot read metadata column ${f.name} (id ${f.id}) of ${task.file.filePath}: the table has a column with the same name`, {
+        context: { file: task.file.filePath, field: f.name },
+      })
+    out.push(f)
+  }
+  return out
+}
 
 /**
  * Read the rows of one task. Only Parquet data files are read; ORC and Avro data files fail with
@@ -107,17 +128,21 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
     ...(opts.positionDeleteCache ? { positionDeleteCache: opts.positionDeleteCache } : {}),
     ...(opts.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}),
   })
-  const readIds = new Set<number>([...task.projectedIds, ...referencedIds(residual), ...deletes.equalityFieldIds])
+  const tableIds = task.projectedIds.filter((id) => !isMetadataColumnId(id))
+  const readIds = new Set<number>([...tableIds, ...referencedIds(residual), ...deletes.equalityFieldIds])
   let readSchema = selectFields(task.schema, readIds)
-  let projected = selectFields(task.schema, new Set(task.projectedIds))
-  if (opts.withPositions) {
-    const pos = { id: POS_FIELD.id, name: POS_FIELD.name, required: true, type: { kind: 'long' as const } }
-    readSchema = { ...readSchema, fields: [...readSchema.fields, pos] }
-    projected = { ...projected, fields: [...projected.fields, pos] }
+  let projected = selectFields(task.schema, new Set(tableIds))
+  const meta = metadataFields(task, readSchema)
+  if (opts.withPositions && !meta.includes(ROW_POSITION)) meta.push(ROW_POSITION)
+  if (meta.length) {
+    readSchema = { ...readSchema, fields: [...readSchema.fields, ...meta] }
+    projected = { ...projected, fields: [...projected.fields, ...meta] }
   }
-  const sameShape = readIds.size === new Set(task.projectedIds).size
+  const sameShape = readIds.size === new Set(tableIds).size
   const project = projector(projected)
   const keep = residual.kind === 'true' ? undefined : rowEvaluator(readSchema, residual)
+  // the reader fills the lineage columns with what the file stores (null when absent); inheritance follows
+  const lineage = lineageFiller({ firstRowId: task.file.firstRowId, dataSequenceNumber: task.dataSequenceNumber, file: path }, new Set(meta.map((f) => f.id)))
   const nameMapping = nameMappingOf(task.nameMapping, task.schema)
   const source = await fileSource(env.io, path)
   const batches = reader.readBatches(source, {
@@ -133,6 +158,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
       const row = rows[i]!
       if (deletes.isDeleted(batch.start + i, row)) continue
       if (keep && !keep(row)) continue
+      if (lineage) lineage(row, batch.start + i)
       yield sameShape ? row : project(row)
     }
   }

@@ -25,7 +25,7 @@ import type { FileScanTask } from './task.js'
 export interface PlanOptions {
   readonly filter?: Expression
   readonly caseSensitive?: boolean
-  /** Field ids to project (default: every top-level column of `schema`). */
+  /** Field ids to project (default: every top-level column of `schema`); reserved metadata-column ids pass through to the tasks. */
   readonly projectedIds?: readonly number[]
   readonly signal?: AbortSignal
   /** Manifests read at once (default 8). */

@@ -3,6 +3,7 @@ import type { Env } from '../env.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
 import type { Row } from '../parquet/codec.js'
+import { metadataColumnByName, projectWithMetadataColumns } from '../spec/metadata-columns.js'
 import { findFieldByName, type Schema } from '../spec/schema.js'
 import type { Snapshot } from '../spec/snapshot.js'
 import type { TableState } from './load.js'
@@ -14,7 +15,11 @@ import { resolveReadPoint, type SnapshotSelector } from './time-travel.js'
 /** What a scan reads. */
 export interface ScanOptions {
   readonly filter?: Expression
-  /** Column names (dotted for nested fields) to return, in order; default every top-level column. */
+  /**
+   * Column names (dotted for nested fields) to return, in order; default every top-level column. Metadata
+   * columns `_row_id`, `_last_updated_sequence_number` (v3 row lineage) and `_pos` are returned only when
+   * named here, after the table's columns (a table column of the same name wins).
+   */
   readonly select?: readonly string[]
   readonly caseSensitive?: boolean
   readonly snapshot?: SnapshotSelector
@@ -43,14 +48,23 @@ export class TableScan {
     this.schema = point.schema
   }
 
-  /** Field ids of the selected columns. */
+  /** Field ids of the selected columns, in selection order; metadata columns by their reserved ids. */
   projectedIds(): number[] {
     if (!this.options.select) return this.schema.fields.map((f) => f.id)
+    const caseSensitive = this.options.caseSensitive ?? true
     return this.options.select.map((name) => {
-      const f = findFieldByName(this.schema, name, this.options.caseSensitive ?? true)
+      const f = findFieldByName(this.schema, name, caseSensitive) ?? metadataColumnByName(name, caseSensitive)
       if (!f) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
       return f.id
     })
+  }
+
+  /**
+   * The schema of the rows this scan returns: the selected table columns (schema order, nested selections
+   * keep their parents) followed by the selected metadata columns in selection order.
+   */
+  projectedSchema(): Schema {
+    return projectWithMetadataColumns(this.schema, this.projectedIds())
   }
 
   /** Plan the scan: plain, serialisable tasks; no data file is opened. */

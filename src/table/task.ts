@@ -19,7 +19,13 @@ export interface FileScanTask {
   readonly spec: PartitionSpec
   /** The table schema the read projects from (the snapshot's schema, or the current one for branches). */
   readonly schema: Schema
-  /** Field ids of the columns to return (top-level or nested), in output order. */
+  /**
+   * Field ids of the columns to return (top-level or nested), in selection order. Besides ids of `schema`,
+   * it may hold the reserved ids of metadata columns (spec §Reserved Field IDs), which `schema` never
+   * contains: 2147483645 `_pos`, 2147483540 `_row_id` and 2147483539 `_last_updated_sequence_number`, the last
+   * two computed from the file's stored columns, `file.firstRowId`, `dataSequenceNumber` and the row position
+   * (see src/spec/metadata-columns.ts).
+   */
   readonly projectedIds: readonly number[]
   /** What is left of the scan filter after partition pruning; rows must still satisfy it. */
   readonly residual: Expression

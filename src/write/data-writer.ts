@@ -4,6 +4,7 @@
 // and described as DataFiles with Iceberg metrics. On any failure the files already stored are deleted.
 import type { Env } from '../env.js'
 import { AlreadyExistsError, FloeError, InvalidArgumentError, ValidationError } from '../errors.js'
+import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import type { Row } from '../parquet/codec.js'
 import { IcebergParquetWriter, parquetOptionsFromProperties, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
 import type { DataFile } from '../spec/manifest.js'
@@ -47,6 +48,20 @@ export interface WriteDataOptions extends WriteFilesOptions {
   readonly source?: string
   /** Overrides `write.target-file-size-bytes`. */
   readonly targetFileSizeBytes?: number
+  /**
+   * Rows carry their v3 row lineage (`_row_id`, `_last_updated_sequence_number`; bigint or null) and the files
+   * store it in those reserved columns, with metrics under the default metrics mode, as Java's copy-on-write
+   * and compaction writers do. Only for format version 3 and later; older tables refuse it.
+   */
+  readonly rowLineage?: boolean
+}
+
+/** The schema a data write stores: the current schema, plus the row-lineage columns when rows carry their lineage. */
+function dataWriteSchema(md: TableMetadata, rowLineage: boolean | undefined): Schema {
+  const schema = currentSchema(md)
+  if (!rowLineage) return schema
+  if (md.formatVersion < 3) throw new InvalidArgumentError(`Row lineage columns are written only to format version 3 and later tables; this table is v${md.formatVersion}`, { context: { field: 'rowLineage' } })
+  return schemaWithRowLineage(schema)
 }
 
 interface OpenFile {
@@ -119,6 +134,8 @@ async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: Me
 export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: WriteDataOptions = {}): Promise<DataFile[]> {
   const md = target.metadata
   const schema = currentSchema(md)
+  // what the files store: the schema, plus the lineage columns when rows carry them
+  const fileSchema = dataWriteSchema(md, opts.rowLineage)
   const spec = defaultSpec(md)
   const props = { ...md.properties, ...opts.properties }
   const router = partitionRouter(spec, schema)
@@ -126,7 +143,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const parquet = parquetOptionsFromProperties(props)
   const maxBytes = opts.targetFileSizeBytes ?? targetSize(props, 'write.target-file-size-bytes', 536870912)
   const config = metricsConfig(props, schema, defaultSortOrder(md))
-  const coerceInput = rowCoercer(schema, opts.source ?? 'rows')
+  const coerceInput = rowCoercer(fileSchema, opts.source ?? 'rows')
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0
   const sortOrderId = opts.sortOrderId ?? (sorted ? order.orderId : undefined)
@@ -143,7 +160,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     const name = dataFileName(partitionId, taskId, operationId, ++fileCount)
     const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
     const seq = fileCount
-    return { ...(await openWriter(schema, parquet, config, path)), path, partition: values, seq }
+    return { ...(await openWriter(fileSchema, parquet, config, path)), path, partition: values, seq }
   }
   const closeFile = async (f: OpenFile): Promise<void> => {
     const result = f.writer.finish()

@@ -1,7 +1,6 @@
 // `floe scan <table>`: read rows (jsonl by default when piped; exact longs), with time travel and filters.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
-import { selectFields } from '../../src/spec/schema.js'
 import type { CliIO, Command } from '../cli-io.js'
 import { chooseFormat, writeRows } from '../output.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
@@ -37,7 +36,7 @@ export const scanCommand: Command = {
       ...(limit !== undefined ? { limit } : {}),
       caseSensitive: !values['case-insensitive'],
     })
-    const fields = selectFields(scan.schema, new Set(scan.projectedIds())).fields
+    const fields = scan.projectedSchema().fields
     await writeRows(io, fields, scan.rows(), chooseFormat(values.format, io))
     return 0
   },

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { FloeError } from '../../../src/errors.js'
-import { selectFields } from '../../../src/spec/schema.js'
 import type { IcebergType } from '../../../src/spec/types.js'
 import type { SnapshotSelector } from '../../../src/table/time-travel.js'
 import { CORPUS } from '../corpus.js'
@@ -263,15 +262,18 @@ const KIND: Array<[RegExp, string]> = [
 ]
 const MOD = /^(?:insert\s+(?:into|overwrite)(?:\s+table)?|delete\s+from|update|merge\s+into|alter\s+table|optimize\s+table|truncate(?:\s+table)?|drop\s+table(?:\s+if\s+exists)?|load\s+data\s+inpath\s+'[^']*'(?:\s+overwrite)?\s+into\s+table)\s+([\w.`$]+)/i
 const IMPALA_ONLY: Array<[RegExp, string]> = [
-  [/\b(input__file__name|file__position|iceberg__\w+|_file_row_id|_file_last_updated_sequence_number|_row_id|_last_updated_sequence_number)\b/i, 'Impala/Iceberg virtual column (not part of a table scan)'],
+  [/\b(input__file__name|file__position|iceberg__\w+|_file_row_id|_file_last_updated_sequence_number)\b/i, 'Impala virtual column (not part of a table scan)'],
   [/\brand\s*\(/i, 'rand(seed): Impala-specific random sequence'],
   [/\/\*\s*\+|\bstraight_join\b|\[\s*(shuffle|broadcast|noshuffle)\s*\]/i, 'Impala join hint'],
 ]
+// Iceberg's v3 row-lineage metadata columns: floe's scan returns them when selected by name
+const LINEAGE = /\b(_row_id|_last_updated_sequence_number)\b/i
+const LINEAGE_COLUMNS = ['_row_id', '_last_updated_sequence_number']
 const META_TABLES = new Set(['files', 'data_files', 'delete_files', 'all_files', 'refs', 'history', 'snapshots', 'manifests', 'all_manifests', 'partitions', 'entries', 'all_entries', 'metadata_log_entries', 'position_deletes'])
 const containsVariant = (t: IcebergType): boolean => JSON.stringify(t).includes('"kind":"variant"')
 type Loaded = { readonly view: string; readonly variantColumns: string[] }
 
-/** Drop leading/trailing select items that read virtual columns, and the same RESULTS/TYPES columns; undefined when that is not sound. */
+/** Drop leading/trailing select items that read virtual columns, and the same RESULTS/TYPES columns; undefined when none does or that is not sound. */
 export function dropVirtualItems(sql: string, cs: ImpalaCase): { sql: string; cs: ImpalaCase } | undefined {
   const toks = tokenize(sql)
   let d = 0
@@ -281,6 +283,7 @@ export function dropVirtualItems(sql: string, cs: ImpalaCase): { sql: string; cs
   const cuts = [toks[0]!.e, ...toks.slice(1, from).flatMap((t, i) => (t.k === 'p' && t.t === ',' && top[i + 1] ? [t.s] : [])), toks[from]!.s]
   const items = cuts.slice(1).map((c, i) => sql.slice(cuts[i]! + (i ? 1 : 0), c))
   const virtual = items.map((x) => IMPALA_ONLY[0]![0].test(x))
+  if (!virtual.some(Boolean)) return undefined
   const lead = virtual.indexOf(false)
   const trail = virtual.length - 1 - virtual.lastIndexOf(false)
   if (lead < 0 || virtual.slice(lead, virtual.length - trail).some(Boolean)) return undefined
@@ -290,12 +293,16 @@ export function dropVirtualItems(sql: string, cs: ImpalaCase): { sql: string; cs
   return { sql: `SELECT ${keep(items).map((x) => x.trim()).join(', ')} ${sql.slice(toks[from]!.s)}`, cs: narrowed }
 }
 
-async function load(c: DuckDBConnection, t: CorpusTable, sel: SnapshotSelector | undefined, cache: Map<string, Loaded>): Promise<Loaded> {
-  const key = `${t.path}@${sel ? JSON.stringify(sel, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : 'current'}`
+/** Load a table's scan into DuckDB; with `lineage`, floe's `_row_id` and `_last_updated_sequence_number` columns are selected too. */
+async function load(c: DuckDBConnection, t: CorpusTable, sel: SnapshotSelector | undefined, cache: Map<string, Loaded>, lineage = false): Promise<Loaded> {
+  const key = `${t.path}@${sel ? JSON.stringify(sel, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : 'current'}${lineage ? '+lineage' : ''}`
   if (cache.has(key)) return cache.get(key)!
-  const scan = (await openCorpusTable(t)).scan(sel ? { snapshot: sel } : {})
+  const table = await openCorpusTable(t)
+  const own = table.scan(sel ? { snapshot: sel } : {}).schema.fields.map((f) => f.name)
+  const select = lineage ? [...own, ...LINEAGE_COLUMNS.filter((n) => !own.includes(n))] : undefined
+  const scan = table.scan({ ...(sel ? { snapshot: sel } : {}), ...(select ? { select } : {}) })
   const rows = await scan.toArray()
-  const fields = selectFields(scan.schema, new Set(scan.projectedIds())).fields
+  const fields = scan.projectedSchema().fields
   const name = `impala_${cache.size}`
   await loadRows(c, name, fields, rows)
   const cols = duckColumnNames(fields)
@@ -326,6 +333,9 @@ async function runCase(c: DuckDBConnection, names: Map<string, CorpusTable>, cs:
   const sql = narrowed?.sql ?? stmts[0]!
   const only = IMPALA_ONLY.find(([re]) => re.test(sql))
   if (only) return na(only[1])
+  // a lineage column read next to `*` would widen the star's expansion: Impala hides those columns from `*`
+  const lineage = LINEAGE.test(sql)
+  if (lineage && /(^|[\s,.])\*\s*(,|from\b)/i.test(sql)) return na('reads row-lineage columns next to select *, which Impala does not expand to them')
   const ctes = new Set([...sql.matchAll(/(?:\bwith|,)\s+(\w+)\s+as\s*\(/gi)].map((m) => m[1]!.toLowerCase()))
   const refs = tableRefs(sql).filter((r) => !(r.parts.length === 1 && ctes.has(r.parts[0]!.toLowerCase())))
   const aliases = new Set(refs.map((r) => r.alias?.toLowerCase()))
@@ -346,7 +356,7 @@ async function runCase(c: DuckDBConnection, names: Map<string, CorpusTable>, cs:
     }
     let l: Loaded
     try {
-      l = await load(c, table!, sel, cache)
+      l = await load(c, table!, sel, cache, lineage)
     } catch (e) {
       if (e instanceof FloeError && e.code === 'UNSUPPORTED' && /\b(ORC|AVRO)\b/.test(e.message)) return na(`data files are not Parquet (floe reads Parquet only): ${message(e)}`)
       return fail(`floe could not scan ${name}${r.version ? ` at snapshot ${r.version}` : r.time ? ` as of ${r.time}` : ''}: ${message(e)}`)

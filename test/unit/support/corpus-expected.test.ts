@@ -95,8 +95,8 @@ describe('Impala .test parsing', () => {
     expect(d?.cs.results).toEqual(["1,'x'"])
     expect(d?.cs.types).toEqual(['INT', 'STRING'])
     expect(dropVirtualItems('select *, ICEBERG__DATA__SEQUENCE__NUMBER from t', { ...cs, results: ["1,'a',3"] })?.cs.results).toEqual(["1,'a'"])
-    expect(dropVirtualItems('select i, _row_id, s from t', cs)).toBeUndefined()
-    expect(dropVirtualItems('select distinct i, _row_id from t', cs)).toBeUndefined()
+    expect(dropVirtualItems('select i, _file_row_id, s from t', cs)).toBeUndefined()
+    expect(dropVirtualItems('select distinct i, _file_row_id from t', cs)).toBeUndefined()
   })
 })
 
