@@ -3,9 +3,9 @@
 import { NotFoundError, ValidationError } from '../errors.js'
 import { ancestors, MAIN_BRANCH, type Snapshot } from '../spec/snapshot.js'
 import { snapshotById, snapshotForRef, type TableMetadata } from '../spec/table-metadata.js'
-import { AppendFiles } from './append.js'
-import { snapshotChanges } from './conflicts.js'
-import { replacePartitions } from './operations.js'
+import { partitionKey } from '../table/delete-index.js'
+import { snapshotChanges, validateNoDataAddedToPartitions } from './conflicts.js'
+import { FileChangeUpdate } from './merging-update.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 
 const mainAncestors = (m: TableMetadata): Snapshot[] => [...ancestors(snapshotForRef(m, MAIN_BRANCH), (id) => snapshotById(m, id))]
@@ -49,8 +49,8 @@ export class CherryPick implements PendingUpdate {
   constructor(private readonly snapshotId: bigint) {}
 
   /**
-   * Fast-forward, or re-apply the snapshot's added files as a new snapshot with `source-snapshot-id`.
-   * Every attempt re-validates against the metadata it is applied to (Java validates on each apply).
+   * Fast-forward, or re-apply the snapshot's data-file changes as a new snapshot of the same operation. Every
+   * attempt re-validates against the metadata it is applied to (Java validates on each apply).
    */
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
     const s = snapshotById(m, this.snapshotId)
@@ -67,18 +67,35 @@ export class CherryPick implements PendingUpdate {
     if (!picksChanges)
       throw new ValidationError(`Cannot cherry-pick snapshot ${s.snapshotId}: only appends and dynamic partition overwrites can be cherry-picked (operation ${s.summary.operation})`)
     checkNotYetPicked(m, s)
-    if (!this.inner) {
-      const wapId = s.summary['wap.id']
-      const extra: Record<string, string> = { 'source-snapshot-id': String(s.snapshotId), ...(wapId !== undefined ? { 'published-wap-id': wapId } : {}) }
-      const { added } = await snapshotChanges(ctx.io, m, s)
-      const data = added.filter((f) => f.content === 'data')
-      if (s.summary.operation === 'append') this.inner = new AppendFiles(data, { branch: MAIN_BRANCH, merge: false, summary: extra })
-      // a dynamic overwrite also dropped the delete files of its partitions; re-applying it drops them again
-      // (Java copies only the data-file changes)
-      else if (added.every((f) => f.content === 'data') && data.length > 0)
-        this.inner = replacePartitions(MAIN_BRANCH, data, { fromSnapshotId: s.parentSnapshotId ?? null, summary: extra })
-      else throw new ValidationError(`Cannot cherry-pick snapshot ${s.snapshotId}: a dynamic partition overwrite that added delete files or no data files cannot be cherry-picked`)
-    }
+    this.inner ??= await this.changesOf(m, ctx, s)
     return this.inner.apply(m, ctx)
+  }
+
+  /**
+   * The picked snapshot's data-file changes as a merging update of its own operation, as Java copies them: the
+   * added data files, and for a dynamic overwrite the data files it removed (each must still be live) — not
+   * its partitions' delete files. The summary gains only `source-snapshot-id` and `published-wap-id`; manifests
+   * merge under the `commit.manifest.*` rules like any other merging snapshot.
+   */
+  private async changesOf(m: TableMetadata, ctx: CommitContext, s: Snapshot): Promise<FileChangeUpdate> {
+    const wapId = s.summary['wap.id']
+    const summary: Record<string, string> = { 'source-snapshot-id': String(s.snapshotId), ...(wapId !== undefined ? { 'published-wap-id': wapId } : {}) }
+    const { added, deleted } = await snapshotChanges(ctx.io, m, s)
+    const addData = added.filter((f) => f.content === 'data')
+    const operation = s.summary.operation
+    if (operation === 'append') return new FileChangeUpdate({ kind: 'cherry-pick', branch: MAIN_BRANCH, operation: () => operation, addData, summary })
+    const paths = new Set(deleted.filter((f) => f.content === 'data').map((f) => f.filePath))
+    // Java validateReplacedPartitions: nothing added to the replaced partitions since the picked snapshot's parent
+    const partitions = new Set(addData.map((f) => partitionKey(f.specId, f.partition)))
+    return new FileChangeUpdate({
+      kind: 'cherry-pick',
+      branch: MAIN_BRANCH,
+      operation: () => operation,
+      addData,
+      ...(paths.size ? { remove: { paths }, requireRemoved: paths } : {}),
+      startSnapshotId: s.parentSnapshotId ?? null,
+      validate: (vm, history, vctx) => validateNoDataAddedToPartitions(vctx.io, vm, history, partitions, s.snapshotId),
+      summary,
+    })
   }
 }

@@ -1,7 +1,7 @@
 // The one commit loop: re-apply every pending update to the fresh base, swap through TableOperations,
 // retry conflicts with exponential backoff and jitter, and never clean up after an unknown outcome.
 import type { Env } from '../env.js'
-import { CommitConflictError, CommitStateUnknownError, FloeError, NotFoundError } from '../errors.js'
+import { CommitConflictError, CommitStateUnknownError, FloeError, NotFoundError, ValidationError } from '../errors.js'
 import type { TableOperations } from '../catalog/table-operations.js'
 import { applyUpdates } from '../spec/apply-updates.js'
 import { retryPolicy, type RetryPolicy } from '../spec/properties.js'
@@ -39,8 +39,10 @@ async function deleteAll(ops: TableOperations, paths: Iterable<string>): Promise
 
 /**
  * Commit `updates` on top of `start`. Each attempt refreshes (after the first), re-applies every update,
- * checks requirements and swaps. Conflicts retry per `commit.retry.*`; a validation error is not retried.
- * Files written by attempts that did not land are deleted, except after an unknown outcome.
+ * checks requirements and swaps. Conflicts retry per `commit.retry.*`; a validation error is not retried, and
+ * neither is a table that was dropped (NOT_FOUND) or dropped and re-created under the name (VALIDATION, the
+ * table uuid changed) meanwhile. Files written by attempts that did not land are deleted, except after an
+ * unknown outcome.
  */
 export async function commitUpdates(env: Env, ops: TableOperations, start: TableState, updates: readonly PendingUpdate[], signal?: AbortSignal): Promise<CommitResult> {
   const policy = retryPolicy(start.metadata.properties)
@@ -91,14 +93,29 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
       // retry would reuse a manifest that was never written
       const e = io.writeFailure?.error ?? (caught instanceof AttemptWritesFailed ? caught.reason : caught)
       const retry = e instanceof CommitConflictError && attempt <= policy.numRetries && Number(env.now() - began) < policy.totalTimeoutMs
-      if (!retry) {
-        await deleteAll(ops, new Set(tracked.flatMap((s) => [...s])))
-        throw e
-      }
+      if (!retry) throw await cleanedUp(ops, tracked, e)
       await env.sleep(backoffMs(policy, attempt, env.random))
-      const fresh = await ops.refresh()
-      if (!fresh) throw new NotFoundError('The table was dropped during the commit')
+      // every attempt so far definitely failed, so whatever ends the loop here cleans up like any other failure
+      let fresh: TableState | undefined
+      try {
+        fresh = await ops.refresh()
+      } catch (refreshFailed) {
+        throw await cleanedUp(ops, tracked, refreshFailed)
+      }
+      if (!fresh) throw await cleanedUp(ops, tracked, new NotFoundError('The table was dropped during the commit'))
+      const was = base.metadata.tableUuid
+      const now = fresh.metadata.tableUuid
+      // dropped and re-created under the same name: the updates were meant for the old table (Java checks the
+      // uuid on refresh); re-applying them to another table would be wrong whatever they are
+      if (was !== undefined && now !== undefined && was !== now)
+        throw await cleanedUp(ops, tracked, new ValidationError(`Table UUID does not match: current=${was} != refreshed=${now}`, { context: { field: 'table-uuid', file: fresh.metadataLocation } }))
       base = fresh
     }
   }
+}
+
+/** Delete every file the attempts wrote (all of them definitely failed) and hand back `e` to throw. */
+async function cleanedUp(ops: TableOperations, tracked: readonly Set<string>[], e: unknown): Promise<unknown> {
+  await deleteAll(ops, new Set(tracked.flatMap((s) => [...s])))
+  return e
 }

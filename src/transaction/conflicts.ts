@@ -30,6 +30,8 @@ export const REMOVED_DATA_SKIP_DELETE_OPERATIONS: readonly Operation[] = ['overw
 export const ADDED_DELETE_OPERATIONS: readonly Operation[] = ['overwrite', 'delete']
 /** Operations that may add deletion vectors (Java VALIDATE_ADDED_DVS_OPERATIONS). */
 export const ADDED_DV_OPERATIONS: readonly Operation[] = ['overwrite', 'delete', 'replace']
+/** Every operation: validators that look at all snapshots of the window. */
+export const ALL_OPERATIONS: readonly Operation[] = ['append', 'replace', 'overwrite', 'delete']
 
 /**
  * The snapshots committed after `startId` up to `head` (newest first). Fails when `startId` is no longer an
@@ -141,6 +143,24 @@ export async function validateAddedDataFiles(io: FileIO, m: TableMetadata, histo
   const bad: DataFile[] = []
   for (const mf of manifests) for (const e of await windowEntries(io, m, history, mf)) if (e.status === 'added' && e.snapshotId !== undefined && ids.has(e.snapshotId) && hit(e.dataFile)) bad.push(e.dataFile)
   if (bad.length) throw new ValidationError(`Found conflicting files that can contain records matching ${what}: ${describe(bad)}`)
+}
+
+/**
+ * Java CherryPickOperation.validateReplacedPartitions: no snapshot of the window, whatever its operation (a
+ * compaction too), added a data file to one of `partitions`; picking a dynamic overwrite staged before that
+ * would drop rows it never saw.
+ */
+export async function validateNoDataAddedToPartitions(io: FileIO, m: TableMetadata, history: readonly Snapshot[], partitions: ReadonlySet<string>, snapshotId: bigint): Promise<void> {
+  if (!partitions.size || !history.length) return
+  const { manifests, ids } = await windowManifests(io, m, history, ALL_OPERATIONS, 'data')
+  for (const mf of manifests)
+    for (const e of await windowEntries(io, m, history, mf)) {
+      const key = partitionKey(e.dataFile.specId, e.dataFile.partition)
+      if (e.status === 'added' && e.snapshotId !== undefined && ids.has(e.snapshotId) && partitions.has(key))
+        throw new ValidationError(`Cannot cherry-pick snapshot ${snapshotId}: partition ${key} it replaces was changed by snapshot ${e.snapshotId} (added ${e.dataFile.filePath})`, {
+          context: { file: e.dataFile.filePath, snapshotId: String(snapshotId) },
+        })
+    }
 }
 
 /** Java validateDeletedDataFiles: no data files in the scope removed since the start (by overwrite, replace or delete). */

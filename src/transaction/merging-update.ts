@@ -48,7 +48,7 @@ export interface FileChanges {
   readonly dataSequenceNumber?: bigint
   /** Validation window start; default: the branch head when the transaction started. */
   readonly startSnapshotId?: bigint | null
-  /** Conflict validation over the window (snapshots newest first). */
+  /** Conflict validation over the window (snapshots newest first; the transaction's own earlier snapshots left out). */
   readonly validate?: (m: TableMetadata, history: readonly Snapshot[], ctx: CommitContext) => Promise<void>
   readonly summary?: Readonly<Record<string, string>>
 }
@@ -133,7 +133,10 @@ export class FileChangeUpdate implements PendingUpdate {
     const parent = branchHead(m, c.branch)
     if (c.validate) {
       const start = c.startSnapshotId === undefined ? branchHead(ctx.start.metadata, c.branch)?.snapshotId : (c.startSnapshotId ?? undefined)
-      await c.validate(m, validationHistory(m, start, parent), ctx)
+      // snapshots that earlier updates of this transaction produced in this attempt (absent from the base it
+      // started from) are what this update builds on, not concurrent changes: only other writers' count
+      const committed = new Set(ctx.base.metadata.snapshots.map((s) => s.snapshotId))
+      await c.validate(m, validationHistory(m, start, parent).filter((s) => committed.has(s.snapshotId)), ctx)
     }
     const snapshotId = this.identity.snapshotId(m, ctx)
     const next = (): string => this.identity.nextManifestPath(m, ctx)

@@ -113,11 +113,11 @@ export function replacePartitions(branch: string, files: readonly DataFile[], op
 
 /**
  * Row delta (Java RowDelta, merge-on-read DML): add delete files and data files, remove data and delete files.
- * Validation follows Spark's UPDATE/MERGE by default: referenced data files must still exist (removed by no
- * overwrite, replace or delete), no new delete files in the conflict filter, no new deletes for removed data
- * files, no concurrent DV for the same data file, and under serializable no new data in the conflict filter.
- * Spark's DELETE turns off `validateDeletedFiles` (a concurrent delete snapshot may remove referenced files)
- * and `validateNoConflictingDeleteFiles`.
+ * Validation follows Spark's UPDATE/MERGE by default: referenced and removed data files must still exist
+ * (removed by no overwrite, replace or delete), no new delete files in the conflict filter, no new deletes for
+ * removed data files, no concurrent DV for the same data file, and under serializable no new data in the
+ * conflict filter. Spark's DELETE turns off `validateDeletedFiles` (a concurrent delete snapshot may remove
+ * those files: their rows are gone either way) and `validateNoConflictingDeleteFiles`.
  */
 export function rowDelta(
   branch: string,
@@ -160,7 +160,10 @@ export function rowDelta(
     ...start(opts),
     validate: async (m, history, ctx) => {
       if (!branchHead(m, branch)) return
-      await validateDataFilesExist(ctx.io, m, history, referenced, { skipDeletes: !validateDeletes, filter: conflict })
+      // the data files removed here are checked like the referenced ones (Spark's position deltas reference
+      // every file they touch): a concurrent compaction or overwrite that already replaced one moved its rows
+      // to files this delta knows nothing about, so committing would silently keep them
+      await validateDataFilesExist(ctx.io, m, history, new Set([...referenced, ...removePaths]), { skipDeletes: !validateDeletes, filter: conflict })
       if (serializable(opts)) await validateAddedDataFiles(ctx.io, m, history, { filter: conflict }, what)
       if (validateNewDeletes) {
         if (removeData.length) await validateNoNewDeletesForDataFiles(ctx.io, m, history, removeData, { filter: conflict })

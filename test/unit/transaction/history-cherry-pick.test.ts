@@ -93,7 +93,7 @@ describe('cherry-pick applies a snapshot at most once', () => {
     await rejection(t.transaction().cherryPick(t.metadata.refs.b2!.snapshotId).commit())
   })
 
-  it('picks a staged dynamic overwrite whose partitions had delete files (they are dropped again)', async () => {
+  it('picks a staged dynamic overwrite whose partitions had delete files (they no longer apply to the picked files)', async () => {
     let t = await table()
     const eq: DataFile = { ...fakeFile('/d/eq.parquet', [1], 1n), content: 'equality-deletes', equalityIds: [1] }
     t = await t.transaction().rowDelta({ addDeletes: [eq] }).commit()
