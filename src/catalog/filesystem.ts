@@ -2,15 +2,17 @@
 // The commit point is creating v<N+1>.metadata.json only if it is absent (FileIO create-if-absent: link(2)
 // locally), never a rename, which would silently replace a concurrent commit. version-hint.text is a hint.
 // As in Java's HadoopCatalog, a namespace is any folder that is not a table (Java creates them as bare
-// folders); floe also writes `.namespace.json` into the folders it creates, holding their properties.
+// folders); floe also writes `.namespace.json` into the folders it creates, holding their properties. A bare,
+// empty folder is seen only through a FileIO that lists folders (`listFolders`); without it a namespace is
+// known by its files.
 import type { Env } from '../env.js'
-import { AlreadyExistsError, CommitConflictError, FloeError, InvalidArgumentError, NotFoundError, UnsupportedError } from '../errors.js'
+import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError, InvalidArgumentError, NotFoundError, UnsupportedError } from '../errors.js'
 import { readText, writePublishedAfter } from '../io/file-io.js'
 import type { TableMetadata } from '../spec/table-metadata.js'
 import { findCurrentMetadata, loadMetadataFile, metadataVersion, type TableState } from '../table/load.js'
 import { BaseCatalog } from './base-catalog.js'
-import { checkPathSafe, formatIdentifier, formatNamespace, isPathSafe, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
-import { deleteTrimmed, gzipMetadata, withMetadataLog, writeMetadataFile } from './metadata-files.js'
+import { checkPathSafe, formatIdentifier, formatNamespace, isPathSafe, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
+import { deleteTrimmed, encodeMetadataFile, gzipMetadata, withMetadataLog, writeMetadataBytes, writeMetadataFile } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
 
 const NS_MARKER = '.namespace.json'
@@ -23,6 +25,25 @@ function isTableFile(rest: string): boolean {
 
 /** Hadoop's checksum file of `name` (`.name.crc`), written next to each file by Java on local disks. */
 const crcOf = (name: string): string => `.${name}.crc`
+
+/** The message of a thrown value. */
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+/** True when two byte arrays hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * True when `a` and `b` are the same version of the same table: a metadata file name is reused when a table
+ * is dropped and re-created under its name, so the name alone does not identify a version. Every commit
+ * moves last-updated-ms (and most move the sequence number or current snapshot); the uuid tells tables apart.
+ */
+function sameVersion(a: TableMetadata, b: TableMetadata): boolean {
+  return a.tableUuid === b.tableUuid && a.lastUpdatedMs === b.lastUpdatedMs && a.lastSequenceNumber === b.lastSequenceNumber && a.currentSnapshotId === b.currentSnapshotId
+}
 
 /** The part of a listed `path` after `prefix`, or undefined when it is not below it. */
 function below(path: string, prefix: string): string | undefined {
@@ -127,6 +148,50 @@ export class FileSystemCatalog extends BaseCatalog {
     )
   }
 
+  /**
+   * Reject a commit whose base is no longer current: version `v` exists, or the base file is gone (the table
+   * was dropped: a commit must not bring it back) or holds another version (the table was dropped and
+   * re-created under its name, reusing the file names: a commit must not land on the new table).
+   */
+  private async checkBase(id: TableIdentifier, location: string, base: TableState, v: number): Promise<void> {
+    const name = formatIdentifier(id)
+    const [taken, now] = await Promise.all([
+      this.versionFile(location, v),
+      loadMetadataFile(this.env.io, base.metadataLocation).catch((e: unknown) => {
+        if (e instanceof NotFoundError) return undefined
+        throw e
+      }),
+    ])
+    if (taken) throw new CommitConflictError(`Table ${name} changed: version ${v} already exists`)
+    if (!now) throw new CommitConflictError(`Table ${name} changed: its metadata ${base.metadataLocation} is gone (dropped?)`)
+    if (!sameVersion(now.metadata, base.metadata))
+      throw new CommitConflictError(
+        `Table ${name} changed: ${base.metadataLocation} no longer holds the version this commit started from (table-uuid ${now.metadata.tableUuid ?? 'none'}, last-updated-ms ${now.metadata.lastUpdatedMs}; expected ${base.metadata.tableUuid ?? 'none'}, ${base.metadata.lastUpdatedMs}): dropped and re-created?`,
+        { context: { file: base.metadataLocation } },
+      )
+  }
+
+  /**
+   * The error of a commit whose write of `path` failed once it could publish: the file may be in place
+   * anyway (a folder sync failing after the link, a lost reply to a PUT that landed), so it is read back.
+   * Our bytes there: the outcome is unknown (visible, maybe not durable; nothing may be cleaned up). Another
+   * writer's file: a conflict. No file: the write's own error, a definite failure. An unreadable file: unknown.
+   */
+  private async publishFailure(id: TableIdentifier, path: string, bytes: Uint8Array, base: TableState | undefined, e: unknown): Promise<unknown> {
+    const name = formatIdentifier(id)
+    let found: Uint8Array | undefined
+    try {
+      found = await this.env.io.read(path)
+    } catch (check) {
+      if (!(check instanceof NotFoundError))
+        return new CommitStateUnknownError(`Commit of ${name}: writing ${path} failed (${messageOf(e)}) and reading it back failed too (${messageOf(check)}): it may have been published`, { cause: e, context: { file: path } })
+    }
+    if (found && sameBytes(found, bytes)) return new CommitStateUnknownError(`Commit of ${name}: ${path} was published, but its write failed: ${messageOf(e)}`, { cause: e, context: { file: path } })
+    if (!found && !(e instanceof AlreadyExistsError)) return e
+    if (!base) return new AlreadyExistsError(`Table already exists: ${name} (created concurrently)`, { cause: e })
+    return new CommitConflictError(`Table ${name} changed: ${path} was created concurrently`, { cause: e })
+  }
+
   /** The commit seam of one table. */
   operations(id: TableIdentifier): TableOperations {
     const location = this.tableLocation(id)
@@ -142,27 +207,27 @@ export class FileSystemCatalog extends BaseCatalog {
         const v = base ? (metadataVersion(base.metadataLocation) ?? 0) + 1 : 1
         const { metadata, trimmed } = withMetadataLog(base, next)
         const path = `${location}/metadata/v${v}${gzipMetadata(metadata) ? '.gz' : ''}.metadata.json`
-        // fail fast when the next version exists, or the base is gone (the table was dropped: a commit must
-        // not bring it back); checked while the new file is staged, before it is published
-        const fresh = base
-          ? Promise.all([this.versionFile(location, v), io.stat(base.metadataLocation)]).then(([taken, baseFile]) => {
-              if (taken) throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: version ${v} already exists`)
-              if (!baseFile) throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: its metadata ${base.metadataLocation} is gone (dropped?)`)
-            })
-          : undefined
+        const bytes = encodeMetadataFile(metadata, path)
+        // fail fast when the next version exists or the base is no longer what this commit read; checked
+        // while the new file is staged, before it is published
+        const fresh = base ? this.checkBase(id, location, base, v) : undefined
         const ready = fresh && opts?.ready ? Promise.all([fresh, opts.ready]) : (fresh ?? opts?.ready)
-        const written = writeMetadataFile(io, path, metadata, ready)
+        // the FileIO publishes only once `ready` resolves: a write failing before that published nothing.
+        // Registered before the write waits for `ready`, so it is set before the write can fail after it.
+        let mayPublish = ready === undefined
+        ready?.then(
+          () => void (mayPublish = true),
+          () => undefined,
+        )
+        const written = writeMetadataBytes(io, path, bytes, ready)
         // best effort, staged meanwhile and replaced once vN exists: readers fall back to listing when it is stale
         const hint = writePublishedAfter(io, `${location}/metadata/version-hint.text`, new TextEncoder().encode(String(v)), written, { overwrite: true }).catch(() => undefined)
         try {
           await written
         } catch (e) {
           await hint
-          if (e instanceof AlreadyExistsError) {
-            if (!base) throw new AlreadyExistsError(`Table already exists: ${formatIdentifier(id)} (created concurrently)`, { cause: e })
-            throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: ${path} was created concurrently`, { cause: e })
-          }
-          throw e
+          if (!mayPublish) throw e // a pre-publish check or a file of the attempt failed: a definite failure
+          throw await this.publishFailure(id, path, bytes, base, e)
         }
         await hint
         await deleteTrimmed(io, metadata, trimmed)
@@ -208,6 +273,25 @@ export class FileSystemCatalog extends BaseCatalog {
     }
   }
 
+  /**
+   * Drop as every catalog does, then remove the folders the drop left empty when the FileIO can (Java deletes
+   * the table folder): an empty folder left behind would be listed as a namespace.
+   */
+  override async dropTable(idOrName: TableIdentifier | string, opts: { purge?: boolean } = {}): Promise<void> {
+    const id = parseIdentifier(idOrName)
+    await super.dropTable(id, opts)
+    // best effort: the table is dropped; a folder left over is an empty namespace that dropNamespace removes
+    await this.removeEmptyFolders(this.tableLocation(id)).catch(() => undefined)
+  }
+
+  /** Remove `dir` and the folders below it that hold no file, deepest first (files are never touched). */
+  private async removeEmptyFolders(dir: string): Promise<void> {
+    const io = this.env.io
+    if (!io.listFolders || !io.removeFolder) return
+    for (const sub of (await io.listFolders(dir)) ?? []) await this.removeEmptyFolders(`${dir}/${sub}`)
+    await io.removeFolder(dir)
+  }
+
   /** Tables directly in a namespace (folders holding metadata/v<N>.metadata.json). */
   async listTables(nsOrName: Namespace | string): Promise<TableIdentifier[]> {
     const ns = parseNamespace(nsOrName)
@@ -241,27 +325,35 @@ export class FileSystemCatalog extends BaseCatalog {
     }
   }
 
-  /** Drop a namespace whose folder holds nothing but its marker (Java refuses any content too). */
+  /** Drop a namespace whose folder holds nothing but its marker (Java refuses any content too), and its folder when the FileIO can. */
   async dropNamespace(nsOrName: Namespace | string): Promise<void> {
     const ns = parseNamespace(nsOrName)
     if (!(await this.namespaceExists(ns))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
+    const io = this.env.io
     const dir = this.nsDir(ns)
-    for await (const f of this.files(dir)) {
-      if (f === NS_MARKER) continue
+    const notEmpty = async (other: string): Promise<never> => {
       const [tables, children] = await Promise.all([this.listTables(ns), this.listNamespaces(ns)])
-      const what = tables.length ? `${tables.length} table(s)` : children.length ? `${children.length} namespace(s)` : `other files, such as ${dir}/${f}`
+      const what = tables.length ? `${tables.length} table(s)` : children.length ? `${children.length} namespace(s)` : `other files, such as ${dir}/${other}`
       throw new FloeError('VALIDATION', `Namespace ${formatNamespace(ns)} is not empty: it holds ${what}`, { context: { file: dir } })
     }
-    await this.env.io.delete(`${dir}/${NS_MARKER}`)
+    for await (const f of this.files(dir)) if (f !== NS_MARKER) await notEmpty(f)
+    const folder = (await io.listFolders?.(dir))?.[0] // an empty sub-folder is a namespace too
+    if (folder !== undefined) await notEmpty(folder)
+    await io.delete(`${dir}/${NS_MARKER}`)
+    // the folder itself is the namespace to Java and to a folder listing: remove it, as Java does
+    if (io.removeFolder && !(await io.removeFolder(dir)) && (await io.listFolders?.(dir)) !== undefined)
+      throw new FloeError('VALIDATION', `Namespace ${formatNamespace(ns)} is not empty: something was added to ${dir} while it was dropped`, { context: { file: dir } })
   }
 
   /** Namespaces one level below `parent` (top-level when absent): folders that are not tables. */
   async listNamespaces(parent?: Namespace | string): Promise<Namespace[]> {
     const p = parent === undefined ? [] : parseNamespace(parent)
     if (p.length && !(await this.namespaceExists(p))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(p)}`)
-    const folders = new Set<string>()
+    const dir = p.length ? this.nsDir(p) : this.root
+    // folders holding no file at all (Java's bare namespace folders) show only in a folder listing
+    const folders = new Set<string>((await this.env.io.listFolders?.(dir)) ?? [])
     const tables = new Set<string>()
-    for await (const f of this.files(p.length ? this.nsDir(p) : this.root)) {
+    for await (const f of this.files(dir)) {
       const rest = f.split('/')
       if (rest.length < 2) continue
       folders.add(rest[0]!)
@@ -273,12 +365,13 @@ export class FileSystemCatalog extends BaseCatalog {
       .map((n) => [...p, n])
   }
 
-  /** True when the namespace's folder exists (has a marker or any file) and neither it nor a parent is a table. */
+  /** True when the namespace's folder exists (a listed folder, or one with a marker or any file) and neither it nor a parent is a table. */
   async namespaceExists(nsOrName: Namespace | string): Promise<boolean> {
     const ns = parseNamespace(nsOrName)
     const dir = this.nsDir(ns)
     if (await this.tableAt(ns)) return false
     if (await this.env.io.stat(`${dir}/${NS_MARKER}`)) return true
+    if (this.env.io.listFolders) return (await this.env.io.listFolders(dir)) !== undefined
     for await (const _ of this.files(dir)) return true
     return false
   }

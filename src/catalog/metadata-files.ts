@@ -40,8 +40,17 @@ export function withMetadataLog(base: TableState | undefined, next: TableMetadat
  */
 export async function writeMetadataFile(io: FileIO, location: string, m: TableMetadata, publishAfter?: Promise<unknown>): Promise<void> {
   publishAfter?.catch(() => undefined) // observed here: a write that fails first must not leave it unhandled
+  await writeMetadataBytes(io, location, encodeMetadataFile(m, location), publishAfter)
+}
+
+/** The bytes of metadata file `location` holding `m` (gzip when its name says so); invalid metadata is refused. */
+export function encodeMetadataFile(m: TableMetadata, location: string): Uint8Array {
   validateMetadata(m, location)
-  const bytes = writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) })
+  return writeTableMetadata(m, { gzip: /\.gz\.metadata\.json$|\.metadata\.json\.gz$/.test(location) })
+}
+
+/** Write encoded metadata durably, only if absent, published after `publishAfter` when given. */
+export async function writeMetadataBytes(io: FileIO, location: string, bytes: Uint8Array, publishAfter?: Promise<unknown>): Promise<void> {
   if (publishAfter) await writePublishedAfter(io, location, bytes, publishAfter, { durable: true })
   else await io.write(location, bytes, { durable: true })
 }

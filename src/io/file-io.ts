@@ -39,12 +39,20 @@ export interface FileIO {
   read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array>
   /** Size (and time) of an object, or undefined when it does not exist. */
   stat(path: string): Promise<FileStat | undefined>
-  /** Create (or, with overwrite, replace) an object with these bytes. */
+  /**
+   * Create (or, with overwrite, replace) an object with these bytes. A rejected write may still have
+   * published the object (a local folder sync failing after the link, an object store losing the reply to
+   * a PUT that landed): a caller that must know reads the object back.
+   */
   write(path: string, data: Uint8Array, opts?: WriteOptions): Promise<void>
   /** Delete an object; succeeds when it is already absent. */
   delete(path: string): Promise<void>
   /** Objects whose path starts with `prefix`, recursively, sorted by path (optional capability). */
   list?(prefix: string): AsyncIterable<FileStat>
+  /** Names of the folders directly in folder `dir`, sorted, or undefined when it is no folder (optional: only for storage whose folders exist on their own, even empty, such as local disks; object stores have none). */
+  listFolders?(dir: string): Promise<string[] | undefined>
+  /** Remove folder `dir` if it is empty: true when removed, false when it is absent or holds anything (optional, alongside `listFolders`). */
+  removeFolder?(dir: string): Promise<boolean>
   /** True when `write` honours `publishAfter`; for other FileIOs floe waits for the promise before writing. */
   readonly stagesWrites?: boolean
 }

@@ -97,6 +97,8 @@ export class LocalFileIO implements FileIO {
           await fs.unlink(tmp).catch(() => undefined)
         }
       }
+      // the file is visible from here on: a failed folder sync rejects the write but leaves the file in place
+      // (it may not survive a crash), so the caller cannot tell from the error alone whether it was published
       if (opts.durable) await syncDir(dir)
     } catch (e) {
       if (e instanceof PublishCancelled) throw e.reason
@@ -151,6 +153,36 @@ export class LocalFileIO implements FileIO {
     await walk(root)
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     yield* out
+  }
+
+  /** Names of the folders (or links to folders) directly in `dir`, sorted; undefined when `dir` is no folder. */
+  async listFolders(dir: string): Promise<string[] | undefined> {
+    const p = localPath(dir)
+    let entries: fsCb.Dirent[]
+    try {
+      entries = await fs.readdir(p, { withFileTypes: true })
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+      throw ioError(e, 'list', dir)
+    }
+    const names: string[] = []
+    for (const d of entries) {
+      if (d.isDirectory() || (d.isSymbolicLink() && (await fs.stat(join(p, d.name)).catch(() => undefined))?.isDirectory())) names.push(d.name)
+    }
+    return names.sort()
+  }
+
+  /** Remove `dir` when it is an empty folder (rmdir(2)); false when it is absent, not a folder or not empty. */
+  async removeFolder(dir: string): Promise<boolean> {
+    try {
+      await fs.rmdir(localPath(dir))
+      return true
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') return false
+      throw ioError(e, 'remove', dir)
+    }
   }
 }
 

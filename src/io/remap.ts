@@ -23,10 +23,19 @@ export function remapLocation(location: string, mappings: readonly PrefixMapping
 
 /** A FileIO that rewrites location prefixes before delegating. */
 export class RemappingFileIO implements FileIO {
+  /** Sub-folders through the mapping (only when the wrapped FileIO lists folders). */
+  readonly listFolders?: (dir: string) => Promise<string[] | undefined>
+  /** Remove an empty folder through the mapping (only when the wrapped FileIO can). */
+  readonly removeFolder?: (dir: string) => Promise<boolean>
+
   constructor(
     private readonly inner: FileIO,
     private readonly mappings: readonly PrefixMapping[],
-  ) {}
+  ) {
+    const { listFolders, removeFolder } = inner
+    if (listFolders) this.listFolders = (dir) => listFolders.call(inner, remapLocation(dir, mappings))
+    if (removeFolder) this.removeFolder = (dir) => removeFolder.call(inner, remapLocation(dir, mappings))
+  }
 
   /** As the wrapped FileIO. */
   get stagesWrites(): boolean {
