@@ -41,6 +41,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * is dropped and re-created under its name, so the name alone does not identify a version. Every commit
  * moves last-updated-ms (and most move the sequence number or current snapshot); the uuid tells tables apart.
  */
+// How much of a metadata file is read to identify its version (table-uuid and last-updated-ms come first).
+const VERSION_HEAD_BYTES = 4096
+
 function sameVersion(a: TableMetadata, b: TableMetadata): boolean {
   return a.tableUuid === b.tableUuid && a.lastUpdatedMs === b.lastUpdatedMs && a.lastSequenceNumber === b.lastSequenceNumber && a.currentSnapshotId === b.currentSnapshotId
 }
@@ -155,20 +158,42 @@ export class FileSystemCatalog extends BaseCatalog {
    */
   private async checkBase(id: TableIdentifier, location: string, base: TableState, v: number): Promise<void> {
     const name = formatIdentifier(id)
-    const [taken, now] = await Promise.all([
-      this.versionFile(location, v),
-      loadMetadataFile(this.env.io, base.metadataLocation).catch((e: unknown) => {
-        if (e instanceof NotFoundError) return undefined
-        throw e
-      }),
-    ])
+    const [taken, now] = await Promise.all([this.versionFile(location, v), this.versionAt(base.metadataLocation)])
     if (taken) throw new CommitConflictError(`Table ${name} changed: version ${v} already exists`)
     if (!now) throw new CommitConflictError(`Table ${name} changed: its metadata ${base.metadataLocation} is gone (dropped?)`)
-    if (!sameVersion(now.metadata, base.metadata))
+    const same = 'metadata' in now ? sameVersion(now.metadata, base.metadata) : now.tableUuid === base.metadata.tableUuid && now.lastUpdatedMs === base.metadata.lastUpdatedMs
+    if (!same) {
+      const found = 'metadata' in now ? now.metadata : now
       throw new CommitConflictError(
-        `Table ${name} changed: ${base.metadataLocation} no longer holds the version this commit started from (table-uuid ${now.metadata.tableUuid ?? 'none'}, last-updated-ms ${now.metadata.lastUpdatedMs}; expected ${base.metadata.tableUuid ?? 'none'}, ${base.metadata.lastUpdatedMs}): dropped and re-created?`,
+        `Table ${name} changed: ${base.metadataLocation} no longer holds the version this commit started from (table-uuid ${found.tableUuid ?? 'none'}, last-updated-ms ${found.lastUpdatedMs}; expected ${base.metadata.tableUuid ?? 'none'}, ${base.metadata.lastUpdatedMs}): dropped and re-created?`,
         { context: { file: base.metadataLocation } },
       )
+    }
+  }
+
+  /**
+   * What identifies the metadata version at `path` (undefined when the file is gone): its table-uuid and
+   * last-updated-ms, read from the head of the file, where every writer puts them (a commit must not parse
+   * megabytes of history); the whole parsed metadata when the head does not show both (gzip, unusual order).
+   */
+  private async versionAt(path: string): Promise<{ readonly tableUuid: string; readonly lastUpdatedMs: bigint } | { readonly metadata: TableMetadata } | undefined> {
+    let head: Uint8Array
+    try {
+      head = await this.env.io.read(path, { start: 0, end: VERSION_HEAD_BYTES })
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined
+      throw e
+    }
+    const text = new TextDecoder().decode(head)
+    const uuid = /"table-uuid"\s*:\s*"([^"\\]*)"/.exec(text)
+    const updated = /"last-updated-ms"\s*:\s*(-?\d{1,19})[\s,}]/.exec(text)
+    if (uuid && updated) return { tableUuid: uuid[1]!, lastUpdatedMs: BigInt(updated[1]!) }
+    try {
+      return { metadata: (await loadMetadataFile(this.env.io, path)).metadata }
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined
+      throw e
+    }
   }
 
   /**

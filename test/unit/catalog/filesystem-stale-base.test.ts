@@ -1,7 +1,7 @@
 // The file-system catalog reuses metadata file names when a table is dropped and re-created under its name
 // (v1, v2, … again). A writer still holding a version of the old table must not commit on top of the new
 // one: its base file name exists again, but it no longer holds the version the writer started from.
-import { copyFileSync, existsSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FileSystemCatalog } from '../../../src/catalog/filesystem.js'
@@ -77,5 +77,22 @@ describe('file-system catalog: a stale writer after drop and re-create under the
     await catalog.dropTable('db.t')
     await expect(ops.commit(s2, change(s2, 'b'))).rejects.toMatchObject({ code: 'COMMIT_CONFLICT', message: expect.stringContaining('is gone') })
     expect(await catalog.tableExists('db.t')).toBe(false)
+  })
+
+  // the check reads only the head of the base file; a file that does not show both keys there is parsed whole
+  it('identifies a version whose table-uuid and last-updated-ms are not in the head of the file (parsed whole)', async () => {
+    const { catalog } = fresh()
+    await catalog.createNamespace('db')
+    const t = await catalog.createTable('db.t', { schema: SCHEMA })
+    const text = readFileSync(t.metadataLocation, 'utf8')
+    // the same metadata behind 8 KB of leading whitespace: still the same version
+    writeFileSync(t.metadataLocation, `{${' '.repeat(8192)}${text.slice(1)}`)
+    const ops = catalog.operations(ID)
+    const s2 = await ops.commit(t.state, change(t.state, 'a'))
+    expect(s2.metadataLocation).toMatch(/\/v2\.metadata\.json$/)
+    // another uuid behind the padding: a different version
+    const other = readFileSync(s2.metadataLocation, 'utf8').replace(t.metadata.tableUuid!, '00000000-0000-4000-8000-000000000001')
+    writeFileSync(s2.metadataLocation, `{${' '.repeat(8192)}${other.slice(1)}`)
+    await expect(ops.commit(s2, change(s2, 'b'))).rejects.toMatchObject({ code: 'COMMIT_CONFLICT', message: expect.stringContaining('no longer holds the version') })
   })
 })
