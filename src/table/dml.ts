@@ -14,6 +14,7 @@ import { prop } from '../spec/properties.js'
 import { currentSchema } from '../spec/table-metadata.js'
 import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
 import { loadDeleteFilter } from '../deletes/delete-filter.js'
+import { isFileScoped } from '../deletes/file-scoped.js'
 import { puffinWithDeletionVectors } from '../deletes/dv-write.js'
 import { locationProvider } from '../write/location.js'
 import { CommitStateUnknownError } from '../errors.js'
@@ -165,9 +166,10 @@ async function mergeOnRead(
       // a new deletion vector absorbs the data file's older deletes
       const old = await loadDeleteFilter(table.env.io, t, signal)
       const all = new Set(positions)
-      // the new DV replaces only deletes scoped to this one file; a position delete file covering several
-      // data files stays (its other files still need it), as Java's BaseDVFileWriter keeps it
-      const dvs = t.deletes.filter((d) => d.content === 'position-deletes' && d.referencedDataFile !== undefined)
+      // the new DV replaces only deletes scoped to this one file (DVs, and Parquet files whose referenced
+      // file or file_path bounds name only it); a position delete file covering several data files stays
+      // (its other files still need it), as Java's BaseDVFileWriter keeps it
+      const dvs = t.deletes.filter(isFileScoped)
       for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
       vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
     } else {
@@ -200,8 +202,13 @@ async function mergeOnRead(
   }
   if (!addDeletes.length && !removeData.length) return table
   // only whole files match: a metadata-only delete, as Spark commits it (operation `delete`; v3 DVs of the
-  // removed files go with them)
-  if (!addDeletes.length) return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch)
+  // removed files go with them). When every planned file goes whole, the filter is committed too, as
+  // Spark's deleteWhere does, so delete files all of whose rows the filter covers (e.g. those of a dropped
+  // partition) go as well; when some planned file kept rows, the filter would reach files that still need them
+  if (!addDeletes.length) {
+    const everyTask = removeData.length === tasks.length
+    return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, ...(everyTask ? { filter } : {}), ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch)
+  }
   // Spark's DELETE validates neither concurrently deleted files nor conflicting delete files (only UPDATE and
   // MERGE do); concurrent DVs for the same data file still conflict
   return commitOrClean(

@@ -28,6 +28,11 @@ export interface RemovalCriteria {
   readonly caseSensitive?: boolean
   /** Data files removed by this change: their deletion vectors dangle and go too (Java, v3). */
   readonly danglingFor?: ReadonlySet<string>
+  /**
+   * Remove delete files whose data sequence number is positive and below this one: no live data file is old
+   * enough for them to apply to (Java dropDeleteFilesOlderThan). Set by the filter itself for its delete pass.
+   */
+  readonly deletesOlderThan?: bigint
 }
 
 /** The outcome of filtering one parent snapshot's manifests. */
@@ -68,7 +73,7 @@ export function removesDeletes(c: RemovalCriteria): boolean {
  * file's metrics — no row may match: keep; all rows match: remove; some: an error for data files, keep for
  * delete files.
  */
-function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataFile) => string): (f: DataFile) => Decision {
+function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataFile) => string): (f: DataFile, dataSequence?: bigint) => Decision {
   const schema = currentSchema(m)
   const caseSensitive = c.caseSensitive ?? true
   const bound = c.filter && c.filter.kind !== 'false' ? bind(schema, c.filter, caseSensitive) : undefined
@@ -93,9 +98,12 @@ function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataF
     }
     return ev
   }
-  return (f) => {
+  const olderThan = c.deletesOlderThan
+  return (f, dataSequence) => {
     const key = partitionKeyOf(f)
     if (f.content !== 'data' && c.deleteKeys?.has(deleteFileKey(f))) return 'remove'
+    // a delete applies only to data at most as new as itself; below the oldest live data file it applies to none
+    if (f.content !== 'data' && olderThan !== undefined && dataSequence !== undefined && dataSequence > 0n && dataSequence < olderThan) return 'remove'
     if (f.content === 'position-deletes' && f.fileFormat === 'PUFFIN' && f.referencedDataFile && c.danglingFor?.has(f.referencedDataFile)) return 'remove'
     if (f.content === 'data' && c.paths?.has(f.filePath)) return 'remove'
     if (c.partitions?.has(key)) return 'remove'
@@ -109,8 +117,10 @@ function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataF
 }
 
 /**
- * Filter `manifests` by `criteria`. Rewritten manifests are cached by path on `cache` across retries (the
- * decision depends only on the manifest's content and the fixed criteria).
+ * Filter `manifests` by `criteria`: data manifests first, then delete manifests, which also lose the delete
+ * files older than every remaining data file and, in v3, the deletion vectors of removed data files (Java
+ * MergingSnapshotProducer.apply). Rewritten manifests are cached by path on `cache` across retries, keyed
+ * also by whatever the data pass fed into the delete pass (it changes when a retry sees another parent).
  */
 export async function filterManifests(
   m: TableMetadata,
@@ -122,17 +132,36 @@ export async function filterManifests(
   cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
   partitionKeyOf: (f: DataFile) => string,
 ): Promise<FilterResult> {
-  // data manifests first: in v3 the deletion vectors of removed data files are removed with them
-  const data = await filterPass(m, ctx, manifests.filter((x) => x.content === 'data'), criteria, snapshotId, nextPath, cache, partitionKeyOf, '')
-  const danglingFor = m.formatVersion >= 3 ? new Set(data.removed.filter((f) => f.content === 'data').map((f) => f.filePath)) : new Set<string>()
-  const deleteCriteria = danglingFor.size ? { ...criteria, danglingFor } : criteria
-  const tag = danglingFor.size ? `#dangling:${danglingSignature(danglingFor)}` : ''
-  const deletes = await filterPass(m, ctx, manifests.filter((x) => x.content !== 'data'), deleteCriteria, snapshotId, nextPath, cache, partitionKeyOf, tag)
+  const { deleteKeys: _deleteKeys, ...dataCriteria } = criteria
+  const data = await filterPass(m, ctx, manifests.filter((x) => x.content === 'data'), dataCriteria, Boolean(criteria.paths?.size || criteria.partitions?.size), snapshotId, nextPath, cache, partitionKeyOf, '')
+  // the removed data files' deletion vectors dangle (only DVs are matched, so this is a no-op before v3)
+  const danglingFor = new Set(data.removed.filter((f) => f.content === 'data').map((f) => f.filePath))
+  const olderThan = oldestDataSequence(m, data.listed)
+  const { paths: _paths, ...deleteBase } = criteria
+  const deleteCriteria: RemovalCriteria = { ...deleteBase, deletesOlderThan: olderThan, ...(danglingFor.size ? { danglingFor } : {}) }
+  const tag = `#older:${olderThan}${danglingFor.size ? `#dangling:${danglingSignature(danglingFor)}` : ''}`
+  // as Java, delete manifests are opened only when the change removes something from them: delete files by
+  // key or partition, or any data file (whose deletes may dangle); else only where the filter may match
+  const opensAll = Boolean(criteria.deleteKeys?.size || criteria.partitions?.size || danglingFor.size)
+  const deletes = await filterPass(m, ctx, manifests.filter((x) => x.content !== 'data'), deleteCriteria, opensAll, snapshotId, nextPath, cache, partitionKeyOf, tag)
   return {
     written: [...data.written, ...deletes.written],
     removed: [...data.removed, ...deletes.removed],
     listed: [...data.listed, ...deletes.listed],
   }
+}
+
+/**
+ * Java's minimum data sequence number of the filtered data manifests (those without an assigned minimum, i.e.
+ * rewritten ones left with no live file, skipped), or the table's last sequence number when there is none.
+ */
+function oldestDataSequence(m: TableMetadata, data: readonly ListedManifest[]): bigint {
+  let min = m.lastSequenceNumber
+  for (const x of data) {
+    const s = x.kind === 'kept' ? x.m.minSequenceNumber : x.m.minExistingSequence
+    if (s !== undefined && s < min) min = s
+  }
+  return min
 }
 
 /** A cheap fingerprint of a path set, so cached decisions are reused only for the same dangling set. */
@@ -147,6 +176,7 @@ async function filterPass(
   ctx: CommitContext,
   manifests: readonly ManifestFile[],
   criteria: RemovalCriteria,
+  opensAll: boolean,
   snapshotId: bigint,
   nextPath: () => string,
   cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
@@ -174,13 +204,14 @@ async function filterPass(
       removed.push(...hit.removed)
       continue
     }
-    // a manifest without live files has nothing to remove; a filter-only removal can also skip manifests
-    // whose partition summaries cannot match
+    // a manifest without live files has nothing to remove; otherwise it is read when something in it may be
+    // removed: always when files are removed by path, key or partition, else where the filter's partition
+    // summaries may match
     if (!hasLiveFiles(mf)) {
       keep(mf)
       continue
     }
-    if (!criteria.paths && !criteria.partitions && !criteria.deleteKeys && !criteria.danglingFor && bound && !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf)) {
+    if (!opensAll && (!bound || !manifestEvaluator(specById(m, mf.partitionSpecId)!, bound)(mf))) {
       keep(mf)
       continue
     }
@@ -189,7 +220,7 @@ async function filterPass(
     const gone: DataFile[] = []
     for (const e of r.entries) {
       if (e.status === 'deleted') continue // dropped from rewritten manifests, as Java does
-      if (decide(e.dataFile) === 'remove') {
+      if (decide(e.dataFile, e.sequenceNumber) === 'remove') {
         gone.push(e.dataFile)
         entries.push({ ...e, status: 'deleted', snapshotId })
       } else entries.push({ ...e, status: 'existing' })
