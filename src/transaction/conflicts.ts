@@ -6,13 +6,12 @@ import { bind } from '../expr/bind.js'
 import { inclusiveMetricsEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator } from '../expr/eval-partition.js'
 import type { Expression } from '../expr/expression.js'
+import { scopedDataFile } from '../deletes/file-scoped.js'
 import type { FileIO } from '../io/file-io.js'
-import { DELETE_FILE_PATH_ID } from '../deletes/position-deletes.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
 import type { DataFile, ManifestContent, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { ancestors, type Operation, type Snapshot } from '../spec/snapshot.js'
 import { currentSchema, snapshotById, specById, type TableMetadata } from '../spec/table-metadata.js'
-import { utf8Decode } from '../spec/values.js'
 import { DeleteIndex, partitionKey } from '../table/delete-index.js'
 import { snapshotManifests } from '../table/scan-plan.js'
 import { hasLiveFiles } from './manifest-filter.js'
@@ -199,16 +198,6 @@ export async function validateNoNewDeleteFiles(io: FileIO, m: TableMetadata, his
   if (found.length) throw new ValidationError(`Found new conflicting delete files that can apply to records matching ${what}: ${describe(found.map((d) => d.file))}`)
 }
 
-/** The data file a position delete file is scoped to: its referenced file, or the single path its bounds allow (Java). */
-function referencedPath(f: DataFile): string | undefined {
-  if (f.content !== 'position-deletes') return undefined
-  if (f.referencedDataFile !== undefined) return f.referencedDataFile
-  const lo = f.lowerBounds?.get(DELETE_FILE_PATH_ID)
-  const hi = f.upperBounds?.get(DELETE_FILE_PATH_ID)
-  if (!lo || !hi || lo.length !== hi.length || lo.some((b, i) => b !== hi[i])) return undefined
-  return utf8Decode(lo)
-}
-
 /**
  * Java validateNoNewDeletesForDataFiles: no delete file added since the start (by overwrite or delete) applies
  * to any of `files`. With `ignoreEquality` (files rewritten keeping their sequence number) only position
@@ -226,7 +215,7 @@ export async function validateNoNewDeletesForDataFiles(
   if (!found.length) return
   const index = new DeleteIndex()
   for (const d of found) {
-    const path = referencedPath(d.file)
+    const path = scopedDataFile(d.file)
     index.add({ file: path !== undefined && d.file.referencedDataFile === undefined ? { ...d.file, referencedDataFile: path } : d.file, sequenceNumber: d.sequenceNumber }, specById(m, d.file.specId))
   }
   const startSeq = startingSequenceNumber(m, history)
