@@ -2,6 +2,7 @@
 import type { DataFile, PartitionValues } from '../spec/manifest.js'
 import { isUnpartitioned, type PartitionSpec } from '../spec/partition-spec.js'
 import type { Value } from '../spec/types.js'
+import { scopedDataFile } from '../deletes/file-scoped.js'
 
 /** A live delete file with its data sequence number (after inheritance). */
 export interface IndexedDelete {
@@ -56,8 +57,11 @@ export class DeleteIndex {
       else m.set(k, [d])
     }
     if (f.content === 'position-deletes') {
+      // scoped to one data file by referenced_data_file or by equal file_path bounds (Java's
+      // ContentFileUtil.referencedDataFileLocation): indexed by that path, else by partition
+      const scoped = scopedDataFile(f)
       if (f.fileFormat === 'PUFFIN' && f.referencedDataFile !== undefined) push(this.dvs, f.referencedDataFile)
-      else if (f.referencedDataFile !== undefined) push(this.posByFile, f.referencedDataFile)
+      else if (scoped !== undefined) push(this.posByFile, scoped)
       else push(this.posByPartition, partitionKey(f.specId, f.partition))
     } else if (f.content === 'equality-deletes') {
       const unpartitioned = !spec || isUnpartitioned(spec)

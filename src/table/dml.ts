@@ -14,7 +14,7 @@ import { prop } from '../spec/properties.js'
 import { currentSchema } from '../spec/table-metadata.js'
 import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
 import { loadDeleteFilter } from '../deletes/delete-filter.js'
-import { isFileScoped } from '../deletes/file-scoped.js'
+import { scopedDataFile } from '../deletes/file-scoped.js'
 import { puffinWithDeletionVectors } from '../deletes/dv-write.js'
 import { locationProvider } from '../write/location.js'
 import { CommitStateUnknownError } from '../errors.js'
@@ -169,7 +169,7 @@ async function mergeOnRead(
       // the new DV replaces only deletes scoped to this one file (DVs, and Parquet files whose referenced
       // file or file_path bounds name only it); a position delete file covering several data files stays
       // (its other files still need it), as Java's BaseDVFileWriter keeps it
-      const dvs = t.deletes.filter(isFileScoped)
+      const dvs = t.deletes.filter((d) => scopedDataFile(d) === t.file.filePath)
       for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
       vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
     } else {

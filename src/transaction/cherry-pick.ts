@@ -94,6 +94,7 @@ export class CherryPick implements PendingUpdate {
       addData,
       ...(paths.size ? { remove: { paths }, requireRemoved: paths } : {}),
       startSnapshotId: s.parentSnapshotId ?? null,
+      validateOwnSnapshots: true,
       validate: (vm, history, vctx) => validateNoDataAddedToPartitions(vctx.io, vm, history, partitions, s.snapshotId),
       summary,
     })

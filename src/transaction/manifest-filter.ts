@@ -121,6 +121,7 @@ function decider(m: TableMetadata, c: RemovalCriteria, partitionKeyOf: (f: DataF
  * files older than every remaining data file and, in v3, the deletion vectors of removed data files (Java
  * MergingSnapshotProducer.apply). Rewritten manifests are cached by path on `cache` across retries, keyed
  * also by whatever the data pass fed into the delete pass (it changes when a retry sees another parent).
+ * `addedSequence` is the data sequence number of data files the change adds with an explicit one.
  */
 export async function filterManifests(
   m: TableMetadata,
@@ -131,12 +132,16 @@ export async function filterManifests(
   nextPath: () => string,
   cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
   partitionKeyOf: (f: DataFile) => string,
+  addedSequence?: bigint,
 ): Promise<FilterResult> {
   const { deleteKeys: _deleteKeys, ...dataCriteria } = criteria
   const data = await filterPass(m, ctx, manifests.filter((x) => x.content === 'data'), dataCriteria, Boolean(criteria.paths?.size || criteria.partitions?.size), snapshotId, nextPath, cache, partitionKeyOf, '')
   // the removed data files' deletion vectors dangle (only DVs are matched, so this is a no-op before v3)
   const danglingFor = new Set(data.removed.filter((f) => f.content === 'data').map((f) => f.filePath))
-  const olderThan = oldestDataSequence(m, data.listed)
+  // data files this change adds with an explicit, older sequence number (a rewrite keeping its starting one)
+  // still need the deletes above it (Java's MergingSnapshotProducer misses them: apache/iceberg#10962)
+  const oldest = oldestDataSequence(m, data.listed)
+  const olderThan = addedSequence !== undefined && addedSequence < oldest ? addedSequence : oldest
   const { paths: _paths, ...deleteBase } = criteria
   const deleteCriteria: RemovalCriteria = { ...deleteBase, deletesOlderThan: olderThan, ...(danglingFor.size ? { danglingFor } : {}) }
   const tag = `#older:${olderThan}${danglingFor.size ? `#dangling:${danglingSignature(danglingFor)}` : ''}`

@@ -48,6 +48,11 @@ export interface FileChanges {
   readonly dataSequenceNumber?: bigint
   /** Validation window start; default: the branch head when the transaction started. */
   readonly startSnapshotId?: bigint | null
+  /**
+   * Also validate the snapshots this transaction's earlier operations produced (by default they are left out
+   * of the window): cherry-pick must see them, since it replaces only the picked snapshot's files.
+   */
+  readonly validateOwnSnapshots?: boolean
   /** Conflict validation over the window (snapshots newest first; the transaction's own earlier snapshots left out). */
   readonly validate?: (m: TableMetadata, history: readonly Snapshot[], ctx: CommitContext) => Promise<void>
   readonly summary?: Readonly<Record<string, string>>
@@ -135,8 +140,9 @@ export class FileChangeUpdate implements PendingUpdate {
       const start = c.startSnapshotId === undefined ? branchHead(ctx.start.metadata, c.branch)?.snapshotId : (c.startSnapshotId ?? undefined)
       // snapshots that earlier updates of this transaction produced in this attempt (absent from the base it
       // started from) are what this update builds on, not concurrent changes: only other writers' count
+      const history = validationHistory(m, start, parent)
       const committed = new Set(ctx.base.metadata.snapshots.map((s) => s.snapshotId))
-      await c.validate(m, validationHistory(m, start, parent).filter((s) => committed.has(s.snapshotId)), ctx)
+      await c.validate(m, c.validateOwnSnapshots ? history : history.filter((s) => committed.has(s.snapshotId)), ctx)
     }
     const snapshotId = this.identity.snapshotId(m, ctx)
     const next = (): string => this.identity.nextManifestPath(m, ctx)
@@ -146,7 +152,7 @@ export class FileChangeUpdate implements PendingUpdate {
     const parentManifests = parent ? await snapshotManifests(ctx.io, m, parent) : []
     const hasRemoval = removesData(criteria) || removesDeletes(criteria)
     const filtered = hasRemoval
-      ? await filterManifests(m, ctx, parentManifests, criteria, snapshotId, next, this.filterCache, (f) => partitionKey(f.specId, f.partition))
+      ? await filterManifests(m, ctx, parentManifests, criteria, snapshotId, next, this.filterCache, (f) => partitionKey(f.specId, f.partition), addData.length ? c.dataSequenceNumber : undefined)
       : { written: [], removed: [], listed: parentManifests.map((k): ListedManifest => ({ kind: 'kept', m: k })) }
     if (c.requireRemoved) {
       const got = new Set(filtered.removed.map((f) => (f.content === 'data' ? f.filePath : deleteFileKey(f))))

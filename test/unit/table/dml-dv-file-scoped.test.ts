@@ -72,4 +72,21 @@ describe('file-scoped position deletes', () => {
     expect((await liveDeletes(t)).some((p) => p === pd.filePath)).toBe(true)
     expect(await ids(t)).toEqual(before.slice(0, -1))
   })
+
+  it("a DV for one data file keeps a legacy delete scoped to another file of the partition (no deleted row comes back)", async () => {
+    let t = await (await v2Table()).appendRows([{ id: 0n }, { id: 1n }, { id: 2n }])
+    t = await t.appendRows([{ id: 5n }, { id: 6n }, { id: 7n }])
+    const scan = await t.scan({ select: ['id', '_pos'] }).toArray()
+    const six = scan.find((r) => r.id === 6n)!
+    const pd = await writePositionDeletes(t.env, { metadata: t.metadata }, [{ filePath: (await t.scan({ filter: 'id = 6' }).planFiles())[0]!.file.filePath, pos: six._pos as bigint }])
+    t = await t.transaction().rowDelta({ addDeletes: [legacy(pd)] }).commit()
+    // the legacy delete is planned only with the data file its bounds name (Java's DeleteFileIndex by path)
+    const tasks = await t.scan().planFiles()
+    const withDelete = tasks.filter((x) => x.deletes.length).map((x) => x.file.filePath)
+    expect(withDelete).toEqual([scopedDataFile(legacy(pd))])
+    t = await t.transaction().setProperties({ 'format-version': '3' }).commit()
+    t = await t.deleteRows('id = 1', { mode: 'merge-on-read' })
+    expect(t.currentSnapshot()!.summary['removed-position-delete-files']).toBeUndefined()
+    expect(await ids(t)).toEqual([0n, 2n, 5n, 7n])
+  })
 })

@@ -155,4 +155,15 @@ describe('picking a dynamic overwrite copies its data-file changes', () => {
     const deleted = await t.transaction().delete({ files: [df('/d/base.parquet', 1)] }).commit()
     expect((await failure(deleted.transaction().cherryPick(staged).commit())).message).toMatch(/Missing required files to delete: \/d\/base\.parquet/)
   })
+
+  // the transaction's own snapshots are left out of other validations, but a pick must see them: it replaces
+  // only the picked snapshot's files, so data added to the partition earlier in the transaction would survive
+  it('refuses to pick a dynamic overwrite after an append to its partition in the same transaction', async () => {
+    let t = await table()
+    t = await t.append([df('/d/old.parquet', 1)])
+    t = await t.transaction().onBranch('b').replacePartitions([df('/d/new.parquet', 1)]).commit()
+    const staged = t.metadata.refs.b!.snapshotId
+    await expect(t.transaction().append([df('/d/x.parquet', 1)]).cherryPick(staged).commit()).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('/d/x.parquet') })
+    expect(await live(t)).toEqual(await live(await t.refresh()))
+  })
 })

@@ -69,4 +69,19 @@ describe('delete files older than every data file', () => {
       expect.arrayContaining([['/d/b2.parquet', ['/d/eq.parquet']]]),
     )
   })
+
+  // Java drops it (apache/iceberg#10962): floe counts the sequence number the rewrite gives its files
+  it('a compaction keeping its starting sequence number keeps a delete committed meanwhile that still applies to its output', async () => {
+    let t = await table()
+    t = await t.append([df('/d/a.parquet')]) // seq 1
+    const compaction = t.transaction().rewrite({ removeData: [df('/d/a.parquet')], addData: [df('/d/a2.parquet')], dataSequenceNumber: 1n })
+    let other = await t.transaction().rowDelta({ addDeletes: [eqDel('/d/eq.parquet')] }).commit() // seq 2
+    other = await other.append([df('/d/b.parquet')]) // seq 3
+    t = await compaction.commit()
+    expect(await liveDeletes(t)).toEqual(['/d/eq.parquet'])
+    expect(t.currentSnapshot()!.summary['removed-equality-delete-files']).toBeUndefined()
+    const a2 = (await t.scan().planFiles()).find((x) => x.file.filePath === '/d/a2.parquet')!
+    expect(a2.dataSequenceNumber).toBe(1n)
+    expect(a2.deletes.map((d) => d.filePath)).toEqual(['/d/eq.parquet'])
+  })
 })
