@@ -43,7 +43,9 @@ export interface ParquetWriterOptions {
   readonly metadata?: Readonly<Record<string, string>>
   /**
    * Sees each row group's buffered columns (floe values, one array per written column) before encoding, with
-   * the statistics floe computed for the footer of each flat primitive column (undefined for the others).
+   * the statistics floe computed for the footer of each flat primitive column (undefined for the others). A
+   * flat int, float or double column without nulls arrives as the typed array floe encodes it from (Int32Array,
+   * Float32Array, Float64Array; read it by index only); such columns always have statistics.
    */
   readonly onRowGroup?: (columns: readonly (readonly Value[])[], rowCount: number, stats: readonly (ColumnStats | undefined)[]) => void
   /** Named in error messages. */
@@ -205,31 +207,96 @@ function nestedSize(t: IcebergType, v: Value): number {
   return n
 }
 
+/**
+ * The typed array a flat column without nulls is handed to hyparquet-writer as (the column is "packed"): the
+ * encoder copies, slices and reads it as one block of memory instead of an array of boxed values, and floe
+ * builds no large plain array for it. The bytes written are the same.
+ */
+type Packing = 'f64' | 'f32' | 'i32'
+
+/** One column of a row group: floe values, or a typed array when the column is packed. */
+type ColumnValues = Value[] | Float64Array | Float32Array | Int32Array
+
+// The packing of a top-level column's values (undefined: a plain array). 64-bit integers stay plain: the
+// encoder reads each value of a BigInt64Array as a new bigint, several times over, and the garbage costs
+// more than the typed array saves; dates stay plain too (the encoder maps DATE values into a new array).
+function packing(t: IcebergType): Packing | undefined {
+  switch (t.kind) {
+    case 'double':
+      return 'f64'
+    case 'float':
+      return 'f32'
+    case 'int':
+      return 'i32'
+    default:
+      return undefined
+  }
+}
+
+// The typed array of each packing.
+const PACKED_ARRAY: Record<Packing, string> = { f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' }
+// Code storing `v` (one row's value) at `i` of packed column `c` when the typed array holds it exactly, else
+// setting `c_bad` (null, another type, not an int32, a float that is not a float32); `c_nz` records −0. An int
+// −0 is stored as 0, which is what the encoder writes for it anyway; NaN is stored as it is.
+const PACKED_STORE: Record<Packing, (c: string) => string> = {
+  i32: (c) => `if (typeof v === 'number' && (v | 0) === v) ${c}[i] = v; else ${c}_bad = true;`,
+  f64: (c) => `if (typeof v !== 'number') ${c}_bad = true; else { ${c}[i] = v; if (v === 0 && 1 / v < 0) ${c}_nz = true; }`,
+  f32: (c) => `if (typeof v !== 'number' || (Math.fround(v) !== v && v === v)) ${c}_bad = true; else { ${c}[i] = v; if (v === 0 && 1 / v < 0) ${c}_nz = true; }`,
+}
+
+/** A row group's columns; per column, whether it is packed but held a value its typed array cannot (the array is then incomplete) and whether a packed float column held −0. */
+interface Transposed {
+  readonly columns: ColumnValues[]
+  readonly unpacked: readonly boolean[]
+  readonly negativeZero: readonly boolean[]
+}
+
 /** Buffered rows (chunks, the last one filled up to `last`) → one array per column; missing values stay undefined, which every consumer reads as null. */
-type Transposer = (chunks: readonly (readonly Row[])[], last: number, count: number) => Value[][]
+type Transposer = (chunks: readonly (readonly Row[])[], last: number, count: number) => Transposed
 const transposers = new Map<string, Transposer>()
 
-// Compiled per column list so every property load and array store is monomorphic: a generic loop over
-// column names makes both megamorphic and costs more than the metrics. Names enter the code only as
-// JSON string literals.
-function transposer(names: readonly string[]): Transposer {
-  const key = JSON.stringify(names)
+// Compiled per column list and packing so every property load and array store is monomorphic: a generic
+// loop over column names makes both megamorphic and costs more than the metrics. Names enter the code only
+// as JSON string literals.
+function transposer(names: readonly string[], packings: readonly (Packing | undefined)[]): Transposer {
+  const key = JSON.stringify([names, packings])
   let t = transposers.get(key)
   if (!t) {
     const cols = names.map((_, c) => `c${c}`)
+    const store = (c: number): string => {
+      const p = packings[c]
+      const load = `r[${JSON.stringify(names[c])}]`
+      return p === undefined ? `${cols[c]}[i] = ${load};` : `{ const v = ${load}; ${PACKED_STORE[p](cols[c]!)} }`
+    }
+    const flag = (c: number, suffix: string): string => (packings[c] === undefined ? 'false' : `${cols[c]}${suffix}`)
     const code = [
-      `${cols.map((c) => `const ${c} = new Array(n);`).join(' ')}`,
+      ...cols.map((c, k) => {
+        const p = packings[k]
+        return p === undefined ? `const ${c} = new Array(n);` : `const ${c} = new ${PACKED_ARRAY[p]}(n); let ${c}_bad = false, ${c}_nz = false;`
+      }),
       'let i = 0;',
       'for (let k = 0; k < chunks.length; k++) {',
       '  const ch = chunks[k]; const m = k === chunks.length - 1 ? last : ch.length;',
-      `  for (let j = 0; j < m; j++, i++) { const r = ch[j]; ${names.map((name, c) => `${cols[c]}[i] = r[${JSON.stringify(name)}];`).join(' ')} }`,
+      `  for (let j = 0; j < m; j++, i++) { const r = ch[j]; ${names.map((_, c) => store(c)).join(' ')} }`,
       '}',
-      `return [${cols.join(', ')}];`,
+      `return { columns: [${cols.join(', ')}], unpacked: [${cols.map((_, c) => flag(c, '_bad')).join(', ')}], negativeZero: [${cols.map((_, c) => flag(c, '_nz')).join(', ')}] };`,
     ].join('\n')
     t = new Function('chunks', 'last', 'n', code) as Transposer
     if (transposers.size < 256) transposers.set(key, t)
   }
   return t
+}
+
+// One column of buffered rows as a plain array (a packed column that held a value its typed array cannot).
+function plainColumn(chunks: readonly (readonly Row[])[], last: number, n: number, name: string): Value[] {
+  const out = new Array<Value>(n)
+  let i = 0
+  for (let k = 0; k < chunks.length; k++) {
+    const ch = chunks[k]!
+    const m = k === chunks.length - 1 ? last : ch.length
+    for (let j = 0; j < m; j++, i++) out[i] = ch[j]![name] as Value
+  }
+  return out
 }
 
 /** Writes rows of one Iceberg schema into one Parquet file held in memory until `finish`. */
@@ -241,7 +308,9 @@ export class IcebergParquetWriter {
   private readonly floats: readonly boolean[]
   /** Per column: the ordering kind when floe computes the column's footer statistics itself. */
   private readonly ownStats: readonly (StatsKind | undefined)[]
-  private readonly transpose: Transposer
+  /** Per column: how its values go to hyparquet-writer (a column that once held a value its typed array cannot stays plain). */
+  private readonly packings: (Packing | undefined)[]
+  private transpose: Transposer
   private readonly fixedRowBytes: number
   private readonly variable: readonly { readonly index: number; readonly size: Estimator }[]
   // pending rows: full chunks plus the current chunk filled up to `fill` (preallocated chunks are much
@@ -269,7 +338,8 @@ export class IcebergParquetWriter {
     this.names = this.layout.columns.map((c) => c.field.name)
     this.floats = this.layout.columns.map((c) => holdsFloats(c.field.type))
     this.ownStats = this.layout.columns.map((c) => (!c.reshape && ownsFooterStats(c.field.type) ? statsKind(c.field.type) : undefined))
-    this.transpose = transposer(this.names)
+    this.packings = this.layout.columns.map((c, i) => (this.ownStats[i] === undefined ? undefined : packing(c.field.type)))
+    this.transpose = transposer(this.names, this.packings)
     let fixed = 0
     const variable: { index: number; size: Estimator }[] = []
     this.layout.columns.forEach((c, index) => {
@@ -350,7 +420,15 @@ export class IcebergParquetWriter {
     const chunks = [...this.chunks, this.chunk]
     const count = this.chunks.reduce((a, c) => a + c.length, this.fill)
     if (count === 0) return
-    const bufs = this.transpose(chunks, this.fill, count)
+    const { columns: bufs, unpacked, negativeZero } = this.transpose(chunks, this.fill, count)
+    if (unpacked.includes(true)) {
+      unpacked.forEach((u, i) => {
+        if (!u) return
+        bufs[i] = plainColumn(chunks, this.fill, count, this.names[i]!)
+        this.packings[i] = undefined
+      })
+      this.transpose = transposer(this.names, this.packings)
+    }
     this.chunks = []
     this.chunk = new Array<Row>(this.chunk.length)
     this.fill = 0
@@ -363,12 +441,15 @@ export class IcebergParquetWriter {
       scanValues(kind, bufs[i]!, true, st)
       return st
     })
-    this.opts.onRowGroup?.(bufs, count, stats)
+    // packed columns always come with statistics, so the metrics never read their values (see onRowGroup)
+    this.opts.onRowGroup?.(bufs as readonly (readonly Value[])[], count, stats)
     const columnData = this.layout.columns.map((c, i) => {
-      const data = (c.reshape ? bufs[i]!.map((v) => toEncoderValue(c.field.type, v)) : bufs[i]!) as unknown[]
+      const values = bufs[i]!
+      const data = c.reshape && Array.isArray(values) ? values.map((v) => toEncoderValue(c.field.type, v)) : values
       const statistics = stats[i] === undefined
       // a dictionary would merge -0 and +0 (see negative-zero.ts)
-      return this.floats[i] && hasNegativeZero(bufs[i]) ? { name: c.parquetName, data, statistics, encoding: 'PLAIN' as const } : { name: c.parquetName, data, statistics }
+      const minusZero = this.floats[i]! && (Array.isArray(values) ? hasNegativeZero(values) : negativeZero[i]!)
+      return minusZero ? { name: c.parquetName, data, statistics, encoding: 'PLAIN' as const } : { name: c.parquetName, data, statistics }
     })
     this.splitOffsets.push(BigInt(this.out.offset))
     const indexesBefore = this.pq.pendingIndexes.length
