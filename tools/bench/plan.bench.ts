@@ -49,11 +49,16 @@ export function longBytes(v: bigint): Uint8Array {
 
 setFlagsFromString('--expose-gc')
 const fullGc = runInNewContext('gc') as () => void
+/** Idle pause after each settling GC (ms), so the GC's background threads finish before the next timed run. */
+const SETTLE_MS = 50
 
 // Each wrapped run records its own wall and process CPU time (user + system, all threads: GC helpers, libuv,
 // DuckDB; steadier than wall time on a loaded shared machine). With `settle`, a full GC follows every run
 // outside the recorded time, so no contender pays for collecting another's leftover garbage (planning 10k
-// files leaves ~90 MB behind); garbage collected during a run is charged to that run.
+// files leaves ~90 MB behind); garbage collected during a run is charged to that run. The GC hands part of
+// its work (freeing the collected pages) to background threads that outlive `gc()`: on 2 cores they took
+// CPU from the next run's first ~10 ms (a 1 ms manifest-list read took 1.5–8 ms right after the GC, 1 ms
+// after a pause), so a settle also waits SETTLE_MS idle before the next run starts.
 /** Wrap contenders (driven by `interleave`) so each run's wall and CPU time are recorded; medians after `warmup`. */
 export function timedRuns(contenders: readonly Contender[], warmup: number, settle = true): { contenders: Contender[]; wall: () => Map<string, number>; cpu: () => Map<string, number> } {
   const wall = new Map<string, number[]>(contenders.map((c) => [c.name, []]))
@@ -69,7 +74,10 @@ export function timedRuns(contenders: readonly Contender[], warmup: number, sett
         const u = process.cpuUsage(c0)
         wall.get(c.name)!.push(dt)
         cpu.get(c.name)!.push((u.user + u.system) / 1000)
-        if (settle) fullGc()
+        if (settle) {
+          fullGc()
+          await new Promise((r) => setTimeout(r, SETTLE_MS))
+        }
       },
     }),
   )

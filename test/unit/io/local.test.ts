@@ -113,3 +113,38 @@ describe('LocalFileIO', () => {
     expect(readdirSync(dir).length).toBe(n + 3)
   })
 })
+
+describe('LocalFileIO whole-file reads', () => {
+  it('return exactly the bytes on disk for every size around the first-read boundary (property)', async () => {
+    const fc = (await import('fast-check')).default
+    const dir = temp()
+    const io = new LocalFileIO()
+    const K = 64 * 1024
+    const sizes = fc.oneof(fc.constantFrom(0, 1, K / 4, K / 4 + 1, K - 1, K, K + 1, 2 * K, 3 * K + 7), fc.integer({ min: 0, max: 4 * K }))
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(sizes, fc.integer({ min: 0, max: 255 }), async (size, seed) => {
+        const data = Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff)
+        const path = join(dir, `f${n++}`)
+        writeFileSync(path, data)
+        const got = await io.read(path)
+        expect(got.byteLength).toBe(size)
+        expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true)
+        // a ranged read of the same file agrees
+        expect(Buffer.from(await io.read(path, { start: Math.floor(size / 3) })).equals(Buffer.from(data.subarray(Math.floor(size / 3))))).toBe(true)
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('do not pin a 64 KiB buffer for a small file, and fail with NotFoundError naming a missing one', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    writeFileSync(join(dir, 'small'), 'hello')
+    const got = await io.read(join(dir, 'small'))
+    expect([text(got), got.buffer.byteLength]).toEqual(['hello', 5])
+    const missing = join(dir, 'nope')
+    await expect(io.read(missing)).rejects.toBeInstanceOf(NotFoundError)
+    await expect(io.read(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', context: { file: missing } })
+  })
+})
