@@ -2,10 +2,11 @@
 import { Table as ArrowTable, type RecordBatch } from 'apache-arrow'
 import { FloeError, InvalidArgumentError, isFloeError } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
-import { projectWithMetadataColumns } from '../spec/metadata-columns.js'
+import { PARTITION_COLUMN_ID, projectWithMetadataColumns } from '../spec/metadata-columns.js'
 import { indexSchema, type Schema } from '../spec/schema.js'
 import { ABORTED_MESSAGE, throwIfAborted } from '../table/abort.js'
 import type { TableScan } from '../table/scan.js'
+import { tablePartitionType } from '../table/metadata-tables-partition.js'
 import { rowsToRecordBatch } from './batches.js'
 import { icebergSchemaToArrow } from './schema.js'
 
@@ -27,7 +28,7 @@ export interface ScanToArrowOptions {
  */
 export function scanProjectedSchema(scan: TableScan): Schema {
   const ids = scan.projectedIds()
-  const projected = projectWithMetadataColumns(scan.schema, ids)
+  const projected = projectWithMetadataColumns(scan.schema, ids, ids.includes(PARTITION_COLUMN_ID) ? tablePartitionType(scan.table.metadata) : undefined)
   const idx = indexSchema(scan.schema)
   const order: number[] = []
   for (const id of ids) {

@@ -1,11 +1,28 @@
 // Spec §Reserved Field IDs and §Row Lineage: the metadata columns a scan can return next to a table's own
 // columns, and the schema a v3 writer uses when it copies rows together with their lineage.
-import { ValidationError } from '../errors.js'
+import { InvalidArgumentError, ValidationError } from '../errors.js'
 import { schema as makeSchema, selectFields, type Schema } from './schema.js'
-import { T, field, type NestedField } from './types.js'
+import { T, field, type NestedField, type StructType } from './types.js'
+
+/** `_file` (2147483646): the location of the data file the row comes from. */
+export const FILE_PATH: NestedField = field(2147483646, '_file', T.string, { required: true })
 
 /** `_pos` (2147483645): the row's 0-based position in its data file. */
 export const ROW_POSITION: NestedField = field(2147483645, '_pos', T.long, { required: true })
+
+/** `_spec_id` (2147483643): the id of the partition spec the row's data file was written with. */
+export const SPEC_ID: NestedField = field(2147483643, '_spec_id', T.int, { required: true })
+
+/** Reserved field id of `_partition`, whose struct type depends on the table (see {@link partitionColumn}). */
+export const PARTITION_COLUMN_ID = 2147483642
+
+/** Name of the `_partition` metadata column. */
+export const PARTITION_COLUMN_NAME = '_partition'
+
+/** `_partition` (2147483642): the row's partition in the table-wide partition type (every spec's fields; null where the file's spec lacks one). */
+export function partitionColumn(type: StructType): NestedField {
+  return field(PARTITION_COLUMN_ID, PARTITION_COLUMN_NAME, type)
+}
 
 /** `_row_id` (2147483540, v3 row lineage): the id stored in the data file, else the file's first_row_id + `_pos`. */
 export const ROW_ID: NestedField = field(2147483540, '_row_id', T.long)
@@ -13,34 +30,46 @@ export const ROW_ID: NestedField = field(2147483540, '_row_id', T.long)
 /** `_last_updated_sequence_number` (2147483539, v3 row lineage): the stored value, else the file's data sequence number. */
 export const LAST_UPDATED_SEQUENCE_NUMBER: NestedField = field(2147483539, '_last_updated_sequence_number', T.long)
 
-/** The metadata columns floe can read; a scan returns those selected after the table columns, in selection order. */
-export const METADATA_COLUMNS: readonly NestedField[] = [ROW_POSITION, ROW_ID, LAST_UPDATED_SEQUENCE_NUMBER]
+/** The metadata columns of a fixed type floe can read (`_partition` comes on top); a scan returns those selected after the table columns, in selection order. */
+export const METADATA_COLUMNS: readonly NestedField[] = [FILE_PATH, ROW_POSITION, SPEC_ID, ROW_ID, LAST_UPDATED_SEQUENCE_NUMBER]
 
 const byId = new Map(METADATA_COLUMNS.map((f) => [f.id, f]))
 
-/** The metadata column with this reserved field id, or undefined. */
-export function metadataColumnById(id: number): NestedField | undefined {
+/** The metadata column with this reserved field id (`_partition` only when its table type is given), or undefined. */
+export function metadataColumnById(id: number, partitionType?: StructType): NestedField | undefined {
+  if (id === PARTITION_COLUMN_ID) return partitionType ? partitionColumn(partitionType) : undefined
   return byId.get(id)
 }
 
-/** The metadata column with this name (exact, or ignoring case), or undefined. */
-export function metadataColumnByName(name: string, caseSensitive = true): NestedField | undefined {
-  const want = caseSensitive ? name : name.toLowerCase()
-  return METADATA_COLUMNS.find((f) => (caseSensitive ? f.name : f.name.toLowerCase()) === want)
+/** The reserved field id of the metadata column with this name (exact, or ignoring case), `_partition` included; or undefined. */
+export function metadataColumnIdByName(name: string, caseSensitive = true): number | undefined {
+  const same = (a: string): boolean => (caseSensitive ? a === name : a.toLowerCase() === name.toLowerCase())
+  if (same(PARTITION_COLUMN_NAME)) return PARTITION_COLUMN_ID
+  return METADATA_COLUMNS.find((f) => same(f.name))?.id
 }
 
-/** True for a reserved id of a metadata column floe can read. */
+/** The metadata column of a fixed type with this name (exact, or ignoring case), or undefined. */
+export function metadataColumnByName(name: string, caseSensitive = true): NestedField | undefined {
+  const id = metadataColumnIdByName(name, caseSensitive)
+  return id === undefined ? undefined : byId.get(id)
+}
+
+/** True for a reserved id of a metadata column floe can read (`_partition` included). */
 export function isMetadataColumnId(id: number): boolean {
-  return byId.has(id)
+  return byId.has(id) || id === PARTITION_COLUMN_ID
 }
 
 /**
  * The schema of rows projected by `ids` from `schema`: the selected table fields (schema order, nested
  * selections keep their parents), then the metadata columns among `ids` in their order, once each.
+ * `partitionType` (the table partition type) is needed when `ids` holds `_partition`.
  */
-export function projectWithMetadataColumns(schema: Schema, ids: readonly number[]): Schema {
+export function projectWithMetadataColumns(schema: Schema, ids: readonly number[], partitionType?: StructType): Schema {
   const table = selectFields(schema, new Set(ids))
-  const meta = [...new Set(ids)].flatMap((id) => byId.get(id) ?? [])
+  const meta = [...new Set(ids)].flatMap((id) => {
+    if (id === PARTITION_COLUMN_ID && !partitionType) throw new InvalidArgumentError('Projecting _partition needs the table partition type', { context: { field: PARTITION_COLUMN_NAME } })
+    return metadataColumnById(id, partitionType) ?? []
+  })
   return meta.length ? { ...table, fields: [...table.fields, ...meta] } : table
 }
 

@@ -3,6 +3,7 @@
 // the current schema, ordered by field id and named as in the newest spec that has it. Each file's own
 // partition tuple is re-shaped into it by field id (PartitionUtil.coercePartition); absent fields are null.
 import { ValidationError } from '../errors.js'
+import { PARTITION_COLUMN_ID } from '../spec/metadata-columns.js'
 import type { PartitionValues } from '../spec/manifest.js'
 import { partitionFieldType, type PartitionField, type PartitionSpec } from '../spec/partition-spec.js'
 import { findField } from '../spec/schema.js'
@@ -52,6 +53,11 @@ export function tablePartitionType(m: TableMetadata): StructType {
     names.add(f.name)
   }
   return { kind: 'struct', fields }
+}
+
+/** The table partition type when `ids` projects the `_partition` metadata column, else undefined. */
+export function projectedPartitionType(m: TableMetadata, ids: readonly number[]): StructType | undefined {
+  return ids.includes(PARTITION_COLUMN_ID) ? tablePartitionType(m) : undefined
 }
 
 /** A file's partition in the table partition type, and how many of its fields the file's spec has. */

@@ -8,7 +8,8 @@ import { fileSource } from '../parquet/byte-source.js'
 import type { ParquetReader, Row } from '../parquet/codec.js'
 import { hyparquetReader } from '../parquet/hyparquet-reader.js'
 import { createNameMapping, nameMappingMatchesSchema, parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
-import { isMetadataColumnId, metadataColumnById, ROW_POSITION } from '../spec/metadata-columns.js'
+import { FILE_PATH, isMetadataColumnId, metadataColumnById, PARTITION_COLUMN_ID, ROW_POSITION, SPEC_ID } from '../spec/metadata-columns.js'
+import { coercePartition } from './metadata-tables-partition.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
 import type { NestedField, Value } from '../spec/types.js'
 import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
@@ -54,8 +55,14 @@ export function referencedIds(e: BoundExpression, out = new Set<number>()): Set<
 }
 
 /** Identity-partition values of a file, by source field id, promoted to the read schema's types. */
-function partitionConstants(task: FileScanTask, schema: Schema): Map<number, Value> {
+function partitionConstants(task: FileScanTask, schema: Schema, meta: readonly NestedField[]): Map<number, Value> {
   const out = new Map<number, Value>()
+  // metadata columns that hold one value per file
+  for (const f of meta) {
+    if (f.id === FILE_PATH.id) out.set(f.id, task.file.filePath)
+    else if (f.id === SPEC_ID.id) out.set(f.id, task.file.specId)
+    else if (f.id === PARTITION_COLUMN_ID && f.type.kind === 'struct') out.set(f.id, coercePartition(f.type, task.spec, task.file.partition).value)
+  }
   task.spec.fields.forEach((f, i) => {
     if (f.transform.kind !== 'identity') return
     const field = findField(schema, f.sourceId)
@@ -100,8 +107,10 @@ export const POS_FIELD = { id: ROW_POSITION.id, name: ROW_POSITION.name } as con
 function metadataFields(task: FileScanTask, read: Schema): NestedField[] {
   const out: NestedField[] = []
   for (const id of task.projectedIds) {
-    const f = metadataColumnById(id)
-    if (!f || out.includes(f)) continue
+    if (id === PARTITION_COLUMN_ID && !task.partitionType)
+      throw new InvalidArgumentError(`Cannot read _partition of ${task.file.filePath}: the task carries no partitionType`, { context: { file: task.file.filePath, field: '_partition' } })
+    const f = metadataColumnById(id, task.partitionType)
+    if (!f || out.some((o) => o.id === f.id)) continue
     if (read.fields.some((c) => c.name === f.name))
       throw new InvalidArgumentError(`Cannot read metadata column ${f.name} (id ${f.id}) of ${task.file.filePath}: the table has a column with the same name`, {
         context: { file: task.file.filePath, field: f.name },
@@ -148,7 +157,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const batches = reader.readBatches(source, {
     schema: readSchema,
     ...(nameMapping ? { nameMapping } : {}),
-    constants: partitionConstants(task, readSchema),
+    constants: partitionConstants(task, readSchema, meta),
     ...(signal ? { signal } : {}),
   })
   for await (const batch of batches) {

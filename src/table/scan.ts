@@ -3,7 +3,8 @@ import type { Env } from '../env.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
 import type { Row } from '../parquet/codec.js'
-import { metadataColumnByName, projectWithMetadataColumns } from '../spec/metadata-columns.js'
+import { metadataColumnIdByName, projectWithMetadataColumns } from '../spec/metadata-columns.js'
+import { projectedPartitionType } from './metadata-tables-partition.js'
 import { findFieldByName, type Schema } from '../spec/schema.js'
 import type { Snapshot } from '../spec/snapshot.js'
 import type { TableState } from './load.js'
@@ -53,9 +54,9 @@ export class TableScan {
     if (!this.options.select) return this.schema.fields.map((f) => f.id)
     const caseSensitive = this.options.caseSensitive ?? true
     return this.options.select.map((name) => {
-      const f = findFieldByName(this.schema, name, caseSensitive) ?? metadataColumnByName(name, caseSensitive)
-      if (!f) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
-      return f.id
+      const id = findFieldByName(this.schema, name, caseSensitive)?.id ?? metadataColumnIdByName(name, caseSensitive)
+      if (id === undefined) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
+      return id
     })
   }
 
@@ -64,7 +65,8 @@ export class TableScan {
    * keep their parents) followed by the selected metadata columns in selection order.
    */
   projectedSchema(): Schema {
-    return projectWithMetadataColumns(this.schema, this.projectedIds())
+    const ids = this.projectedIds()
+    return projectWithMetadataColumns(this.schema, ids, projectedPartitionType(this.table.metadata, ids))
   }
 
   /** Plan the scan: plain, serialisable tasks; no data file is opened. */
@@ -75,12 +77,13 @@ export class TableScan {
       this.table.metadata,
       this.snapshot,
       this.schema,
+      // one literal shape for every scan (see planScan's anchor)
       {
-        ...(this.options.filter ? { filter: this.options.filter } : {}),
-        ...(this.options.caseSensitive === undefined ? {} : { caseSensitive: this.options.caseSensitive }),
+        filter: this.options.filter,
+        caseSensitive: this.options.caseSensitive,
         projectedIds: this.projectedIds(),
-        ...(this.options.includeColumnStats ? { includeColumnStats: true } : {}),
-        ...(signal ? { signal } : {}),
+        includeColumnStats: this.options.includeColumnStats === true,
+        signal,
       },
       this.stats,
     )

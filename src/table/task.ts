@@ -3,6 +3,7 @@ import type { Expression } from '../expr/expression.js'
 import type { DataFile } from '../spec/manifest.js'
 import type { PartitionSpec } from '../spec/partition-spec.js'
 import type { Schema } from '../spec/schema.js'
+import type { StructType } from '../spec/types.js'
 
 /**
  * One data file to read, with everything needed to read it exactly: the delete files that apply (chosen by
@@ -22,11 +23,14 @@ export interface FileScanTask {
   /**
    * Field ids of the columns to return (top-level or nested), in selection order. Besides ids of `schema`,
    * it may hold the reserved ids of metadata columns (spec §Reserved Field IDs), which `schema` never
-   * contains: 2147483645 `_pos`, 2147483540 `_row_id` and 2147483539 `_last_updated_sequence_number`, the last
-   * two computed from the file's stored columns, `file.firstRowId`, `dataSequenceNumber` and the row position
+   * contains: 2147483646 `_file`, 2147483645 `_pos`, 2147483643 `_spec_id`, 2147483642 `_partition` (typed by
+   * `partitionType`), 2147483540 `_row_id` and 2147483539 `_last_updated_sequence_number`, the last two
+   * computed from the file's stored columns, `file.firstRowId`, `dataSequenceNumber` and the row position
    * (see src/spec/metadata-columns.ts).
    */
   readonly projectedIds: readonly number[]
+  /** The table-wide partition type of the `_partition` column; present when `projectedIds` holds it. */
+  readonly partitionType?: StructType
   /** What is left of the scan filter after partition pruning; rows must still satisfy it. */
   readonly residual: Expression
   /** Whether residual field names are matched case-sensitively. */

@@ -6,6 +6,7 @@ import { Transforms } from '../../../src/spec/transform.js'
 import { field, T } from '../../../src/spec/types.js'
 import { readManifest } from '../../../src/spec/avro/manifest-codec.js'
 import { snapshotManifests } from '../../../src/table/scan-plan.js'
+import { parseFilter } from '../../../src/expr/parse.js'
 import { makeCatalog } from '../../support/catalogs.js'
 
 describe('column stats in planning', () => {
@@ -71,5 +72,30 @@ describe('column stats in planning', () => {
     scan = u.scan({ filter: 'p = 3 and v > 1' })
     expect((await scan.toArray()).map((r) => r.v)).toEqual([2n])
     expect(scan.stats.columnStats).toEqual([2])
+  })
+})
+
+describe('plans sharing one filter', () => {
+  it('give the same tasks on every plan, per case sensitivity, schema and table version', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'p', T.long, { required: true }), field(2, 'v', T.long)]), spec: { specId: 0, fields: [{ sourceId: 1, fieldId: 1000, name: 'p', transform: Transforms.identity }] } })
+    for (const p of [1n, 2n, 3n]) t = await t.appendRows([{ p, v: p * 10n }])
+    const filter = parseFilter('P = 2')
+    const insensitive = t.scan({ filter, caseSensitive: false })
+    const first = await insensitive.planFiles()
+    const again = await insensitive.planFiles()
+    expect(first.map((x) => x.file.partition)).toEqual([[2n]])
+    expect(again).toEqual(first)
+    expect(insensitive.stats.manifestsSkipped).toBe(2)
+    // the same expression object, case-sensitive: binding fails instead of reusing the other binding
+    await expect(t.scan({ filter, caseSensitive: true }).planFiles()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    // a newer version of the table plans its own files with the same expression
+    const u = await t.appendRows([{ p: 2n, v: 21n }])
+    expect((await u.scan({ filter, caseSensitive: false }).toArray()).map((r) => r.v).sort()).toEqual([20n, 21n])
+    // after a column rename the expression binds against the new schema
+    const w = await u.transaction().updateSchema((s) => void s.renameColumn('p', 'q')).commit()
+    await expect(w.scan({ filter, caseSensitive: false }).planFiles()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect((await w.scan({ filter: 'Q = 2', caseSensitive: false }).toArray()).map((r) => r.v).sort()).toEqual([20n, 21n])
   })
 })
