@@ -1,6 +1,7 @@
 // Column materialisation for one row group: flat top-level columns are converted column-wise into one array
 // per column (typed arrays kept when possible); nested columns keep their levels and are assembled per row
 // by level-walking readers (Dremel record assembly) into structs (objects), lists (arrays) and maps (Map).
+import { constantProducer } from './constant-values.js'
 import { FloeError } from '../errors.js'
 import type { MapValue, StructValue, Value } from '../spec/types.js'
 import { copyBytes, identity, type Converter } from './convert.js'
@@ -221,10 +222,8 @@ export function compileReader(p: Plan, cursors: ReadonlyMap<number, Cursor>): Re
     return out
   }
   switch (p.k) {
-    case 'const': {
-      const value = p.value
-      return () => value
-    }
+    case 'const':
+      return constantProducer(p.value)
     case 'pos':
       return () => null
     case 'prim': {

@@ -1,5 +1,6 @@
 // The default ParquetReader: hyparquet page decoding, floe column resolution (by field id or name mapping),
 // column-wise conversion to floe values, and row batches with exact file positions.
+import { constantColumn } from './constant-values.js'
 import type { ColumnMetaData, RowGroup } from 'hyparquet'
 import { FloeError } from '../errors.js'
 import type { Value } from '../spec/types.js'
@@ -66,7 +67,7 @@ function decodeGroup(rg: RowGroup, start: number, bytes: GroupBytes, columns: re
   const rows = Number(rg.num_rows)
   return columns.map((c): ArrayLike<Value> => {
     const p = c.plan
-    if (p.k === 'const') return new Array<Value>(rows).fill(p.value)
+    if (p.k === 'const') return constantColumn(p.value, rows)
     if (p.k === 'pos') {
       const out = new Array<Value>(rows)
       for (let i = 0; i < rows; i++) out[i] = BigInt(start + i)
