@@ -379,3 +379,32 @@ describe('errors', () => {
     expectCode(() => readManifest(ok.subarray(0, ok.length - 3)), 'INVALID_AVRO')
   })
 })
+
+describe('manifest header schema', () => {
+  const entry = (i: number): ManifestEntry => ({ status: 'added', snapshotId: SID, sequenceNumber: 1n, fileSequenceNumber: 1n, dataFile: file(i) })
+
+  it('is parsed once per text: manifests with the same header share one schema object', () => {
+    const a = readManifest(writeManifest([entry(1)], { formatVersion: 2, spec: SPEC, schema: SCHEMA }))
+    const b = readManifest(writeManifest([entry(2), entry(3)], { formatVersion: 2, spec: SPEC, schema: SCHEMA }))
+    expect(a.schema).toEqual(SCHEMA)
+    expect(b.schema).toBe(a.schema)
+    // another schema text gives its own schema
+    const other = schema([...SCHEMA.fields, field(9, 'extra', T.string)], 1)
+    expect(readManifest(writeManifest([entry(4)], { formatVersion: 2, spec: SPEC, schema: other })).schema).toEqual(other)
+  })
+
+  it('that floe cannot parse leaves the manifest readable, every time it is read', () => {
+    const bytes = writeManifest([entry(1)], { formatVersion: 2, spec: SPEC, schema: SCHEMA })
+    // the header's table schema starts with {"type":"struct"; turn it into invalid JSON of the same length
+    const text = new TextDecoder('latin1').decode(bytes)
+    const at = text.indexOf('{"type":"struct"')
+    expect(at).toBeGreaterThan(0)
+    const broken = bytes.slice()
+    broken[at] = '['.charCodeAt(0)
+    for (let i = 0; i < 2; i++) {
+      const m = readManifest(broken, { specs: [SPEC], schema: SCHEMA })
+      expect(m.entries.map((e) => e.dataFile.filePath)).toEqual([file(1).filePath])
+      expect(m.schema).toBe(SCHEMA) // the caller's schema stands in
+    }
+  })
+})
