@@ -47,8 +47,29 @@ export interface PlanStats {
   columnStats: 'none' | 'all' | number[]
 }
 
-/** Read the manifest-list entries of a snapshot (or its inline v1 manifest paths). */
+// A snapshot's manifest list never changes once written, so its entries are kept per (FileIO, snapshot
+// object) for as long as both live, as Java's BaseSnapshot keeps them: planning the same table version
+// again (an engine planning query after query) reads no list. A failed read is not kept.
+// (Keyed by format version too: an upgraded table's metadata may share the snapshot object, and the version
+// decides inheritance for lists without a format-version header.)
+const listCache = new WeakMap<FileIO, WeakMap<Snapshot, Map<number, Promise<readonly ManifestFile[]>>>>()
+
+/** Read the manifest-list entries of a snapshot (or its inline v1 manifest paths); cached per FileIO and snapshot object. */
 export async function snapshotManifests(io: FileIO, m: TableMetadata, s: Snapshot): Promise<ManifestFile[]> {
+  let byIo = listCache.get(io)
+  if (!byIo) listCache.set(io, (byIo = new WeakMap()))
+  let byVersion = byIo.get(s)
+  if (!byVersion) byIo.set(s, (byVersion = new Map()))
+  let p = byVersion.get(m.formatVersion)
+  if (!p) {
+    const loading = readSnapshotManifests(io, m, s)
+    byVersion.set(m.formatVersion, (p = loading))
+    loading.catch(() => byVersion.delete(m.formatVersion))
+  }
+  return [...(await p)]
+}
+
+async function readSnapshotManifests(io: FileIO, m: TableMetadata, s: Snapshot): Promise<ManifestFile[]> {
   if (s.manifestList !== undefined) {
     const bytes = await io.read(s.manifestList)
     return readManifestList(bytes, { file: s.manifestList, formatVersion: m.formatVersion }).manifests

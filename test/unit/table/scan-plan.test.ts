@@ -8,6 +8,9 @@ import { readManifest } from '../../../src/spec/avro/manifest-codec.js'
 import { snapshotManifests } from '../../../src/table/scan-plan.js'
 import { parseFilter } from '../../../src/expr/parse.js'
 import { makeCatalog } from '../../support/catalogs.js'
+import { testEnv } from '../../../src/env.js'
+import { MemoryFileIO } from '../../../src/io/memory.js'
+import { FloeError } from '../../../src/errors.js'
 
 describe('column stats in planning', () => {
   it('are skipped without a filter, used then dropped with one, and kept with includeColumnStats', async () => {
@@ -97,5 +100,38 @@ describe('plans sharing one filter', () => {
     const w = await u.transaction().updateSchema((s) => void s.renameColumn('p', 'q')).commit()
     await expect(w.scan({ filter, caseSensitive: false }).planFiles()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     expect((await w.scan({ filter: 'Q = 2', caseSensitive: false }).toArray()).map((r) => r.v).sort()).toEqual([20n, 21n])
+  })
+})
+
+describe('manifest lists across plans', () => {
+  it('are read once per table version and FileIO; a failed read is not kept', async () => {
+    const io = new MemoryFileIO()
+    const c = makeCatalog('memory', testEnv(io, 3))
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'id', T.long, { required: true })]) })
+    for (let i = 0; i < 3; i++) t = await t.appendRows([{ id: BigInt(i) }])
+    const list = t.currentSnapshot()!.manifestList!
+    const reads: string[] = []
+    let failNext = true
+    io.beforeOp = (op, path) => {
+      if (op !== 'read' || path !== list) return
+      reads.push(path)
+      if (failNext) {
+        failNext = false
+        throw new FloeError('IO', `injected failure reading ${path}`, { context: { file: path } })
+      }
+    }
+    // the first read fails and is not remembered; the next plan reads the list again
+    await expect(t.scan().planFiles()).rejects.toMatchObject({ code: 'IO' })
+    expect((await t.scan().planFiles()).map((x) => x.file.recordCount)).toEqual([1n, 1n, 1n])
+    expect(reads).toHaveLength(2)
+    // later plans of the same version (any filter) use the entries already read, even once the file is gone
+    expect(await t.scan({ filter: 'id = 1' }).toArray()).toEqual([{ id: 1n }])
+    io.files.delete(list)
+    expect((await t.scan().toArray()).map((r) => r.id).sort()).toEqual([0n, 1n, 2n])
+    expect(reads).toHaveLength(2)
+    // a table loaded again is another version object: it reads the list, and a missing list names the file
+    const fresh = await c.loadTable('db.t')
+    await expect(fresh.scan().planFiles()).rejects.toMatchObject({ code: 'NOT_FOUND', context: { file: list } })
   })
 })
