@@ -2,6 +2,7 @@
 // per column (typed arrays kept when possible); nested columns keep their levels and are assembled per row
 // by level-walking readers (Dremel record assembly) into structs (objects), lists (arrays) and maps (Map).
 import { constantProducer } from './constant-values.js'
+import { setOwn } from '../spec/own.js'
 import { FloeError } from '../errors.js'
 import type { MapValue, StructValue, Value } from '../spec/types.js'
 import { copyBytes, identity, type Converter } from './convert.js'
@@ -266,7 +267,7 @@ export function compileReader(p: Plan, cursors: ReadonlyMap<number, Cursor>): Re
           return null
         }
         const o: Record<string, Value> = {}
-        for (let i = 0; i < fields.length; i++) o[names[i]!] = fields[i]!()
+        for (let i = 0; i < fields.length; i++) setOwn(o, names[i]!, fields[i]!())
         if (hidden) skipOccurrence(hidden, node.rep)
         return o as StructValue
       }

@@ -1,6 +1,7 @@
 // The default ParquetReader: hyparquet page decoding, floe column resolution (by field id or name mapping),
 // column-wise conversion to floe values, and row batches with exact file positions.
 import { constantColumn } from './constant-values.js'
+import { setOwn } from '../spec/own.js'
 import type { ColumnMetaData, RowGroup } from 'hyparquet'
 import { FloeError } from '../errors.js'
 import type { Value } from '../spec/types.js'
@@ -98,6 +99,15 @@ function decodeGroup(rg: RowGroup, start: number, bytes: GroupBytes, columns: re
 function buildRows(names: readonly string[], cols: readonly ArrayLike<Value>[], from: number, to: number): Row[] {
   const rows = new Array<Row>(to - from)
   const n = names.length
+  if (names.includes('__proto__')) {
+    // a column named __proto__ must be an own key (plain assignment would set the prototype)
+    for (let i = from; i < to; i++) {
+      const row: Row = {}
+      for (let c = 0; c < n; c++) setOwn(row as Record<string, Value>, names[c]!, cols[c]![i]!)
+      rows[i - from] = row
+    }
+    return rows
+  }
   for (let i = from; i < to; i++) {
     const row: Row = {}
     for (let c = 0; c < n; c++) row[names[c]!] = cols[c]![i]!

@@ -1,5 +1,6 @@
 // Spec §Column Projection: resolve the projected table schema against one file's physical schema by field id
 // (or name-mapped id), choosing converters, constants and defaults. The result is a read plan per column.
+import { setOwn } from '../spec/own.js'
 import { FloeError } from '../errors.js'
 import type { Schema } from '../spec/schema.js'
 import type { IcebergType, NestedField, StructValue, Value } from '../spec/types.js'
@@ -64,7 +65,7 @@ function missingValue(f: NestedField, path: string, ctx: Ctx): Value {
   if (f.type.kind === 'struct' && d !== undefined && d !== null) {
     // a struct default is `{}`: sub-field values come from the sub-fields' own defaults
     const out: Record<string, Value> = {}
-    for (const c of f.type.fields) out[c.name] = missingValue(c, `${path}.${c.name}`, ctx)
+    for (const c of f.type.fields) setOwn(out, c.name, missingValue(c, `${path}.${c.name}`, ctx))
     return out as StructValue
   }
   // A required column the file lacks (and no default) reads as null, as DuckDB does; Java would refuse.
@@ -82,7 +83,7 @@ function resolveType(t: IcebergType, id: number, node: PNode, path: string, ctx:
       const hasLeaves = fields.some(readsFile)
       if (!hasLeaves && node.firstLeaf < 0) {
         const value: Record<string, Value> = {}
-        t.fields.forEach((c, i) => (value[c.name] = (fields[i] as { value?: Value }).value ?? null))
+        t.fields.forEach((c, i) => setOwn(value, c.name, (fields[i] as { value?: Value }).value ?? null))
         return { k: 'const', value: value as StructValue }
       }
       // nothing projected is stored: read the shallowest leaf below only to learn where the struct is null

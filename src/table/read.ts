@@ -10,6 +10,7 @@ import { hyparquetReader } from '../parquet/hyparquet-reader.js'
 import { createNameMapping, nameMappingMatchesSchema, parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
 import { FILE_PATH, isMetadataColumnId, metadataColumnById, PARTITION_COLUMN_ID, ROW_POSITION, SPEC_ID } from '../spec/metadata-columns.js'
 import { coercePartition } from './metadata-tables-partition.js'
+import { setOwn } from '../spec/own.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
 import type { NestedField, Value } from '../spec/types.js'
 import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
@@ -78,7 +79,7 @@ function projector(projected: Schema): (row: Row) => Row {
   const names = projected.fields.map((f) => f.name)
   return (row) => {
     const out: Row = {}
-    for (const n of names) out[n] = row[n] ?? null
+    for (const n of names) setOwn(out as Record<string, Value>, n, (Object.hasOwn(row, n) ? row[n] : null) ?? null)
     return out
   }
 }

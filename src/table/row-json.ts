@@ -3,10 +3,13 @@ import { isNested, type IcebergType, type NestedField, type Value } from '../spe
 import { bytesToBase64, decimalToString, uuidToString } from '../spec/values.js'
 import { daysToIsoDate, microsToIsoTime, microsToIsoTimestamp, nanosToIsoTimestamp } from '../spec/temporal.js'
 import type { Row } from '../parquet/codec.js'
+import { setOwn } from '../spec/own.js'
+import { stringifyJson } from '../spec/json/lossless.js'
 
 /**
  * One value as JSON (bigint stays bigint, to be written as a bare integer):
- * boolean → true/false; int/float/double → number (NaN and ±Infinity as strings); long → integer;
+ * boolean → true/false; int/float/double → number (NaN and ±Infinity as strings; -0.0 stays -0, which
+ * stringifyJson writes as `-0.0`); long → integer;
  * decimal → string with the column's scale; date → `YYYY-MM-DD`; time → `HH:MM:SS.ffffff`;
  * timestamp → ISO without zone; timestamptz → ISO with `+00:00`; *_ns → 9 fraction digits;
  * string → string; uuid → canonical string; fixed/binary → base64; struct → object; list → array;
@@ -56,7 +59,7 @@ export function valueToJson(type: IcebergType, v: Value): unknown {
       const m = v as ReadonlyMap<Value, Value>
       if (type.key.kind === 'string') {
         const o: Record<string, unknown> = {}
-        for (const [k, x] of m) o[k as string] = valueToJson(type.value, x)
+        for (const [k, x] of m) setOwn(o, k as string, valueToJson(type.value, x))
         return o
       }
       return [...m].map(([k, x]) => ({ key: valueToJson(type.key, k), value: valueToJson(type.value, x) }))
@@ -67,7 +70,7 @@ export function valueToJson(type: IcebergType, v: Value): unknown {
 /** A row as a JSON object, in field order. */
 export function rowToJson(fields: readonly NestedField[], row: Row): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  for (const f of fields) if (f.name in row) o[f.name] = valueToJson(f.type, row[f.name] ?? null)
+  for (const f of fields) if (Object.hasOwn(row, f.name)) setOwn(o, f.name, valueToJson(f.type, row[f.name] ?? null))
   return o
 }
 
@@ -76,6 +79,7 @@ export function valueToText(type: IcebergType, v: Value): string {
   const j = valueToJson(type, v)
   if (j === null) return isNested(type) ? 'null' : ''
   if (typeof j === 'string') return j
+  if (typeof j === 'number' && Object.is(j, -0)) return '-0.0'
   if (typeof j === 'bigint' || typeof j === 'number' || typeof j === 'boolean') return String(j)
-  return JSON.stringify(j, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))
+  return stringifyJson(j) // exact: nested longs stay bare integers, -0 keeps its sign
 }

@@ -364,7 +364,8 @@ function structConv(fields: readonly NestedField[], prefix: string | undefined):
     'return function (input) {',
     '  checkObject(input);',
     '  let missing = false;',
-    ...idx.map((i) => `  const v${i} = input[${key(i)}]; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
+    // a field named __proto__ is read only as an own property (else every object would have it)
+    ...idx.map((i) => `  const v${i} = ${names[i] === '__proto__' ? `(Object.hasOwn(input, ${key(i)}) ? input[${key(i)}] : undefined)` : `input[${key(i)}]`}; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
     '  if (missing) checkUnknown(input);',
     // Object.is: a converter that only changed −0 to 0 must still produce a new row
     `  if (${idx.map((i) => `Object.is(c${i}, v${i})`).join(' && ') || 'true'}) return input;`,

@@ -324,7 +324,7 @@ class Parser {
   }
 }
 
-/** Serialise a JSON value; bigint becomes a bare integer. `indent` > 0 pretty-prints (JSON.stringify's layout). */
+/** Serialise a JSON value; bigint becomes a bare integer, -0 is `-0.0`. `indent` > 0 pretty-prints (JSON.stringify's layout). */
 export function stringifyJson(v: unknown, indent = 0): string {
   return write(v, indent, '')
 }
@@ -339,7 +339,8 @@ function write(v: unknown, indent: number, pad: string): string {
     case 'bigint':
       return v.toString()
     case 'number':
-      return Number.isFinite(v) ? JSON.stringify(v) : 'null'
+      // JSON.stringify drops the sign of -0; a double -0.0 (a default, a row value) must keep it
+      return Number.isFinite(v) ? (Object.is(v, -0) ? '-0.0' : JSON.stringify(v)) : 'null'
     case 'string':
       return quote(v)
     case 'boolean':
