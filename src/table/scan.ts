@@ -5,7 +5,8 @@ import type { Expression } from '../expr/expression.js'
 import type { Row } from '../parquet/codec.js'
 import { metadataColumnIdByName, projectWithMetadataColumns } from '../spec/metadata-columns.js'
 import { projectedPartitionType } from './metadata-tables-partition.js'
-import { findFieldByName, type Schema } from '../spec/schema.js'
+import { findFieldByName, indexSchema, type Schema } from '../spec/schema.js'
+import { resolveColumn } from '../expr/bind.js'
 import type { Snapshot } from '../spec/snapshot.js'
 import type { TableState } from './load.js'
 import { readTask, type ReadTaskOptions } from './read.js'
@@ -54,9 +55,14 @@ export class TableScan {
     if (!this.options.select) return this.schema.fields.map((f) => f.id)
     const caseSensitive = this.options.caseSensitive ?? true
     return this.options.select.map((name) => {
-      const id = findFieldByName(this.schema, name, caseSensitive)?.id ?? metadataColumnIdByName(name, caseSensitive)
-      if (id === undefined) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
-      return id
+      // a table column wins over a metadata column of the same name; among table columns an exact match wins
+      // over a case-insensitive one, and two case-insensitive matches are ambiguous (as for filters)
+      const lower = name.toLowerCase()
+      const inTable = caseSensitive ? findFieldByName(this.schema, name) !== undefined : [...indexSchema(this.schema).byName.keys()].some((k) => k.toLowerCase() === lower)
+      const meta = inTable ? undefined : metadataColumnIdByName(name, caseSensitive)
+      if (meta !== undefined) return meta
+      if (!inTable) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
+      return resolveColumn(this.schema, name, caseSensitive).field.id
     })
   }
 
