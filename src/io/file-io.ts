@@ -55,6 +55,14 @@ export interface FileIO {
   removeFolder?(dir: string): Promise<boolean>
   /** True when `write` honours `publishAfter`; for other FileIOs floe waits for the promise before writing. */
   readonly stagesWrites?: boolean
+  /** Where `path` really is, when that differs from `path` (optional, for messages: a remapping FileIO gives the mapped location). */
+  locate?(path: string): string
+}
+
+/** "File does not exist" for `path`, naming where it was looked for when the FileIO maps paths elsewhere. */
+export function missingFileMessage(io: FileIO, path: string): { readonly message: string; readonly location: string | undefined } {
+  const location = io.locate?.(path)
+  return location === undefined || location === path ? { message: `File does not exist: ${path}`, location: undefined } : { message: `File does not exist: ${location} (${path} in the table metadata)`, location }
 }
 
 /**

@@ -1,5 +1,6 @@
 // Location remapping: read a table whose metadata says s3://… or hdfs://… from a local folder.
-import type { FileIO, FileStat, WriteOptions } from './file-io.js'
+import { NotFoundError } from '../errors.js'
+import { missingFileMessage, type FileIO, type FileStat, type WriteOptions } from './file-io.js'
 
 /** One prefix rewrite: locations starting with `from` are served from `to`. */
 export interface PrefixMapping {
@@ -42,9 +43,23 @@ export class RemappingFileIO implements FileIO {
     return this.inner.stagesWrites === true
   }
 
-  /** Read through the mapping. */
-  read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
-    return this.inner.read(remapLocation(path, this.mappings), range)
+  /** Read through the mapping; a missing file is reported under both its mapped and its own path. */
+  async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
+    const mapped = remapLocation(path, this.mappings)
+    try {
+      return await this.inner.read(mapped, range)
+    } catch (e) {
+      if (e instanceof NotFoundError && mapped !== path) {
+        const { message } = missingFileMessage(this, path)
+        throw new NotFoundError(message, { cause: e, context: { file: path, location: mapped } })
+      }
+      throw e
+    }
+  }
+
+  /** The mapped location of `path`. */
+  locate(path: string): string {
+    return remapLocation(path, this.mappings)
   }
 
   /** Stat through the mapping (the stat keeps the caller's path). */

@@ -1,6 +1,6 @@
 // ByteSource implementations: in-memory bytes and a FileIO object (size from stat, ranges on demand).
 import { FloeError, NotFoundError } from '../errors.js'
-import type { FileIO } from '../io/file-io.js'
+import { missingFileMessage, type FileIO } from '../io/file-io.js'
 import type { ByteSource } from './codec.js'
 
 /** A ByteSource over bytes already in memory; `read` returns views (no copy). */
@@ -18,11 +18,14 @@ export function bytesSource(bytes: Uint8Array, path = '<memory>'): ByteSource {
 
 /**
  * Open `path` through a FileIO as a ByteSource. The size comes from `stat` (manifest sizes are only hints);
- * a missing object is a NotFoundError naming the path.
+ * a missing object is a NotFoundError naming the path (and where a remapping FileIO looked for it).
  */
 export async function fileSource(io: FileIO, path: string): Promise<ByteSource> {
   const st = await io.stat(path)
-  if (!st) throw new NotFoundError(`File does not exist: ${path}`, { context: { file: path } })
+  if (!st) {
+    const { message, location } = missingFileMessage(io, path)
+    throw new NotFoundError(message, { context: location === undefined ? { file: path } : { file: path, location } })
+  }
   const size = st.size
   return {
     byteLength: size,
