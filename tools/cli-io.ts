@@ -10,9 +10,31 @@ export interface CliIO {
   readonly isTTY: boolean
 }
 
-/** The process's own terminal. */
+let stdoutClosed = false
+let stdoutGuarded = false
+
+/**
+ * When the reader of stdout goes away (`floe scan … | head -1`), writes fail with EPIPE: stop writing and
+ * exit with status 0, as Unix tools killed by SIGPIPE do, instead of crashing on an unhandled 'error'.
+ */
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE') throw e
+  stdoutClosed = true
+  process.exit(0)
+}
+
+function writeStdout(t: string): void {
+  if (stdoutClosed) return
+  if (!stdoutGuarded) {
+    stdoutGuarded = true
+    process.stdout.on('error', onStdoutError)
+  }
+  process.stdout.write(t.endsWith('\n') ? t : `${t}\n`)
+}
+
+/** The process's own terminal; a closed stdout pipe ends the process quietly with status 0. */
 export const processIO: CliIO = {
-  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  out: writeStdout,
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   isTTY: Boolean(process.stdout.isTTY),
 }

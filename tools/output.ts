@@ -1,4 +1,4 @@
-// Row output for the CLI: jsonl (exact longs), csv, or an aligned table.
+// Row output for the CLI: jsonl (exact longs), csv, or an aligned table, all with scan's per-type encoding.
 import { stringifyJson } from '../src/spec/json/lossless.js'
 import type { Row } from '../src/parquet/codec.js'
 import type { NestedField } from '../src/spec/types.js'
@@ -9,6 +9,9 @@ import type { CliIO } from './cli-io.js'
 /** Output formats. */
 export type Format = 'jsonl' | 'csv' | 'table'
 
+/** Widest table cell, in code points; longer text ends in `…`. */
+export const TABLE_CELL_WIDTH = 60
+
 /** Pick the format: the flag, else jsonl when stdout is not a terminal, else table. */
 export function chooseFormat(flag: string | undefined, io: CliIO): Format {
   if (flag === undefined) return io.isTTY ? 'table' : 'jsonl'
@@ -16,11 +19,22 @@ export function chooseFormat(flag: string | undefined, io: CliIO): Format {
   throw new InvalidArgumentError(`--format must be jsonl, csv or table, got ${flag}`)
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+/**
+ * One CSV field: null is an empty unquoted field; text is quoted when it is empty (so `""` is an empty string,
+ * not null) or holds a quote, comma or line break, with quotes doubled.
+ */
+export function csvField(text: string | null): string {
+  if (text === null) return ''
+  return text === '' || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
-/** Write rows of `fields` in a format; returns the number of rows written. */
+/** The text of one value for csv and table output; null for a null value. */
+function cellText(f: NestedField, r: Row): string | null {
+  const v = r[f.name]
+  return v === null || v === undefined || f.type.kind === 'unknown' ? null : valueToText(f.type, v)
+}
+
+/** Write rows of `fields` in a format (the header comes from `fields`, so it is printed for no rows too); returns the number of rows written. */
 export async function writeRows(io: CliIO, fields: readonly NestedField[], rows: AsyncIterable<Row> | Iterable<Row>, format: Format): Promise<number> {
   let n = 0
   if (format === 'jsonl') {
@@ -31,52 +45,54 @@ export async function writeRows(io: CliIO, fields: readonly NestedField[], rows:
     return n
   }
   if (format === 'csv') {
-    io.out(fields.map((f) => csvCell(f.name)).join(','))
+    io.out(fields.map((f) => csvField(f.name)).join(','))
     for await (const r of rows) {
-      io.out(fields.map((f) => csvCell(valueToText(f.type, r[f.name] ?? null))).join(','))
+      io.out(fields.map((f) => csvField(cellText(f, r))).join(','))
       n++
     }
     return n
   }
   const cells: string[][] = []
   for await (const r of rows) {
-    cells.push(fields.map((f) => valueToText(f.type, r[f.name] ?? null)))
+    cells.push(fields.map((f) => cellText(f, r) ?? valueToText(f.type, null)))
     n++
   }
-  const widths = fields.map((f, i) => Math.min(60, Math.max(f.name.length, ...cells.map((c) => c[i]!.length))))
-  const fmt = (c: readonly string[]): string => c.map((x, i) => (x.length > widths[i]! ? `${x.slice(0, widths[i]! - 1)}…` : x.padEnd(widths[i]!))).join(' | ')
-  io.out(fmt(fields.map((f) => f.name)))
-  io.out(widths.map((w) => '-'.repeat(w)).join('-+-'))
-  for (const c of cells) io.out(fmt(c))
+  writeTable(io, fields.map((f) => f.name), cells)
   io.out(`(${n} row${n === 1 ? '' : 's'})`)
   return n
 }
 
-function plainText(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  if (typeof v === 'string') return v
-  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v)
-  return stringifyJson(v)
+// C0 and C1 controls, DEL and the Unicode line/paragraph separators: anything that would break a table line
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/** Text for one table cell: newlines, tabs and other control characters shown as escapes (`\n`, `\u0001`). */
+export function tableText(s: string): string {
+  return s.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-/** Write schemaless rows (metadata tables): jsonl as exact JSON, csv/table from the first row's keys. */
-export function writePlainRows(io: CliIO, rows: readonly Record<string, unknown>[], format: Format): number {
-  if (format === 'jsonl') {
-    for (const r of rows) io.out(stringifyJson(r))
-    return rows.length
-  }
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))]
-  const cells = rows.map((r) => keys.map((k) => plainText(r[k])))
-  if (format === 'csv') {
-    io.out(keys.map(csvCell).join(','))
-    for (const c of cells) io.out(c.map(csvCell).join(','))
-    return rows.length
-  }
-  const widths = keys.map((k, i) => Math.min(60, Math.max(k.length, ...cells.map((c) => c[i]!.length))))
-  const fmt = (c: readonly string[]): string => c.map((x, i) => (x.length > widths[i]! ? `${x.slice(0, widths[i]! - 1)}…` : x.padEnd(widths[i]!))).join(' | ')
-  io.out(fmt(keys))
+/** Length in code points (a surrogate pair counts once). */
+function codePoints(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/** `s` fitted to `width` code points: cut with `…` when longer (never inside a surrogate pair), else padded. */
+export function fitCell(s: string, width: number): string {
+  const n = codePoints(s)
+  if (n <= width) return s + ' '.repeat(width - n)
+  return `${Array.from(s).slice(0, Math.max(0, width - 1)).join('')}…`
+}
+
+/** An aligned table: header, rule and one line per row; cells escaped and cut at {@link TABLE_CELL_WIDTH}. */
+function writeTable(io: CliIO, header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const head = header.map(tableText)
+  const body = rows.map((c) => c.map(tableText))
+  const widths = head.map((h) => Math.min(TABLE_CELL_WIDTH, codePoints(h)))
+  for (const c of body) c.forEach((x, i) => (widths[i] = Math.max(widths[i]!, Math.min(TABLE_CELL_WIDTH, codePoints(x)))))
+  const line = (c: readonly string[]): string => c.map((x, i) => fitCell(x, widths[i]!)).join(' | ')
+  io.out(line(head))
   io.out(widths.map((w) => '-'.repeat(w)).join('-+-'))
-  for (const c of cells) io.out(fmt(c))
-  io.out(`(${rows.length} row${rows.length === 1 ? '' : 's'})`)
-  return rows.length
+  for (const c of body) io.out(line(c))
 }

@@ -7,38 +7,60 @@ import { InvalidDataError } from './coerce.js'
 import { invalid, type Cell } from './input-cell.js'
 import { float32FromText } from './number-text.js'
 
-/** RFC 4180 records (quoted fields, doubled quotes, CRLF or LF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
+/** One CSV field: its text, and whether it was quoted (`""` is an empty string, an empty unquoted field is null). */
+export interface CsvField {
+  readonly text: string
+  readonly quoted: boolean
+}
+
+/**
+ * RFC 4180 records (quoted fields, doubled quotes, CRLF, LF or CR), every line kept: a line with nothing on
+ * it is a record of one empty unquoted field. Only the newline that ends the last record is not a record.
+ */
+export function parseCsvFields(text: string): CsvField[][] {
+  const records: CsvField[][] = []
+  let record: CsvField[] = []
   let cell = ''
-  let quoted = false
+  let wasQuoted = false
+  let inQuotes = false
+  const endField = (): void => {
+    record.push({ text: cell, quoted: wasQuoted })
+    cell = ''
+    wasQuoted = false
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
-    if (quoted) {
+    if (inQuotes) {
       if (c === '"') {
         if (text[i + 1] === '"') {
           cell += '"'
           i++
-        } else quoted = false
+        } else inQuotes = false
       } else cell += c
-    } else if (c === '"' && cell === '') quoted = true
-    else if (c === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (c === '\n' || c === '\r') {
+    } else if (c === '"' && cell === '' && !wasQuoted) inQuotes = wasQuoted = true
+    else if (c === ',') endField()
+    else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
+      endField()
+      records.push(record)
+      record = []
     } else cell += c
   }
-  if (cell !== '' || row.length) {
-    row.push(cell)
-    rows.push(row)
+  if (cell !== '' || wasQuoted || record.length) {
+    endField()
+    records.push(record)
   }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''))
+  return records
+}
+
+/** True for a record that is one empty unquoted field (a line with nothing on it). */
+const isBlankLine = (r: readonly CsvField[]): boolean => r.length === 1 && r[0]!.text === '' && !r[0]!.quoted
+
+/** RFC 4180 records as text, blank lines skipped (see {@link parseCsvFields} for quoting). */
+export function parseCsv(text: string): string[][] {
+  return parseCsvFields(text)
+    .filter((r) => !isBlankLine(r))
+    .map((r) => r.map((f) => f.text))
 }
 
 const CSV_INTEGER = /^[+-]?\d+$/
@@ -47,13 +69,16 @@ const CSV_NAN = /^nan$/i
 const CSV_INFINITY = /^([+-]?)inf(?:inity)?$/i
 
 /**
- * A CSV cell as the JS value the coercer expects for `type`. An empty cell is null; so is a cell of only
- * whitespace, except in string and binary columns. Other cells are trimmed, except strings and base64.
+ * A CSV cell as the JS value the coercer expects for `type`. An empty unquoted cell is null; a quoted empty
+ * cell (`""`) is an empty string in string columns and empty bytes in binary/fixed columns, and null in others.
+ * A cell of only whitespace is null, except in string and binary columns. Other cells are trimmed, except
+ * strings and base64.
  * Numbers are decimal only (sign, digits, fraction and exponent for float/double, plus NaN and
  * [+-]Inf/Infinity in any case); hex, binary and octal literals are rejected.
  */
-function csvValue(type: IcebergType, raw: string, at: Cell): unknown {
-  if (raw === '') return null
+function csvValue(type: IcebergType, field: CsvField, at: Cell): unknown {
+  const raw = field.text
+  if (raw === '' && !field.quoted) return null
   if (type.kind === 'string' || type.kind === 'binary' || type.kind === 'fixed') {
     return type.kind === 'string' ? raw : new Uint8Array(Buffer.from(raw, 'base64'))
   }
@@ -89,16 +114,23 @@ function csvValue(type: IcebergType, raw: string, at: Cell): unknown {
 
 /** Rows of a CSV file with a header row; columns are matched to the schema by name. */
 export function csvRows(text: string, schema: Schema, source: string): Row[] {
-  const [header, ...records] = parseCsv(text)
+  const all = parseCsvFields(text)
+  while (all.length && isBlankLine(all[0]!)) all.shift()
+  const [header, ...lines] = all
   if (!header) return []
-  const types = header.map((h) => {
+  const types = header.map(({ text: h }) => {
     const f = schema.fields.find((x) => x.name === h.trim())
     if (!f) throw new InvalidDataError(`Invalid data in ${source}: header column ${h} is not a column of the table`, { context: { file: source, field: h } })
     return f
   })
+  // with one column a blank line is a null value; with more it is skipped, as before
+  const records = types.length === 1 ? lines : lines.filter((r) => !isBlankLine(r))
   return records.map((r, i) => {
     const out: Row = {}
-    types.forEach((f, j) => setOwn(out, f.name, csvValue(f.type, r[j] ?? '', { file: source, row: i + 1, column: f.name }) as Row[string]))
+    types.forEach((f, j) => setOwn(out, f.name, csvValue(f.type, r[j] ?? NO_FIELD, { file: source, row: i + 1, column: f.name }) as Row[string]))
     return out
   })
 }
+
+/** A field missing from a short record reads as null. */
+const NO_FIELD: CsvField = { text: '', quoted: false }

@@ -42,7 +42,8 @@ describe('floe scan', () => {
     const r = await floe('scan', EQ, ...REMAP, '--snapshot-id', String(first.snapshot_id))
     expect(lines(r.stdout).length).toBe(4)
     const hist = lines((await floe('history', EQ, ...REMAP)).stdout)
-    const asOf = String(BigInt(hist[0]!.made_current_at as bigint | number) / 1000n)
+    // history prints made_current_at as an ISO timestamptz, as scan prints timestamptz values
+    const asOf = String(Date.parse(hist[0]!.made_current_at as string))
     expect(lines((await floe('scan', EQ, ...REMAP, '--as-of', asOf)).stdout).length).toBe(4)
     const before = await floe('scan', EQ, ...REMAP, '--as-of', '1000')
     expect(before.code).toBe(1)

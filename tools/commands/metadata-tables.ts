@@ -1,12 +1,13 @@
 // `floe snapshots|history|refs|metadata-log|manifests|files|data-files|delete-files|entries|partitions|
-// position-deletes|all-manifests|all-files|all-data-files|all-delete-files|all-entries <table>`: Java's metadata tables.
+// position-deletes|all-manifests|all-files|all-data-files|all-delete-files|all-entries <table>`: Java's metadata tables,
+// printed with scan's encoding of each column type.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import { resolveReadPoint } from '../../src/table/time-travel.js'
 import { readMetadataTable } from '../../src/table/metadata-tables-read.js'
 import type { MetadataTableName } from '../../src/table/metadata-tables.js'
-import { toPlain, type CliIO, type Command } from '../cli-io.js'
-import { chooseFormat, writePlainRows } from '../output.js'
+import type { CliIO, Command } from '../cli-io.js'
+import { chooseFormat, writeRows } from '../output.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
 // CLI name → Java metadata table name, what it shows, and whether a snapshot can be chosen
@@ -40,8 +41,9 @@ export const metadataTableCommands: Command[] = Object.entries(TABLES).map(([nam
     const sel = snapshotSelector(values)
     if (!def.perSnapshot && sel !== undefined) throw new InvalidArgumentError(`floe ${name} shows ${def.table.startsWith('all_') ? 'every snapshot' : 'table-level metadata'}; --snapshot-id, --as-of and --ref do not apply`)
     const snapshot = def.perSnapshot ? resolveReadPoint(t.metadata, sel).snapshot : undefined
-    const { rows } = await readMetadataTable({ io: t.env.io, metadata: t.metadata, metadataLocation: t.metadataLocation }, def.table, snapshot ? { snapshot } : {})
-    writePlainRows(io, rows.map((r) => toPlain(r) as Record<string, unknown>), chooseFormat(values.format, io))
+    const { schema, rows } = await readMetadataTable({ io: t.env.io, metadata: t.metadata, metadataLocation: t.metadataLocation }, def.table, snapshot ? { snapshot } : {})
+    // typed by the metadata table's schema, so every value is printed as `floe scan` prints that type
+    await writeRows(io, schema.fields, rows, chooseFormat(values.format, io))
     return 0
   },
 }))
