@@ -2,16 +2,17 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Catalog } from '../src/catalog/catalog.js'
-import { InvalidArgumentError } from '../src/errors.js'
+import { FloeError, InvalidArgumentError, NotFoundError } from '../src/errors.js'
 import type { Row } from '../src/parquet/codec.js'
 import type { Schema } from '../src/spec/schema.js'
 import type { SnapshotRef } from '../src/spec/snapshot.js'
 import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/schema-json.js'
 import { currentSchema, defaultSortOrder, defaultSpec } from '../src/spec/table-metadata.js'
 import type { Table } from '../src/table/table.js'
+import { rowCoercer } from '../src/write/coerce.js'
 import { csvRows, inputFormatOf, jsonlRows, parquetRows, type InputFormat } from '../src/write/input.js'
 import { openCatalog } from './catalog-args.js'
-import { cliEnv } from './table-args.js'
+import { cliEnv, parseTimeArg } from './table-args.js'
 
 /** parseArgs options for commands that change a catalog table. */
 export const CATALOG_OPTIONS = {
@@ -38,12 +39,9 @@ export function snapshotIdArg(s: string | undefined, what = '<snapshot-id>'): bi
   return BigInt(s)
 }
 
-/** Parse a timestamp argument: epoch milliseconds or an ISO-8601 date-time. */
+/** Parse a timestamp argument: epoch milliseconds or an ISO-8601 date or date-time (UTC when no offset); see {@link parseTimeArg}. */
 export function timestampArg(s: string | undefined, what = '<timestamp>'): bigint {
-  if (s !== undefined && /^\d+$/.test(s)) return BigInt(s)
-  const ms = s === undefined ? Number.NaN : Date.parse(s)
-  if (Number.isNaN(ms)) throw new InvalidArgumentError(`${what} must be epoch milliseconds or an ISO timestamp, got ${s ?? 'nothing'}`)
-  return BigInt(ms)
+  return parseTimeArg(s, what)
 }
 
 /** Parse repeated `k=v` arguments into a record. */
@@ -57,25 +55,50 @@ export function keyValues(items: readonly string[] | undefined, what: string): R
   return out
 }
 
-/** Read input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`. */
+/**
+ * Read input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`. Each row is
+ * checked against the schema as it is read, so a bad row fails with INVALID_DATA naming its file and its
+ * 1-based row number within that file (however many files there are). A missing file is NOT_FOUND.
+ */
 export async function* inputRows(files: readonly string[], schema: Schema, format: string | undefined): AsyncGenerator<Row> {
   if (!files.length) throw new InvalidArgumentError('no input files: pass CSV, JSON-lines or Parquet files (or - for stdin)')
   if (format !== undefined && !['csv', 'jsonl', 'parquet'].includes(format)) throw new InvalidArgumentError(`--input-format must be csv, jsonl or parquet, got ${format}`)
-  for (const f of files) {
-    const fmt = (format ?? (f === '-' ? 'jsonl' : inputFormatOf(f))) as InputFormat
-    const bytes = f === '-' ? await readStdin() : new Uint8Array(await readFile(resolve(f)))
+  // every format is known before the first file is read
+  const formats = files.map((f) => (format ?? (f === '-' ? 'jsonl' : inputFormatOf(f))) as InputFormat)
+  for (const [i, f] of files.entries()) {
+    const fmt = formats[i]!
     const name = f === '-' ? '<stdin>' : f
-    if (fmt === 'parquet') yield* await parquetRows(bytes, schema, name)
+    const bytes = f === '-' ? await readStdin() : await readInput(f)
+    let rows: Row[]
+    if (fmt === 'parquet') rows = await parquetRows(bytes, schema, name)
     else {
       const text = new TextDecoder().decode(bytes)
-      yield* fmt === 'csv' ? csvRows(text, schema, name) : jsonlRows(text, schema, name)
+      rows = fmt === 'csv' ? csvRows(text, schema, name) : jsonlRows(text, schema, name)
     }
+    const check = rowCoercer(schema, name)
+    let n = 0
+    for (const r of rows) yield check(r, ++n)
+  }
+}
+
+/** The bytes of an input file; a missing one is NOT_FOUND and any other failure IO, both naming the file. */
+async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(resolve(file)))
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError(`Input file does not exist: ${file}`, { cause: e, context: { file } })
+    throw new FloeError('IO', `Cannot read input file ${file}: ${(e as Error).message}`, { cause: e, context: { file } })
   }
 }
 
 async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
+  try {
+    for await (const c of process.stdin) chunks.push(c as Buffer)
+  } catch (e) {
+    throw new FloeError('IO', `Cannot read standard input: ${(e as Error).message}`, { cause: e, context: { file: '<stdin>' } })
+  }
   return new Uint8Array(Buffer.concat(chunks))
 }
 

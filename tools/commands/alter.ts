@@ -1,12 +1,13 @@
 // `floe alter <ns.table> <change> …`: schema evolution, partition evolution and sort orders, one commit each.
 import { parseArgs } from 'node:util'
-import { InvalidArgumentError } from '../../src/errors.js'
+import { InvalidArgumentError, isFloeError } from '../../src/errors.js'
 import { parseColumns, parseSortOrder, parseTransformTerm } from '../../src/spec/ddl.js'
 import { parseJson, type JsonValue } from '../../src/spec/json/lossless.js'
 import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/schema-json.js'
 import { fromJsonValue } from '../../src/spec/single-value.js'
 import { defaultSortOrder } from '../../src/spec/table-metadata.js'
-import { isPrimitive, type IcebergType, type PrimitiveType, type Value } from '../../src/spec/types.js'
+import { isPrimitive, typeToString, type DecimalType, type IcebergType, type PrimitiveType, type Value } from '../../src/spec/types.js'
+import { decimalFitsPrecision, parseDecimal } from '../../src/spec/values.js'
 import type { Table } from '../../src/table/table.js'
 import type { Transaction } from '../../src/transaction/transaction.js'
 import { printJson, type CliIO, type Command } from '../cli-io.js'
@@ -37,15 +38,77 @@ function typeArg(text: string | undefined): IcebergType {
   return parseColumns(`x ${text}`).fields[0]!.type
 }
 
-/** A default value: JSON in Iceberg's single-value JSON form, or bare text for strings. */
-function valueArg(type: IcebergType, text: string): Value {
-  let json: JsonValue
-  try {
-    json = parseJson(text, '--default')
-  } catch {
-    json = text
+/**
+ * The --default value of `column`, read by the column's type: string columns take the text as is (a quoted
+ * JSON string literal is unquoted); int, long and decimal columns read the digits exactly (a decimal may
+ * have fewer fraction digits than its scale); other types take Iceberg's JSON single-value form, where a
+ * bare word stands for a JSON string (dates, times, uuids, hex). A value that does not fit is INVALID_ARGUMENT.
+ */
+function valueArg(type: IcebergType, text: string, column: string): Value {
+  const bad = (why: string): never => {
+    throw new InvalidArgumentError(`--default for column ${column}: cannot use ${JSON.stringify(text)} as ${typeToString(type)}: ${why}`, { context: { field: column } })
   }
-  return fromJsonValue(type, json)
+  const unquoted = jsonStringLiteral(text)
+  try {
+    switch (type.kind) {
+      case 'string':
+        return unquoted ?? text
+      case 'int':
+      case 'long': {
+        const digits = (unquoted ?? text).trim()
+        if (!/^[+-]?\d+$/.test(digits)) return bad('expected an integer')
+        return fromJsonValue(type, BigInt(digits))
+      }
+      case 'decimal':
+        return decimalArg(type, (unquoted ?? text).trim(), bad)
+      default:
+        return fromJsonValue(type, unquoted ?? jsonOrText(text))
+    }
+  } catch (e) {
+    if (!isFloeError(e, 'INVALID_METADATA')) throw e
+    return bad(e.message.replace(/^Cannot parse JSON single value as [^:]*: /, ''))
+  }
+}
+
+/** The content of `text` when it is exactly one JSON string literal, else undefined. */
+function jsonStringLiteral(text: string): string | undefined {
+  const t = text.trim()
+  if (t.length < 2 || !t.startsWith('"') || !t.endsWith('"')) return undefined
+  try {
+    const v = parseJson(t, '--default')
+    return typeof v === 'string' ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** JSON when `text` parses as JSON, else the text itself as a JSON string. */
+function jsonOrText(text: string): JsonValue {
+  try {
+    return parseJson(text, '--default')
+  } catch {
+    return text
+  }
+}
+
+/** The unscaled value of decimal text for `type`, exact: fewer fraction digits are padded, extra ones must be zeros. */
+function decimalArg(type: DecimalType, text: string, bad: (why: string) => never): bigint {
+  let d: { unscaled: bigint; scale: number }
+  try {
+    d = parseDecimal(text)
+  } catch {
+    return bad('expected a decimal number')
+  }
+  let v = d.unscaled
+  let scale = d.scale
+  if (v === 0n) return 0n
+  while (scale > type.scale && v % 10n === 0n) [v, scale] = [v / 10n, scale - 1]
+  if (scale > type.scale) return bad(`more than ${type.scale} fraction digits`)
+  // a huge exponent can never fit the precision; stop before building its power of ten
+  if (type.scale - scale > 80) return bad(`more than ${type.precision} digits`)
+  v *= 10n ** BigInt(type.scale - scale)
+  if (!decimalFitsPrecision(v, type.precision)) return bad(`more than ${type.precision} digits`)
+  return v
 }
 
 function need(args: readonly string[], n: number, usage: string): void {
@@ -71,8 +134,8 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
     args: 2,
     run: (tx, _t, [name, typeText], v) => {
       const type = typeArg(typeText)
-      const dflt = v.default === undefined ? undefined : valueArg(type, v.default)
       const full = v.parent ? `${v.parent}.${name}` : name!
+      const dflt = v.default === undefined ? undefined : valueArg(type, v.default, full)
       tx.updateSchema((u) => {
         u.addColumn(v.parent ?? null, name!, type, { ...(v.doc ? { doc: v.doc } : {}), ...(v.required ? { required: true } : {}), ...(dflt !== undefined ? { initialDefault: dflt } : {}) })
         move(u, full, v)
@@ -100,7 +163,7 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
         if (v.default !== undefined) {
           const f = u.result()
           const col = findColumn(f, n!)
-          u.updateColumnDefault(n!, valueArg(col, v.default))
+          u.updateColumnDefault(n!, valueArg(col, v.default, n!))
         }
       }, schemaOpts(v))
       void t

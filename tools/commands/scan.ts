@@ -25,13 +25,14 @@ export const scanCommand: Command = {
         'case-insensitive': { type: 'boolean', default: false },
       },
     })
-    const table = await openTable(positionals[0], values)
-    const limit = values.limit === undefined ? undefined : Number(values.limit)
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new InvalidArgumentError(`--limit must be a non-negative integer, got ${values.limit}`)
+    const limit = limitArg(values.limit)
+    const columns = columnsArg(values.columns)
+    if (values.filter !== undefined && !values.filter.trim()) throw new InvalidArgumentError(`--filter needs an expression, got ${JSON.stringify(values.filter)} (use --filter 'true' for every row)`, { context: { field: '--filter' } })
     const selector = snapshotSelector(values)
+    const table = await openTable(positionals[0], values)
     const scan = table.scan({
-      ...(values.filter ? { filter: values.filter } : {}),
-      ...(values.columns ? { select: values.columns.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+      ...(values.filter !== undefined ? { filter: values.filter } : {}),
+      ...(columns !== undefined ? { select: columns } : {}),
       ...(selector ? { snapshot: selector } : {}),
       ...(limit !== undefined ? { limit } : {}),
       caseSensitive: !values['case-insensitive'],
@@ -40,4 +41,19 @@ export const scanCommand: Command = {
     await writeRows(io, fields, scan.rows(), chooseFormat(values.format, io))
     return 0
   },
+}
+
+/** --limit: a non-negative decimal integer (no blank, sign, fraction or exponent); beyond 2^53 − 1 it is that. */
+function limitArg(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`--limit must be a non-negative integer, got ${JSON.stringify(text)}`, { context: { field: '--limit' } })
+  return Math.min(Number(text), Number.MAX_SAFE_INTEGER)
+}
+
+/** --columns: comma-separated column names, none of them empty. */
+function columnsArg(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined
+  const names = text.split(',').map((c) => c.trim())
+  if (names.some((c) => !c)) throw new InvalidArgumentError(`--columns needs comma-separated column names with none empty, got ${JSON.stringify(text)}`, { context: { field: '--columns' } })
+  return names
 }
