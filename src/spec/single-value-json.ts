@@ -37,7 +37,7 @@ export function toJsonPrimitive(type: PrimitiveType, value: Value): JsonValue {
     case 'boolean':
       return booleanOf(type, value)
     case 'int':
-      return int32Of(type, value)
+      return int32Of(type, value) | 0 // an int has no -0 (stringifyJson would write -0.0)
     case 'long':
       return int64Of(type, value)
     case 'float': {

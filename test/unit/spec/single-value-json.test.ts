@@ -33,3 +33,12 @@ describe('JSON primitives', () => {
     expect(() => fromJsonPrimitive(T.string, 1)).toThrow(/JSON string/)
   })
 })
+
+describe('negative zero in single values', () => {
+  it('an int -0 is written 0 (ints have no -0), a double -0 keeps its sign', async () => {
+    const { stringifyJson } = await import('../../../src/spec/json/lossless.js')
+    expect([stringifyJson(toJsonPrimitive(T.int, -0)), stringifyJson(toJsonPrimitive(T.date, -0))]).toEqual(['0', '"1970-01-01"'])
+    expect(stringifyJson(toJsonPrimitive(T.double, -0))).toBe('-0.0')
+    expect(Object.is(fromJsonPrimitive(T.double, -0), -0)).toBe(true)
+  })
+})
