@@ -18,8 +18,9 @@ import { stringifyJson } from '../spec/json/lossless.js'
 export function valueToJson(type: IcebergType, v: Value): unknown {
   if (v === null || v === undefined) return null
   switch (type.kind) {
-    case 'boolean':
     case 'int':
+      return typeof v === 'number' ? v | 0 : v // an int has no -0
+    case 'boolean':
     case 'long':
     case 'string':
       return v

@@ -15,6 +15,8 @@ describe('row JSON', () => {
     const back = parseJson(json) as { d: number; l: number[] }
     expect([Object.is(back.d, -0), Object.is(back.l[0], -0), Object.is(back.l[1], 0)]).toEqual([true, true, true])
     expect([valueToText(T.double, -0), valueToText(T.double, 0), valueToText(T.list(4, T.double), [-0, 1])]).toEqual(['-0.0', '0', '[-0.0,1]'])
+    // an int has no negative zero
+    expect([stringifyJson(valueToJson(T.int, -0)), valueToText(T.int, -0)]).toEqual(['0', '0'])
   })
 
   it('keeps struct fields and map keys named __proto__ as own keys', () => {
