@@ -1,6 +1,7 @@
 // Rows ⇄ Arrow RecordBatch, exact both ways. Built column-wise with makeData (never with Arrow builders,
 // which drop microseconds and reject bigint decimals); read from the underlying typed arrays (never with
 // vector.get(), which returns timestamps as lossy float milliseconds).
+import { setOwn } from '../spec/own.js'
 import { DataType, DateUnit, makeData, Precision, RecordBatch, Struct, TimeUnit, type Data, type Field, type Int64, type Table } from 'apache-arrow'
 import type { Schema as ArrowSchema } from 'apache-arrow'
 import { FloeError, InvalidArgumentError, UnsupportedError } from '../errors.js'
@@ -263,7 +264,7 @@ function readRows(batch: RecordBatch, typed: boolean): InputRow[] {
   const rows: InputRow[] = new Array<InputRow>(batch.numRows)
   for (let i = 0; i < batch.numRows; i++) {
     const row: InputRow = {}
-    for (let j = 0; j < fields.length; j++) row[fields[j]!.name] = readers[j]!(i)
+    for (let j = 0; j < fields.length; j++) setOwn(row as Record<string, unknown>, fields[j]!.name, readers[j]!(i))
     rows[i] = row
   }
   return rows
@@ -354,7 +355,7 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     const kids = t.children.map((f, j) => [f.name, dataReader(data.children[j]!, f, `${path}.${f.name}`, typed)] as const)
     return (i) => {
       const o: { [name: string]: unknown } = {}
-      for (const [name, r] of kids) o[name] = r(i)
+      for (const [name, r] of kids) setOwn(o, name, r(i))
       return o
     }
   }

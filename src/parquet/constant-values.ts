@@ -1,6 +1,7 @@
 // A constant column (identity-partition value, initial default, metadata column) repeats one value for every
 // row. Mutable values (bytes, lists, maps, structs) are copied per row, so a caller changing one row's value
 // changes neither the other rows nor the schema default or manifest tuple it came from.
+import { setOwn } from '../spec/own.js'
 import type { MapValue, StructValue, Value } from '../spec/types.js'
 
 /** True when `v` holds nothing a caller could change in place. */
@@ -15,7 +16,7 @@ export function copyValue(v: Value): Value {
   if (Array.isArray(v)) return (v as readonly Value[]).map(copyValue)
   if (v instanceof Map) return new Map([...(v as MapValue)].map(([k, x]) => [copyValue(k), copyValue(x)]))
   const out: Record<string, Value> = {}
-  for (const [k, x] of Object.entries(v as StructValue)) out[k] = copyValue(x)
+  for (const [k, x] of Object.entries(v as StructValue)) setOwn(out, k, copyValue(x))
   return out as StructValue
 }
 

@@ -2,6 +2,7 @@
 // optional field per partition field id that any spec ever used, as long as its source column is still in
 // the current schema, ordered by field id and named as in the newest spec that has it. Each file's own
 // partition tuple is re-shaped into it by field id (PartitionUtil.coercePartition); absent fields are null.
+import { setOwn } from '../spec/own.js'
 import { ValidationError } from '../errors.js'
 import { PARTITION_COLUMN_ID } from '../spec/metadata-columns.js'
 import type { PartitionValues } from '../spec/manifest.js'
@@ -81,7 +82,7 @@ export function coercePartition(type: StructType, spec: PartitionSpec | undefine
   let present = 0
   for (const f of type.fields) {
     if (byId.has(f.id)) present++
-    out[f.name] = widen(f.type, byId.get(f.id) ?? null)
+    setOwn(out, f.name, widen(f.type, byId.get(f.id) ?? null))
   }
   return { value: out, present }
 }

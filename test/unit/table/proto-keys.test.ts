@@ -6,6 +6,8 @@ import { stringifyJson } from '../../../src/spec/json/lossless.js'
 import { T, field } from '../../../src/spec/types.js'
 import { rowToJson } from '../../../src/table/row-json.js'
 import { makeCatalog } from '../../support/catalogs.js'
+import { Field, Int32, Struct, Table as ArrowTable, vectorFromArray } from 'apache-arrow'
+import { arrowRows } from '../../../src/arrow/input.js'
 
 const own = (o: object, k: string): unknown => (Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : 'absent')
 
@@ -32,5 +34,50 @@ describe('__proto__ as a name', () => {
     // projections keep it too
     const picked = await t.scan({ select: ['__proto__'], filter: 'id = 1' }).toArray()
     expect(picked.map((r) => own(r, '__proto__'))).toEqual(['top'])
+  })
+})
+
+describe('__proto__ as a name, in constants, partitions and Arrow input', () => {
+  it('keeps a struct default field, a _partition field and Arrow columns named __proto__', async () => {
+    const { copyValue } = await import('../../../src/parquet/constant-values.js')
+    const { Transforms } = await import('../../../src/spec/transform.js')
+    // a copied constant struct keeps the key
+    const st: Record<string, unknown> = {}
+    Object.defineProperty(st, '__proto__', { value: 7, enumerable: true, writable: true, configurable: true })
+    st.b = 8
+    expect(Object.keys(copyValue(st as never) as object)).toEqual(['__proto__', 'b'])
+
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', {
+      schema: schema([field(1, 'id', T.long, { required: true }), field(2, 'kind', T.string)]),
+      spec: { specId: 0, fields: [{ sourceId: 2, fieldId: 1000, name: 'kind', transform: Transforms.identity }] },
+      formatVersion: 3,
+    })
+    t = await t.appendRows([{ id: 1n, kind: 'a' }])
+    // a struct column added with defaults, one sub-field named __proto__: old rows read the defaults
+    t = await t.transaction().updateSchema((u) => void u.addColumn('s', T.struct([field(0, '__proto__', T.int, { initialDefault: 7 }), field(0, 'b', T.int, { initialDefault: 8 })]), { initialDefault: {} })).commit()
+    const [row] = await t.scan({ select: ['id', 's'] }).toArray()
+    expect([own(row!.s as object, '__proto__'), own(row!.s as object, 'b')]).toEqual([7, 8])
+    // a partition field renamed __proto__ stays in _partition
+    t = await t.transaction().updateSpec((u) => void u.renameField('kind', '__proto__')).commit()
+    const [p] = await t.scan({ select: ['id', '_partition'] }).toArray()
+    expect(own(p!._partition as object, '__proto__')).toBe('a')
+    // Arrow input: a column and a struct child named __proto__
+    const protoObj = (v: number, b: number): Record<string, number> => {
+      const o: Record<string, number> = {}
+      Object.defineProperty(o, '__proto__', { value: v, enumerable: true, writable: true, configurable: true })
+      o.b = b
+      return o
+    }
+    const at = new ArrowTable({
+      id: vectorFromArray([2n]),
+      ['__proto__']: vectorFromArray([9], new Int32()),
+      st: vectorFromArray([protoObj(5, 6)], new Struct([new Field('__proto__', new Int32()), new Field('b', new Int32())])),
+    } as never)
+    let a2 = await c.createTable('db.a', { schema: schema([field(1, 'id', T.long, { required: true }), field(2, '__proto__', T.int), field(3, 'st', T.struct([field(4, '__proto__', T.int), field(5, 'b', T.int)]))]) })
+    a2 = await a2.appendRows(arrowRows(at))
+    const [back] = await a2.scan().toArray()
+    expect([own(back!, '__proto__'), own(back!.st as object, '__proto__'), own(back!.st as object, 'b')]).toEqual([9, 5, 6])
   })
 })
