@@ -219,22 +219,30 @@ const FIRST_READ = 64 * 1024
 /** Read a whole local file: open, one read, and only for larger files fstat and the rest (as readFile: up to the size fstat saw). */
 async function readWhole(p: string): Promise<Uint8Array> {
   const fd = await call<number>((cb) => fsCb.open(p, 'r', cb))
+  // reads at the current offset (position null), so pipes and FIFOs read too
+  const readAt = (buf: Uint8Array, off: number, len: number): Promise<number> => call<number>((cb) => fsCb.read(fd, buf, off, len, null, cb))
   try {
     const first = new Uint8Array(FIRST_READ)
-    const n = await call<number>((cb) => fsCb.read(fd, first, 0, FIRST_READ, 0, cb))
+    const n = await readAt(first, 0, FIRST_READ)
     // a short file gets its own exact buffer, not a view pinning 64 KiB
     if (n < FIRST_READ) return n > FIRST_READ / 4 ? first.subarray(0, n) : first.slice(0, n)
-    const size = (await call<fsCb.Stats>((cb) => fsCb.fstat(fd, cb))).size
-    if (size <= FIRST_READ) return first
-    const buf = new Uint8Array(size)
+    const st = await call<fsCb.Stats>((cb) => fsCb.fstat(fd, cb))
+    // a regular file up to the size fstat saw; anything else (a pipe) until its end
+    let buf = new Uint8Array(st.isFile() ? Math.max(st.size, FIRST_READ) : 4 * FIRST_READ)
     buf.set(first)
     let off = FIRST_READ
-    while (off < size) {
-      const r = await call<number>((cb) => fsCb.read(fd, buf, off, size - off, off, cb))
-      if (r === 0) break // truncated while read
+    for (;;) {
+      if (off === buf.length) {
+        if (st.isFile()) break
+        const bigger = new Uint8Array(buf.length * 2)
+        bigger.set(buf)
+        buf = bigger
+      }
+      const r = await readAt(buf, off, buf.length - off)
+      if (r === 0) break // end of file (or truncated while read)
       off += r
     }
-    return off === size ? buf : buf.subarray(0, off)
+    return off === buf.length ? buf : buf.subarray(0, off)
   } finally {
     fsCb.close(fd, () => {})
   }

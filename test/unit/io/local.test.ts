@@ -148,3 +148,22 @@ describe('LocalFileIO whole-file reads', () => {
     await expect(io.read(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', context: { file: missing } })
   })
 })
+
+describe('LocalFileIO whole-file reads of pipes', () => {
+  it('read a FIFO to its end, short or longer than the first read', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const { writeFile } = await import('node:fs/promises')
+    const dir = temp()
+    const io = new LocalFileIO()
+    for (const size of [10, 200_000]) {
+      const fifo = join(dir, `fifo${size}`)
+      execFileSync('mkfifo', [fifo])
+      const data = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff)
+      const writing = writeFile(fifo, data) // opens once the reader does
+      const got = await io.read(fifo)
+      await writing
+      expect(got.byteLength).toBe(size)
+      expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true)
+    }
+  })
+})
