@@ -67,6 +67,11 @@ export function manifestEvaluator(spec: PartitionSpec, filter: BoundExpression):
     if (manifest.partitions === undefined) return MIGHT
     stats = manifest.partitions
     gen = (gen + 1) | 0
+    // after 2^32 evaluations (an evaluator shared by many plans) the counter would meet the initial stamps
+    if (gen === -1) {
+      stamp.fill(-1)
+      gen = 0
+    }
     return compiled(manifest)
   }
 }
