@@ -191,6 +191,24 @@ export function negateOp<O extends PredicateOp>(op: O): PredicateOp {
   return m[op]
 }
 
+/** Field ids a bound expression reads, added to `out`. */
+export function referencedIds(e: BoundExpression, out = new Set<number>()): Set<number> {
+  switch (e.kind) {
+    case 'true':
+    case 'false':
+      return out
+    case 'and':
+    case 'or':
+      referencedIds(e.left, out)
+      return referencedIds(e.right, out)
+    case 'not':
+      return referencedIds(e.child, out)
+    default:
+      out.add(e.term.fieldId)
+      return out
+  }
+}
+
 /** Push NOT down to predicates (Java RewriteNot), so evaluators never see `not`. */
 export function rewriteNot<R, V>(e: Expr<Predicate<R, V>>): Expr<Predicate<R, V>> {
   switch (e.kind) {

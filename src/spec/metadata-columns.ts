@@ -10,6 +10,9 @@ export const FILE_PATH: NestedField = field(2147483646, '_file', T.string, { req
 /** `_pos` (2147483645): the row's 0-based position in its data file. */
 export const ROW_POSITION: NestedField = field(2147483645, '_pos', T.long, { required: true })
 
+/** `_deleted` (2147483644): whether a delete file deletes the row; selecting it returns deleted rows too, marked true (Java's IS_DELETED). */
+export const IS_DELETED: NestedField = field(2147483644, '_deleted', T.boolean, { required: true })
+
 /** `_spec_id` (2147483643): the id of the partition spec the row's data file was written with. */
 export const SPEC_ID: NestedField = field(2147483643, '_spec_id', T.int, { required: true })
 
@@ -31,7 +34,7 @@ export const ROW_ID: NestedField = field(2147483540, '_row_id', T.long)
 export const LAST_UPDATED_SEQUENCE_NUMBER: NestedField = field(2147483539, '_last_updated_sequence_number', T.long)
 
 /** The metadata columns of a fixed type floe can read (`_partition` comes on top); a scan returns those selected after the table columns, in selection order. */
-export const METADATA_COLUMNS: readonly NestedField[] = [FILE_PATH, ROW_POSITION, SPEC_ID, ROW_ID, LAST_UPDATED_SEQUENCE_NUMBER]
+export const METADATA_COLUMNS: readonly NestedField[] = [FILE_PATH, ROW_POSITION, IS_DELETED, SPEC_ID, ROW_ID, LAST_UPDATED_SEQUENCE_NUMBER]
 
 const byId = new Map(METADATA_COLUMNS.map((f) => [f.id, f]))
 

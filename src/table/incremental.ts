@@ -2,7 +2,6 @@
 import type { Env } from '../env.js'
 import { InvalidArgumentError, NotFoundError } from '../errors.js'
 import { bind } from '../expr/bind.js'
-import { inclusiveMetricsEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator } from '../expr/eval-partition.js'
 import { alwaysTrue, type Expression } from '../expr/expression.js'
 import { residualFor } from '../expr/residual.js'
@@ -11,6 +10,7 @@ import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
 import { ancestors, isAncestorOf, type Snapshot } from '../spec/snapshot.js'
 import { currentSchema, currentSnapshot, snapshotById, specById } from '../spec/table-metadata.js'
 import type { TableState } from './load.js'
+import { dataFileEvaluator, filterSchema } from './metadata-filter.js'
 import { readTask } from './read.js'
 import { liveEntries, snapshotManifests } from './scan-plan.js'
 import type { FileScanTask } from './task.js'
@@ -81,8 +81,8 @@ export class IncrementalAppendScan {
     const ids = new Set(snaps.map((s) => s.snapshotId))
     const schema = currentSchema(m)
     const caseSensitive = this.options.caseSensitive ?? true
-    const filter = bind(schema, this.options.filter ?? alwaysTrue, caseSensitive)
-    const metrics = inclusiveMetricsEvaluator(schema, filter)
+    const filter = bind(filterSchema(schema), this.options.filter ?? alwaysTrue, caseSensitive)
+    const metrics = dataFileEvaluator(schema, filter)
     const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
     const tasks: FileScanTask[] = []
     const seen = new Set<string>()

@@ -3,14 +3,15 @@ import type { Env } from '../env.js'
 import { InvalidArgumentError, UnsupportedError } from '../errors.js'
 import { bind } from '../expr/bind.js'
 import { rowEvaluator } from '../expr/eval-row.js'
-import type { BoundExpression } from '../expr/expression.js'
+import { referencedIds } from '../expr/expression.js'
 import { fileSource } from '../parquet/byte-source.js'
 import type { ParquetReader, Row } from '../parquet/codec.js'
 import { hyparquetReader } from '../parquet/hyparquet-reader.js'
 import { createNameMapping, nameMappingMatchesSchema, parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
-import { FILE_PATH, isMetadataColumnId, metadataColumnById, PARTITION_COLUMN_ID, ROW_POSITION, SPEC_ID } from '../spec/metadata-columns.js'
+import { FILE_PATH, IS_DELETED, isMetadataColumnId, metadataColumnById, PARTITION_COLUMN_ID, ROW_POSITION, SPEC_ID } from '../spec/metadata-columns.js'
 import { coercePartition } from './metadata-tables-partition.js'
 import { setOwn } from '../spec/own.js'
+import { filterSchema } from './metadata-filter.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
 import type { NestedField, Value } from '../spec/types.js'
 import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
@@ -35,25 +36,8 @@ function nameMappingOf(text: string | undefined, schema: Schema): NameMapping | 
   return nameMappingMatchesSchema(m, schema) ? m : createNameMapping(schema)
 }
 
-/** Field ids a bound expression reads. */
-export function referencedIds(e: BoundExpression, out = new Set<number>()): Set<number> {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-      referencedIds(e.left, out)
-      referencedIds(e.right, out)
-      break
-    case 'not':
-      referencedIds(e.child, out)
-      break
-    case 'true':
-    case 'false':
-      break
-    default:
-      out.add(e.term.fieldId)
-  }
-  return out
-}
+/** Field ids a bound expression reads (re-exported from the expression module). */
+export { referencedIds }
 
 /** Identity-partition values of a file, by source field id, promoted to the read schema's types. */
 function partitionConstants(task: FileScanTask, schema: Schema, meta: readonly NestedField[]): Map<number, Value> {
@@ -61,6 +45,7 @@ function partitionConstants(task: FileScanTask, schema: Schema, meta: readonly N
   // metadata columns that hold one value per file
   for (const f of meta) {
     if (f.id === FILE_PATH.id) out.set(f.id, task.file.filePath)
+    else if (f.id === IS_DELETED.id) out.set(f.id, false)
     else if (f.id === SPEC_ID.id) out.set(f.id, task.file.specId)
     else if (f.id === PARTITION_COLUMN_ID && f.type.kind === 'struct') out.set(f.id, coercePartition(f.type, task.spec, task.file.partition).value)
   }
@@ -123,7 +108,8 @@ function metadataFields(task: FileScanTask, read: Schema): NestedField[] {
 
 /**
  * Read the rows of one task. Only Parquet data files are read; ORC and Avro data files fail with
- * UNSUPPORTED naming the file. Deleted rows never appear; rows that fail the residual are dropped.
+ * UNSUPPORTED naming the file. Deleted rows are dropped, unless `_deleted` is projected: then they are kept
+ * with `_deleted: true` (as Java marks them). Rows that fail the residual are dropped.
  */
 export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSignal, opts: ReadTaskOptions = {}): AsyncIterable<Row> {
   const reader = opts.reader ?? hyparquetReader
@@ -131,7 +117,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const path = task.file.filePath
   if (task.file.fileFormat !== 'PARQUET')
     throw new UnsupportedError(`floe reads only Parquet data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })
-  const residual = bind(task.schema, task.residual, task.caseSensitive)
+  const residual = bind(filterSchema(task.schema), task.residual, task.caseSensitive)
   const deletes = await loadDeleteFilter(env.io, task, signal, {
     ...(opts.reader ? { reader: opts.reader } : {}),
     ...(opts.olderSchemas ? { olderSchemas: opts.olderSchemas } : {}),
@@ -139,26 +125,33 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
     ...(opts.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}),
   })
   const tableIds = task.projectedIds.filter((id) => !isMetadataColumnId(id))
-  const readIds = new Set<number>([...tableIds, ...referencedIds(residual), ...deletes.equalityFieldIds])
+  const filterIds = [...referencedIds(residual)]
+  const readIds = new Set<number>([...tableIds, ...filterIds.filter((id) => !isMetadataColumnId(id)), ...deletes.equalityFieldIds])
   let readSchema = selectFields(task.schema, readIds)
   let projected = selectFields(task.schema, new Set(tableIds))
   const meta = metadataFields(task, readSchema)
   if (opts.withPositions && !meta.includes(ROW_POSITION)) meta.push(ROW_POSITION)
-  if (meta.length) {
-    readSchema = { ...readSchema, fields: [...readSchema.fields, ...meta] }
+  // metadata columns only the residual reads: read for the filter, then projected away
+  const filterMeta = filterIds.flatMap((id) => (isMetadataColumnId(id) && !meta.some((f) => f.id === id) ? (metadataColumnById(id) ?? []) : []))
+  const allMeta = [...meta, ...filterMeta]
+  if (allMeta.length) {
+    readSchema = { ...readSchema, fields: [...readSchema.fields, ...allMeta] }
     projected = { ...projected, fields: [...projected.fields, ...meta] }
   }
-  const sameShape = readIds.size === new Set(tableIds).size
+  const sameShape = readIds.size === new Set(tableIds).size && filterMeta.length === 0
   const project = projector(projected)
   const keep = residual.kind === 'true' ? undefined : rowEvaluator(readSchema, residual)
   // the reader fills the lineage columns with what the file stores (null when absent); inheritance follows
-  const lineage = lineageFiller({ firstRowId: task.file.firstRowId, dataSequenceNumber: task.dataSequenceNumber, file: path }, new Set(meta.map((f) => f.id)))
+  const lineage = lineageFiller({ firstRowId: task.file.firstRowId, dataSequenceNumber: task.dataSequenceNumber, file: path }, new Set(allMeta.map((f) => f.id)))
   const nameMapping = nameMappingOf(task.nameMapping, task.schema)
   const source = await fileSource(env.io, path)
+  // with `_deleted` projected or filtered on, deleted rows stay and are marked (the constant fills false)
+  const markColumn = allMeta.includes(IS_DELETED)
+  const mark = markColumn || task.readsDeletedRows === true
   const batches = reader.readBatches(source, {
     schema: readSchema,
     ...(nameMapping ? { nameMapping } : {}),
-    constants: partitionConstants(task, readSchema, meta),
+    constants: partitionConstants(task, readSchema, allMeta),
     ...(signal ? { signal } : {}),
   })
   for await (const batch of batches) {
@@ -166,9 +159,12 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
     for (let i = 0; i < rows.length; i++) {
       if ((i & 1023) === 0) throwIfAborted(signal)
       const row = rows[i]!
-      if (deletes.isDeleted(batch.start + i, row)) continue
-      if (keep && !keep(row)) continue
+      if (deletes.isDeleted(batch.start + i, row)) {
+        if (!mark) continue
+        if (markColumn) row[IS_DELETED.name] = true
+      }
       if (lineage) lineage(row, batch.start + i)
+      if (keep && !keep(row)) continue
       yield sameShape ? row : project(row)
     }
   }

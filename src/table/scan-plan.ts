@@ -1,9 +1,9 @@
 // Spec §Scan Planning: prune manifests and files, attach deletes and residuals, produce FileScanTasks.
 import { bind } from '../expr/bind.js'
 import { manifestEvaluator, type ManifestEvaluator } from '../expr/eval-manifest.js'
-import { inclusiveMetricsEvaluator, type FileEvaluator } from '../expr/eval-metrics.js'
+import type { FileEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator, type PartitionEvaluator } from '../expr/eval-partition.js'
-import { alwaysTrue, type BoundExpression, type Expression } from '../expr/expression.js'
+import { alwaysTrue, referencedIds, type BoundExpression, type Expression } from '../expr/expression.js'
 import { residualEvaluator, type ResidualEvaluator } from '../expr/residual.js'
 import { throwIfAborted } from './abort.js'
 import type { FileIO } from '../io/file-io.js'
@@ -21,6 +21,8 @@ import { DeleteIndex } from './delete-index.js'
 import { projectedPartitionType } from './metadata-tables-partition.js'
 import { anchorShape } from '../spec/shape-anchor.js'
 import type { FileScanTask } from './task.js'
+import { dataFileEvaluator, filterSchema } from './metadata-filter.js'
+import { IS_DELETED, isMetadataColumnId } from '../spec/metadata-columns.js'
 
 
 /** What to plan. */
@@ -106,22 +108,11 @@ export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile
   return r.entries.filter((e) => e.status !== 'deleted')
 }
 
-/** Field ids a bound filter reads (their stats are the only ones metrics pruning needs). */
-function referencedIds(e: BoundExpression, out = new Set<number>()): Set<number> {
-  switch (e.kind) {
-    case 'true':
-    case 'false':
-      return out
-    case 'and':
-    case 'or':
-      referencedIds(e.left, out)
-      return referencedIds(e.right, out)
-    case 'not':
-      return referencedIds(e.child, out)
-    default:
-      out.add(e.term.fieldId)
-      return out
-  }
+/** Table column ids a bound filter reads (metadata columns have no stats). */
+function tableColumnIds(filter: BoundExpression): Set<number> {
+  const ids = referencedIds(filter)
+  for (const id of ids) if (isMetadataColumnId(id)) ids.delete(id)
+  return ids
 }
 
 /**
@@ -212,6 +203,8 @@ interface TaskContext {
   /** Keep the data file as decoded (else drop its column stats). */
   readonly keepFullFile: boolean
   readonly nameMapping: string | undefined
+  /** The filter names `_deleted`, so deleted rows belong to the scan (see FileScanTask.readsDeletedRows). */
+  readonly readsDeletedRows: boolean
   readonly partitionType: StructType | undefined
   readonly stats: PlanStats | undefined
 }
@@ -238,6 +231,7 @@ function collectTasks(perManifest: readonly ManifestEntry[][], c: TaskContext, t
         projectedIds: c.projectedIds,
         residual: evals.residualFor(f.specId, f.partition),
         caseSensitive: c.caseSensitive,
+        ...(c.readsDeletedRows ? { readsDeletedRows: true } : {}),
         ...(c.nameMapping === undefined ? {} : { nameMapping: c.nameMapping }),
         ...(c.partitionType === undefined ? {} : { partitionType: c.partitionType }),
       })
@@ -268,8 +262,9 @@ function prepared(m: TableMetadata, schema: Schema, expr: Expression, caseSensit
   const slot = caseSensitive ? 0 : 1
   const hit = slots[slot]
   if (hit) return hit
-  const filter = bind(schema, expr, caseSensitive)
-  return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: inclusiveMetricsEvaluator(schema, filter) })
+  // metadata columns may be filtered on; `_file` and `_spec_id` prune data files
+  const filter = bind(filterSchema(schema), expr, caseSensitive)
+  return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter) })
 }
 
 /**
@@ -315,14 +310,14 @@ export async function planScan(
   const tasks: FileScanTask[] = []
   // stats are decoded only when the filter can use them, and kept in tasks only on request
   const keepStats = opts.includeColumnStats === true
-  const statsColumns = keepStats ? undefined : withoutIdentitySources(referencedIds(filter), dataManifests, evals)
+  const statsColumns = keepStats ? undefined : withoutIdentitySources(tableColumnIds(filter), dataManifests, evals)
   const needStats = keepStats || (filter.kind !== 'true' && statsColumns!.size > 0)
   if (stats) stats.columnStats = !needStats ? 'none' : statsColumns ? [...statsColumns].sort((a, b) => a - b) : 'all'
   const perManifest = await mapLimit(dataManifests, concurrency, async (mf) => {
     throwIfAborted(opts.signal)
     return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none')
   })
-  const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, partitionType: projectedPartitionType(m, projectedIds), stats }
+  const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, readsDeletedRows: referencedIds(filter).has(IS_DELETED.id), partitionType: projectedPartitionType(m, projectedIds), stats }
   collectTasks(perManifest, context, tasks)
   // keep this plan's shapes alive through the next full GC (see shape-anchor.ts)
   anchorShape('scan-task', tasks[tasks.length - 1])

@@ -23,7 +23,7 @@ export interface FileScanTask {
   /**
    * Field ids of the columns to return (top-level or nested), in selection order. Besides ids of `schema`,
    * it may hold the reserved ids of metadata columns (spec §Reserved Field IDs), which `schema` never
-   * contains: 2147483646 `_file`, 2147483645 `_pos`, 2147483643 `_spec_id`, 2147483642 `_partition` (typed by
+   * contains: 2147483646 `_file`, 2147483645 `_pos`, 2147483644 `_deleted`, 2147483643 `_spec_id`, 2147483642 `_partition` (typed by
    * `partitionType`), 2147483540 `_row_id` and 2147483539 `_last_updated_sequence_number`, the last two
    * computed from the file's stored columns, `file.firstRowId`, `dataSequenceNumber` and the row position
    * (see src/spec/metadata-columns.ts).
@@ -33,6 +33,11 @@ export interface FileScanTask {
   readonly partitionType?: StructType
   /** What is left of the scan filter after partition pruning; rows must still satisfy it. */
   readonly residual: Expression
+  /**
+   * The scan's filter names `_deleted` (2147483644): rows that `deletes` delete are kept, marked
+   * `_deleted: true`, and tested by the residual like any other row (as when `projectedIds` holds `_deleted`).
+   */
+  readonly readsDeletedRows?: boolean
   /** Whether residual field names are matched case-sensitively. */
   readonly caseSensitive: boolean
   /** `schema.name-mapping.default` of the table, for files written without field ids. */

@@ -1,0 +1,47 @@
+// Scan filters may name the metadata columns of a fixed type (`_file`, `_pos`, `_deleted`, `_spec_id`, `_row_id`,
+// `_last_updated_sequence_number`) next to the table's columns. They are bound against the table schema
+// extended with those columns (a table column of the same name wins); `_file` and `_spec_id`, which hold one
+// value per data file, also prune data files during planning.
+import { compileExpression } from '../expr/eval-row.js'
+import { inclusiveMetricsEvaluator, type FileEvaluator } from '../expr/eval-metrics.js'
+import { referencedIds, rewriteNot, type BoundExpression } from '../expr/expression.js'
+import { compileValueTest } from '../expr/value-test.js'
+import { FILE_PATH, METADATA_COLUMNS, SPEC_ID } from '../spec/metadata-columns.js'
+import type { DataFile } from '../spec/manifest.js'
+import type { Schema } from '../spec/schema.js'
+
+const extended = new WeakMap<Schema, Schema>()
+
+/** `schema` with the metadata columns a filter may name appended (those whose name no top-level column takes). */
+export function filterSchema(schema: Schema): Schema {
+  let out = extended.get(schema)
+  if (out) return out
+  const taken = new Set(schema.fields.map((f) => f.name))
+  const meta = METADATA_COLUMNS.filter((f) => !taken.has(f.name))
+  out = { ...schema, fields: [...schema.fields, ...meta] }
+  extended.set(schema, out)
+  return out
+}
+
+/**
+ * The file-level test of the `_file` and `_spec_id` predicates of a bound filter (every other predicate
+ * counts as "might match"), or undefined when the filter names neither. Negations are pushed into the
+ * predicates first, so treating unknown predicates as true never drops a file that holds a matching row.
+ */
+export function fileConstantEvaluator(filter: BoundExpression): FileEvaluator | undefined {
+  const ids = referencedIds(filter)
+  if (!ids.has(FILE_PATH.id) && !ids.has(SPEC_ID.id)) return undefined
+  return compileExpression<DataFile>(rewriteNot(filter), (p) => {
+    const test = compileValueTest(p)
+    if (p.term.fieldId === FILE_PATH.id) return (f) => test(f.filePath)
+    if (p.term.fieldId === SPEC_ID.id) return (f) => test(f.specId)
+    return () => true
+  })
+}
+
+/** The inclusive metrics test of data files, narrowed by the filter's `_file` and `_spec_id` predicates. */
+export function dataFileEvaluator(schema: Schema, filter: BoundExpression): FileEvaluator {
+  const byStats = inclusiveMetricsEvaluator(schema, filter)
+  const byFile = fileConstantEvaluator(filter)
+  return byFile ? (f) => byFile(f) && byStats(f) : byStats
+}

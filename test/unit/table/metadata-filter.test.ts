@@ -1,0 +1,146 @@
+// Filters on metadata columns: `_file` and `_spec_id` prune data files while planning (no file opened), and
+// `_pos`, `_deleted` and the v3 lineage columns are tested per row; none has to be selected. A random
+// property checks that pruning never drops a matching row.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { bind } from '../../../src/expr/bind.js'
+import { evalRow } from '../../../src/expr/eval-row.js'
+import { parseFilter } from '../../../src/expr/parse.js'
+import { schema } from '../../../src/spec/schema.js'
+import { Transforms } from '../../../src/spec/transform.js'
+import { T, field } from '../../../src/spec/types.js'
+import { filterSchema } from '../../../src/table/metadata-filter.js'
+import type { Table } from '../../../src/table/table.js'
+import { makeCatalog } from '../../support/catalogs.js'
+import { floe } from '../../support/cli.js'
+
+const SCHEMA = schema([field(1, 'id', T.long, { required: true }), field(2, 'p', T.string)])
+
+/** Five files: spec 0 (identity p) gets 'a' and 'b' files, spec 1 (unpartitioned) gets three files. */
+async function table(kind: 'memory' | 'filesystem' = 'memory', formatVersion = 2): Promise<Table> {
+  const c = makeCatalog(kind)
+  await c.createNamespace('db')
+  let t = await c.createTable('db.t', {
+    schema: SCHEMA,
+    spec: { specId: 0, fields: [{ sourceId: 2, fieldId: 1000, name: 'p', transform: Transforms.identity }] },
+    properties: { 'format-version': String(formatVersion) },
+  })
+  t = await t.appendRows([0, 1, 2, 3].map((i) => ({ id: BigInt(i), p: i < 2 ? 'a' : 'b' })))
+  t = await t.transaction().updateSpec((u) => void u.removeField('p')).commit()
+  for (const start of [10, 20, 30]) t = await t.appendRows([0, 1, 2].map((i) => ({ id: BigInt(start + i), p: 'c' })))
+  return t
+}
+
+const ids = (rows: readonly Record<string, unknown>[]): bigint[] => rows.map((r) => r.id as bigint).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+
+describe('filters on metadata columns', () => {
+  it('_file prunes to the named files without selecting the column', async () => {
+    const t = await table()
+    const all = await t.scan({ select: ['id', '_file'] }).toArray()
+    const files = [...new Set(all.map((r) => r._file as string))]
+    expect(files.length).toBe(5)
+    const target = all.find((r) => r.id === 21n)!._file as string
+    const scan = t.scan({ filter: `_file = '${target}'` })
+    const tasks = await scan.planFiles()
+    expect(tasks.map((x) => x.file.filePath)).toEqual([target])
+    expect(scan.stats.dataFilesSkipped).toBe(4)
+    const rows = await scan.toArray()
+    expect(ids(rows)).toEqual([20n, 21n, 22n])
+    // the metadata column is not added to the rows
+    expect(Object.keys(rows[0]!)).toEqual(['id', 'p'])
+    // negations and sets are exact too
+    expect(ids(await t.scan({ filter: `not (_file = '${target}')` }).toArray())).toEqual(ids(all.filter((r) => r._file !== target)))
+    expect((await t.scan({ filter: `_file in ('${files[0]}', '${files[1]}')` }).planFiles()).length).toBe(2)
+  })
+
+  it('_spec_id selects the files of one partition spec', async () => {
+    const t = await table()
+    const old = t.scan({ filter: '_spec_id = 0', select: ['id', '_spec_id'] })
+    const rows = await old.toArray()
+    expect(ids(rows)).toEqual([0n, 1n, 2n, 3n])
+    expect(rows.every((r) => r._spec_id === 0)).toBe(true)
+    expect((await old.planFiles()).every((x) => x.file.specId === 0)).toBe(true)
+    expect(ids(await t.scan({ filter: "_spec_id = 1 and p = 'c' and id > 25" }).toArray())).toEqual([30n, 31n, 32n])
+  })
+
+  it('_pos filters rows by their position in their file', async () => {
+    const t = await table()
+    const rows = await t.scan({ filter: '_pos = 0', select: ['id', '_pos'] }).toArray()
+    expect(rows.every((r) => r._pos === 0n)).toBe(true)
+    expect(ids(rows)).toEqual([0n, 2n, 10n, 20n, 30n])
+  })
+
+  for (const v of [2, 3]) {
+    it(`_deleted = true lists exactly the deleted rows (v${v})`, async () => {
+      let t = await table('memory', v)
+      t = await t.deleteRows('id in (1, 3, 21)', { mode: 'merge-on-read' })
+      expect(ids(await t.scan({ filter: '_deleted = true' }).toArray())).toEqual([1n, 3n, 21n])
+      expect(ids(await t.scan({ filter: '_deleted = false' }).toArray())).toEqual(ids(await t.scan().toArray()))
+      expect(ids(await t.scan({ filter: "_deleted = true or p = 'a'" }).toArray())).toEqual([0n, 1n, 3n, 21n])
+    })
+  }
+
+  it('_row_id filters with inherited lineage (v3)', async () => {
+    const t = await table('memory', 3)
+    const all = await t.scan({ select: ['id', '_row_id'] }).toArray()
+    const pick = all.filter((r) => (r._row_id as bigint) % 2n === 0n).map((r) => r._row_id as bigint)
+    const rows = await t.scan({ filter: `_row_id in (${pick.join(',')})`, select: ['id', '_row_id'] }).toArray()
+    expect(rows.map((r) => r._row_id as bigint).sort()).toEqual([...pick].sort())
+  })
+
+  it('a table column with the same name wins, and _partition cannot be filtered on', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, '_file', T.string), field(2, 'n', T.int)]) })
+    t = await t.appendRows([{ _file: 'x', n: 1 }, { _file: 'y', n: 2 }])
+    expect((await t.scan({ filter: "_file = 'x'" }).toArray()).map((r) => r.n)).toEqual([1])
+    const e = await t.scan({ filter: "_partition.p = 'a'" }).planFiles().catch((x: unknown) => x)
+    expect(e).toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(String((e as Error).message)).toContain('_partition')
+  })
+
+  it('work in incremental append scans and in floe scan --filter', async () => {
+    const t = await table('filesystem')
+    const first = t.metadata.snapshots[0]!.snapshotId
+    const inc = t.incrementalAppendScan({ fromSnapshotId: first, filter: parseFilter('_spec_id = 1 and _pos < 1') })
+    const got: Record<string, unknown>[] = []
+    for await (const r of inc.rows()) got.push(r)
+    expect(ids(got)).toEqual([10n, 20n, 30n])
+    const d = await t.deleteRows('id = 2', { mode: 'merge-on-read' })
+    const res = await floe('scan', d.metadataLocation, '--filter', '_deleted = true')
+    expect(res.stderr).toBe('')
+    expect(JSON.parse(res.stdout)).toEqual({ id: 2, p: 'b' })
+  })
+
+  it('pruning by _file and _spec_id never drops a matching row; naming _deleted brings deleted rows in (random filters)', async () => {
+    const t = await (await table()).deleteRows('id in (1, 11, 12, 30)', { mode: 'merge-on-read' })
+    // every row, deleted ones included, with the columns the filters use
+    const all = await t.scan({ select: ['id', 'p', '_file', '_spec_id', '_pos', '_deleted'] }).toArray()
+    expect(all.filter((r) => r._deleted).length).toBe(4)
+    const files = [...new Set(all.map((r) => r._file as string))]
+    const bound = filterSchema(t.schema())
+    const leaf = fc.oneof(
+      fc.constantFrom(...files).map((f) => `_file = '${f}'`),
+      fc.constantFrom(...files).map((f) => `_file != '${f}'`),
+      fc.subarray(files, { minLength: 1 }).map((fs) => `_file in (${fs.map((f) => `'${f}'`).join(', ')})`),
+      fc.constantFrom(0, 1).map((s) => `_spec_id = ${s}`),
+      fc.constantFrom(0, 1).map((s) => `_spec_id >= ${s}`),
+      fc.integer({ min: 0, max: 35 }).map((n) => `id < ${n}`),
+      fc.constantFrom('a', 'b', 'c').map((p) => `p = '${p}'`),
+      fc.integer({ min: 0, max: 3 }).map((n) => `_pos <= ${n}`),
+      fc.boolean().map((b) => `_deleted = ${b}`),
+    )
+    const expr = fc.letrec<{ e: string }>((tie) => ({
+      e: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.tuple(tie('e'), tie('e')).map(([a, b]) => `(${a} and ${b})`), fc.tuple(tie('e'), tie('e')).map(([a, b]) => `(${a} or ${b})`), tie('e').map((a) => `not (${a})`)),
+    })).e
+    await fc.assert(
+      fc.asyncProperty(expr, async (text) => {
+        const universe = text.includes('_deleted') ? all : all.filter((r) => !r._deleted)
+        const test = bind(bound, parseFilter(text))
+        const want = universe.filter((r) => evalRow(bound, test, r))
+        expect(ids(await t.scan({ filter: text }).toArray())).toEqual(ids(want))
+      }),
+      { numRuns: 80 },
+    )
+  })
+})
