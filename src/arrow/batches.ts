@@ -7,7 +7,7 @@ import type { Schema as ArrowSchema } from 'apache-arrow'
 import { FloeError, InvalidArgumentError, UnsupportedError } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
 import type { Schema } from '../spec/schema.js'
-import { primitiveToString, type IcebergType, type MapValue, type PrimitiveType, type StructValue, type Value } from '../spec/types.js'
+import { primitiveToString, T, type IcebergType, type MapValue, type PrimitiveType, type StructValue, type Value } from '../spec/types.js'
 import { booleanOf, bytesOf, decimalOf, int32Of, int64Of, numberOf, stringOf } from '../spec/value-check.js'
 import { describeValue } from '../spec/values.js'
 import { ScaledDecimal, UnitTime, UnitTimestamp, type TemporalUnit } from '../write/coerce.js'
@@ -107,6 +107,13 @@ function buildData(type: IcebergType, arrowType: DataType, cells: readonly Cell[
       const child = makeData({ type: entriesType, length: keys.length, nullCount: 0, children: [keyData, valueData] })
       return makeData({ type: arrowType as DataType as never, length: n, ...valid, valueOffsets: offsets, child })
     }
+    case 'variant': {
+      // floe's variant value is its binary encoding, { metadata, value }: the children of the storage struct
+      const parts = cells.map((c, i) => (isNull(c) ? undefined : variantOf(c, path, i)))
+      const metadata = buildData(T.binary, arrowType.children[0]!.type, parts.map((p) => p?.metadata ?? UNDER_NULL), true, `${path}.metadata`)
+      const value = buildData(T.binary, arrowType.children[1]!.type, parts.map((p) => (p ? p.value : UNDER_NULL)), false, `${path}.value`)
+      return makeData({ type: arrowType as Struct, length: n, ...valid, children: [metadata, value] })
+    }
     default: {
       let at = 0
       try {
@@ -122,6 +129,13 @@ function structOf(c: Cell, path: string, i: number): StructValue {
   if (typeof c !== 'object' || c === null || Array.isArray(c) || c instanceof Map || c instanceof Uint8Array)
     throw columnError(path, i, new InvalidArgumentError(`expected a struct object, got ${describeValue(c)}`))
   return c as StructValue
+}
+
+function variantOf(c: Cell, path: string, i: number): { metadata: Uint8Array; value: Uint8Array | null } {
+  const v = c as { metadata?: unknown; value?: unknown }
+  if (typeof c !== 'object' || c === null || !(v.metadata instanceof Uint8Array) || !(v.value === null || v.value instanceof Uint8Array))
+    throw columnError(path, i, new InvalidArgumentError(`expected a variant { metadata, value } of bytes, got ${describeValue(c as Value)}`))
+  return { metadata: v.metadata, value: v.value }
 }
 
 function checkedOffset(n: number, path: string): number {

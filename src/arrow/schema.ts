@@ -36,6 +36,8 @@ export const FIELD_DOC_KEY = 'doc'
 export const EXTENSION_NAME_KEY = 'ARROW:extension:name'
 /** Name of Arrow's canonical UUID extension type. */
 export const UUID_EXTENSION = 'arrow.uuid'
+/** Name of Arrow's canonical Parquet variant extension type (storage: struct of `metadata` and `value` binaries). */
+export const VARIANT_EXTENSION = 'arrow.parquet.variant'
 
 /** Child field name of list elements (the Parquet/Iceberg convention, not Arrow C++'s `item`). */
 export const LIST_ELEMENT_NAME = 'element'
@@ -49,7 +51,8 @@ function fieldMetadata(id: number, extra: ReadonlyArray<readonly [string, string
 /**
  * The Arrow type of an Iceberg type. uuid → FixedSizeBinary(16) (the field is tagged `arrow.uuid`, the
  * canonical extension, so the reverse mapping restores uuid); timestamptz(_ns) → Timestamp with zone 'UTC';
- * v3 `unknown` → Null. variant, geometry and geography are UNSUPPORTED.
+ * v3 `unknown` → Null; v3 `variant` → Struct<metadata: Binary, value: Binary> (the binary encoding, its field
+ * tagged `arrow.parquet.variant`). geometry and geography are UNSUPPORTED.
  */
 export function icebergTypeToArrow(type: IcebergType, path = ''): DataType {
   switch (type.kind) {
@@ -87,6 +90,8 @@ export function icebergTypeToArrow(type: IcebergType, path = ''): DataType {
       return new Binary()
     case 'unknown':
       return new Null()
+    case 'variant':
+      return new Struct([new Field('metadata', new Binary(), false), new Field('value', new Binary(), true)])
     case 'struct':
       return new Struct(type.fields.map((f) => icebergFieldToArrow(f, path)))
     case 'list':
@@ -103,8 +108,14 @@ export function icebergTypeToArrow(type: IcebergType, path = ''): DataType {
   }
 }
 
+/** The canonical Arrow extension type an Iceberg type maps to, if any. */
+function extensionOf(type: IcebergType): string | undefined {
+  return type.kind === 'uuid' ? UUID_EXTENSION : type.kind === 'variant' ? VARIANT_EXTENSION : undefined
+}
+
 function arrowChild(name: string, id: number, type: IcebergType, required: boolean, path: string): Field {
-  const extra: [string, string][] = type.kind === 'uuid' ? [[EXTENSION_NAME_KEY, UUID_EXTENSION]] : []
+  const ext = extensionOf(type)
+  const extra: [string, string][] = ext ? [[EXTENSION_NAME_KEY, ext]] : []
   return new Field(name, icebergTypeToArrow(type, path), !required, fieldMetadata(id, extra))
 }
 
@@ -113,7 +124,8 @@ export function icebergFieldToArrow(f: NestedField, parentPath = ''): Field {
   const path = parentPath ? `${parentPath}.${f.name}` : f.name
   const extra: [string, string][] = []
   if (f.doc !== undefined) extra.push([FIELD_DOC_KEY, f.doc])
-  if (f.type.kind === 'uuid') extra.push([EXTENSION_NAME_KEY, UUID_EXTENSION])
+  const ext = extensionOf(f.type)
+  if (ext) extra.push([EXTENSION_NAME_KEY, ext])
   return new Field(f.name, icebergTypeToArrow(f.type, path), !f.required, fieldMetadata(f.id, extra))
 }
 
@@ -164,6 +176,7 @@ export function arrowSchemaToIceberg(s: ArrowSchema, opts: ArrowToIcebergOptions
 
   const convertType = (f: Field, path: string): IcebergType => {
     const t = valueTypeOf(f.type)
+    if (f.metadata.get(EXTENSION_NAME_KEY) === VARIANT_EXTENSION) return variantOf(t, path)
     if (DataType.isStruct(t)) return { kind: 'struct', fields: convertFields(t.children, path) }
     if (DataType.isList(t) || DataType.isLargeList(t) || DataType.isFixedSizeList(t)) {
       const el = t.children[0]!
@@ -187,6 +200,15 @@ export function arrowSchemaToIceberg(s: ArrowSchema, opts: ArrowToIcebergOptions
   }
 
   return icebergSchema(convertFields(s.fields, ''), opts.schemaId ?? 0)
+}
+
+// A field tagged `arrow.parquet.variant` must store the unshredded variant struct (shredded `typed_value` is refused).
+function variantOf(t: DataType, path: string): IcebergType {
+  const names = DataType.isStruct(t) ? t.children.map((c) => c.name).sort() : []
+  const binary = DataType.isStruct(t) && t.children.every((c) => DataType.isBinary(c.type) || DataType.isLargeBinary(c.type))
+  if (names.join() !== 'metadata,value' || !binary)
+    throw new UnsupportedError(`Column ${path} is a variant whose Arrow storage ${String(t)} is not Struct<metadata: Binary, value: Binary>`, { context: { field: path } })
+  return { kind: 'variant' }
 }
 
 function join(parent: string, name: string): string {

@@ -138,10 +138,25 @@ describe('icebergSchemaToArrow', () => {
 
   it('maps unknown to Null and rejects types without an Arrow mapping, naming the column', () => {
     expect(icebergTypeToArrow(T.unknown)).toBeInstanceOf(Null)
-    expectCode(() => icebergSchemaToArrow(schema([field(1, 'v', T.variant)])), 'UNSUPPORTED', 'v')
     const nested = schema([field(1, 's', T.struct([field(2, 'g', { kind: 'geometry', crs: 'OGC:CRS84' })]))])
     expectCode(() => icebergSchemaToArrow(nested), 'UNSUPPORTED', 's.g')
-    expectCode(() => icebergFieldToArrow(field(1, 'l', T.list(2, T.variant))), 'UNSUPPORTED', 'l.element')
+    expectCode(() => icebergFieldToArrow(field(1, 'l', T.list(2, { kind: 'geography', crs: 'OGC:CRS84', algorithm: 'spherical' }))), 'UNSUPPORTED', 'l.element')
+  })
+
+  it('maps variant to the arrow.parquet.variant storage struct and back, anywhere in the schema', () => {
+    const s = schema([field(1, 'v', T.variant, { required: true }), field(2, 'l', T.list(3, T.variant)), field(4, 's', T.struct([field(5, 'w', T.variant)]))])
+    const arrow = icebergSchemaToArrow(s)
+    const v = arrow.fields[0]!
+    expect([String(v.type), v.nullable, v.metadata.get(EXTENSION_NAME_KEY), v.metadata.get(FIELD_ID_KEY)]).toEqual(['Struct<{metadata:Binary, value:Binary}>', false, 'arrow.parquet.variant', '1'])
+    expect((v.type as Struct).children.map((c) => [c.name, c.nullable, c.metadata.size])).toEqual([
+      ['metadata', false, 0],
+      ['value', true, 0],
+    ])
+    expect((arrow.fields[1]!.type as List).children[0]!.metadata.get(EXTENSION_NAME_KEY)).toBe('arrow.parquet.variant')
+    expect(arrowSchemaToIceberg(arrow)).toEqual(s)
+    // a tagged field whose storage is not that struct is refused, naming it
+    const bad = new ArrowSchema([new Field('x', new Struct([new Field('metadata', new Binary(), false), new Field('typed_value', new Int32(), true)]), true, new Map([[EXTENSION_NAME_KEY, 'arrow.parquet.variant']]))])
+    expectCode(() => arrowSchemaToIceberg(bad), 'UNSUPPORTED', 'x')
   })
 })
 
