@@ -334,7 +334,11 @@ export class FileSystemCatalog extends BaseCatalog {
     throw new UnsupportedError('The file-system catalog cannot rename tables: a path-based table cannot be relocated')
   }
 
-  /** Create a namespace folder with its properties file (its parents need not exist, as in Java). */
+  /**
+   * Create a namespace folder (its parents need not exist, as in Java). Without properties and with a FileIO
+   * that makes folders, it is a bare folder, as Java's HadoopCatalog makes (which Java can then drop);
+   * otherwise floe's `.namespace.json` holds the properties and marks the folder.
+   */
   async createNamespace(nsOrName: Namespace | string, properties: Readonly<Record<string, string>> = {}): Promise<void> {
     const ns = parseNamespace(nsOrName)
     const dir = this.nsDir(ns)
@@ -342,6 +346,11 @@ export class FileSystemCatalog extends BaseCatalog {
     if (table === ns.length) throw new AlreadyExistsError(`Cannot create namespace ${formatNamespace(ns)}: a table exists there`)
     if (table) throw new InvalidArgumentError(`Cannot create namespace ${formatNamespace(ns)} inside the table folder of ${formatNamespace(ns.slice(0, table))}`)
     if (await this.namespaceExists(ns)) throw new AlreadyExistsError(`Namespace already exists: ${formatNamespace(ns)}`)
+    const io = this.env.io
+    if (Object.keys(properties).length === 0 && io.makeFolder && io.listFolders) {
+      if (!(await io.makeFolder(dir))) throw new AlreadyExistsError(`Namespace already exists: ${formatNamespace(ns)}`)
+      return
+    }
     try {
       await this.env.io.write(`${dir}/${NS_MARKER}`, new TextEncoder().encode(JSON.stringify(properties)))
     } catch (e) {
@@ -418,12 +427,15 @@ export class FileSystemCatalog extends BaseCatalog {
     return parsed as Record<string, string>
   }
 
-  /** Set and remove namespace properties (a marker-less folder gets its marker). */
+  /** Set and remove namespace properties (a marker-less folder gets its marker; a folder that lists keeps none once no property is left). */
   async updateNamespaceProperties(nsOrName: Namespace | string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
     const ns = parseNamespace(nsOrName)
     const p = await this.loadNamespaceProperties(ns)
     for (const k of remove) delete p[k]
     Object.assign(p, set)
-    await this.env.io.write(`${this.nsDir(ns)}/${NS_MARKER}`, new TextEncoder().encode(JSON.stringify(p)), { overwrite: true })
+    const marker = `${this.nsDir(ns)}/${NS_MARKER}`
+    // the folder alone keeps the namespace when the FileIO sees folders: back to what Java makes
+    if (Object.keys(p).length === 0 && this.env.io.listFolders && (await this.env.io.listFolders(this.nsDir(ns))) !== undefined) await this.env.io.delete(marker)
+    else await this.env.io.write(marker, new TextEncoder().encode(JSON.stringify(p)), { overwrite: true })
   }
 }

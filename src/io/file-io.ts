@@ -53,6 +53,8 @@ export interface FileIO {
   listFolders?(dir: string): Promise<string[] | undefined>
   /** Remove folder `dir` if it is empty: true when removed, false when it is absent or holds anything (optional, alongside `listFolders`). */
   removeFolder?(dir: string): Promise<boolean>
+  /** Create folder `dir` (and missing parents): true when this call created it, false when it already existed (optional, alongside `listFolders`). */
+  makeFolder?(dir: string): Promise<boolean>
   /** True when `write` honours `publishAfter`; for other FileIOs floe waits for the promise before writing. */
   readonly stagesWrites?: boolean
   /** Where `path` really is, when that differs from `path` (optional, for messages: a remapping FileIO gives the mapped location). */

@@ -170,6 +170,16 @@ export class LocalFileIO implements FileIO {
   }
 
   /** Remove `dir` when it is an empty folder (rmdir(2)); false when it is absent, not a folder or not empty. */
+  async makeFolder(dir: string): Promise<boolean> {
+    try {
+      // recursive mkdir gives the first folder it created, or undefined when `dir` was already there
+      const created = await fs.mkdir(localPath(dir), { recursive: true })
+      return created !== undefined
+    } catch (e) {
+      throw ioError(e, 'create', dir)
+    }
+  }
+
   async removeFolder(dir: string): Promise<boolean> {
     try {
       await fs.rmdir(localPath(dir))

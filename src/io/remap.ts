@@ -28,14 +28,17 @@ export class RemappingFileIO implements FileIO {
   readonly listFolders?: (dir: string) => Promise<string[] | undefined>
   /** Remove an empty folder through the mapping (only when the wrapped FileIO can). */
   readonly removeFolder?: (dir: string) => Promise<boolean>
+  /** Create a folder through the mapping (only when the wrapped FileIO can). */
+  readonly makeFolder?: (dir: string) => Promise<boolean>
 
   constructor(
     private readonly inner: FileIO,
     private readonly mappings: readonly PrefixMapping[],
   ) {
-    const { listFolders, removeFolder } = inner
+    const { listFolders, removeFolder, makeFolder } = inner
     if (listFolders) this.listFolders = (dir) => listFolders.call(inner, remapLocation(dir, mappings))
     if (removeFolder) this.removeFolder = (dir) => removeFolder.call(inner, remapLocation(dir, mappings))
+    if (makeFolder) this.makeFolder = (dir) => makeFolder.call(inner, remapLocation(dir, mappings))
   }
 
   /** As the wrapped FileIO. */

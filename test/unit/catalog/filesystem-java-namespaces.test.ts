@@ -118,6 +118,43 @@ describe('file-system catalog: namespaces made by Java (bare folders)', () => {
     await catalog.createTable('db.empty', { schema: SCHEMA }) // the name is free again
   })
 
+  it("makes a namespace without properties as Java does (a bare folder Java can drop), and a marker only for properties", async () => {
+    const { wh, catalog } = fresh()
+    await catalog.createNamespace(['a', 'b'])
+    // Java's HadoopCatalog.dropNamespace refuses a folder holding anything: floe's folder holds nothing
+    expect(readdirSync(join(wh, 'a', 'b'))).toEqual([])
+    expect(await catalog.namespaceExists(['a', 'b'])).toBe(true)
+    expect(await catalog.listNamespaces('a')).toEqual([['a', 'b']])
+    await expect(catalog.createNamespace(['a', 'b'])).rejects.toBeInstanceOf(AlreadyExistsError)
+    // properties need the marker; removing the last one takes it away again, and the namespace stays
+    await catalog.updateNamespaceProperties(['a', 'b'], { owner: 'x' })
+    expect(readdirSync(join(wh, 'a', 'b'))).toEqual(['.namespace.json'])
+    expect(await catalog.loadNamespaceProperties(['a', 'b'])).toEqual({ owner: 'x' })
+    await catalog.updateNamespaceProperties(['a', 'b'], {}, ['owner'])
+    expect(readdirSync(join(wh, 'a', 'b'))).toEqual([])
+    expect(await catalog.loadNamespaceProperties(['a', 'b'])).toEqual({})
+    expect(await catalog.namespaceExists(['a', 'b'])).toBe(true)
+    // created with properties: the marker holds them
+    await catalog.createNamespace('p', { k: 'v' })
+    expect(readdirSync(join(wh, 'p'))).toEqual(['.namespace.json'])
+    expect(await catalog.loadNamespaceProperties('p')).toEqual({ k: 'v' })
+    await catalog.dropNamespace(['a', 'b'])
+    expect(existsSync(join(wh, 'a', 'b'))).toBe(false)
+  })
+
+  it('makeFolder creates folders and their parents once, and refuses a file in the way (ALREADY_EXISTS)', async () => {
+    const io = new LocalFileIO()
+    const dir = join(tempDir('floe-mkdir-'), 'x', 'y')
+    expect(await io.makeFolder(dir)).toBe(true)
+    expect(await io.makeFolder(dir)).toBe(false)
+    expect(await io.listFolders(join(dir, '..'))).toEqual(['y'])
+    writeFileSync(join(dir, 'f'), 'x')
+    await expect(io.makeFolder(join(dir, 'f'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
+    // concurrent creators: exactly one made it
+    const other = join(dir, 'z')
+    expect((await Promise.all([io.makeFolder(other), io.makeFolder(other), io.makeFolder(other)])).filter(Boolean).length).toBe(1)
+  })
+
   it('leaves a catalog whose FileIO cannot list folders as it was: empty folders stay invisible', async () => {
     const { wh, catalog } = fresh(new FilesOnlyIO())
     mkdirSync(join(wh, 'javans'))
