@@ -12,6 +12,9 @@ export type Format = 'jsonl' | 'csv' | 'table'
 /** Widest table cell, in code points; longer text ends in `…`. */
 export const TABLE_CELL_WIDTH = 60
 
+/** How `--format table` shows a null cell (an empty string stays empty), as DuckDB's shell does. */
+export const TABLE_NULL = 'NULL'
+
 /** Pick the format: the flag, else jsonl when stdout is not a terminal, else table. */
 export function chooseFormat(flag: string | undefined, io: CliIO): Format {
   if (flag === undefined) return io.isTTY ? 'table' : 'jsonl'
@@ -54,7 +57,7 @@ export async function writeRows(io: CliIO, fields: readonly NestedField[], rows:
   }
   const cells: string[][] = []
   for await (const r of rows) {
-    cells.push(fields.map((f) => cellText(f, r) ?? valueToText(f.type, null)))
+    cells.push(fields.map((f) => cellText(f, r) ?? TABLE_NULL))
     n++
   }
   writeTable(io, fields.map((f) => f.name), cells)

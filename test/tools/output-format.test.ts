@@ -166,6 +166,18 @@ describe('scan --format table', () => {
     expect(out.split('\n')[2]).toBe(`${'a'.repeat(58)}😀…`)
   })
 
+  it('tells null (NULL) from an empty string (empty cell), nested columns included', async () => {
+    const t = await table('nulls', 'id int, s string, l array<int>', [
+      { id: 1, s: '', l: [] },
+      { id: 2, s: null, l: null },
+    ])
+    const out = (await ok('scan', t, '--format', 'table')).trimEnd().split('\n')
+    expect(out.slice(2, 4).map((l) => l.split(' | ').map((c) => c.trimEnd()))).toEqual([
+      ['1', '', '[]'],
+      ['2', 'NULL', 'NULL'],
+    ])
+  })
+
   it('shows newlines, tabs and control characters escaped, keeping one line per row', async () => {
     const t = await table('ctl', 'id int, s string', [{ id: 1, s: 'a\nb\tc\r\u0001' }])
     const out = (await ok('scan', t, '--format', 'table')).trimEnd().split('\n')
