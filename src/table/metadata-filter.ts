@@ -6,7 +6,7 @@ import { compileExpression } from '../expr/eval-row.js'
 import { inclusiveMetricsEvaluator, type FileEvaluator } from '../expr/eval-metrics.js'
 import { referencedIds, rewriteNot, type BoundExpression } from '../expr/expression.js'
 import { compileValueTest } from '../expr/value-test.js'
-import { FILE_PATH, METADATA_COLUMNS, SPEC_ID } from '../spec/metadata-columns.js'
+import { FILE_PATH, IS_DELETED, METADATA_COLUMNS, SPEC_ID } from '../spec/metadata-columns.js'
 import type { DataFile } from '../spec/manifest.js'
 import type { Schema } from '../spec/schema.js'
 
@@ -31,10 +31,27 @@ export function filterSchema(schema: Schema): Schema {
 export function fileConstantEvaluator(filter: BoundExpression): FileEvaluator | undefined {
   const ids = referencedIds(filter)
   if (!ids.has(FILE_PATH.id) && !ids.has(SPEC_ID.id)) return undefined
+  return constantTest(filter, false)
+}
+
+/**
+ * For a filter that names `_deleted`: the test of a data file no delete file applies to, where every row's
+ * `_deleted` is false (so `_deleted = true` skips it); undefined when the filter does not name `_deleted`.
+ */
+export function undeletedFileEvaluator(filter: BoundExpression): FileEvaluator | undefined {
+  return referencedIds(filter).has(IS_DELETED.id) ? constantTest(filter, true) : undefined
+}
+
+// `_file` and `_spec_id` exactly, `_deleted` as false when `undeleted`, anything else "might match"
+function constantTest(filter: BoundExpression, undeleted: boolean): FileEvaluator {
   return compileExpression<DataFile>(rewriteNot(filter), (p) => {
     const test = compileValueTest(p)
     if (p.term.fieldId === FILE_PATH.id) return (f) => test(f.filePath)
     if (p.term.fieldId === SPEC_ID.id) return (f) => test(f.specId)
+    if (undeleted && p.term.fieldId === IS_DELETED.id) {
+      const result = test(false)
+      return () => result
+    }
     return () => true
   })
 }

@@ -21,8 +21,8 @@ import { DeleteIndex } from './delete-index.js'
 import { projectedPartitionType } from './metadata-tables-partition.js'
 import { anchorShape } from '../spec/shape-anchor.js'
 import type { FileScanTask } from './task.js'
-import { dataFileEvaluator, filterSchema } from './metadata-filter.js'
-import { IS_DELETED, isMetadataColumnId } from '../spec/metadata-columns.js'
+import { dataFileEvaluator, filterSchema, undeletedFileEvaluator } from './metadata-filter.js'
+import { isMetadataColumnId } from '../spec/metadata-columns.js'
 
 
 /** What to plan. */
@@ -203,8 +203,8 @@ interface TaskContext {
   /** Keep the data file as decoded (else drop its column stats). */
   readonly keepFullFile: boolean
   readonly nameMapping: string | undefined
-  /** The filter names `_deleted`, so deleted rows belong to the scan (see FileScanTask.readsDeletedRows). */
-  readonly readsDeletedRows: boolean
+  /** When the filter names `_deleted` (deleted rows belong to the scan, FileScanTask.readsDeletedRows): the test of a file without deletes. */
+  readonly undeleted: FileEvaluator | undefined
   readonly partitionType: StructType | undefined
   readonly stats: PlanStats | undefined
 }
@@ -222,16 +222,22 @@ function collectTasks(perManifest: readonly ManifestEntry[][], c: TaskContext, t
         continue
       }
       const seq = e.sequenceNumber ?? 0n
+      const deletes = index.forDataFile(f, seq)
+      // a filter on `_deleted` may rule out a file whose rows no delete file touches
+      if (c.undeleted && deletes.length === 0 && !c.undeleted(f)) {
+        if (stats) stats.dataFilesSkipped++
+        continue
+      }
       tasks.push({
         file: c.keepFullFile ? f : withoutStats(f),
         dataSequenceNumber: seq,
-        deletes: index.forDataFile(f, seq),
+        deletes,
         spec: evals.spec(f.specId),
         schema: c.schema,
         projectedIds: c.projectedIds,
         residual: evals.residualFor(f.specId, f.partition),
         caseSensitive: c.caseSensitive,
-        ...(c.readsDeletedRows ? { readsDeletedRows: true } : {}),
+        ...(c.undeleted ? { readsDeletedRows: true } : {}),
         ...(c.nameMapping === undefined ? {} : { nameMapping: c.nameMapping }),
         ...(c.partitionType === undefined ? {} : { partitionType: c.partitionType }),
       })
@@ -244,6 +250,7 @@ interface Prepared {
   readonly filter: BoundExpression
   readonly evals: SpecEvaluators
   readonly metrics: FileEvaluator
+  readonly undeleted: FileEvaluator | undefined
 }
 
 // Binding and evaluators are pure functions of (metadata, schema, filter, case sensitivity), so plans of the
@@ -264,7 +271,7 @@ function prepared(m: TableMetadata, schema: Schema, expr: Expression, caseSensit
   if (hit) return hit
   // metadata columns may be filtered on; `_file` and `_spec_id` prune data files
   const filter = bind(filterSchema(schema), expr, caseSensitive)
-  return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter) })
+  return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter), undeleted: undeletedFileEvaluator(filter) })
 }
 
 /**
@@ -281,7 +288,7 @@ export async function planScan(
 ): Promise<FileScanTask[]> {
   if (!snapshot) return []
   const caseSensitive = opts.caseSensitive ?? true
-  const { filter, evals, metrics } = prepared(m, schema, opts.filter ?? alwaysTrue, caseSensitive)
+  const { filter, evals, metrics, undeleted } = prepared(m, schema, opts.filter ?? alwaysTrue, caseSensitive)
   const concurrency = opts.concurrency ?? 8
   throwIfAborted(opts.signal)
   const manifests = await snapshotManifests(io, m, snapshot)
@@ -317,7 +324,7 @@ export async function planScan(
     throwIfAborted(opts.signal)
     return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none')
   })
-  const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, readsDeletedRows: referencedIds(filter).has(IS_DELETED.id), partitionType: projectedPartitionType(m, projectedIds), stats }
+  const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, undeleted, partitionType: projectedPartitionType(m, projectedIds), stats }
   collectTasks(perManifest, context, tasks)
   // keep this plan's shapes alive through the next full GC (see shape-anchor.ts)
   anchorShape('scan-task', tasks[tasks.length - 1])
