@@ -54,16 +54,52 @@ export function scanToArrow(scan: TableScan, opts: ScanToArrowOptions = {}): Asy
   return batches(scan, scanProjectedSchema(scan), checkBatchSize(opts.batchSize), opts.signal)
 }
 
+/** Where the rows of one data file start in a batch being gathered. */
+interface Segment {
+  readonly start: number
+  readonly file: string
+}
+
+/**
+ * Convert gathered rows; a row Arrow cannot hold (a null in a required column, read as null because its data
+ * file lacks the column: reading.md D-R1) fails naming the data file, found by converting each file's rows alone.
+ */
+function toBatch(schema: Schema, rows: Row[], segments: readonly Segment[]): RecordBatch {
+  try {
+    return rowsToRecordBatch(schema, rows)
+  } catch (e) {
+    if (!isFloeError(e, 'INVALID_ARGUMENT')) throw e
+    for (let i = 0; i < segments.length; i++) {
+      const part = rows.slice(segments[i]!.start, segments[i + 1]?.start ?? rows.length)
+      try {
+        rowsToRecordBatch(schema, part)
+      } catch (inner) {
+        const file = segments[i]!.file
+        const field = isFloeError(inner) ? inner.context.field : undefined
+        throw new FloeError('INVALID_DATA', `Cannot put the rows of data file ${file} into Arrow: ${(inner as Error).message} (a required column the file lacks reads as null, which a non-nullable Arrow field cannot hold; read rows instead)`, {
+          cause: inner,
+          context: { file, ...(field === undefined ? {} : { field }) },
+        })
+      }
+    }
+    throw e
+  }
+}
+
 async function* batches(scan: TableScan, schema: Schema, batchSize: number, signal: AbortSignal | undefined): AsyncIterable<RecordBatch> {
   throwIfAborted(signal)
   let rows: Row[] = []
+  let file = ''
+  let segments: Segment[] = []
   try {
-    for await (const row of scan.rows(signal)) {
+    for await (const row of scan.rows(signal, (task) => void (file = task.file.filePath))) {
       throwIfAborted(signal)
+      if (segments.at(-1)?.file !== file) segments.push({ start: rows.length, file })
       rows.push(row)
       if (rows.length >= batchSize) {
-        const batch = rowsToRecordBatch(schema, rows)
+        const batch = toBatch(schema, rows, segments)
         rows = []
+        segments = []
         yield batch
         throwIfAborted(signal)
       }
@@ -73,7 +109,7 @@ async function* batches(scan: TableScan, schema: Schema, batchSize: number, sign
     if (signal?.aborted && !isFloeError(e, 'ABORTED')) throw new FloeError('ABORTED', ABORTED_MESSAGE, { cause: e })
     throw e
   }
-  if (rows.length) yield rowsToRecordBatch(schema, rows)
+  if (rows.length) yield toBatch(schema, rows, segments)
 }
 
 /** Read a whole scan into one Arrow Table (its schema is the projected schema even when no row matches). */

@@ -95,8 +95,11 @@ export class TableScan {
     )
   }
 
-  /** Read every matching row (deletes applied, residual filter applied), as plain objects. */
-  async *rows(signal?: AbortSignal): AsyncIterable<Row> {
+  /**
+   * Read every matching row (deletes applied, residual filter applied), as plain objects. `onTask` is told
+   * each task before its rows come (the Arrow scan uses it to name the file behind a row it cannot convert).
+   */
+  async *rows(signal?: AbortSignal, onTask?: (task: FileScanTask) => void): AsyncIterable<Row> {
     const limit = this.options.limit ?? Number.POSITIVE_INFINITY
     if (limit <= 0) return
     let n = 0
@@ -106,6 +109,7 @@ export class TableScan {
       ...(this.options.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}),
     }
     for (const task of await this.planFiles(signal)) {
+      onTask?.(task)
       for await (const row of readTask(this.env, task, signal, opts)) {
         yield row
         if (++n >= limit) return

@@ -10,6 +10,7 @@ import { schema } from '../../../src/spec/schema.js'
 import { T, field, type IcebergType } from '../../../src/spec/types.js'
 import type { Table } from '../../../src/table/table.js'
 import type { TableScan } from '../../../src/table/scan.js'
+import { makeCatalog } from '../../support/catalogs.js'
 import { corpusTables } from '../../support/corpus/manifest.js'
 import { openCorpusTable } from '../../support/corpus/open.js'
 import { firstDifference, walkFields } from './fixtures.js'
@@ -169,6 +170,32 @@ describe('scanToArrow on variant columns (Trino v3 tables)', () => {
       expect(arrowSchemaToIceberg(back.schema)).toEqual(table.schema())
     })
   }
+})
+
+describe('scanToArrow on a required column a data file lacks (reading.md D-R1)', () => {
+  it('fails with INVALID_DATA naming that data file and column, while rows read the column as null', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'id', T.long, { required: true })]) })
+    t = await t.appendRows([{ id: 1n }, { id: 2n }])
+    const oldFile = (await t.scan().planFiles())[0]!.file.filePath
+    // Java allowIncompatibleChanges: a required column without a default, which the old file lacks
+    t = await t.transaction().updateSchema((u) => void u.allowIncompatibleChanges().addColumn('x', T.int, { required: true })).commit()
+    t = await t.appendRows([{ id: 3n, x: 30 }])
+    const rows = await t.scan().toArray()
+    expect(rows.map((r) => [r.id, r.x]).sort((a, b) => Number((a[0] as bigint) - (b[0] as bigint)))).toEqual([
+      [1n, null],
+      [2n, null],
+      [3n, 30],
+    ])
+    for (const batchSize of [1, 2, 100]) {
+      const e = await scanToArrowTable(t.scan(), { batchSize }).catch((x: unknown) => x)
+      expect(e, String(e)).toMatchObject({ code: 'INVALID_DATA', context: { file: oldFile, field: 'x' } })
+      expect(String((e as Error).message)).toContain(oldFile)
+    }
+    // without that column the Arrow scan works
+    expect((await scanToArrowTable(t.scan({ select: ['id'] }))).numRows).toBe(3)
+  })
 })
 
 describe('scanToArrow abort handling', () => {
