@@ -9,7 +9,7 @@ import type { CliIO } from './cli-io.js'
 /** Output formats. */
 export type Format = 'jsonl' | 'csv' | 'table'
 
-/** Widest table cell, in code points; longer text ends in `…`. */
+/** Widest table cell, in terminal columns; longer text ends in `…`. */
 export const TABLE_CELL_WIDTH = 60
 
 /** How `--format table` shows a null cell (an empty string stays empty), as DuckDB's shell does. */
@@ -74,26 +74,45 @@ export function tableText(s: string): string {
   return s.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-/** Length in code points (a surrogate pair counts once). */
-function codePoints(s: string): number {
+// Terminal columns of one code point: 0 for combining marks, joiners and variation selectors; 2 for East
+// Asian wide and fullwidth characters (Hangul, CJK, kana, fullwidth forms) and emoji pictographs; else 1.
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u
+const WIDE =
+  /^[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{17000}-\u{18cff}\u{1b000}-\u{1b2ff}\u{1f004}\u{1f0cf}\u{1f18e}\u{1f191}-\u{1f19a}\u{1f200}-\u{1f251}\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f7e0}-\u{1f7eb}\u{1f90c}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]$/u
+
+/** Terminal columns of one code point. */
+function charWidth(c: string): number {
+  return ZERO_WIDTH.test(c) ? 0 : WIDE.test(c) ? 2 : 1
+}
+
+/** Display width in terminal columns (wide characters count 2, combining marks 0). */
+export function displayWidth(s: string): number {
   let n = 0
-  for (const _ of s) n++
+  for (const c of s) n += charWidth(c)
   return n
 }
 
-/** `s` fitted to `width` code points: cut with `…` when longer (never inside a surrogate pair), else padded. */
+/** `s` fitted to `width` columns: cut with `…` when wider (whole code points only; a wide character that would straddle the cut is padded instead), else padded. */
 export function fitCell(s: string, width: number): string {
-  const n = codePoints(s)
+  const n = displayWidth(s)
   if (n <= width) return s + ' '.repeat(width - n)
-  return `${Array.from(s).slice(0, Math.max(0, width - 1)).join('')}…`
+  let out = ''
+  let used = 0
+  for (const c of s) {
+    const w = charWidth(c)
+    if (used + w > width - 1) break
+    out += c
+    used += w
+  }
+  return `${out}${' '.repeat(width - 1 - used)}…`
 }
 
 /** An aligned table: header, rule and one line per row; cells escaped and cut at {@link TABLE_CELL_WIDTH}. */
 function writeTable(io: CliIO, header: readonly string[], rows: readonly (readonly string[])[]): void {
   const head = header.map(tableText)
   const body = rows.map((c) => c.map(tableText))
-  const widths = head.map((h) => Math.min(TABLE_CELL_WIDTH, codePoints(h)))
-  for (const c of body) c.forEach((x, i) => (widths[i] = Math.max(widths[i]!, Math.min(TABLE_CELL_WIDTH, codePoints(x)))))
+  const widths = head.map((h) => Math.min(TABLE_CELL_WIDTH, displayWidth(h)))
+  for (const c of body) c.forEach((x, i) => (widths[i] = Math.max(widths[i]!, Math.min(TABLE_CELL_WIDTH, displayWidth(x)))))
   const line = (c: readonly string[]): string => c.map((x, i) => fitCell(x, widths[i]!)).join(' | ')
   io.out(line(head))
   io.out(widths.map((w) => '-'.repeat(w)).join('-+-'))

@@ -11,6 +11,7 @@ import { parseCsv } from '../../src/write/csv-input.js'
 import { tempDir } from '../support/catalogs.js'
 import { floe } from '../support/cli.js'
 import { REPO_ROOT } from '../support/corpus.js'
+import { displayWidth } from '../../tools/output.js'
 
 const dir = tempDir('floe-cli-out-')
 const C = ['--catalog', `file:${join(dir, 'wh')}`]
@@ -159,11 +160,32 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const codePoints = (s: string): number => [...s].length
 
 describe('scan --format table', () => {
-  it('cuts long cells by code point, never inside a surrogate pair', async () => {
-    const t = await table('wide', 's string', [{ s: `${'a'.repeat(58)}😀tail` }])
-    const out = await ok('scan', t, '--format', 'table')
-    expect(out).not.toMatch(LONE_SURROGATE)
-    expect(out.split('\n')[2]).toBe(`${'a'.repeat(58)}😀…`)
+  it('cuts long cells at 60 terminal columns, never inside a surrogate pair or a wide character', async () => {
+    const t = await table('wide', 's string', [{ s: `${'a'.repeat(57)}😀tail` }, { s: `${'a'.repeat(58)}😀tail` }])
+    const out = (await ok('scan', t, '--format', 'table')).split('\n')
+    expect(out.join('\n')).not.toMatch(LONE_SURROGATE)
+    // the emoji takes two columns: it fits after 57 columns, and after 58 it would cross the cut
+    expect(out[2]).toBe(`${'a'.repeat(57)}😀…`)
+    expect(out[3]).toBe(`${'a'.repeat(58)} …`)
+  })
+
+  it('aligns columns by display width: CJK and emoji take two columns, combining marks none', async () => {
+    // widths known by construction: ASCII 1, Han/Hangul/kana/fullwidth 2, a combining acute 0
+    const values = [
+      { s: '漢字', w: 4 },
+      { s: 'e\u0301te\u0301', w: 3 },
+      { s: '한국어', w: 6 },
+      { s: 'ｶﾀｶﾅ', w: 4 },
+      { s: 'ab', w: 2 },
+    ]
+    const t = await table('cjk', 'id int, s string, n int', values.map((v, i) => ({ id: i, s: v.s, n: i })))
+    const out = (await ok('scan', t, '--format', 'table')).trimEnd().split('\n')
+    const width = Math.max(...values.map((v) => v.w))
+    for (const [i, v] of values.entries()) {
+      const line = out.find((l) => l.startsWith(`${i}  | ${v.s}`))!
+      // the cell is padded with (width − its width) spaces, so the next column starts at the same place
+      expect(line).toBe(`${i}  | ${v.s}${' '.repeat(width - v.w)} | ${i}`)
+    }
   })
 
   it('tells null (NULL) from an empty string (empty cell), nested columns included', async () => {
@@ -199,7 +221,8 @@ describe('scan --format table', () => {
     expect(width).toBeLessThanOrEqual(60)
     for (const l of out.slice(2, -1)) {
       expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/)
-      expect(codePoints(l)).toBe(width)
+      // every line is as wide as the rule (the width of each character is checked by the example above)
+      expect(displayWidth(l)).toBe(width)
     }
   })
 })
