@@ -347,9 +347,10 @@ export class FileSystemCatalog extends BaseCatalog {
     if (table) throw new InvalidArgumentError(`Cannot create namespace ${formatNamespace(ns)} inside the table folder of ${formatNamespace(ns.slice(0, table))}`)
     if (await this.namespaceExists(ns)) throw new AlreadyExistsError(`Namespace already exists: ${formatNamespace(ns)}`)
     const io = this.env.io
-    if (Object.keys(properties).length === 0 && io.makeFolder && io.listFolders) {
+    // where folders exist on their own, making the folder is the atomic create (one caller wins), as in Java
+    if (io.makeFolder && io.listFolders) {
       if (!(await io.makeFolder(dir))) throw new AlreadyExistsError(`Namespace already exists: ${formatNamespace(ns)}`)
-      return
+      if (Object.keys(properties).length === 0) return
     }
     try {
       await this.env.io.write(`${dir}/${NS_MARKER}`, new TextEncoder().encode(JSON.stringify(properties)))

@@ -169,17 +169,20 @@ export class LocalFileIO implements FileIO {
     return names.sort()
   }
 
-  /** Remove `dir` when it is an empty folder (rmdir(2)); false when it is absent, not a folder or not empty. */
+  /** Create folder `dir` (mkdir(2), parents first): true only for the call that created it, false when it already existed. */
   async makeFolder(dir: string): Promise<boolean> {
+    const p = localPath(dir)
     try {
-      // recursive mkdir gives the first folder it created, or undefined when `dir` was already there
-      const created = await fs.mkdir(localPath(dir), { recursive: true })
-      return created !== undefined
+      await fs.mkdir(dirname(p), { recursive: true })
+      await fs.mkdir(p)
+      return true
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && (await fs.stat(p).catch(() => undefined))?.isDirectory()) return false
       throw ioError(e, 'create', dir)
     }
   }
 
+  /** Remove `dir` when it is an empty folder (rmdir(2)); false when it is absent, not a folder or not empty. */
   async removeFolder(dir: string): Promise<boolean> {
     try {
       await fs.rmdir(localPath(dir))

@@ -122,6 +122,8 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
 export async function deleteRows(table: Table, filterIn: Expression | string, opts: DmlOptions & { readonly mode?: DeleteMode; readonly signal?: AbortSignal } = {}): Promise<Table> {
   const filter = toExpr(filterIn)
   const m = table.metadata
+  // row-level writes filter on table columns only (a scan could also filter on metadata columns)
+  bind(currentSchema(m), filter)
   const mode = choice(opts.mode ?? prop(m.properties, 'write.delete.mode'), ['copy-on-write', 'merge-on-read'] as const, 'write.delete.mode')
   const isolation = isolationOf(opts.isolation, m, 'write.delete.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
@@ -222,6 +224,7 @@ async function mergeOnRead(
 /** Overwrite by filter: delete the matching rows (copy-on-write) and add `rows`, in one commit. */
 export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
   const filter = toExpr(filterIn)
+  bind(currentSchema(table.metadata), filter)
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles()

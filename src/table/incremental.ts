@@ -81,7 +81,7 @@ export class IncrementalAppendScan {
     const ids = new Set(snaps.map((s) => s.snapshotId))
     const schema = currentSchema(m)
     const caseSensitive = this.options.caseSensitive ?? true
-    const filter = bind(filterSchema(schema), this.options.filter ?? alwaysTrue, caseSensitive)
+    const filter = bind(filterSchema(schema, caseSensitive), this.options.filter ?? alwaysTrue, caseSensitive)
     const metrics = dataFileEvaluator(schema, filter)
     const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
     const tasks: FileScanTask[] = []

@@ -4,23 +4,28 @@
 // value per data file, also prune data files during planning.
 import { compileExpression } from '../expr/eval-row.js'
 import { inclusiveMetricsEvaluator, type FileEvaluator } from '../expr/eval-metrics.js'
-import { referencedIds, rewriteNot, type BoundExpression } from '../expr/expression.js'
+import { alwaysTrue, and, or, referencedIds, rewriteNot, type BoundExpression } from '../expr/expression.js'
 import { compileValueTest } from '../expr/value-test.js'
-import { FILE_PATH, IS_DELETED, METADATA_COLUMNS, SPEC_ID } from '../spec/metadata-columns.js'
+import { FILE_PATH, IS_DELETED, isMetadataColumnId, METADATA_COLUMNS, SPEC_ID } from '../spec/metadata-columns.js'
 import type { DataFile } from '../spec/manifest.js'
 import type { Schema } from '../spec/schema.js'
 
-const extended = new WeakMap<Schema, Schema>()
+const extended = new WeakMap<Schema, [Schema?, Schema?]>()
 
-/** `schema` with the metadata columns a filter may name appended (those whose name no top-level column takes). */
-export function filterSchema(schema: Schema): Schema {
-  let out = extended.get(schema)
-  if (out) return out
-  const taken = new Set(schema.fields.map((f) => f.name))
-  const meta = METADATA_COLUMNS.filter((f) => !taken.has(f.name))
-  out = { ...schema, fields: [...schema.fields, ...meta] }
-  extended.set(schema, out)
-  return out
+/**
+ * `schema` with the metadata columns a filter may name appended: those whose name no top-level column takes
+ * (compared ignoring case when the filter binds case-insensitively, so a table column always wins, as in `select`).
+ */
+export function filterSchema(schema: Schema, caseSensitive = true): Schema {
+  let pair = extended.get(schema)
+  if (!pair) extended.set(schema, (pair = []))
+  const slot = caseSensitive ? 0 : 1
+  const hit = pair[slot]
+  if (hit) return hit
+  const key = (n: string): string => (caseSensitive ? n : n.toLowerCase())
+  const taken = new Set(schema.fields.map((f) => key(f.name)))
+  const meta = METADATA_COLUMNS.filter((f) => !taken.has(key(f.name)))
+  return (pair[slot] = { ...schema, fields: [...schema.fields, ...meta] })
 }
 
 /**
@@ -56,9 +61,33 @@ function constantTest(filter: BoundExpression, undeleted: boolean): FileEvaluato
   })
 }
 
-/** The inclusive metrics test of data files, narrowed by the filter's `_file` and `_spec_id` predicates. */
+/**
+ * `filter` with every metadata-column predicate taken as "might match" (negations pushed down first). Column
+ * stats never speak for metadata columns: a v3 file's stats under the lineage columns' reserved ids describe
+ * what it stores, where null means "inherit", not the values rows read.
+ */
+export function withoutMetadataPredicates(filter: BoundExpression): BoundExpression {
+  const strip = (e: BoundExpression): BoundExpression => {
+    switch (e.kind) {
+      case 'true':
+      case 'false':
+        return e
+      case 'and':
+        return and(strip(e.left), strip(e.right))
+      case 'or':
+        return or(strip(e.left), strip(e.right))
+      case 'not':
+        return strip(rewriteNot(e))
+      default:
+        return isMetadataColumnId(e.term.fieldId) ? alwaysTrue : e
+    }
+  }
+  return strip(rewriteNot(filter))
+}
+
+/** The inclusive metrics test of data files (on table columns only), narrowed by the filter's `_file` and `_spec_id` predicates. */
 export function dataFileEvaluator(schema: Schema, filter: BoundExpression): FileEvaluator {
-  const byStats = inclusiveMetricsEvaluator(schema, filter)
+  const byStats = inclusiveMetricsEvaluator(schema, withoutMetadataPredicates(filter))
   const byFile = fileConstantEvaluator(filter)
   return byFile ? (f) => byFile(f) && byStats(f) : byStats
 }

@@ -117,7 +117,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const path = task.file.filePath
   if (task.file.fileFormat !== 'PARQUET')
     throw new UnsupportedError(`floe reads only Parquet data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })
-  const residual = bind(filterSchema(task.schema), task.residual, task.caseSensitive)
+  const residual = bind(filterSchema(task.schema, task.caseSensitive), task.residual, task.caseSensitive)
   const deletes = await loadDeleteFilter(env.io, task, signal, {
     ...(opts.reader ? { reader: opts.reader } : {}),
     ...(opts.olderSchemas ? { olderSchemas: opts.olderSchemas } : {}),

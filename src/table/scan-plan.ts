@@ -270,7 +270,7 @@ function prepared(m: TableMetadata, schema: Schema, expr: Expression, caseSensit
   const hit = slots[slot]
   if (hit) return hit
   // metadata columns may be filtered on; `_file` and `_spec_id` prune data files
-  const filter = bind(filterSchema(schema), expr, caseSensitive)
+  const filter = bind(filterSchema(schema, caseSensitive), expr, caseSensitive)
   return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter), undeleted: undeletedFileEvaluator(filter) })
 }
 

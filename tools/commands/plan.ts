@@ -25,6 +25,8 @@ export const planCommand: Command = {
             deletes: t.deletes.map((d) => ({ content: d.content, filePath: d.filePath, fileFormat: d.fileFormat, recordCount: d.recordCount })),
             specId: t.spec.specId,
             residual: exprToString(t.residual),
+            caseSensitive: t.caseSensitive,
+            ...(t.readsDeletedRows ? { readsDeletedRows: true } : {}),
           }),
         ),
       )

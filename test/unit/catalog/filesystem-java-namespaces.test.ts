@@ -150,9 +150,20 @@ describe('file-system catalog: namespaces made by Java (bare folders)', () => {
     expect(await io.listFolders(join(dir, '..'))).toEqual(['y'])
     writeFileSync(join(dir, 'f'), 'x')
     await expect(io.makeFolder(join(dir, 'f'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
-    // concurrent creators: exactly one made it
-    const other = join(dir, 'z')
-    expect((await Promise.all([io.makeFolder(other), io.makeFolder(other), io.makeFolder(other)])).filter(Boolean).length).toBe(1)
+    // concurrent creators, parents missing too: exactly one made it, every time
+    for (let i = 0; i < 30; i++) {
+      const other = join(dir, `p${i}`, 'q', 'r')
+      expect((await Promise.all([1, 2, 3, 4].map(() => io.makeFolder(other)))).filter(Boolean).length).toBe(1)
+    }
+  })
+
+  it('lets exactly one of several concurrent createNamespace calls win, with or without properties', async () => {
+    for (let i = 0; i < 10; i++) {
+      const { catalog } = fresh()
+      const results = await Promise.allSettled([{}, { k: 'v' }, {}, { k: 'w' }, {}].map((p) => catalog.createNamespace(['x', `n${i}`], p)))
+      expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1)
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(AlreadyExistsError)
+    }
   })
 
   it('leaves a catalog whose FileIO cannot list folders as it was: empty folders stay invisible', async () => {

@@ -11,6 +11,10 @@ import { Transforms } from '../../../src/spec/transform.js'
 import { T, field } from '../../../src/spec/types.js'
 import { filterSchema } from '../../../src/table/metadata-filter.js'
 import type { Table } from '../../../src/table/table.js'
+import { MemoryCatalog } from '../../../src/catalog/memory.js'
+import { testEnv } from '../../../src/env.js'
+import { MemoryFileIO } from '../../../src/io/memory.js'
+import { writeDataFiles } from '../../../src/write/data-writer.js'
 import { makeCatalog } from '../../support/catalogs.js'
 import { floe } from '../../support/cli.js'
 
@@ -97,6 +101,44 @@ describe('filters on metadata columns', () => {
     expect(rows.map((r) => r._row_id as bigint).sort()).toEqual([...pick].sort())
   })
 
+  it('lineage filters ignore the stats files store under the lineage ids (null there means "inherit")', async () => {
+    const env = testEnv(new MemoryFileIO(), 7)
+    const c = new MemoryCatalog(env)
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'id', T.long, { required: true })]), properties: { 'format-version': '3' } })
+    t = await t.appendRows([{ id: 100n }])
+    // as a copy-on-write update writes: an unchanged row keeps its stored lineage, new rows store null and inherit
+    const rows = [{ id: 100n, _row_id: 0n, _last_updated_sequence_number: 1n }, ...[0n, 1n, 2n].map((id) => ({ id, _row_id: null, _last_updated_sequence_number: null }))]
+    const files = await writeDataFiles(env, { metadata: t.metadata }, rows, { rowLineage: true })
+    t = await t.transaction().overwrite({ deleteFiles: (await t.scan().planFiles()).map((x) => x.file), addFiles: files }).commit()
+    const all = await t.scan({ select: ['id', '_row_id', '_last_updated_sequence_number'] }).toArray()
+    const bound = filterSchema(t.schema())
+    for (const text of ['_row_id = 2', '_row_id > 0', '_last_updated_sequence_number = 2', 'not (_last_updated_sequence_number = 1)']) {
+      const want = ids(all.filter((r) => evalRow(bound, bind(bound, parseFilter(text)), r)))
+      expect(want.length, text).toBeGreaterThan(0)
+      // with every stat decoded, as includeColumnStats and incremental scans do
+      expect(ids(await t.scan({ filter: text }).toArray()), text).toEqual(want)
+      expect(ids(await t.scan({ filter: text, includeColumnStats: true }).toArray()), text).toEqual(want)
+    }
+    let u = await c.createTable('db.u', { schema: schema([field(1, 'id', T.long, { required: true })]), properties: { 'format-version': '3' } })
+    u = await u.append(await writeDataFiles(env, { metadata: u.metadata }, [0n, 1n].map((id) => ({ id, _row_id: null, _last_updated_sequence_number: null })), { rowLineage: true }))
+    const got: Record<string, unknown>[] = []
+    for await (const r of u.incrementalAppendScan({ filter: parseFilter('_last_updated_sequence_number = 1') }).rows()) got.push(r)
+    expect(ids(got)).toEqual([0n, 1n])
+  })
+
+  it('ignoring case, a table column that differs only in case still wins over the metadata column', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'id', T.long, { required: true }), field(2, '_DELETED', T.boolean)]) })
+    t = await t.appendRows([0, 1, 2].map((i) => ({ id: BigInt(i), _DELETED: i === 2 })))
+    t = await t.deleteRows('id = 1', { mode: 'merge-on-read' })
+    for (const name of ['_deleted', '_Deleted', '_DELETED']) expect(ids(await t.scan({ caseSensitive: false, filter: `${name} = true` }).toArray()), name).toEqual([2n])
+    // case-sensitively, `_deleted` is the metadata column and `_DELETED` the table column
+    expect(ids(await t.scan({ filter: '_deleted = true' }).toArray())).toEqual([1n])
+    expect(ids(await t.scan({ filter: '_DELETED = true' }).toArray())).toEqual([2n])
+  })
+
   it('a table column with the same name wins, and _partition cannot be filtered on', async () => {
     const c = makeCatalog('memory')
     await c.createNamespace('db')
@@ -106,6 +148,30 @@ describe('filters on metadata columns', () => {
     const e = await t.scan({ filter: "_partition.p = 'a'" }).planFiles().catch((x: unknown) => x)
     expect(e).toMatchObject({ code: 'INVALID_ARGUMENT' })
     expect(String((e as Error).message)).toContain('_partition')
+  })
+
+  it('are refused by row-level deletes and overwrites, before anything is planned', async () => {
+    const t = await table()
+    for (const f of ["_file = 'nope'", '_pos = 0', '_deleted = true']) {
+      await expect(t.deleteRows(f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await expect(t.overwriteRows([], f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    }
+    expect(t.metadata.snapshots.length).toBe(4)
+  })
+
+  it('floe plan prints readsDeletedRows where deleted rows belong to the scan', async () => {
+    let t = await table('filesystem')
+    t = await t.deleteRows('id in (1, 2)', { mode: 'merge-on-read' })
+    const res = await floe('plan', t.metadataLocation, '--filter', "_deleted = true or p = 'a'")
+    expect(res.code).toBe(0)
+    const tasks = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { readsDeletedRows?: boolean; residual: string; caseSensitive: boolean })
+    expect(tasks.length).toBeGreaterThan(0)
+    expect(tasks.every((x) => x.readsDeletedRows === true && x.caseSensitive === true)).toBe(true)
+    // in partition a the residual is true, yet its deleted row 1 is read
+    expect(tasks.some((x) => x.residual === 'true')).toBe(true)
+    expect(ids(await t.scan({ filter: "_deleted = true or p = 'a'" }).toArray())).toEqual([0n, 1n, 2n])
+    const plain = await floe('plan', t.metadataLocation)
+    expect(plain.stdout.includes('readsDeletedRows')).toBe(false)
   })
 
   it('work in incremental append scans and in floe scan --filter', async () => {
