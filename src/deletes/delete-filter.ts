@@ -5,6 +5,7 @@ import { FloeError, UnsupportedError } from '../errors.js'
 import type { FileIO } from '../io/file-io.js'
 import { fileSource } from '../parquet/byte-source.js'
 import type { ByteSource, ParquetReader, Row } from '../parquet/codec.js'
+import { readerForFormat } from '../avro-data/reader-for-format.js'
 import type { DataFile } from '../spec/manifest.js'
 import type { Schema } from '../spec/schema.js'
 import type { FileScanTask } from '../table/task.js'
@@ -70,7 +71,6 @@ function positionsFor(all: ReadonlyMap<string, PositionSet>, dataFilePath: strin
 export async function loadDeletes(dataFilePath: string, deletes: readonly DataFile[], opts: LoadDeletesOptions): Promise<DeleteFilter> {
   const positions: PositionSet[] = []
   const sets = new Map<string, { ids: readonly number[]; keys: Set<string>; set?: EqualityDeleteSet }>()
-  const common = { ...(opts.reader ? { reader: opts.reader } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }
   for (const d of deletes) {
     const file = d.filePath
     if (d.content === 'data') throw new FloeError('INVALID_ARGUMENT', `${file} is a data file, not a delete file`, { context: { file } })
@@ -86,7 +86,9 @@ export async function loadDeletes(dataFilePath: string, deletes: readonly DataFi
       positions.push(dv)
       continue
     }
-    if (d.fileFormat !== 'PARQUET') throw new UnsupportedError(`${d.fileFormat} delete files are not supported`, { context: { file } })
+    const reader = readerForFormat(d.fileFormat, opts.reader)
+    if (!reader) throw new UnsupportedError(`${d.fileFormat} delete files are not supported`, { context: { file } })
+    const common = { reader, ...(opts.signal ? { signal: opts.signal } : {}) }
     if (d.content === 'position-deletes') {
       const cache = opts.positionDeleteCache
       let set: PositionSet | undefined

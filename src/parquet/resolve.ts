@@ -1,5 +1,6 @@
 // Spec §Column Projection: resolve the projected table schema against one file's physical schema by field id
 // (or name-mapped id), choosing converters, constants and defaults. The result is a read plan per column.
+import { missingFieldValue } from '../spec/missing-value.js'
 import { setOwn } from '../spec/own.js'
 import { FloeError } from '../errors.js'
 import type { Schema } from '../spec/schema.js'
@@ -59,18 +60,10 @@ function resolveField(f: NestedField, node: PNode | undefined, path: string, ctx
 }
 
 /** Value of a field the file does not hold: constant (identity partition value), then initial default, else null. */
-function missingValue(f: NestedField, path: string, ctx: Ctx): Value {
-  if (ctx.constants?.has(f.id)) return ctx.constants.get(f.id) ?? null
-  const d = f.initialDefault
-  if (f.type.kind === 'struct' && d !== undefined && d !== null) {
-    // a struct default is `{}`: sub-field values come from the sub-fields' own defaults
-    const out: Record<string, Value> = {}
-    for (const c of f.type.fields) setOwn(out, c.name, missingValue(c, `${path}.${c.name}`, ctx))
-    return out as StructValue
-  }
+function missingValue(f: NestedField, _path: string, ctx: Ctx): Value {
   // A required column the file lacks (and no default) reads as null, as DuckDB does; Java would refuse.
   // Liberal reading: hand-edited name mappings in the corpus rely on it (spec/notes/reading.md D-R2).
-  return d ?? null
+  return missingFieldValue(f, (id) => (ctx.constants?.has(id) ? { value: ctx.constants.get(id) ?? null } : undefined))
 }
 
 function resolveType(t: IcebergType, id: number, node: PNode, path: string, ctx: Ctx, repeatedOk = false): Plan {

@@ -6,7 +6,7 @@ import { rowEvaluator } from '../expr/eval-row.js'
 import { referencedIds } from '../expr/expression.js'
 import { fileSource } from '../parquet/byte-source.js'
 import type { ParquetReader, Row } from '../parquet/codec.js'
-import { hyparquetReader } from '../parquet/hyparquet-reader.js'
+import { readerForFormat } from '../avro-data/reader-for-format.js'
 import { createNameMapping, nameMappingMatchesSchema, parseNameMapping, type NameMapping } from '../spec/name-mapping.js'
 import { FILE_PATH, IS_DELETED, isMetadataColumnId, metadataColumnById, PARTITION_COLUMN_ID, ROW_POSITION, SPEC_ID } from '../spec/metadata-columns.js'
 import { coercePartition } from './metadata-tables-partition.js'
@@ -107,16 +107,15 @@ function metadataFields(task: FileScanTask, read: Schema): NestedField[] {
 }
 
 /**
- * Read the rows of one task. Only Parquet data files are read; ORC and Avro data files fail with
- * UNSUPPORTED naming the file. Deleted rows are dropped, unless `_deleted` is projected: then they are kept
+ * Read the rows of one task. Parquet and Avro data files are read; ORC data files fail with UNSUPPORTED
+ * naming the file. Deleted rows are dropped, unless `_deleted` is projected: then they are kept
  * with `_deleted: true` (as Java marks them). Rows that fail the residual are dropped.
  */
 export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSignal, opts: ReadTaskOptions = {}): AsyncIterable<Row> {
-  const reader = opts.reader ?? hyparquetReader
   throwIfAborted(signal)
   const path = task.file.filePath
-  if (task.file.fileFormat !== 'PARQUET')
-    throw new UnsupportedError(`floe reads only Parquet data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })
+  const reader = readerForFormat(task.file.fileFormat, opts.reader)
+  if (!reader) throw new UnsupportedError(`floe reads Parquet and Avro data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })
   const residual = bind(filterSchema(task.schema, task.caseSensitive), task.residual, task.caseSensitive)
   const deletes = await loadDeleteFilter(env.io, task, signal, {
     ...(opts.reader ? { reader: opts.reader } : {}),

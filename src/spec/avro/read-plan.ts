@@ -12,6 +12,8 @@ import { blockCount, minEncodedSize, optionOf, unionIndex, type AvroNode, type R
 export interface PlanSite {
   readonly file?: string
   readonly field: string
+  /** Reads records as structs instead of the id-keyed objects manifests use (data rows: keyed by name, with defaults). */
+  readonly struct?: (node: AvroNode, expected: Extract<IcebergType, { kind: 'struct' }>, site: PlanSite) => Reader<Value>
 }
 
 /** Throw INVALID_METADATA: the writer schema cannot be read as the expected Iceberg type. */
@@ -191,6 +193,7 @@ export function readerAs(node: AvroNode, expected: IcebergType, site: PlanSite):
       return mapReader(node, expected, site) ?? incompatible(site, node, expected)
     case 'struct': {
       if (node.kind !== 'record') return incompatible(site, node, expected)
+      if (site.struct) return site.struct(node, expected, site)
       const steps = node.fields.map((f, i) => {
         const target = expected.fields.find((x) => x.id === (f.fieldId ?? -1)) ?? expected.fields.find((x) => x.name === f.name)
         return target ? { key: String(target.id), read: readerAs(f.type, target.type, { ...site, field: `${site.field}.${f.name}` }) } : { key: undefined, read: skipToNull(node.fields[i]!.type) }

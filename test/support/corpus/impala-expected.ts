@@ -358,7 +358,7 @@ async function runCase(c: DuckDBConnection, names: Map<string, CorpusTable>, cs:
     try {
       l = await load(c, table!, sel, cache, lineage)
     } catch (e) {
-      if (e instanceof FloeError && e.code === 'UNSUPPORTED' && /\b(ORC|AVRO)\b/.test(e.message)) return na(`data files are not Parquet (floe reads Parquet only): ${message(e)}`)
+      if (e instanceof FloeError && e.code === 'UNSUPPORTED' && /\bORC\b/.test(e.message)) return na(`ORC data files (floe reads Parquet and Avro): ${message(e)}`)
       return fail(`floe could not scan ${name}${r.version ? ` at snapshot ${r.version}` : r.time ? ` as of ${r.time}` : ''}: ${message(e)}`)
     }
     const variant = l.variantColumns.find((v) => new RegExp(`\\b${v}\\b`, 'i').test(sql)) ?? (l.variantColumns.length && /(^|[\s,.])\*\s*(,|from\b)/i.test(sql) ? l.variantColumns[0] : undefined)

@@ -1,0 +1,139 @@
+// Avro data files (spec §Avro, Java's `write.format.default=avro`): rows read block by block from the
+// container and resolved by Iceberg field id, as Parquet columns are. A file without field ids gets them from
+// the table's name mapping, else from the read schema's own names (Java's ProjectionDatumReader does the same).
+// Missing fields read as their initial-default or null, constants (identity partition values, metadata
+// columns) replace stored values, `_pos` is the row's position, and promotions (int→long, float→double,
+// wider decimals) apply on read.
+import { FloeError } from '../errors.js'
+import type { ByteSource, ParquetReader, ReadRequest, Row, RowBatch } from '../parquet/codec.js'
+import { constantProducer } from '../parquet/constant-values.js'
+import { ROW_POSITION } from '../spec/metadata-columns.js'
+import { AvroReader } from '../spec/avro/binary.js'
+import { skipperFor } from '../spec/avro/avro-generic.js'
+import type { AvroField, AvroNode, Reader } from '../spec/avro/avro-node.js'
+import { readOcfBlocks, readOcfHeader, withAvroErrors } from '../spec/avro/ocf.js'
+import { readerAs, type PlanSite } from '../spec/avro/read-plan.js'
+import { missingFieldValue, type ConstantLookup } from '../spec/missing-value.js'
+import { createNameMapping, type MappedField, type NameMapping } from '../spec/name-mapping.js'
+import { setOwn } from '../spec/own.js'
+import type { NestedField, StructType, Value } from '../spec/types.js'
+
+/** Reads Avro data files through the data-file seam (the ParquetReader interface: one batch per container block). */
+export const avroDataReader: ParquetReader = { readBatches }
+
+async function* readBatches(source: ByteSource, request: ReadRequest): AsyncIterable<RowBatch> {
+  const file = source.path
+  const checkAbort = (): void => {
+    if (request.signal?.aborted) throw new FloeError('ABORTED', `Read of ${file} was aborted`, { cause: request.signal.reason, context: { file } })
+  }
+  checkAbort()
+  const bytes = await source.read(0, source.byteLength)
+  const header = readOcfHeader(bytes, file)
+  const root = withIds(header.schema, request)
+  if (root.kind !== 'record') throw new FloeError('INVALID_DATA', `Avro data file ${file} does not hold records (its schema is ${root.kind})`, { context: { file } })
+  const row = withAvroErrors(file, () => rowReader(root, request, file))
+  let start = 0
+  for (const block of readOcfBlocks(bytes, header, { file })) {
+    checkAbort()
+    const r = new AvroReader(block.data, 0, block.data.length, file)
+    const rows = new Array<Row>(block.count)
+    withAvroErrors(file, () => {
+      for (let i = 0; i < block.count; i++) rows[i] = row(r, start + i)
+    })
+    yield { start, rows }
+    start += block.count
+  }
+}
+
+/** How one output field of a struct is produced: from an Avro field (slot), or a default/constant. */
+type Fill = () => Value
+
+/** The Avro field of a record that holds Iceberg field `id`. */
+function avroFieldFor(rec: Extract<AvroNode, { kind: 'record' }>, id: number): number {
+  return rec.fields.findIndex((f) => f.fieldId === id)
+}
+
+// A struct reader over `rec` producing objects keyed by the target fields' names in their order; target
+// fields the record lacks read as `fill(field)`; Avro fields no target wants are skipped.
+function structReader(rec: Extract<AvroNode, { kind: 'record' }>, targets: readonly NestedField[], site: PlanSite, fill: (f: NestedField) => Fill | undefined, lookup: ConstantLookup): Reader<Value> {
+  const slotOf = rec.fields.map(() => -1)
+  const fills: (Fill | undefined)[] = targets.map((t) => fill(t))
+  targets.forEach((t, j) => {
+    if (fills[j]) return
+    const i = avroFieldFor(rec, t.id)
+    if (i >= 0) slotOf[i] = j
+    else fills[j] = constantProducer(missingFieldValue(t, lookup))
+  })
+  const steps = rec.fields.map((f: AvroField, i) => {
+    const j = slotOf[i]!
+    if (j < 0) {
+      const skip = skipperFor(f.type)
+      return { slot: -1, read: (r: AvroReader): Value => (skip(r), null) }
+    }
+    return { slot: j, read: readerAs(f.type, targets[j]!.type, { ...site, field: site.field ? `${site.field}.${targets[j]!.name}` : targets[j]!.name }) }
+  })
+  const names = targets.map((t) => t.name)
+  return (r) => {
+    const values = new Array<Value>(targets.length)
+    for (const s of steps) {
+      const v = s.read(r)
+      if (s.slot >= 0) values[s.slot] = v
+    }
+    const out: Record<string, Value> = {}
+    for (let j = 0; j < names.length; j++) setOwn(out, names[j]!, fills[j] ? fills[j]!() : (values[j] ?? null))
+    return out
+  }
+}
+
+/** The row reader of a file: the read schema's fields (nested records as name-keyed structs), with constants at any depth and `_pos`. */
+function rowReader(root: Extract<AvroNode, { kind: 'record' }>, request: ReadRequest, file: string): (r: AvroReader, pos: number) => Row {
+  let position = 0
+  const constants = request.constants
+  const lookup: ConstantLookup = (id) => (constants?.has(id) ? { value: constants.get(id) ?? null } : undefined)
+  const fill = (f: NestedField): Fill | undefined => {
+    if (constants?.has(f.id)) return constantProducer(constants.get(f.id) ?? null)
+    if (f.id === ROW_POSITION.id) return () => BigInt(position)
+    return undefined
+  }
+  const nested = (node: AvroNode, expected: StructType, site: PlanSite): Reader<Value> => {
+    if (node.kind !== 'record') throw new FloeError('INVALID_DATA', `Avro data file ${file}: field ${site.field} is not a record`, { context: { file, field: site.field } })
+    return structReader(node, expected.fields, site, fill, lookup)
+  }
+  const site: PlanSite = { file, field: '', struct: nested }
+  const read = structReader(root, request.schema.fields, site, fill, lookup)
+  return (r, pos) => {
+    position = pos
+    return read(r) as Row
+  }
+}
+
+// Field ids for a file written without them: from the name mapping, else from the read schema's names.
+function withIds(node: AvroNode, request: ReadRequest): AvroNode {
+  if (node.kind !== 'record' || node.fields.some((f) => f.fieldId !== undefined)) return node
+  const mapping: NameMapping = request.nameMapping ?? createNameMapping(request.schema)
+  return annotate(node, mapping)
+}
+
+/** `node` with the ids of the mapped fields (records by field name; arrays by `element`, maps by `key`/`value`). */
+function annotate(node: AvroNode, entries: readonly MappedField[] | undefined): AvroNode {
+  const find = (name: string): MappedField | undefined => entries?.find((e) => e.names.includes(name))
+  switch (node.kind) {
+    case 'record':
+      return {
+        ...node,
+        fields: node.fields.map((f) => {
+          const m = find(f.name)
+          const { fieldId: _unused, ...rest } = f
+          return { ...rest, ...(m?.fieldId === undefined ? {} : { fieldId: m.fieldId }), type: annotate(f.type, m?.fields) }
+        }),
+      }
+    case 'union':
+      return { ...node, branches: node.branches.map((b) => annotate(b, entries)) }
+    case 'array':
+      return { ...node, items: annotate(node.items, find('element')?.fields ?? entries) }
+    case 'map':
+      return { ...node, values: annotate(node.values, find('value')?.fields) }
+    default:
+      return node
+  }
+}
