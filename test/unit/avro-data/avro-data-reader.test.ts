@@ -166,6 +166,32 @@ describe('Avro data files', () => {
     ])
   })
 
+  it('read Avro position and equality delete files', async () => {
+    const s = schema([field(1, 'id', T.long, { required: true }), field(2, 'v', T.string)])
+    let t = await table(s, { 'format-version': '2' })
+    t = await appendAvroFile(t, t.schema(), [0, 1, 2, 3, 4].map((i) => ({ id: BigInt(i), v: `v${i}` })), 'f0')
+    const dataPath = (await t.scan().planFiles())[0]!.file.filePath
+    // spec §Position Delete Files and §Equality Delete Files, as Avro (reserved ids 2147483546/2147483545)
+    const posSchema = schema([field(2147483546, 'file_path', T.string, { required: true }), field(2147483545, 'pos', T.long, { required: true })])
+    const posBytes = avroDataFileBytes(posSchema, [{ file_path: dataPath, pos: 1n }, { file_path: dataPath, pos: 3n }])
+    const eqSchema = schema([field(t.schema().fields.find((f) => f.name === 'v')!.id, 'v', T.string)])
+    const eqBytes = avroDataFileBytes(eqSchema, [{ v: 'v4' }])
+    const loc = t.metadata.location
+    await t.env.io.write(`${loc}/data/pos.avro`, posBytes)
+    await t.env.io.write(`${loc}/data/eq.avro`, eqBytes)
+    const common = { fileFormat: 'AVRO' as const, specId: 0, partition: [] }
+    t = await t
+      .transaction()
+      .rowDelta({
+        addDeletes: [
+          { ...common, content: 'position-deletes', filePath: `${loc}/data/pos.avro`, recordCount: 2n, fileSizeInBytes: BigInt(posBytes.length) },
+          { ...common, content: 'equality-deletes', filePath: `${loc}/data/eq.avro`, recordCount: 1n, fileSizeInBytes: BigInt(eqBytes.length), equalityIds: [eqSchema.fields[0]!.id] },
+        ],
+      })
+      .commit()
+    expect(byId(await t.scan().toArray()).map((r) => r.id)).toEqual([0n, 2n])
+  })
+
   it('fail typed on a damaged file, naming it', async () => {
     const data = avroDataFileBytes(SCHEMA, [{ id: 1n }])
     const cut = data.slice(0, data.length - 20)
