@@ -8,9 +8,9 @@ import { FloeError } from '../errors.js'
 import type { ByteSource, ParquetReader, ReadRequest, Row, RowBatch } from '../parquet/codec.js'
 import { constantProducer } from '../parquet/constant-values.js'
 import { ROW_POSITION } from '../spec/metadata-columns.js'
-import { AvroReader } from '../spec/avro/binary.js'
+import { AvroReader, avroError } from '../spec/avro/binary.js'
 import { skipperFor } from '../spec/avro/avro-generic.js'
-import type { AvroField, AvroNode, Reader } from '../spec/avro/avro-node.js'
+import { minEncodedSize, type AvroField, type AvroNode, type Reader } from '../spec/avro/avro-node.js'
 import { readOcfBlocks, readOcfHeader, withAvroErrors } from '../spec/avro/ocf.js'
 import { readerAs, type PlanSite } from '../spec/avro/read-plan.js'
 import { missingFieldValue, type ConstantLookup } from '../spec/missing-value.js'
@@ -31,17 +31,33 @@ async function* readBatches(source: ByteSource, request: ReadRequest): AsyncIter
   const header = readOcfHeader(bytes, file)
   const root = withIds(header.schema, request)
   if (root.kind !== 'record') throw new FloeError('INVALID_DATA', `Avro data file ${file} does not hold records (its schema is ${root.kind})`, { context: { file } })
-  const row = withAvroErrors(file, () => rowReader(root, request, file))
+  const row = compile(root, request, file)
+  const min = minEncodedSize(root)
   let start = 0
   for (const block of readOcfBlocks(bytes, header, { file })) {
     checkAbort()
-    const r = new AvroReader(block.data, 0, block.data.length, file)
-    const rows = new Array<Row>(block.count)
-    withAvroErrors(file, () => {
-      for (let i = 0; i < block.count; i++) rows[i] = row(r, start + i)
+    const rows = withAvroErrors(file, () => {
+      // a damaged count fails here, before anything is allocated for it, and a block must be consumed exactly
+      if (min > 0 ? block.count * min > block.data.length : block.count > block.data.length + 1_000_000)
+        avroError(`Invalid Avro block: ${block.count} records cannot fit in ${block.data.length} bytes`, file)
+      const r = new AvroReader(block.data, 0, block.data.length, file)
+      const out = new Array<Row>(block.count)
+      for (let i = 0; i < block.count; i++) out[i] = row(r, start + i)
+      if (r.pos !== r.end) avroError(`Invalid Avro block: ${r.end - r.pos} trailing bytes after ${block.count} records`, file)
+      return out
     })
     yield { start, rows }
     start += block.count
+  }
+}
+
+// The row reader; a column the file stores as a type it cannot be read as is bad data (INVALID_DATA, as for Parquet).
+function compile(root: Extract<AvroNode, { kind: 'record' }>, request: ReadRequest, file: string): (r: AvroReader, pos: number) => Row {
+  try {
+    return withAvroErrors(file, () => rowReader(root, request, file))
+  } catch (e) {
+    if (e instanceof FloeError && e.code === 'INVALID_METADATA') throw new FloeError('INVALID_DATA', e.message, { cause: e, context: e.context })
+    throw e
   }
 }
 

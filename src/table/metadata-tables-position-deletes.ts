@@ -4,7 +4,7 @@
 import type { FileIO } from '../io/file-io.js'
 import { fileSource } from '../parquet/byte-source.js'
 import type { ParquetReader, Row } from '../parquet/codec.js'
-import { hyparquetReader } from '../parquet/hyparquet-reader.js'
+import { readerForFormat } from '../avro-data/reader-for-format.js'
 import { readDeletionVector } from '../deletes/deletion-vector.js'
 import { DELETE_FILE_PATH_ID, DELETE_POS_ID, DELETE_ROW_ID } from '../deletes/position-deletes.js'
 import { UnsupportedError } from '../errors.js'
@@ -38,7 +38,6 @@ export async function positionDeletesTable(io: FileIO, m: TableMetadata, s: Snap
   const ptype = tablePartitionType(m)
   const v3 = m.formatVersion >= 3
   const open = opts.open ?? ((path: string) => fileSource(io, path))
-  const reader = opts.reader ?? hyparquetReader
   // the deprecated `row` column is read as a struct of the current schema (null when the file has none)
   const projection = schema([field(DELETE_FILE_PATH_ID, 'file_path', T.string), field(DELETE_POS_ID, 'pos', T.long), field(DELETE_ROW_ID, 'row', T.struct(currentSchema(m).fields))])
   const files = (await snapshotEntries(io, m, s)).filter(({ entry }) => entry.status !== 'deleted' && entry.dataFile.content === 'position-deletes').map(({ entry }) => entry.dataFile)
@@ -56,9 +55,10 @@ export async function positionDeletesTable(io: FileIO, m: TableMetadata, s: Snap
       for (const pos of positions) out.push({ file_path: f.referencedDataFile ?? null, pos: BigInt(pos), row: null, ...rest })
       continue
     }
-    if (f.fileFormat !== 'PARQUET') throw new UnsupportedError(`${f.fileFormat} delete files are not supported`, { context: { file: f.filePath } })
+    const fileReader = readerForFormat(f.fileFormat, opts.reader)
+    if (!fileReader) throw new UnsupportedError(`${f.fileFormat} delete files are not supported`, { context: { file: f.filePath } })
     const rest = tail(false)
-    for await (const batch of reader.readBatches(await open(f.filePath), { schema: projection, nameMapping: NAMES }))
+    for await (const batch of fileReader.readBatches(await open(f.filePath), { schema: projection, nameMapping: NAMES }))
       for (const r of batch.rows) out.push({ file_path: r.file_path ?? null, pos: (r.pos ?? null) as Value, row: r.row ?? null, ...rest })
   }
   return out

@@ -63,6 +63,20 @@ function toInt32(v: bigint, r: AvroReader): number {
   return Number(v)
 }
 
+/** The unit of an Avro long's time logical type. */
+const LONG_TIME_UNITS: Record<string, 'ms' | 'us' | 'ns'> = {
+  'timestamp-millis': 'ms',
+  'local-timestamp-millis': 'ms',
+  'timestamp-micros': 'us',
+  'local-timestamp-micros': 'us',
+  'time-micros': 'us',
+  'timestamp-nanos': 'ns',
+  'local-timestamp-nanos': 'ns',
+}
+// what a value in each unit is multiplied by for microsecond and nanosecond columns
+const MICROS_FACTOR: Record<'ms' | 'us', bigint> = { ms: 1000n, us: 1n }
+const NANOS_FACTOR: Record<'ms' | 'us' | 'ns', bigint> = { ms: 1_000_000n, us: 1000n, ns: 1n }
+
 /** A reader for a non-union primitive writer node as the expected primitive type, or undefined. */
 function primitiveReader(node: AvroNode, t: PrimitiveType): Reader<Value> | undefined {
   const k = t.kind
@@ -77,9 +91,11 @@ function primitiveReader(node: AvroNode, t: PrimitiveType): Reader<Value> | unde
         case 'double':
           return (r) => r.int()
         case 'long':
-        case 'time':
         case 'decimal':
           return (r) => BigInt(r.int())
+        case 'time':
+          // time-millis (Hive and other Avro writers): to microseconds, as floe's Parquet reader does
+          return node.logicalType === 'time-millis' ? (r) => BigInt(r.int()) * 1000n : (r) => BigInt(r.int())
         case 'timestamp':
         case 'timestamptz':
           // v3 promotion date → timestamp: days to microseconds
@@ -90,14 +106,23 @@ function primitiveReader(node: AvroNode, t: PrimitiveType): Reader<Value> | unde
         default:
           return undefined
       }
-    case 'long':
+    case 'long': {
+      // timestamps in another unit than the column's (Hive writes timestamp-millis): scaled, as Java does
+      const unit = LONG_TIME_UNITS[node.logicalType ?? '']
       switch (k) {
-        case 'long':
         case 'time':
         case 'timestamp':
-        case 'timestamptz':
+        case 'timestamptz': {
+          if (unit === 'ns') return undefined // never narrowed: nanoseconds do not fit a microsecond column exactly
+          const f = unit === undefined ? 1n : MICROS_FACTOR[unit]
+          return f === 1n ? (r) => r.long() : (r) => r.long() * f
+        }
         case 'timestamp_ns':
-        case 'timestamptz_ns':
+        case 'timestamptz_ns': {
+          const f = unit === undefined ? 1n : NANOS_FACTOR[unit]
+          return f === 1n ? (r) => r.long() : (r) => r.long() * f
+        }
+        case 'long':
         case 'decimal':
           return (r) => r.long()
         case 'int':
@@ -108,6 +133,7 @@ function primitiveReader(node: AvroNode, t: PrimitiveType): Reader<Value> | unde
         default:
           return undefined
       }
+    }
     case 'float':
       return k === 'float' || k === 'double' ? (r) => r.float() : undefined
     case 'double':
@@ -208,9 +234,22 @@ export function readerAs(node: AvroNode, expected: IcebergType, site: PlanSite):
       }
     }
     case 'variant':
-      return incompatible(site, node, expected)
+      return variantReader(node) ?? incompatible(site, node, expected)
     default:
       return primitiveReader(node, expected) ?? incompatible(site, node, primitiveToString(expected))
+  }
+}
+
+/** A v3 variant as Java writes it in Avro: a record of `metadata` and `value` bytes (in either order), read as { metadata, value }. */
+function variantReader(node: AvroNode): Reader<Value> | undefined {
+  if (node.kind !== 'record' || node.fields.length !== 2) return undefined
+  const names = node.fields.map((f) => f.name)
+  if (!names.includes('metadata') || !names.includes('value') || node.fields.some((f) => f.type.kind !== 'bytes')) return undefined
+  const metadataFirst = names[0] === 'metadata'
+  return (r) => {
+    const a = r.bytes()
+    const b = r.bytes()
+    return metadataFirst ? { metadata: a, value: b } : { metadata: b, value: a }
   }
 }
 

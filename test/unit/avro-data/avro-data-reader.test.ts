@@ -6,7 +6,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { avroDataReader } from '../../../src/avro-data/avro-data-reader.js'
 import { bytesSource } from '../../../src/parquet/byte-source.js'
-import { writeOcf } from '../../../src/spec/avro/ocf.js'
+import { readOcfHeader, writeOcf } from '../../../src/spec/avro/ocf.js'
+import { readMetadataTable } from '../../../src/table/metadata-tables-read.js'
 import { schema, type Schema } from '../../../src/spec/schema.js'
 import { T, field, type Value } from '../../../src/spec/types.js'
 import type { Table } from '../../../src/table/table.js'
@@ -190,6 +191,60 @@ describe('Avro data files', () => {
       })
       .commit()
     expect(byId(await t.scan().toArray()).map((r) => r.id)).toEqual([0n, 2n])
+    // the position_deletes metadata table reads the Avro delete file too
+    const pd = await readMetadataTable({ io: t.env.io, metadata: t.metadata, metadataLocation: t.metadataLocation }, 'position_deletes')
+    expect(pd.rows.map((r) => [r.file_path, r.pos])).toEqual([
+      [dataPath, 1n],
+      [dataPath, 3n],
+    ])
+  })
+
+  it('scale millisecond timestamps and times (Hive writes them) to the column unit; read variants', async () => {
+    const avsc = {
+      type: 'record',
+      name: 'hive',
+      fields: [
+        { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' }, 'field-id': 1 },
+        { name: 'lts', type: { type: 'long', logicalType: 'local-timestamp-millis' }, 'field-id': 2 },
+        { name: 'tm', type: { type: 'int', logicalType: 'time-millis' }, 'field-id': 3 },
+        { name: 'us', type: { type: 'long', logicalType: 'timestamp-micros' }, 'field-id': 4 },
+        { name: 'ns', type: { type: 'long', logicalType: 'timestamp-micros' }, 'field-id': 5 },
+        { name: 'v', type: ['null', { type: 'record', name: 'r6', logicalType: 'variant', fields: [{ name: 'metadata', type: 'bytes' }, { name: 'value', type: 'bytes' }] }], 'field-id': 6 },
+      ],
+    }
+    const data = writeOcf(avsc, [{ ts: 1_700_000_000_123n, lts: -1n, tm: 3_600_001, us: 5n, ns: 7n, v: { metadata: Buffer.from([1, 0, 0]), value: Buffer.from([12, 1]) } }])
+    const read = schema([
+      field(1, 'ts', T.timestamptz),
+      field(2, 'lts', T.timestamp),
+      field(3, 'tm', T.time),
+      field(4, 'us', T.timestamp),
+      field(5, 'ns', T.timestampNs),
+      field(6, 'v', T.variant),
+    ])
+    const rows = []
+    for await (const b of avroDataReader.readBatches(bytesSource(data, 'hive.avro'), { schema: read })) rows.push(...b.rows)
+    expect(rows).toEqual([{ ts: 1_700_000_000_123_000n, lts: -1000n, tm: 3_600_001_000n, us: 5n, ns: 7000n, v: { metadata: Uint8Array.from([1, 0, 0]), value: Uint8Array.from([12, 1]) } }])
+  })
+
+  it('fail typed on damaged block counts and on columns stored as another type, naming the file', async () => {
+    const avsc = { type: 'record', name: 'r', fields: [{ name: 'id', type: 'long', 'field-id': 1 }, { name: 's', type: 'string', 'field-id': 2 }] }
+    const good = writeOcf(avsc, [{ id: 1n, s: 'a' }, { id: 2n, s: 'b' }], { codec: 'null' })
+    const read = schema([field(1, 'id', T.long), field(2, 's', T.string)])
+    const run = async (bytes: Uint8Array, sch: Schema = read): Promise<unknown> => {
+      try {
+        for await (const _ of avroDataReader.readBatches(bytesSource(bytes, 'x.avro'), { schema: sch })) void _
+        return undefined
+      } catch (e) {
+        return e
+      }
+    }
+    expect(await run(good)).toBeUndefined()
+    // the block's record count (one zig-zag varint byte for 2) replaced
+    const h = readOcfHeader(good)
+    const withCount = (varint: number[]): Uint8Array => Uint8Array.from([...good.subarray(0, h.dataOffset), ...varint, ...good.subarray(h.dataOffset + 1)])
+    // 2^33 records (zig-zag varint), far more than the block holds; 1 record, leaving bytes unread; 3 records
+    for (const varint of [[0x80, 0x80, 0x80, 0x80, 0x40], [2], [6]]) expect(await run(withCount(varint)), String(varint)).toMatchObject({ code: 'INVALID_AVRO', context: { file: 'x.avro' } })
+    expect(await run(good, schema([field(1, 'id', T.long), field(2, 's', T.int)]))).toMatchObject({ code: 'INVALID_DATA', context: { file: 'x.avro', field: 's' } })
   })
 
   it('fail typed on a damaged file, naming it', async () => {
