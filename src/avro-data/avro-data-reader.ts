@@ -125,9 +125,25 @@ function rowReader(root: Extract<AvroNode, { kind: 'record' }>, request: ReadReq
 
 // Field ids for a file written without them: from the name mapping, else from the read schema's names.
 function withIds(node: AvroNode, request: ReadRequest): AvroNode {
-  if (node.kind !== 'record' || node.fields.some((f) => f.fieldId !== undefined)) return node
+  if (node.kind !== 'record' || hasIds(node)) return node
   const mapping: NameMapping = request.nameMapping ?? createNameMapping(request.schema)
   return annotate(node, mapping)
+}
+
+/** True when any record field anywhere in the schema carries a field id (Java's AvroSchemaUtil.hasIds). */
+function hasIds(node: AvroNode): boolean {
+  switch (node.kind) {
+    case 'record':
+      return node.fields.some((f) => f.fieldId !== undefined || hasIds(f.type))
+    case 'union':
+      return node.branches.some(hasIds)
+    case 'array':
+      return hasIds(node.items)
+    case 'map':
+      return hasIds(node.values)
+    default:
+      return false
+  }
 }
 
 /** `node` with the ids of the mapped fields (records by field name; arrays by `element`, maps by `key`/`value`). */
