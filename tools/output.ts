@@ -65,8 +65,9 @@ export async function writeRows(io: CliIO, fields: readonly NestedField[], rows:
   return n
 }
 
-// C0 and C1 controls, DEL and the Unicode line/paragraph separators: anything that would break a table line
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+// C0 and C1 controls, DEL, the Unicode line/paragraph separators and the bidi embedding, override and
+// isolate controls: anything that would break a table line or reorder it on screen
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /** Text for one table cell: newlines, tabs and other control characters shown as escapes (`\n`, `\u0001`). */
@@ -76,7 +77,7 @@ export function tableText(s: string): string {
 
 // Terminal columns of one code point: 0 for combining marks, joiners and variation selectors; 2 for East
 // Asian wide and fullwidth characters (Hangul, CJK, kana, fullwidth forms) and emoji pictographs; else 1.
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\u1160-\u11ff\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u
 const WIDE =
   /^[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{17000}-\u{18cff}\u{1b000}-\u{1b2ff}\u{1f004}\u{1f0cf}\u{1f18e}\u{1f191}-\u{1f19a}\u{1f200}-\u{1f251}\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f7e0}-\u{1f7eb}\u{1f90c}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]$/u
 
@@ -85,23 +86,37 @@ function charWidth(c: string): number {
   return ZERO_WIDTH.test(c) ? 0 : WIDE.test(c) ? 2 : 1
 }
 
-/** Display width in terminal columns (wide characters count 2, combining marks 0). */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+// emoji shown as one picture: ZWJ sequences, skin tones, emoji presentation (FE0F), keycaps, flags
+const EMOJI_CLUSTER = /[\u200d\ufe0f\u20e3\u{1f3fb}-\u{1f3ff}]|[\u{1f1e6}-\u{1f1ff}]{2}/u
+
+/** Terminal columns of one grapheme cluster: 2 for an emoji sequence, else its first visible code point's width. */
+function clusterWidth(g: string): number {
+  if (g.length > 1 && EMOJI_CLUSTER.test(g)) return 2
+  for (const c of g) {
+    const w = charWidth(c)
+    if (w > 0) return w
+  }
+  return 0
+}
+
+/** Display width in terminal columns (by grapheme cluster: wide characters and emoji count 2, combining marks 0). */
 export function displayWidth(s: string): number {
   let n = 0
-  for (const c of s) n += charWidth(c)
+  for (const { segment } of graphemes.segment(s)) n += clusterWidth(segment)
   return n
 }
 
-/** `s` fitted to `width` columns: cut with `…` when wider (whole code points only; a wide character that would straddle the cut is padded instead), else padded. */
+/** `s` fitted to `width` columns: cut with `…` when wider (whole grapheme clusters only; one that would straddle the cut is padded instead), else padded. */
 export function fitCell(s: string, width: number): string {
   const n = displayWidth(s)
   if (n <= width) return s + ' '.repeat(width - n)
   let out = ''
   let used = 0
-  for (const c of s) {
-    const w = charWidth(c)
+  for (const { segment } of graphemes.segment(s)) {
+    const w = clusterWidth(segment)
     if (used + w > width - 1) break
-    out += c
+    out += segment
     used += w
   }
   return `${out}${' '.repeat(width - 1 - used)}…`

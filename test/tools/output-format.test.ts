@@ -177,6 +177,13 @@ describe('scan --format table', () => {
       { s: '한국어', w: 6 },
       { s: 'ｶﾀｶﾅ', w: 4 },
       { s: 'ab', w: 2 },
+      // emoji sequences are one picture of two columns: a ZWJ family, a skin tone, emoji presentation, a flag
+      { s: '👨\u200d👩\u200d👧', w: 2 },
+      { s: '👍🏽', w: 2 },
+      { s: '\u2764\ufe0f', w: 2 },
+      { s: '🇫🇷', w: 2 },
+      // conjoining Hangul jamo make one syllable
+      { s: '\u1112\u1161\u11ab', w: 2 },
     ]
     const t = await table('cjk', 'id int, s string, n int', values.map((v, i) => ({ id: i, s: v.s, n: i })))
     const out = (await ok('scan', t, '--format', 'table')).trimEnd().split('\n')
@@ -198,6 +205,21 @@ describe('scan --format table', () => {
       ['1', '', '[]'],
       ['2', 'NULL', 'NULL'],
     ])
+  })
+
+  it('cuts between grapheme clusters: no dangling joiner or half flag', async () => {
+    const family = '👨\u200d👩\u200d👧'
+    const t = await table('emoji', 's string', [{ s: family.repeat(31) }, { s: '🇫🇷'.repeat(31) }])
+    const out = (await ok('scan', t, '--format', 'table')).split('\n')
+    // 29 pictures (58 columns) fit before the cut at 59, a space pads, then the ellipsis
+    expect(out[2]).toBe(`${family.repeat(29)} …`)
+    expect(out[3]).toBe(`${'🇫🇷'.repeat(29)} …`)
+  })
+
+  it('escapes bidi controls, which would reorder the line on screen', async () => {
+    const t = await table('bidi', 'id int, s string', [{ id: 1, s: 'a\u202eb\u2066c' }])
+    const out = (await ok('scan', t, '--format', 'table')).trimEnd().split('\n')
+    expect(out[2]).toBe('1  | a\\u202eb\\u2066c')
   })
 
   it('shows newlines, tabs and control characters escaped, keeping one line per row', async () => {
