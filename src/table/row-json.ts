@@ -5,6 +5,7 @@ import { daysToIsoDate, microsToIsoTime, microsToIsoTimestamp, nanosToIsoTimesta
 import type { Row } from '../parquet/codec.js'
 import { setOwn } from '../spec/own.js'
 import { stringifyJson } from '../spec/json/lossless.js'
+import { variantToJson, type VariantBytes } from '../spec/variant.js'
 
 /**
  * One value as JSON (bigint stays bigint, to be written as a bare integer):
@@ -13,7 +14,8 @@ import { stringifyJson } from '../spec/json/lossless.js'
  * decimal → string with the column's scale; date → `YYYY-MM-DD`; time → `HH:MM:SS.ffffff`;
  * timestamp → ISO without zone; timestamptz → ISO with `+00:00`; *_ns → 9 fraction digits;
  * string → string; uuid → canonical string; fixed/binary → base64; struct → object; list → array;
- * map → object when keys are strings, else an array of `{key, value}`; variant → base64 metadata/value.
+ * map → object when keys are strings, else an array of `{key, value}`; variant → its value as JSON
+ * (spec/variant.ts: int64 and decimals exact, temporal values and uuids as above, binary as base64).
  */
 export function valueToJson(type: IcebergType, v: Value): unknown {
   if (v === null || v === undefined) return null
@@ -46,10 +48,8 @@ export function valueToJson(type: IcebergType, v: Value): unknown {
     case 'geometry':
     case 'geography':
       return bytesToBase64(v as Uint8Array)
-    case 'variant': {
-      const x = v as { metadata: Uint8Array; value: Uint8Array }
-      return { metadata: bytesToBase64(x.metadata), value: bytesToBase64(x.value) }
-    }
+    case 'variant':
+      return variantToJson(v as VariantBytes)
     case 'unknown':
       return null
     case 'struct':
@@ -77,6 +77,8 @@ export function rowToJson(fields: readonly NestedField[], row: Row): Record<stri
 
 /** A short single-line text form of a value (table and csv output). */
 export function valueToText(type: IcebergType, v: Value): string {
+  // a variant prints as its JSON text, so a variant null (`null`) and a string (`"a"`) stay apart from SQL null and text
+  if (type.kind === 'variant') return v === null || v === undefined ? '' : stringifyJson(valueToJson(type, v))
   const j = valueToJson(type, v)
   if (j === null) return isNested(type) ? 'null' : ''
   if (typeof j === 'string') return j
