@@ -1,6 +1,7 @@
 // Avro data files (spec §Avro, Java's `write.format.default=avro`): rows read block by block from the
 // container and resolved by Iceberg field id, as Parquet columns are. A file without field ids gets them from
 // the table's name mapping, else from the read schema's own names (Java's ProjectionDatumReader does the same).
+// The file is streamed: fetched in windows through the ByteSource, one decompressed block at a time.
 // Missing fields read as their initial-default or null, constants (identity partition values, metadata
 // columns) replace stored values, `_pos` is the row's position, and promotions (int→long, float→double,
 // wider decimals) apply on read.
@@ -8,10 +9,10 @@ import { FloeError } from '../errors.js'
 import type { ByteSource, ParquetReader, ReadRequest, Row, RowBatch } from '../parquet/codec.js'
 import { constantProducer } from '../parquet/constant-values.js'
 import { ROW_POSITION } from '../spec/metadata-columns.js'
-import { AvroReader, avroError } from '../spec/avro/binary.js'
+import { AvroReader, avroError, bytesEqual } from '../spec/avro/binary.js'
 import { skipperFor } from '../spec/avro/avro-generic.js'
 import { minEncodedSize, type AvroField, type AvroNode, type Reader } from '../spec/avro/avro-node.js'
-import { readOcfBlocks, readOcfHeader, withAvroErrors } from '../spec/avro/ocf.js'
+import { decompressBlock, DEFAULT_MAX_BLOCK_BYTES, readOcfHeader, withAvroErrors, type OcfBlock, type OcfHeader } from '../spec/avro/ocf.js'
 import { readerAs, type PlanSite } from '../spec/avro/read-plan.js'
 import { missingFieldValue, type ConstantLookup } from '../spec/missing-value.js'
 import { createNameMapping, type MappedField, type NameMapping } from '../spec/name-mapping.js'
@@ -19,22 +20,25 @@ import { setOwn } from '../spec/own.js'
 import type { NestedField, StructType, Value } from '../spec/types.js'
 
 /** Reads Avro data files through the data-file seam (the ParquetReader interface: one batch per container block). */
-export const avroDataReader: ParquetReader = { readBatches }
+export const avroDataReader: ParquetReader = { readBatches: (source, request) => readAvroBatches(source, request) }
 
-async function* readBatches(source: ByteSource, request: ReadRequest): AsyncIterable<RowBatch> {
+/** Bytes fetched per read: a file is streamed block by block in windows of this size (a bigger block is read whole). */
+export const AVRO_READ_WINDOW = 4 * 1024 * 1024
+
+/** The rows of an Avro data file, one batch per container block, fetched `window` bytes at a time. */
+export async function* readAvroBatches(source: ByteSource, request: ReadRequest, window = AVRO_READ_WINDOW): AsyncIterable<RowBatch> {
   const file = source.path
   const checkAbort = (): void => {
     if (request.signal?.aborted) throw new FloeError('ABORTED', `Read of ${file} was aborted`, { cause: request.signal.reason, context: { file } })
   }
   checkAbort()
-  const bytes = await source.read(0, source.byteLength)
-  const header = readOcfHeader(bytes, file)
+  const { header, first } = await readHeader(source, window)
   const root = withIds(header.schema, request)
   if (root.kind !== 'record') throw new FloeError('INVALID_DATA', `Avro data file ${file} does not hold records (its schema is ${root.kind})`, { context: { file } })
   const row = compile(root, request, file)
   const min = minEncodedSize(root)
   let start = 0
-  for (const block of readOcfBlocks(bytes, header, { file })) {
+  for await (const block of streamBlocks(source, header, first, window)) {
     checkAbort()
     const rows = withAvroErrors(file, () => {
       // a damaged count fails here, before anything is allocated for it, and a block must be consumed exactly
@@ -58,6 +62,52 @@ function compile(root: Extract<AvroNode, { kind: 'record' }>, request: ReadReque
   } catch (e) {
     if (e instanceof FloeError && e.code === 'INVALID_METADATA') throw new FloeError('INVALID_DATA', e.message, { cause: e, context: e.context })
     throw e
+  }
+}
+
+/** The container header, from the first window, doubled until the header fits (a file's header is its schema). */
+async function readHeader(source: ByteSource, window: number): Promise<{ header: OcfHeader; first: Uint8Array }> {
+  for (let n = Math.max(1, window); ; n *= 2) {
+    const first = await source.read(0, Math.min(source.byteLength, n))
+    if (first.length >= source.byteLength) return { header: readOcfHeader(first, source.path), first }
+    try {
+      return { header: readOcfHeader(first, source.path), first }
+    } catch {
+      // cut short by the window: read more
+    }
+  }
+}
+
+/** The decompressed blocks of the data section, read window by window, every sync marker checked. */
+async function* streamBlocks(source: ByteSource, header: OcfHeader, first: Uint8Array, window: number): AsyncIterable<OcfBlock> {
+  const file = source.path
+  const end = source.byteLength
+  let buf = first
+  let base = 0 // buf holds the file's bytes [base, base + buf.length)
+  let pos = header.dataOffset
+  // make the file's bytes [pos, pos + n) available in buf (up to the end of the file)
+  const ensure = async (n: number): Promise<void> => {
+    const want = Math.min(end, pos + n)
+    if (pos >= base && want <= base + buf.length) return
+    buf = await source.read(pos, Math.min(end, Math.max(want, pos + window)))
+    base = pos
+    if (buf.length < want - pos) avroError(`Truncated Avro file: ${want - pos} bytes needed at ${pos}, ${buf.length} read`, file)
+  }
+  while (pos < end) {
+    await ensure(20) // two varints at most
+    const r = new AvroReader(buf, pos - base, buf.length, file)
+    const count = withAvroErrors(file, () => r.longNumber())
+    const size = withAvroErrors(file, () => r.longNumber())
+    if (count < 0 || size < 0) avroError(`Invalid Avro block header (count ${count}, size ${size})`, file)
+    pos = base + r.pos
+    if (pos + size > end) avroError(`Truncated Avro file: block of ${size} bytes but ${end - pos} left`, file)
+    if (pos + size + 16 > end) avroError('Truncated Avro file: missing sync marker after block', file)
+    await ensure(size + 16)
+    const at = pos - base
+    if (!bytesEqual(buf.subarray(at + size, at + size + 16), header.sync)) avroError('Invalid Avro file: sync marker mismatch', file)
+    const raw = buf.subarray(at, at + size)
+    pos += size + 16
+    yield { count, data: decompressBlock(header.codec, raw, DEFAULT_MAX_BLOCK_BYTES, file) }
   }
 }
 

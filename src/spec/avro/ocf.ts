@@ -108,7 +108,8 @@ export function readOcfHeader(bytes: Uint8Array, file?: string): OcfHeader {
   })
 }
 
-function decompress(codec: string, data: Uint8Array, max: number, file: string | undefined): Uint8Array {
+/** Decompress one block's data with the container's codec (at most `max` bytes out). */
+export function decompressBlock(codec: string, data: Uint8Array, max: number = DEFAULT_MAX_BLOCK_BYTES, file?: string): Uint8Array {
   switch (codec) {
     case 'null':
       return data
@@ -169,7 +170,7 @@ export function readOcfBlocks(bytes: Uint8Array, header: OcfHeader, opts: OcfRea
       if (r.remaining() < 16) r.fail('Truncated Avro file: missing sync marker after block')
       if (!bytesEqual(bytes.subarray(r.pos, r.pos + 16), header.sync)) r.fail('Invalid Avro file: sync marker mismatch')
       r.skip(16)
-      blocks.push({ count, data: decompress(header.codec, raw, max, file) })
+      blocks.push({ count, data: decompressBlock(header.codec, raw, max, file) })
     }
     return blocks
   })

@@ -4,7 +4,7 @@
 // ids, `_pos`, deletes, and Impala's Avro corpus table.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { avroDataReader } from '../../../src/avro-data/avro-data-reader.js'
+import { avroDataReader, readAvroBatches } from '../../../src/avro-data/avro-data-reader.js'
 import { bytesSource } from '../../../src/parquet/byte-source.js'
 import { readOcfHeader, writeOcf } from '../../../src/spec/avro/ocf.js'
 import { readMetadataTable } from '../../../src/table/metadata-tables-read.js'
@@ -89,6 +89,25 @@ describe('Avro data files', () => {
       }),
       { numRuns: 25 },
     )
+  })
+
+  it('stream a file in windows smaller than its header and blocks, with the same rows and positions', async () => {
+    const rows = fc.sample(row, { numRuns: 60, seed: 11 }).map((r, i) => ({ ...r, id: BigInt(i) }))
+    const t = await table(SCHEMA)
+    for (const blockBytes of [64, 1000]) {
+      const data = avroDataFileBytes(t.schema(), rows, blockBytes)
+      const whole: unknown[] = []
+      for await (const b of readAvroBatches(bytesSource(data, 'w.avro'), { schema: t.schema() }, data.length + 1)) whole.push(b)
+      for (const window of [1, 7, 100, 4096]) {
+        const reads: number[] = []
+        const source = { ...bytesSource(data, 'w.avro'), read: async (a: number, b: number) => (reads.push(b - a), data.slice(a, b)) }
+        const got: unknown[] = []
+        for await (const b of readAvroBatches(source, { schema: t.schema() }, window)) got.push(b)
+        expect(got, `window ${window}`).toEqual(whole)
+        // never the whole file at once: the header and each block are read on their own
+        expect(Math.max(...reads), `window ${window}`).toBeLessThan(data.length)
+      }
+    }
   })
 
   it('project and filter by field id, with nested selections', async () => {
