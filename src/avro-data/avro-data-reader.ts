@@ -68,12 +68,16 @@ function compile(root: Extract<AvroNode, { kind: 'record' }>, request: ReadReque
 /** The container header, from the first window, doubled until the header fits (a file's header is its schema). */
 async function readHeader(source: ByteSource, window: number): Promise<{ header: OcfHeader; first: Uint8Array }> {
   for (let n = Math.max(1, window); ; n *= 2) {
-    const first = await source.read(0, Math.min(source.byteLength, n))
-    if (first.length >= source.byteLength) return { header: readOcfHeader(first, source.path), first }
+    const want = Math.min(source.byteLength, n)
+    const first = await source.read(0, want)
+    // the whole file, or a source that returned less than asked: this attempt is the last
+    if (want >= source.byteLength || first.length < want) return { header: readOcfHeader(first, source.path), first }
     try {
       return { header: readOcfHeader(first, source.path), first }
-    } catch {
-      // cut short by the window: read more
+    } catch (e) {
+      // a header cut short by the window fails to parse in many ways (INVALID_AVRO): read more; a file that
+      // is no Avro container (bad magic) or that names an unknown codec or encryption (UNSUPPORTED) fails now
+      if (!(e instanceof FloeError && e.code === 'INVALID_AVRO' && !/bad magic/.test(e.message))) throw e
     }
   }
 }

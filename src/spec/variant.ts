@@ -31,8 +31,8 @@ function uint(b: Uint8Array, at: number, size: number): number {
   return n
 }
 
-/** The key names of a metadata dictionary. */
-function dictionary(m: Uint8Array): string[] {
+/** The key names of a metadata dictionary, decoded when first used. */
+function dictionary(m: Uint8Array): (id: number) => string {
   if (m.length === 0) bad('empty metadata')
   const header = m[0]!
   if ((header & 0x0f) !== 1) bad(`metadata version ${header & 0x0f} (only 1 is defined)`)
@@ -41,14 +41,17 @@ function dictionary(m: Uint8Array): string[] {
   const offsets = 1 + size
   const strings = offsets + (count + 1) * size
   if (strings > m.length) bad(`metadata of ${count} keys does not fit in ${m.length} bytes`)
-  const keys = new Array<string>(count)
-  for (let i = 0; i < count; i++) {
-    const start = strings + uint(m, offsets + i * size, size)
-    const end = strings + uint(m, offsets + (i + 1) * size, size)
-    if (end < start || end > m.length) bad(`metadata key ${i} out of range`)
-    keys[i] = utf8.decode(m.subarray(start, end))
+  const keys = new Map<number, string>()
+  return (id) => {
+    let k = keys.get(id)
+    if (k !== undefined) return k
+    if (id >= count) bad(`object field id ${id} is not in the metadata dictionary (${count} keys)`)
+    const start = strings + uint(m, offsets + id * size, size)
+    const end = strings + uint(m, offsets + (id + 1) * size, size)
+    if (end < start || end > m.length) bad(`metadata key ${id} out of range`)
+    keys.set(id, (k = utf8.decode(m.subarray(start, end))))
+    return k
   }
-  return keys
 }
 
 function view(b: Uint8Array, at: number, n: number): DataView {
@@ -132,9 +135,17 @@ function primitive(b: Uint8Array, at: number, id: number): VariantJson {
   }
 }
 
-function decode(b: Uint8Array, at: number, keys: readonly string[], depth: number): VariantJson {
+/** Decoding state: the key lookup, and how many values are left before the output would outgrow the input. */
+interface Ctx {
+  readonly key: (id: number) => string
+  budget: number
+}
+
+function decode(b: Uint8Array, at: number, ctx: Ctx, depth: number): VariantJson {
   if (at >= b.length) bad(`value at ${at} past the end (${b.length} bytes)`)
   if (depth > 512) bad('nested too deeply')
+  // every value takes at least one byte of its own: more values than bytes means offsets that share values
+  if (--ctx.budget < 0) bad('more values than bytes (offsets point at shared values)')
   const head = b[at]!
   const basic = head & 0x03
   const header = head >> 2
@@ -154,12 +165,16 @@ function decode(b: Uint8Array, at: number, keys: readonly string[], depth: numbe
       const ids = at + 1 + countSize
       const offsets = ids + n * idSize
       const values = offsets + (n + 1) * offsetSize
+      if (values > b.length) bad(`object of ${n} fields does not fit in ${b.length - at} bytes`)
+      const last = uint(b, offsets + n * offsetSize, offsetSize)
+      if (values + last > b.length) bad(`object values (${last} bytes) past the end`)
       const out: { [key: string]: VariantJson } = {}
       for (let i = 0; i < n; i++) {
-        const id = uint(b, ids + i * idSize, idSize)
-        const key = keys[id]
-        if (key === undefined) bad(`object field id ${id} is not in the metadata dictionary (${keys.length} keys)`)
-        setOwn(out, key, decode(b, values + uint(b, offsets + i * offsetSize, offsetSize), keys, depth + 1))
+        const key = ctx.key(uint(b, ids + i * idSize, idSize))
+        if (Object.hasOwn(out, key)) bad(`object has two fields named ${JSON.stringify(key)}`)
+        const off = uint(b, offsets + i * offsetSize, offsetSize)
+        if (off >= last) bad(`object field ${JSON.stringify(key)} at offset ${off} past its values (${last} bytes)`)
+        setOwn(out, key, decode(b.subarray(0, values + last), values + off, ctx, depth + 1))
       }
       return out
     }
@@ -170,8 +185,16 @@ function decode(b: Uint8Array, at: number, keys: readonly string[], depth: numbe
       const n = uint(b, at + 1, countSize)
       const offsets = at + 1 + countSize
       const values = offsets + (n + 1) * offsetSize
+      if (values > b.length) bad(`array of ${n} elements does not fit in ${b.length - at} bytes`)
       const out = new Array<VariantJson>(n)
-      for (let i = 0; i < n; i++) out[i] = decode(b, values + uint(b, offsets + i * offsetSize, offsetSize), keys, depth + 1)
+      let start = uint(b, offsets, offsetSize)
+      for (let i = 0; i < n; i++) {
+        const end = uint(b, offsets + (i + 1) * offsetSize, offsetSize)
+        // each element is its own slice of the values: offsets increase and stay within the bytes
+        if (end <= start || values + end > b.length) bad(`array element ${i} spans [${start}, ${end}) outside its values`)
+        out[i] = decode(b.subarray(0, values + end), values + start, ctx, depth + 1)
+        start = end
+      }
       return out
     }
   }
@@ -180,9 +203,10 @@ function decode(b: Uint8Array, at: number, keys: readonly string[], depth: numbe
 /** A variant as JSON (INVALID_ARGUMENT for a malformed encoding). */
 export function variantToJson(v: VariantBytes): VariantJson {
   try {
-    return decode(v.value, 0, dictionary(v.metadata), 0)
+    return decode(v.value, 0, { key: dictionary(v.metadata), budget: v.value.length }, 0)
   } catch (e) {
-    if (e instanceof TypeError) bad(`invalid UTF-8 in a key or string`)
-    throw e
+    if (e instanceof InvalidArgumentError && e.message.startsWith('Invalid variant')) throw e
+    // bad UTF-8 (TextDecoder), an out-of-range date or time from the temporal formatters
+    throw new InvalidArgumentError(`Invalid variant: ${e instanceof Error ? e.message : String(e)}`, { cause: e, context: { field: 'variant' } })
   }
 }

@@ -110,6 +110,27 @@ describe('Avro data files', () => {
     }
   })
 
+  it('fail at once on a file that is no Avro container, and on a source that returns short reads', async () => {
+    const data = avroDataFileBytes(SCHEMA, [{ id: 1n }])
+    const reads: number[] = []
+    const notAvro = Uint8Array.from(data)
+    notAvro[0] = 0x50 // 'P'
+    const counting = { ...bytesSource(notAvro, 'p.avro'), read: async (a: number, b: number) => (reads.push(b - a), notAvro.slice(a, b)) }
+    const run = async (src: typeof counting): Promise<unknown> => {
+      try {
+        for await (const _ of readAvroBatches(src, { schema: SCHEMA }, 16)) void _
+      } catch (e) {
+        return e
+      }
+      return undefined
+    }
+    expect(await run(counting)).toMatchObject({ code: 'INVALID_AVRO', context: { file: 'p.avro' } })
+    expect(reads).toEqual([16])
+    // a source that never returns more than 10 bytes: a typed error, not an endless retry
+    const short = { ...bytesSource(data, 's.avro'), read: async (a: number, b: number) => data.slice(a, Math.min(b, a + 10)) }
+    expect(await run(short)).toMatchObject({ code: 'INVALID_AVRO', context: { file: 's.avro' } })
+  })
+
   it('project and filter by field id, with nested selections', async () => {
     const rows = fc.sample(row, { numRuns: 30, seed: 3 }).map((r, i) => ({ ...r, id: BigInt(i) }))
     let t = await table(SCHEMA)

@@ -100,6 +100,25 @@ describe('variantToJson', () => {
     )
   })
 
+  it('refuses, quickly, encodings whose offsets share values, claim more elements than bytes, or repeat a key', () => {
+    const { metadata } = encodeVariant({ a: 1 })
+    const timed = (value: number[], meta = metadata): void => {
+      const t0 = performance.now()
+      expect(() => variantToJson({ metadata: meta, value: Uint8Array.from(value) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+      expect(performance.now() - t0).toBeLessThan(50)
+    }
+    // arrays of 255 elements all at offset 0 (the same child), nested 6 deep: 255^6 values from a few hundred bytes
+    let v = [0] // null
+    for (let d = 0; d < 6; d++) v = [(0 << 2) | 3, 255, ...new Array<number>(256).fill(0), ...v]
+    timed(v)
+    // an array claiming 2^24 elements in 9 bytes
+    timed([(((1 << 2) | 0) << 2) | 3, 0, 0, 0, 1, 0, 0, 0, 0])
+    // an object with the field `a` twice
+    timed([(0 << 2) | 2, 2, 0, 0, 0, 1, 2, (1 << 2) | 0, (2 << 2) | 0])
+    // a time of day outside the day keeps the variant prefix
+    expect(() => variantToJson({ metadata, value: Uint8Array.from([17 << 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]) })).toThrow(/^Invalid variant: /)
+  })
+
   it('refuses a malformed encoding with INVALID_ARGUMENT', () => {
     const { metadata, value } = encodeVariant({ a: [1, 'x'] })
     for (const bad of [
