@@ -61,8 +61,9 @@ say("delete kind = 'spam' (merge-on-read)", `delete db.events --filter "kind = '
 t = await t.deleteRows("kind = 'spam'", { mode: 'merge-on-read' })
 out(`   ${summary(t, ['operation', 'added-delete-files', 'added-position-deletes', 'total-records', 'total-position-deletes'])}`)
 out(`   rows now: ${await count(t)}`)
-// the deleted rows are still in the files, and the `_deleted` metadata column shows them
-say('what the delete removed: filter on the _deleted metadata column', `scan db.events --filter "_deleted = true" --columns id,kind,_file ${C}`)
+// rows a delete file marks are still in their data files, and the `_deleted` metadata column shows them
+// (files that held only deleted rows were dropped whole, so they are no longer scanned)
+say('rows the delete file marks: filter on the _deleted metadata column', `scan db.events --filter "_deleted = true" --columns id,kind,_file ${C}`)
 for (const r of await t.scan({ filter: '_deleted = true', select: ['id', 'kind', '_file'] }).toArray())
   out(`   id=${String(r.id)} kind=${String(r.kind)} file=${relative(warehouse, String(r._file))}`)
 

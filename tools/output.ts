@@ -65,9 +65,9 @@ export async function writeRows(io: CliIO, fields: readonly NestedField[], rows:
   return n
 }
 
-// C0 and C1 controls, DEL, the Unicode line/paragraph separators and the bidi embedding, override and
-// isolate controls: anything that would break a table line or reorder it on screen
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+// C0 and C1 controls, DEL, the Unicode line/paragraph separators and the bidi marks, embeddings, overrides
+// and isolates: anything that would break a table line or reorder it on screen
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /** Text for one table cell: newlines, tabs and other control characters shown as escapes (`\n`, `\u0001`). */

@@ -3,6 +3,7 @@
 // snapshot it read (Java's Spark write semantics, isolation from the table's write.*.isolation-level).
 import { InvalidArgumentError } from '../errors.js'
 import { bind } from '../expr/bind.js'
+import { exprToString } from '../expr/format.js'
 import { strictMetricsEvaluator } from '../expr/eval-metrics-strict.js'
 import { rowEvaluator } from '../expr/eval-row.js'
 import { parseFilter } from '../expr/parse.js'
@@ -21,6 +22,8 @@ import { CommitStateUnknownError } from '../errors.js'
 import type { IsolationLevel } from '../transaction/conflicts.js'
 import type { Transaction } from '../transaction/transaction.js'
 import type { Table } from './table.js'
+import { filterSchema } from './metadata-filter.js'
+import type { Schema } from '../spec/schema.js'
 import { POS_FIELD, readTask } from './read.js'
 import type { FileScanTask } from './task.js'
 
@@ -118,12 +121,28 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
   return { remove, add, keepRows: keep.length }
 }
 
+/** Row-level writes filter on table columns only (a scan may also filter on metadata columns): refuse others up front, saying so. */
+function tableColumnsOnly(schema: Schema, filter: Expression): void {
+  try {
+    bind(schema, filter)
+  } catch (e) {
+    let metadataOnly = false
+    try {
+      bind(filterSchema(schema), filter)
+      metadataOnly = true
+    } catch {
+      // not a metadata column either: the first error says what is wrong
+    }
+    if (metadataOnly) throw new InvalidArgumentError(`Row-level deletes and overwrites filter on table columns only; ${exprToString(filter)} names a metadata column`, { cause: e })
+    throw e
+  }
+}
+
 /** Delete the rows matching `filter`, copy-on-write or merge-on-read (default: `write.delete.mode`). */
 export async function deleteRows(table: Table, filterIn: Expression | string, opts: DmlOptions & { readonly mode?: DeleteMode; readonly signal?: AbortSignal } = {}): Promise<Table> {
   const filter = toExpr(filterIn)
   const m = table.metadata
-  // row-level writes filter on table columns only (a scan could also filter on metadata columns)
-  bind(currentSchema(m), filter)
+  tableColumnsOnly(currentSchema(m), filter)
   const mode = choice(opts.mode ?? prop(m.properties, 'write.delete.mode'), ['copy-on-write', 'merge-on-read'] as const, 'write.delete.mode')
   const isolation = isolationOf(opts.isolation, m, 'write.delete.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
@@ -224,7 +243,7 @@ async function mergeOnRead(
 /** Overwrite by filter: delete the matching rows (copy-on-write) and add `rows`, in one commit. */
 export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
   const filter = toExpr(filterIn)
-  bind(currentSchema(table.metadata), filter)
+  tableColumnsOnly(currentSchema(table.metadata), filter)
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles()

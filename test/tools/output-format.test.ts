@@ -217,9 +217,9 @@ describe('scan --format table', () => {
   })
 
   it('escapes bidi controls, which would reorder the line on screen', async () => {
-    const t = await table('bidi', 'id int, s string', [{ id: 1, s: 'a\u202eb\u2066c' }])
+    const t = await table('bidi', 'id int, s string', [{ id: 1, s: 'a\u202eb\u2066c\u200fd\u061ce' }])
     const out = (await ok('scan', t, '--format', 'table')).trimEnd().split('\n')
-    expect(out[2]).toBe('1  | a\\u202eb\\u2066c')
+    expect(out[2]).toBe('1  | a\\u202eb\\u2066c\\u200fd\\u061ce')
   })
 
   it('shows newlines, tabs and control characters escaped, keeping one line per row', async () => {

@@ -153,9 +153,11 @@ describe('filters on metadata columns', () => {
   it('are refused by row-level deletes and overwrites, before anything is planned', async () => {
     const t = await table()
     for (const f of ["_file = 'nope'", '_pos = 0', '_deleted = true']) {
-      await expect(t.deleteRows(f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
-      await expect(t.overwriteRows([], f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await expect(t.deleteRows(f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('metadata column') })
+      await expect(t.overwriteRows([], f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('metadata column') })
     }
+    // an unknown column is still reported as such
+    await expect(t.deleteRows('nope = 1')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('nope') })
     expect(t.metadata.snapshots.length).toBe(4)
   })
 
