@@ -4,11 +4,12 @@
 // value per data file, also prune data files during planning.
 import { compileExpression } from '../expr/eval-row.js'
 import { inclusiveMetricsEvaluator, type FileEvaluator } from '../expr/eval-metrics.js'
-import { alwaysTrue, and, or, referencedIds, rewriteNot, type BoundExpression } from '../expr/expression.js'
+import { alwaysFalse, alwaysTrue, and, not, or, referencedIds, rewriteNot, type BoundExpression, type Expression } from '../expr/expression.js'
 import { compileValueTest } from '../expr/value-test.js'
-import { FILE_PATH, IS_DELETED, isMetadataColumnId, METADATA_COLUMNS, SPEC_ID } from '../spec/metadata-columns.js'
+import { FILE_PATH, IS_DELETED, isMetadataColumnId, METADATA_COLUMNS, PARTITION_COLUMN_NAME, partitionColumn, SPEC_ID } from '../spec/metadata-columns.js'
 import type { DataFile } from '../spec/manifest.js'
 import type { Schema } from '../spec/schema.js'
+import type { NestedField, StructType, Value } from '../spec/types.js'
 
 const extended = new WeakMap<Schema, [Schema?, Schema?]>()
 
@@ -16,16 +17,72 @@ const extended = new WeakMap<Schema, [Schema?, Schema?]>()
  * `schema` with the metadata columns a filter may name appended: those whose name no top-level column takes
  * (compared ignoring case when the filter binds case-insensitively, so a table column always wins, as in `select`).
  */
-export function filterSchema(schema: Schema, caseSensitive = true): Schema {
+export function filterSchema(schema: Schema, caseSensitive = true, partitionType?: StructType): Schema {
   let pair = extended.get(schema)
   if (!pair) extended.set(schema, (pair = []))
   const slot = caseSensitive ? 0 : 1
-  const hit = pair[slot]
+  const hit = partitionType ? undefined : pair[slot]
   if (hit) return hit
   const key = (n: string): string => (caseSensitive ? n : n.toLowerCase())
   const taken = new Set(schema.fields.map((f) => key(f.name)))
   const meta = METADATA_COLUMNS.filter((f) => !taken.has(key(f.name)))
-  return (pair[slot] = { ...schema, fields: [...schema.fields, ...meta] })
+  // `_partition` for filters: its fields carry partition-filter ids, which never meet a table column's
+  if (partitionType && !taken.has(key(PARTITION_COLUMN_NAME))) meta.push(partitionFilterColumn(partitionType))
+  const out = { ...schema, fields: [...schema.fields, ...meta] }
+  if (!partitionType) pair[slot] = out
+  return out
+}
+
+/** The id a `_partition` field goes by in a bound filter (negative: never a table or partition field id). */
+export const partitionFilterId = (partitionFieldId: number): number => -1 - partitionFieldId
+
+/** True for an id {@link partitionFilterId} made. */
+export const isPartitionFilterId = (id: number): boolean => id < 0
+
+/** The `_partition` column of a filter schema: the table partition type with partition-filter ids. */
+function partitionFilterColumn(t: StructType): NestedField {
+  return partitionColumn({ kind: 'struct', fields: t.fields.map((f) => ({ ...f, id: partitionFilterId(f.id) })) })
+}
+
+/** True when an unbound filter names `_partition` (or one of its fields), ignoring case. */
+export function namesPartitionColumn(e: Expression): boolean {
+  switch (e.kind) {
+    case 'true':
+    case 'false':
+      return false
+    case 'and':
+    case 'or':
+      return namesPartitionColumn(e.left) || namesPartitionColumn(e.right)
+    case 'not':
+      return namesPartitionColumn(e.child)
+    default: {
+      const n = e.term.name.toLowerCase()
+      return n === PARTITION_COLUMN_NAME || n.startsWith(`${PARTITION_COLUMN_NAME}.`)
+    }
+  }
+}
+
+/**
+ * `filter` with its `_partition` predicates replaced by their truth for one file (`partition`: the file's
+ * partition in the table partition type, keyed by name); the rest is left for the residual.
+ */
+export function specializeForPartition(filter: BoundExpression, names: ReadonlyMap<number, string>, partition: Readonly<Record<string, Value>>): BoundExpression {
+  switch (filter.kind) {
+    case 'true':
+    case 'false':
+      return filter
+    case 'and':
+      return and(specializeForPartition(filter.left, names, partition), specializeForPartition(filter.right, names, partition))
+    case 'or':
+      return or(specializeForPartition(filter.left, names, partition), specializeForPartition(filter.right, names, partition))
+    case 'not':
+      return not(specializeForPartition(filter.child, names, partition))
+    default: {
+      if (!isPartitionFilterId(filter.term.fieldId)) return filter
+      const v = partition[names.get(filter.term.fieldId)!] ?? null
+      return compileValueTest(filter)(v) ? alwaysTrue : alwaysFalse
+    }
+  }
 }
 
 /**
@@ -79,7 +136,7 @@ export function withoutMetadataPredicates(filter: BoundExpression): BoundExpress
       case 'not':
         return strip(rewriteNot(e))
       default:
-        return isMetadataColumnId(e.term.fieldId) ? alwaysTrue : e
+        return isMetadataColumnId(e.term.fieldId) || isPartitionFilterId(e.term.fieldId) ? alwaysTrue : e
     }
   }
   return strip(rewriteNot(filter))

@@ -1,5 +1,6 @@
 // Spec §Scan Planning: prune manifests and files, attach deletes and residuals, produce FileScanTasks.
-import { bind } from '../expr/bind.js'
+import { bind, unbind } from '../expr/bind.js'
+import { exprToString } from '../expr/format.js'
 import { manifestEvaluator, type ManifestEvaluator } from '../expr/eval-manifest.js'
 import type { FileEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator, type PartitionEvaluator } from '../expr/eval-partition.js'
@@ -18,11 +19,11 @@ import type { StructType } from '../spec/types.js'
 import { specById, type TableMetadata } from '../spec/table-metadata.js'
 import { FloeError } from '../errors.js'
 import { DeleteIndex } from './delete-index.js'
-import { projectedPartitionType } from './metadata-tables-partition.js'
+import { coercePartition, projectedPartitionType, tablePartitionType } from './metadata-tables-partition.js'
 import { anchorShape } from '../spec/shape-anchor.js'
 import type { FileScanTask } from './task.js'
-import { dataFileEvaluator, filterSchema, undeletedFileEvaluator } from './metadata-filter.js'
-import { isMetadataColumnId } from '../spec/metadata-columns.js'
+import { dataFileEvaluator, filterSchema, namesPartitionColumn, partitionFilterId, specializeForPartition, undeletedFileEvaluator } from './metadata-filter.js'
+import { isMetadataColumnId, PARTITION_COLUMN_NAME } from '../spec/metadata-columns.js'
 
 
 /** What to plan. */
@@ -111,7 +112,7 @@ export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile
 /** Table column ids a bound filter reads (metadata columns have no stats). */
 function tableColumnIds(filter: BoundExpression): Set<number> {
   const ids = referencedIds(filter)
-  for (const id of ids) if (isMetadataColumnId(id)) ids.delete(id)
+  for (const id of ids) if (isMetadataColumnId(id) || id < 0) ids.delete(id) // metadata and `_partition` filter ids
   return ids
 }
 
@@ -205,6 +206,8 @@ interface TaskContext {
   readonly nameMapping: string | undefined
   /** When the filter names `_deleted` (deleted rows belong to the scan, FileScanTask.readsDeletedRows): the test of a file without deletes. */
   readonly undeleted: FileEvaluator | undefined
+  /** When the filter names `_partition`: decided per file, and the residual computed without it. */
+  readonly partitionFilter: PartitionFilter | undefined
   readonly partitionType: StructType | undefined
   readonly stats: PlanStats | undefined
 }
@@ -218,6 +221,11 @@ function collectTasks(perManifest: readonly ManifestEntry[][], c: TaskContext, t
       const f = e.dataFile
       if (stats) stats.dataFilesTotal++
       if (!evals.partitionOk(f.specId, f.partition) || !metrics(f)) {
+        if (stats) stats.dataFilesSkipped++
+        continue
+      }
+      const residual = c.partitionFilter ? partitionResidual(c.partitionFilter, evals.spec(f.specId), f) : evals.residualFor(f.specId, f.partition)
+      if (residual === undefined) {
         if (stats) stats.dataFilesSkipped++
         continue
       }
@@ -235,7 +243,7 @@ function collectTasks(perManifest: readonly ManifestEntry[][], c: TaskContext, t
         spec: evals.spec(f.specId),
         schema: c.schema,
         projectedIds: c.projectedIds,
-        residual: evals.residualFor(f.specId, f.partition),
+        residual,
         caseSensitive: c.caseSensitive,
         ...(c.undeleted ? { readsDeletedRows: true } : {}),
         ...(c.nameMapping === undefined ? {} : { nameMapping: c.nameMapping }),
@@ -251,6 +259,27 @@ interface Prepared {
   readonly evals: SpecEvaluators
   readonly metrics: FileEvaluator
   readonly undeleted: FileEvaluator | undefined
+  readonly partitionFilter: PartitionFilter | undefined
+}
+
+/** A filter naming `_partition`: decided per data file, exactly, from the file's partition (a per-file constant). */
+interface PartitionFilter {
+  readonly filter: BoundExpression
+  readonly type: StructType
+  /** Partition-filter id → field name in the table partition type. */
+  readonly names: ReadonlyMap<number, string>
+  /** Residual evaluators per spec and specialized filter. */
+  readonly residuals: Map<string, ResidualEvaluator>
+}
+
+/** The residual of a file under a filter naming `_partition`, or undefined when the file's partition rules it out. */
+function partitionResidual(pf: PartitionFilter, spec: PartitionSpec, f: DataFile): Expression | undefined {
+  const special = specializeForPartition(pf.filter, pf.names, coercePartition(pf.type, spec, f.partition).value)
+  if (special.kind === 'false') return undefined
+  const key = `${spec.specId}\u0000${exprToString(unbind(special))}`
+  let ev = pf.residuals.get(key)
+  if (!ev) pf.residuals.set(key, (ev = residualEvaluator(spec, special)))
+  return ev(f.partition)
 }
 
 // Binding and evaluators are pure functions of (metadata, schema, filter, case sensitivity), so plans of the
@@ -269,9 +298,14 @@ function prepared(m: TableMetadata, schema: Schema, expr: Expression, caseSensit
   const slot = caseSensitive ? 0 : 1
   const hit = slots[slot]
   if (hit) return hit
-  // metadata columns may be filtered on; `_file` and `_spec_id` prune data files
-  const filter = bind(filterSchema(schema, caseSensitive), expr, caseSensitive)
-  return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter), undeleted: undeletedFileEvaluator(filter) })
+  // metadata columns may be filtered on; `_file` and `_spec_id` prune data files, `_partition` decides per file
+  const same = (a: string): boolean => (caseSensitive ? a === PARTITION_COLUMN_NAME : a.toLowerCase() === PARTITION_COLUMN_NAME)
+  const partitionType = namesPartitionColumn(expr) && !schema.fields.some((f) => same(f.name)) ? tablePartitionType(m) : undefined
+  const filter = bind(filterSchema(schema, caseSensitive, partitionType), expr, caseSensitive)
+  const partitionFilter: PartitionFilter | undefined = partitionType
+    ? { filter, type: partitionType, names: new Map(partitionType.fields.map((f) => [partitionFilterId(f.id), f.name])), residuals: new Map() }
+    : undefined
+  return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter), undeleted: undeletedFileEvaluator(filter), partitionFilter })
 }
 
 /**
@@ -288,7 +322,7 @@ export async function planScan(
 ): Promise<FileScanTask[]> {
   if (!snapshot) return []
   const caseSensitive = opts.caseSensitive ?? true
-  const { filter, evals, metrics, undeleted } = prepared(m, schema, opts.filter ?? alwaysTrue, caseSensitive)
+  const { filter, evals, metrics, undeleted, partitionFilter } = prepared(m, schema, opts.filter ?? alwaysTrue, caseSensitive)
   const concurrency = opts.concurrency ?? 8
   throwIfAborted(opts.signal)
   const manifests = await snapshotManifests(io, m, snapshot)
@@ -324,7 +358,7 @@ export async function planScan(
     throwIfAborted(opts.signal)
     return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none')
   })
-  const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, undeleted, partitionType: projectedPartitionType(m, projectedIds), stats }
+  const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, undeleted, partitionFilter, partitionType: projectedPartitionType(m, projectedIds), stats }
   collectTasks(perManifest, context, tasks)
   // keep this plan's shapes alive through the next full GC (see shape-anchor.ts)
   anchorShape('scan-task', tasks[tasks.length - 1])

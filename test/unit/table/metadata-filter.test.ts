@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest'
 import { bind } from '../../../src/expr/bind.js'
 import { evalRow } from '../../../src/expr/eval-row.js'
 import { parseFilter } from '../../../src/expr/parse.js'
+import { exprToString } from '../../../src/expr/format.js'
 import { schema } from '../../../src/spec/schema.js'
 import { Transforms } from '../../../src/spec/transform.js'
 import { T, field } from '../../../src/spec/types.js'
 import { filterSchema } from '../../../src/table/metadata-filter.js'
+import { tablePartitionType } from '../../../src/table/metadata-tables-partition.js'
 import type { Table } from '../../../src/table/table.js'
 import { MemoryCatalog } from '../../../src/catalog/memory.js'
 import { testEnv } from '../../../src/env.js'
@@ -65,6 +67,32 @@ describe('filters on metadata columns', () => {
     expect(rows.every((r) => r._spec_id === 0)).toBe(true)
     expect((await old.planFiles()).every((x) => x.file.specId === 0)).toBe(true)
     expect(ids(await t.scan({ filter: "_spec_id = 1 and p = 'c' and id > 25" }).toArray())).toEqual([30n, 31n, 32n])
+  })
+
+  it('_partition filters decide each data file from its partition, across partition evolution', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: SCHEMA, spec: { specId: 0, fields: [{ sourceId: 2, fieldId: 1000, name: 'p', transform: Transforms.identity }] } })
+    t = await t.appendRows([{ id: 1n, p: 'a' }, { id: 2n, p: 'b' }, { id: 3n, p: null }])
+    t = await t.transaction().updateSpec((u) => void u.addField(Transforms.bucket(4), 'id', 'id_b')).commit()
+    t = await t.appendRows([{ id: 4n, p: 'a' }, { id: 5n, p: 'c' }])
+    const all = await t.scan({ select: ['id', '_partition'] }).toArray()
+    const expectFilter = async (f: string, want: (part: Record<string, unknown>, id: bigint) => boolean, planned: number): Promise<void> => {
+      const scan = t.scan({ filter: f })
+      expect(ids(await scan.toArray()), f).toEqual(ids(all.filter((r) => want(r._partition as Record<string, unknown>, r.id as bigint))))
+      expect((await scan.planFiles()).length, f).toBe(planned)
+    }
+    await expectFilter("_partition.p = 'a'", (p) => p.p === 'a', 2)
+    await expectFilter('_partition.id_b is null', (p) => p.id_b === null, 3)
+    await expectFilter('_partition.id_b >= 0', (p) => p.id_b !== null, 2)
+    // mixed with a row-level predicate: the partition part is decided per file, the rest stays the residual
+    await expectFilter("_partition.p = 'a' or id = 2", (p, id) => p.p === 'a' || id === 2n, 5)
+    await expectFilter("_partition.p = 'b' and id > 1", (p, id) => p.p === 'b' && id > 1n, 1)
+    // the tasks' residuals no longer name _partition
+    for (const x of await t.scan({ filter: "_partition.p = 'a' or id = 2" }).planFiles()) expect(exprToString(x.residual)).not.toContain('_partition')
+    // a table column named _partition wins; incremental scans do not take _partition filters
+    const inc = t.incrementalAppendScan({ filter: parseFilter("_partition.p = 'a'") })
+    await expect(inc.planFiles()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   })
 
   it('_pos filters rows by their position in their file', async () => {
@@ -139,7 +167,7 @@ describe('filters on metadata columns', () => {
     expect(ids(await t.scan({ filter: '_DELETED = true' }).toArray())).toEqual([2n])
   })
 
-  it('a table column with the same name wins, and _partition cannot be filtered on', async () => {
+  it('a table column with the same name wins, and a _partition field the table never had is refused', async () => {
     const c = makeCatalog('memory')
     await c.createNamespace('db')
     let t = await c.createTable('db.t', { schema: schema([field(1, '_file', T.string), field(2, 'n', T.int)]) })
@@ -189,13 +217,13 @@ describe('filters on metadata columns', () => {
     expect(JSON.parse(res.stdout)).toEqual({ id: 2, p: 'b' })
   })
 
-  it('pruning by _file and _spec_id never drops a matching row; naming _deleted brings deleted rows in (random filters)', async () => {
+  it('pruning by _file, _spec_id and _partition never drops a matching row; naming _deleted brings deleted rows in (random filters)', async () => {
     const t = await (await table()).deleteRows('id in (1, 11, 12, 30)', { mode: 'merge-on-read' })
     // every row, deleted ones included, with the columns the filters use
-    const all = await t.scan({ select: ['id', 'p', '_file', '_spec_id', '_pos', '_deleted'] }).toArray()
+    const all = await t.scan({ select: ['id', 'p', '_file', '_spec_id', '_pos', '_deleted', '_partition'] }).toArray()
     expect(all.filter((r) => r._deleted).length).toBe(4)
     const files = [...new Set(all.map((r) => r._file as string))]
-    const bound = filterSchema(t.schema())
+    const bound = filterSchema(t.schema(), true, tablePartitionType(t.metadata))
     const leaf = fc.oneof(
       fc.constantFrom(...files).map((f) => `_file = '${f}'`),
       fc.constantFrom(...files).map((f) => `_file != '${f}'`),
@@ -206,6 +234,8 @@ describe('filters on metadata columns', () => {
       fc.constantFrom('a', 'b', 'c').map((p) => `p = '${p}'`),
       fc.integer({ min: 0, max: 3 }).map((n) => `_pos <= ${n}`),
       fc.boolean().map((b) => `_deleted = ${b}`),
+      fc.constantFrom('a', 'b', 'c').map((p) => `_partition.p = '${p}'`),
+      fc.constant('_partition.p is null'),
     )
     const expr = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.tuple(tie('e'), tie('e')).map(([a, b]) => `(${a} and ${b})`), fc.tuple(tie('e'), tie('e')).map(([a, b]) => `(${a} or ${b})`), tie('e').map((a) => `not (${a})`)),
