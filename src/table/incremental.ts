@@ -1,7 +1,6 @@
 // Incremental append scan (Java IncrementalAppendScan): only the files appended between two snapshots.
 import type { Env } from '../env.js'
 import { InvalidArgumentError, NotFoundError } from '../errors.js'
-import { bind } from '../expr/bind.js'
 import { partitionEvaluator } from '../expr/eval-partition.js'
 import { alwaysTrue, type Expression } from '../expr/expression.js'
 import { residualFor } from '../expr/residual.js'
@@ -10,7 +9,7 @@ import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
 import { ancestors, isAncestorOf, type Snapshot } from '../spec/snapshot.js'
 import { currentSchema, currentSnapshot, snapshotById, specById } from '../spec/table-metadata.js'
 import type { TableState } from './load.js'
-import { dataFileEvaluator, filterSchema } from './metadata-filter.js'
+import { bindScanFilter, dataFileEvaluator, partitionResidual } from './metadata-filter.js'
 import { readTask } from './read.js'
 import { liveEntries, snapshotManifests } from './scan-plan.js'
 import type { FileScanTask } from './task.js'
@@ -81,7 +80,7 @@ export class IncrementalAppendScan {
     const ids = new Set(snaps.map((s) => s.snapshotId))
     const schema = currentSchema(m)
     const caseSensitive = this.options.caseSensitive ?? true
-    const filter = bind(filterSchema(schema, caseSensitive), this.options.filter ?? alwaysTrue, caseSensitive)
+    const { filter, partitionFilter } = bindScanFilter(m, schema, this.options.filter ?? alwaysTrue, caseSensitive)
     const metrics = dataFileEvaluator(schema, filter)
     const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
     const tasks: FileScanTask[] = []
@@ -95,6 +94,8 @@ export class IncrementalAppendScan {
         for (const e of await liveEntries(this.env.io, m, mf, schema)) {
           if (e.status !== 'added' || e.snapshotId === undefined || !ids.has(e.snapshotId)) continue
           if (!partOk(e.dataFile.partition) || !metrics(e.dataFile)) continue
+          const residual = partitionFilter ? partitionResidual(partitionFilter, spec, e.dataFile) : residualFor(spec, filter, e.dataFile.partition)
+          if (residual === undefined) continue
           tasks.push({
             file: e.dataFile,
             dataSequenceNumber: e.sequenceNumber ?? 0n,
@@ -102,7 +103,7 @@ export class IncrementalAppendScan {
             spec,
             schema,
             projectedIds: schema.fields.map((f) => f.id),
-            residual: residualFor(spec, filter, e.dataFile.partition),
+            residual,
             caseSensitive,
             ...(nameMapping === undefined ? {} : { nameMapping }),
           })

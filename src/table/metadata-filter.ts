@@ -8,6 +8,12 @@ import { alwaysFalse, alwaysTrue, and, not, or, referencedIds, rewriteNot, type 
 import { compileValueTest } from '../expr/value-test.js'
 import { FILE_PATH, IS_DELETED, isMetadataColumnId, METADATA_COLUMNS, PARTITION_COLUMN_NAME, partitionColumn, SPEC_ID } from '../spec/metadata-columns.js'
 import type { DataFile } from '../spec/manifest.js'
+import type { PartitionSpec } from '../spec/partition-spec.js'
+import type { TableMetadata } from '../spec/table-metadata.js'
+import { bind, unbind } from '../expr/bind.js'
+import { exprToString } from '../expr/format.js'
+import { residualEvaluator, type ResidualEvaluator } from '../expr/residual.js'
+import { coercePartition, tablePartitionType } from './metadata-tables-partition.js'
 import type { Schema } from '../spec/schema.js'
 import type { NestedField, StructType, Value } from '../spec/types.js'
 
@@ -147,4 +153,38 @@ export function dataFileEvaluator(schema: Schema, filter: BoundExpression): File
   const byStats = inclusiveMetricsEvaluator(schema, withoutMetadataPredicates(filter))
   const byFile = fileConstantEvaluator(filter)
   return byFile ? (f) => byFile(f) && byStats(f) : byStats
+}
+
+/** A filter naming `_partition`: decided per data file, exactly, from the file's partition (a per-file constant). */
+export interface PartitionFilter {
+  readonly filter: BoundExpression
+  readonly type: StructType
+  /** Partition-filter id → field name in the table partition type. */
+  readonly names: ReadonlyMap<number, string>
+  /** Residual evaluators per spec and specialized filter. */
+  readonly residuals: Map<string, ResidualEvaluator>
+}
+
+/** The residual of a file under a filter naming `_partition`, or undefined when the file's partition rules it out. */
+export function partitionResidual(pf: PartitionFilter, spec: PartitionSpec, f: DataFile): Expression | undefined {
+  const special = specializeForPartition(pf.filter, pf.names, coercePartition(pf.type, spec, f.partition).value)
+  if (special.kind === 'false') return undefined
+  const key = `${spec.specId}\u0000${exprToString(unbind(special))}`
+  let ev = pf.residuals.get(key)
+  if (!ev) pf.residuals.set(key, (ev = residualEvaluator(spec, special)))
+  return ev(f.partition)
+}
+
+/**
+ * Bind a scan filter against the table schema extended with the metadata columns; with `_partition` (and its
+ * per-file decision) only when the filter names it and no table column takes the name.
+ */
+export function bindScanFilter(m: TableMetadata, schema: Schema, expr: Expression, caseSensitive: boolean): { filter: BoundExpression; partitionFilter: PartitionFilter | undefined } {
+  const same = (a: string): boolean => (caseSensitive ? a === PARTITION_COLUMN_NAME : a.toLowerCase() === PARTITION_COLUMN_NAME)
+  const partitionType = namesPartitionColumn(expr) && !schema.fields.some((f) => same(f.name)) ? tablePartitionType(m) : undefined
+  const filter = bind(filterSchema(schema, caseSensitive, partitionType), expr, caseSensitive)
+  const partitionFilter: PartitionFilter | undefined = partitionType
+    ? { filter, type: partitionType, names: new Map(partitionType.fields.map((f) => [partitionFilterId(f.id), f.name])), residuals: new Map() }
+    : undefined
+  return { filter, partitionFilter }
 }

@@ -1,6 +1,5 @@
 // Spec §Scan Planning: prune manifests and files, attach deletes and residuals, produce FileScanTasks.
-import { bind, unbind } from '../expr/bind.js'
-import { exprToString } from '../expr/format.js'
+
 import { manifestEvaluator, type ManifestEvaluator } from '../expr/eval-manifest.js'
 import type { FileEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator, type PartitionEvaluator } from '../expr/eval-partition.js'
@@ -19,11 +18,11 @@ import type { StructType } from '../spec/types.js'
 import { specById, type TableMetadata } from '../spec/table-metadata.js'
 import { FloeError } from '../errors.js'
 import { DeleteIndex } from './delete-index.js'
-import { coercePartition, projectedPartitionType, tablePartitionType } from './metadata-tables-partition.js'
+import { projectedPartitionType } from './metadata-tables-partition.js'
 import { anchorShape } from '../spec/shape-anchor.js'
 import type { FileScanTask } from './task.js'
-import { dataFileEvaluator, filterSchema, namesPartitionColumn, partitionFilterId, specializeForPartition, undeletedFileEvaluator } from './metadata-filter.js'
-import { isMetadataColumnId, PARTITION_COLUMN_NAME } from '../spec/metadata-columns.js'
+import { bindScanFilter, dataFileEvaluator, partitionResidual, undeletedFileEvaluator, type PartitionFilter } from './metadata-filter.js'
+import { isMetadataColumnId } from '../spec/metadata-columns.js'
 
 
 /** What to plan. */
@@ -262,25 +261,6 @@ interface Prepared {
   readonly partitionFilter: PartitionFilter | undefined
 }
 
-/** A filter naming `_partition`: decided per data file, exactly, from the file's partition (a per-file constant). */
-interface PartitionFilter {
-  readonly filter: BoundExpression
-  readonly type: StructType
-  /** Partition-filter id → field name in the table partition type. */
-  readonly names: ReadonlyMap<number, string>
-  /** Residual evaluators per spec and specialized filter. */
-  readonly residuals: Map<string, ResidualEvaluator>
-}
-
-/** The residual of a file under a filter naming `_partition`, or undefined when the file's partition rules it out. */
-function partitionResidual(pf: PartitionFilter, spec: PartitionSpec, f: DataFile): Expression | undefined {
-  const special = specializeForPartition(pf.filter, pf.names, coercePartition(pf.type, spec, f.partition).value)
-  if (special.kind === 'false') return undefined
-  const key = `${spec.specId}\u0000${exprToString(unbind(special))}`
-  let ev = pf.residuals.get(key)
-  if (!ev) pf.residuals.set(key, (ev = residualEvaluator(spec, special)))
-  return ev(f.partition)
-}
 
 // Binding and evaluators are pure functions of (metadata, schema, filter, case sensitivity), so plans of the
 // same scan share them, held weakly by those objects. Besides the work, this keeps the evaluators' closures
@@ -299,12 +279,7 @@ function prepared(m: TableMetadata, schema: Schema, expr: Expression, caseSensit
   const hit = slots[slot]
   if (hit) return hit
   // metadata columns may be filtered on; `_file` and `_spec_id` prune data files, `_partition` decides per file
-  const same = (a: string): boolean => (caseSensitive ? a === PARTITION_COLUMN_NAME : a.toLowerCase() === PARTITION_COLUMN_NAME)
-  const partitionType = namesPartitionColumn(expr) && !schema.fields.some((f) => same(f.name)) ? tablePartitionType(m) : undefined
-  const filter = bind(filterSchema(schema, caseSensitive, partitionType), expr, caseSensitive)
-  const partitionFilter: PartitionFilter | undefined = partitionType
-    ? { filter, type: partitionType, names: new Map(partitionType.fields.map((f) => [partitionFilterId(f.id), f.name])), residuals: new Map() }
-    : undefined
+  const { filter, partitionFilter } = bindScanFilter(m, schema, expr, caseSensitive)
   return (slots[slot] = { filter, evals: specEvaluators(m, filter), metrics: dataFileEvaluator(schema, filter), undeleted: undeletedFileEvaluator(filter), partitionFilter })
 }
 
