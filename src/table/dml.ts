@@ -22,7 +22,7 @@ import { CommitStateUnknownError } from '../errors.js'
 import type { IsolationLevel } from '../transaction/conflicts.js'
 import type { Transaction } from '../transaction/transaction.js'
 import type { Table } from './table.js'
-import { filterSchema } from './metadata-filter.js'
+import { filterSchema, namesPartitionColumn } from './metadata-filter.js'
 import type { Schema } from '../spec/schema.js'
 import { POS_FIELD, readTask } from './read.js'
 import type { FileScanTask } from './task.js'
@@ -126,7 +126,7 @@ function tableColumnsOnly(schema: Schema, filter: Expression): void {
   try {
     bind(schema, filter)
   } catch (e) {
-    let metadataOnly = false
+    let metadataOnly = namesPartitionColumn(filter)
     try {
       bind(filterSchema(schema), filter)
       metadataOnly = true

@@ -50,19 +50,19 @@ function partitionFilterColumn(t: StructType): NestedField {
   return partitionColumn({ kind: 'struct', fields: t.fields.map((f) => ({ ...f, id: partitionFilterId(f.id) })) })
 }
 
-/** True when an unbound filter names `_partition` (or one of its fields), ignoring case. */
-export function namesPartitionColumn(e: Expression): boolean {
+/** True when an unbound filter names `_partition` (or one of its fields), exactly or ignoring case. */
+export function namesPartitionColumn(e: Expression, caseSensitive = true): boolean {
   switch (e.kind) {
     case 'true':
     case 'false':
       return false
     case 'and':
     case 'or':
-      return namesPartitionColumn(e.left) || namesPartitionColumn(e.right)
+      return namesPartitionColumn(e.left, caseSensitive) || namesPartitionColumn(e.right, caseSensitive)
     case 'not':
-      return namesPartitionColumn(e.child)
+      return namesPartitionColumn(e.child, caseSensitive)
     default: {
-      const n = e.term.name.toLowerCase()
+      const n = caseSensitive ? e.term.name : e.term.name.toLowerCase()
       return n === PARTITION_COLUMN_NAME || n.startsWith(`${PARTITION_COLUMN_NAME}.`)
     }
   }
@@ -181,7 +181,7 @@ export function partitionResidual(pf: PartitionFilter, spec: PartitionSpec, f: D
  */
 export function bindScanFilter(m: TableMetadata, schema: Schema, expr: Expression, caseSensitive: boolean): { filter: BoundExpression; partitionFilter: PartitionFilter | undefined } {
   const same = (a: string): boolean => (caseSensitive ? a === PARTITION_COLUMN_NAME : a.toLowerCase() === PARTITION_COLUMN_NAME)
-  const partitionType = namesPartitionColumn(expr) && !schema.fields.some((f) => same(f.name)) ? tablePartitionType(m) : undefined
+  const partitionType = namesPartitionColumn(expr, caseSensitive) && !schema.fields.some((f) => same(f.name)) ? tablePartitionType(m) : undefined
   const filter = bind(filterSchema(schema, caseSensitive, partitionType), expr, caseSensitive)
   const partitionFilter: PartitionFilter | undefined = partitionType
     ? { filter, type: partitionType, names: new Map(partitionType.fields.map((f) => [partitionFilterId(f.id), f.name])), residuals: new Map() }

@@ -12,7 +12,8 @@ import { Transforms } from '../../../src/spec/transform.js'
 import { T, field } from '../../../src/spec/types.js'
 import { filterSchema } from '../../../src/table/metadata-filter.js'
 import { tablePartitionType } from '../../../src/table/metadata-tables-partition.js'
-import type { Table } from '../../../src/table/table.js'
+import { Table } from '../../../src/table/table.js'
+import type { TableState } from '../../../src/table/load.js'
 import { MemoryCatalog } from '../../../src/catalog/memory.js'
 import { testEnv } from '../../../src/env.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
@@ -97,6 +98,22 @@ describe('filters on metadata columns', () => {
     expect(ids(got)).toEqual([4n, 5n])
     const incTasks = await t.incrementalAppendScan({ fromSnapshotId: first, filter: parseFilter("_partition.p = 'a'") }).planFiles()
     expect(incTasks.length).toBe(1)
+  })
+
+  it('build the table partition type only for a filter that names _partition (unknown transforms fail only then)', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'id', T.long), field(2, '_Partition', T.string)]) })
+    t = await t.appendRows([{ id: 1n, _Partition: 'a' }, { id: 2n, _Partition: 'b' }])
+    // a second spec with a transform floe does not know (as another engine may write)
+    const m = t.metadata
+    const forged = { ...m, specs: [...m.specs, { specId: 1, fields: [{ sourceId: 1, fieldId: 1001, name: 'z', transform: { kind: 'unknown' as const, name: 'zorder' } }] }] }
+    const u = new Table(t.env, { ...(t as unknown as { state: TableState }).state, metadata: forged })
+    // case-sensitively `_Partition` is the table column: no partition type is needed
+    expect(ids(await u.scan({ filter: "_Partition = 'a'" }).toArray())).toEqual([1n])
+    expect(ids(await u.scan({ filter: 'id = 2' }).toArray())).toEqual([2n])
+    // naming the metadata column needs the type, which the unknown transform prevents
+    await expect(u.scan({ filter: "_partition.z = 1" }).planFiles()).rejects.toMatchObject({ code: 'VALIDATION' })
   })
 
   it('_pos filters rows by their position in their file', async () => {
@@ -184,7 +201,7 @@ describe('filters on metadata columns', () => {
 
   it('are refused by row-level deletes and overwrites, before anything is planned', async () => {
     const t = await table()
-    for (const f of ["_file = 'nope'", '_pos = 0', '_deleted = true']) {
+    for (const f of ["_file = 'nope'", '_pos = 0', '_deleted = true', "_partition.p = 'a'"]) {
       await expect(t.deleteRows(f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('metadata column') })
       await expect(t.overwriteRows([], f), f).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('metadata column') })
     }
