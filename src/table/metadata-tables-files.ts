@@ -7,11 +7,12 @@ import { readManifest } from '../spec/avro/manifest-codec.js'
 import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { partitionToHumanString } from '../spec/partition-path.js'
 import { partitionFieldType, type PartitionSpec } from '../spec/partition-spec.js'
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { findField, type Schema } from '../spec/schema.js'
 import { fromBinary } from '../spec/single-value.js'
 import type { Snapshot } from '../spec/snapshot.js'
 import { currentSchema, schemaForSnapshot, snapshotById, specById, type TableMetadata } from '../spec/table-metadata.js'
-import { isPrimitive, type PrimitiveType, type StructType, type Value } from '../spec/types.js'
+import { type PrimitiveType, type StructType, type Value } from '../spec/types.js'
 import { partitionKey } from './delete-index.js'
 import { readableMetrics, READABLE_METRICS } from './metadata-tables-metrics.js'
 import { coercePartition, tablePartitionType } from './metadata-tables-partition.js'
@@ -26,23 +27,10 @@ export interface ListedEntry {
   readonly entry: ManifestEntry
 }
 
-/** The last type each column had in any schema, for partition fields whose source was dropped since. */
-function lastKnownTypes(m: TableMetadata): Map<number, PrimitiveType> {
-  const out = new Map<number, PrimitiveType>()
-  const visit = (fields: StructType['fields']): void => {
-    for (const f of fields) {
-      if (isPrimitive(f.type)) out.set(f.id, f.type)
-      else if (f.type.kind === 'struct') visit(f.type.fields)
-    }
-  }
-  for (const s of m.schemas) visit(s.fields)
-  return out
-}
-
 /** Result types of a spec's fields under the current schema (undefined where none can be found). */
 function specFieldTypes(m: TableMetadata, spec: PartitionSpec): Array<PrimitiveType | undefined> {
   const schema = currentSchema(m)
-  const fallback = spec.fields.some((f) => !findField(schema, f.sourceId)) ? lastKnownTypes(m) : undefined
+  const fallback = spec.fields.some((f) => !findField(schema, f.sourceId)) ? lastKnownTypes(m.schemas) : undefined
   return spec.fields.map((f) => {
     try {
       return partitionFieldType(f, schema, fallback)

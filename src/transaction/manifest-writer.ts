@@ -2,7 +2,8 @@
 import { writeManifest } from '../spec/avro/manifest-codec.js'
 import type { DataFile, FieldSummary, ManifestContent, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { partitionType, type PartitionSpec } from '../spec/partition-spec.js'
-import type { Schema } from '../spec/schema.js'
+import { findField, type Schema } from '../spec/schema.js'
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { toBinary } from '../spec/single-value.js'
 import type { TableMetadata } from '../spec/table-metadata.js'
 import type { PrimitiveType, Value } from '../spec/types.js'
@@ -25,8 +26,8 @@ function isFloat(t: PrimitiveType): boolean {
 }
 
 /** Partition field summaries (`r508`): nulls, NaNs (always a boolean, as Java), and bounds over non-null, non-NaN values. */
-export function partitionSummaries(spec: PartitionSpec, schema: Schema, files: readonly DataFile[]): FieldSummary[] {
-  const types = partitionType(spec, schema).fields.map((f) => f.type as PrimitiveType)
+export function partitionSummaries(spec: PartitionSpec, schema: Schema, files: readonly DataFile[], sourceTypes?: ReadonlyMap<number, PrimitiveType>): FieldSummary[] {
+  const types = partitionType(spec, schema, sourceTypes).fields.map((f) => f.type as PrimitiveType)
   return spec.fields.map((_f, i) => {
     const t = types[i]!
     let containsNull = false
@@ -81,7 +82,9 @@ export async function writeNewManifest(
   snapshotId: bigint,
 ): Promise<NewManifest> {
   const entries = given.map(asWrittenAdded)
-  const bytes = writeManifest(entries, { formatVersion: metadata.formatVersion, spec, schema, content, file: path })
+  // an old spec may partition by a column dropped since: its values keep the type the column last had
+  const sourceTypes = spec.fields.some((f) => !findField(schema, f.sourceId)) ? lastKnownTypes(metadata.schemas) : undefined
+  const bytes = writeManifest(entries, { formatVersion: metadata.formatVersion, spec, schema, content, file: path, ...(sourceTypes ? { sourceTypes } : {}) })
   ctx.track(path) // tracked first: a write that fails half way is still cleaned up
   await ctx.io.write(path, bytes, { durable: true, direct: true })
   let added = 0
@@ -124,7 +127,7 @@ export async function writeNewManifest(
     addedRowsCount: addedRows,
     existingRowsCount: existingRows,
     deletedRowsCount: deletedRows,
-    partitions: partitionSummaries(spec, schema, entries.map((e) => e.dataFile)),
+    partitions: partitionSummaries(spec, schema, entries.map((e) => e.dataFile), sourceTypes),
   }
   return { file, hasAdded: added > 0, ...(minExisting === undefined ? {} : { minExistingSequence: minExisting }) }
 }

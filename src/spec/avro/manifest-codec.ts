@@ -163,6 +163,8 @@ export interface ManifestWriteOptions {
   readonly syncMarker?: Uint8Array
   /** File name for error messages. */
   readonly file?: string
+  /** Types of partition sources `schema` no longer has (columns dropped since), e.g. from {@link lastKnownTypes} of the table's schemas. */
+  readonly sourceTypes?: ReadonlyMap<number, PrimitiveType>
 }
 
 /** Java writes 64 MiB as the (unused) v1 block size. */
@@ -227,14 +229,14 @@ interface ManifestHeader {
 const headerCache = new WeakMap<Schema, WeakMap<PartitionSpec, Map<number, ManifestHeader>>>()
 
 /** The header texts and Avro schema of manifests for a spec and schema, built once per (version, spec, schema) objects. */
-function manifestHeader(v: 1 | 2 | 3, spec: PartitionSpec, schema: Schema): ManifestHeader {
+function manifestHeader(v: 1 | 2 | 3, spec: PartitionSpec, schema: Schema, sourceTypes?: ReadonlyMap<number, PrimitiveType>): ManifestHeader {
   let bySpec = headerCache.get(schema)
   if (!bySpec) headerCache.set(schema, (bySpec = new WeakMap()))
   let byVersion = bySpec.get(spec)
   if (!byVersion) bySpec.set(spec, (byVersion = new Map()))
   const hit = byVersion.get(v)
   if (hit) return hit
-  const ptype = partitionType(spec, schema)
+  const ptype = partitionType(spec, schema, sourceTypes)
   const h: ManifestHeader = {
     ptypes: ptype.fields.map((f) => f.type as PrimitiveType),
     pnames: ptype.fields.map((f) => sanitizeAvroName(f.name)),
@@ -260,7 +262,7 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
   const file = opts.file
   if (v !== 1 && v !== 2 && v !== 3) throw new InvalidArgumentError(`Cannot write manifest format version ${String(v)}`)
   if (v === 1 && content !== 'data') throw new InvalidArgumentError('Format v1 manifests cannot hold delete files')
-  const h = manifestHeader(v, spec, schema)
+  const h = manifestHeader(v, spec, schema, opts.sourceTypes)
   const { ptypes, pnames, pfields } = h
   const record = (e: ManifestEntry, i: number): Record<string, unknown> => {
     const site: WriteSite = file === undefined ? { field: `entries[${i}].data_file` } : { file, field: `entries[${i}].data_file` }
