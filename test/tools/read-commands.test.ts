@@ -35,6 +35,15 @@ describe('floe scan', () => {
     expect(table).toMatch(/\(2 rows\)/)
   })
 
+  it('prints columns in the order --columns names them, metadata columns included', async () => {
+    const csv = (await floe('scan', EQ, ...REMAP, '--format', 'csv', '--columns', 'bir,_pos,id')).stdout.trim().split('\n')
+    expect(csv[0]).toBe('bir,_pos,id')
+    const ci = (await floe('scan', EQ, ...REMAP, '--format', 'csv', '--case-insensitive', '--columns', 'BIR,Id')).stdout.trim().split('\n')
+    expect(ci[0]).toBe('bir,id')
+    const rows = lines((await floe('scan', EQ, ...REMAP, '--columns', 'name,id')).stdout)
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'id'])
+  })
+
   it('time-travels by snapshot id and as-of time, with typed errors', async () => {
     const snaps = lines((await floe('snapshots', EQ, ...REMAP)).stdout)
     expect(snaps.length).toBe(6) // MANIFEST.md: 6 snapshots

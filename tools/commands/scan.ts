@@ -1,6 +1,7 @@
 // `floe scan <table>`: read rows (jsonl by default when piped; exact longs), with time travel and filters.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
+import type { NestedField } from '../../src/spec/types.js'
 import type { CliIO, Command } from '../cli-io.js'
 import { chooseFormat, writeRows } from '../output.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
@@ -37,7 +38,7 @@ export const scanCommand: Command = {
       ...(limit !== undefined ? { limit } : {}),
       caseSensitive: !values['case-insensitive'],
     })
-    const fields = scan.projectedSchema().fields
+    const fields = selectionOrder(scan.projectedSchema().fields, columns, !values['case-insensitive'])
     await writeRows(io, fields, scan.rows(), chooseFormat(values.format, io))
     return 0
   },
@@ -48,6 +49,22 @@ function limitArg(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`--limit must be a non-negative integer, got ${JSON.stringify(text)}`, { context: { field: '--limit' } })
   return Math.min(Number(text), Number.MAX_SAFE_INTEGER)
+}
+
+/**
+ * The projected top-level columns in the order --columns names them (as SQL's select list; the API keeps schema
+ * order, as Java's projection does); a column named through a nested path (`s.x`) ranks by its first mention.
+ */
+export function selectionOrder(fields: readonly NestedField[], columns: readonly string[] | undefined, caseSensitive: boolean): readonly NestedField[] {
+  if (!columns) return fields
+  const norm = (s: string): string => (caseSensitive ? s : s.toLowerCase())
+  const names = columns.map(norm)
+  const rank = (f: NestedField): number => {
+    const n = norm(f.name)
+    const i = names.findIndex((c) => c === n || c.startsWith(`${n}.`))
+    return i < 0 ? names.length : i
+  }
+  return fields.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.f)
 }
 
 /** --columns: comma-separated column names, none of them empty. */
