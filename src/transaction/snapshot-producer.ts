@@ -12,6 +12,7 @@ import { findField } from '../spec/schema.js'
 import { isPrimitive, type PrimitiveType, type StructType } from '../spec/types.js'
 import { metadataDir } from '../catalog/metadata-files.js'
 import { assignSequence, manifestPath, type NewManifest } from './manifest-writer.js'
+import { withKnownCounts } from './manifest-counts.js'
 import { hasLiveFiles } from './manifest-filter.js'
 import type { ListedManifest } from './manifest-merge.js'
 import type { ChangeSet, CommitContext } from './pending-update.js'
@@ -100,7 +101,8 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
   const finish = (w: NewManifest): ManifestFile => (m.formatVersion === 1 ? { ...w.file, sequenceNumber: 0n, minSequenceNumber: 0n } : assignSequence(w, seq))
   // Java lists new manifests first, then the parent's kept ones, unless the update ordered them itself
   const listed: readonly ListedManifest[] = c.listed ?? [...(c.written ?? []).map((w): ListedManifest => ({ kind: 'new', m: w })), ...(c.kept ?? []).map((k): ListedManifest => ({ kind: 'kept', m: k }))]
-  const manifests = listed.map((x) => (x.kind === 'new' ? finish(x.m) : x.m))
+  // a v1 list's manifests may lack counts, which v2+ lists require (and v3 row ids are reserved by)
+  const manifests = await withKnownCounts(ctx, m, listed.map((x) => (x.kind === 'new' ? finish(x.m) : x.m)))
   let firstRowId: bigint | undefined
   let addedRows: bigint | undefined
   if (m.formatVersion >= 3) {
