@@ -66,7 +66,7 @@ export { allManifestsTable, allFilesTable, allEntriesTable } from './table/metad
 export { positionDeletesTable } from './table/metadata-tables-position-deletes.js'
 export { metadataTableSchema } from './table/metadata-tables-schemas.js'
 export { tablePartitionType } from './table/metadata-tables-partition.js'
-export { readMetadataTable, isMetadataTableName } from './table/metadata-tables-read.js'
+export { readMetadataTable, isMetadataTableName, metadataTableName } from './table/metadata-tables-read.js'
 export type { MetadataTable, MetadataTableSource, ReadMetadataTableOptions } from './table/metadata-tables-read.js'
 export { rowToJson, valueToJson } from './table/row-json.js'
 export { variantToJson, type VariantBytes, type VariantJson } from './spec/variant.js'

@@ -38,9 +38,16 @@ export function isMetadataTableName(name: string): name is MetadataTableName {
   return (METADATA_TABLES as readonly string[]).includes(name)
 }
 
-/** Read the metadata table `name` of `src`. */
-export async function readMetadataTable(src: MetadataTableSource, name: string, opts: ReadMetadataTableOptions = {}): Promise<MetadataTable> {
-  if (!isMetadataTableName(name)) throw new InvalidArgumentError(`Unknown metadata table ${name}; expected one of ${METADATA_TABLES.join(', ')}`)
+/** The metadata table a name means, in any ASCII case (as Java's `MetadataTableType.from`), or undefined. */
+export function metadataTableName(name: string): MetadataTableName | undefined {
+  const lower = name.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  return isMetadataTableName(lower) ? lower : undefined
+}
+
+/** Read the metadata table `name` (any ASCII case) of `src`. */
+export async function readMetadataTable(src: MetadataTableSource, tableName: string, opts: ReadMetadataTableOptions = {}): Promise<MetadataTable> {
+  const name = metadataTableName(tableName)
+  if (!name) throw new InvalidArgumentError(`Unknown metadata table ${tableName}; expected one of ${METADATA_TABLES.join(', ')}`)
   const { io, metadata: m } = src
   if (name.startsWith('all_') && opts.snapshot) throw new UnsupportedError(`Cannot select a snapshot for ${name}: it reads every snapshot`)
   const s = opts.snapshot ?? currentSnapshot(m)

@@ -205,3 +205,17 @@ describe('schemas', () => {
     expect((await readMetadataTable(src, 'files', { snapshot: t.currentSnapshot()! })).rows.map((r) => r.file_path)).toEqual(old.map((f) => f.filePath))
   })
 })
+
+describe('metadata table names', () => {
+  it('are matched in any ASCII case, as Java upper-cases them', async () => {
+    const t = await (await create(2)).appendRows(ROWS)
+    const src = { io: t.env.io, metadata: t.metadata, metadataLocation: t.metadataLocation }
+    for (const name of ['SNAPSHOTS', 'Files', 'all_Data_Files']) {
+      const r = await readMetadataTable(src, name)
+      expect(r.name).toBe(name.toLowerCase())
+      expect(r.rows.length).toBeGreaterThan(0)
+    }
+    const e = await readMetadataTable(src, 'snapshot').catch((x: unknown) => x)
+    expect(isFloeError(e) && e.code).toBe('INVALID_ARGUMENT')
+  })
+})
