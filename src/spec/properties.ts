@@ -15,7 +15,7 @@ export const PROPERTY_DEFAULTS = {
   'commit.manifest.min-count-to-merge': '100',
   'commit.manifest-merge.enabled': 'true',
   'write.format.default': 'parquet',
-  'write.delete.format.default': 'parquet',
+  // (write.delete.format.default has no fixed default: it falls back to write.format.default)
   'write.target-file-size-bytes': '536870912',
   'write.delete.target-file-size-bytes': '67108864',
   'write.parquet.row-group-size-bytes': '134217728',

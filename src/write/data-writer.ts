@@ -1,13 +1,17 @@
 // Writing data and position-delete files for a table: rows are coerced to the current schema, routed to
-// partitions by the default spec's transforms, written with one open Parquet writer per partition that
-// rolls at `write.target-file-size-bytes`, named and placed like Java's OutputFileFactory/LocationProvider,
-// and described as DataFiles with Iceberg metrics. On any failure the files already stored are deleted.
+// partitions by the default spec's transforms, written with one open writer per partition that rolls at
+// `write.target-file-size-bytes`, named and placed like Java's OutputFileFactory/LocationProvider, and
+// described as DataFiles with Iceberg metrics. The file format is the table's `write.format.default`
+// (`write.delete.format.default` for deletes): Parquet, or Avro (record counts only, as Java's Avro appender).
+// On any failure the files already stored are deleted.
+import { avroDataCodec, avroDeleteCodec, type AvroCodecChoice } from '../avro-data/avro-codec.js'
+import { AvroDataWriter } from '../avro-data/avro-data-writer.js'
 import type { Env } from '../env.js'
-import { AlreadyExistsError, FloeError, InvalidArgumentError, ValidationError } from '../errors.js'
+import { AlreadyExistsError, FloeError, InvalidArgumentError, UnsupportedError, ValidationError } from '../errors.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import type { Row } from '../parquet/codec.js'
 import { IcebergParquetWriter, parquetOptionsFromProperties, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
-import type { DataFile } from '../spec/manifest.js'
+import type { DataFile, FileFormat } from '../spec/manifest.js'
 import { isUnpartitioned, partitionType, type PartitionSpec } from '../spec/partition-spec.js'
 import { partitionPath } from '../spec/partition-path.js'
 import { schema as makeSchema, type Schema } from '../spec/schema.js'
@@ -64,9 +68,43 @@ function dataWriteSchema(md: TableMetadata, rowLineage: boolean | undefined): Sc
   return schemaWithRowLineage(schema)
 }
 
-interface OpenFile {
-  readonly writer: IcebergParquetWriter
-  readonly metrics: MetricsAccumulator
+/** The formats floe writes data and delete files in. */
+export type WriteFileFormat = Extract<FileFormat, 'PARQUET' | 'AVRO'>
+
+// Java's FileFormat.fromString: the name upper-cased (no trimming); ORC and the non-data formats cannot be written here
+function writeFormat(key: string, value: string): WriteFileFormat {
+  const u = value.toUpperCase()
+  if (u === 'PARQUET' || u === 'AVRO') return u
+  if (u === 'ORC' || u === 'METADATA' || u === 'PUFFIN')
+    throw new UnsupportedError(`Writing ${u} files (table property ${key}=${value}) is not supported; floe writes parquet and avro`, { context: { field: key } })
+  throw new InvalidArgumentError(`Unknown file format ${JSON.stringify(value)} in table property ${key}; expected parquet or avro`, { context: { field: key } })
+}
+
+/** The format of new data files: `write.format.default` (default parquet, case-insensitive). */
+export function dataFileFormat(props: Readonly<Record<string, string>>): WriteFileFormat {
+  return writeFormat('write.format.default', props['write.format.default'] ?? 'parquet')
+}
+
+/** The format of new position-delete files: `write.delete.format.default`, else the data file format. */
+export function deleteFileFormat(props: Readonly<Record<string, string>>): WriteFileFormat {
+  const own = props['write.delete.format.default']
+  return own === undefined ? dataFileFormat(props) : writeFormat('write.delete.format.default', own)
+}
+
+/** What a finished file reports besides its bytes: the record count and its format's metrics. */
+interface FinishedFile {
+  readonly bytes: Uint8Array
+  readonly recordCount: bigint
+  readonly stats: Partial<Pick<DataFile, 'columnSizes' | 'valueCounts' | 'nullValueCounts' | 'nanValueCounts' | 'lowerBounds' | 'upperBounds' | 'splitOffsets'>>
+}
+
+/** A data file being written in either format: rows go to `writer` (one call each), `finish` ends the file. */
+interface FormatFile {
+  readonly writer: { write(row: Row): void; readonly length: number }
+  finish(): FinishedFile
+}
+
+interface OpenFile extends FormatFile {
   readonly path: string
   readonly partition: readonly Value[]
   /** Java's file count in the name: files are returned in this order. */
@@ -125,8 +163,38 @@ async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: Me
   return { writer, metrics: acc }
 }
 
+/** Opens Parquet data files: metrics from the row groups, split offsets at the row groups. */
+function parquetFiles(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig): (path: string) => Promise<FormatFile> {
+  return async (path) => {
+    const { writer, metrics } = await openWriter(schema, opts, config, path)
+    return {
+      writer,
+      finish: () => {
+        const result = writer.finish()
+        const m = metrics.finish(result.columnSizes)
+        return { bytes: result.bytes, recordCount: m.recordCount, stats: { ...metricsFields(m), splitOffsets: result.splitOffsets } }
+      },
+    }
+  }
+}
+
+/** Opens Avro data files (`write.avro.compression-codec`): a record count and no column metrics or split offsets, as Java's Avro appender. */
+function avroFiles(schema: Schema, codec: AvroCodecChoice): (path: string) => Promise<FormatFile> {
+  return async (path) => {
+    const writer = await AvroDataWriter.open(schema, { codec, file: path })
+    return {
+      writer,
+      finish: () => {
+        const result = writer.finish()
+        return { bytes: result.bytes, recordCount: BigInt(result.rowCount), stats: {} }
+      },
+    }
+  }
+}
+
 /**
- * Write rows to new Parquet data files of the table (nothing is committed). Rows are coerced to the current
+ * Write rows to new data files of the table (nothing is committed), in the format of `write.format.default`
+ * (Parquet or Avro). Rows are coerced to the current
  * schema (friendly forms accepted, INVALID_DATA names the row and column) and partitioned by the default spec;
  * one file is open per partition and rolls at the target size. Returns the DataFiles in creation order; when
  * anything fails, the files already stored are deleted and nothing is returned.
@@ -140,9 +208,14 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const props = { ...md.properties, ...opts.properties }
   const router = partitionRouter(spec, schema)
   const locations = locationProvider(md.location, props)
-  const parquet = parquetOptionsFromProperties(props)
+  const format = dataFileFormat(props)
+  // each format reads only its own properties
+  const parquet = format === 'PARQUET' ? parquetOptionsFromProperties(props) : undefined
+  const avroCodec = format === 'AVRO' ? avroDataCodec(props) : undefined
   const maxBytes = opts.targetFileSizeBytes ?? targetSize(props, 'write.target-file-size-bytes', 536870912)
+  // Java builds the metrics config for every format (bad metrics properties fail alike); only Parquet uses it
   const config = metricsConfig(props, schema, defaultSortOrder(md))
+  const open = parquet ? parquetFiles(fileSchema, parquet, config) : avroFiles(fileSchema, avroCodec!)
   const coerceInput = rowCoercer(fileSchema, opts.source ?? 'rows')
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0
@@ -152,30 +225,29 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const taskId = opts.taskId ?? 0
   const partitionId = opts.partitionId ?? 0
   const stored = new StoredFiles(env)
-  const open = new Map<string, OpenFile>()
+  const openFiles = new Map<string, OpenFile>()
   const files: { seq: number; file: DataFile }[] = []
   let fileCount = 0
 
   const openFile = async (values: readonly Value[]): Promise<OpenFile> => {
-    const name = dataFileName(partitionId, taskId, operationId, ++fileCount)
+    const name = dataFileName(partitionId, taskId, operationId, ++fileCount, undefined, format)
     const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
     const seq = fileCount
-    return { ...(await openWriter(fileSchema, parquet, config, path)), path, partition: values, seq }
+    const { writer, finish } = await open(path)
+    return { writer, finish, path, partition: values, seq }
   }
   const closeFile = async (f: OpenFile): Promise<void> => {
-    const result = f.writer.finish()
-    const metrics = f.metrics.finish(result.columnSizes)
+    const result = f.finish()
     await stored.store(f.path, result.bytes)
     const file: DataFile = {
       content: 'data',
       filePath: f.path,
-      fileFormat: 'PARQUET',
+      fileFormat: format,
       specId: spec.specId,
       partition: f.partition,
-      recordCount: metrics.recordCount,
+      recordCount: result.recordCount,
       fileSizeInBytes: BigInt(result.bytes.length),
-      ...metricsFields(metrics),
-      splitOffsets: result.splitOffsets,
+      ...result.stats,
       ...(sortOrderId === undefined ? {} : { sortOrderId }),
     }
     files.push({ seq: f.seq, file })
@@ -186,10 +258,10 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const add = (input: unknown): Promise<void> | undefined => {
     const row = coerce(input, ++n)
     const part = router.route(row)
-    const f = open.get(part.key)
+    const f = openFiles.get(part.key)
     if (!f) {
       return openFile(part.values).then((g) => {
-        open.set(part.key, g)
+        openFiles.set(part.key, g)
         return afterWrite(g, row, part.key)
       })
     }
@@ -198,7 +270,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const afterWrite = (f: OpenFile, row: Row, key: string): Promise<void> | undefined => {
     f.writer.write(row)
     if (f.writer.length < maxBytes) return undefined
-    open.delete(key)
+    openFiles.delete(key)
     return closeFile(f)
   }
 
@@ -227,7 +299,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
       }
     }
     checkAbort(opts.signal)
-    for (const f of open.values()) await closeFile(f)
+    for (const f of openFiles.values()) await closeFile(f)
     return files.sort((a, b) => a.seq - b.seq).map((x) => x.file)
   } catch (e) {
     await stored.rollback()
@@ -280,9 +352,11 @@ function checkDelete(d: unknown, n: number): { path: string; pos: bigint } {
 }
 
 /**
- * Write one position-delete file (v2 tables): deletes sorted by path (UTF-8 order) then position, duplicates
- * dropped; `referenced_data_file` is set when all target one data file. Metrics follow Java's
- * PositionDeleteWriter: no counts for `file_path`/`pos`, and their bounds only when one data file is targeted.
+ * Write one position-delete file (v2 tables) in the format of `write.delete.format.default` (default: the
+ * data file format): deletes sorted by path (UTF-8 order) then position, duplicates
+ * dropped; `referenced_data_file` is set when all target one data file. Parquet metrics follow Java's
+ * PositionDeleteWriter: no counts for `file_path`/`pos`, and their bounds only when one data file is targeted;
+ * Avro files report only their record count.
  */
 export async function writePositionDeletes(env: Env, target: WriteTarget, deletes: Iterable<PositionDelete>, opts: WritePositionDeletesOptions = {}): Promise<DataFile> {
   const md = target.metadata
@@ -308,10 +382,31 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   }
   const referenced = new Set(rows.map((r) => r.file_path as string))
 
-  const props = deleteProperties({ ...md.properties, ...opts.properties })
-  const name = dataFileName(opts.partitionId ?? 0, opts.taskId ?? 0, opts.operationId ?? env.uuid(), 1, 'deletes')
+  const tableProps = { ...md.properties, ...opts.properties }
+  const format = deleteFileFormat(tableProps)
+  const avroCodec = format === 'AVRO' ? avroDeleteCodec(tableProps) : undefined
+  const props = deleteProperties(tableProps)
+  const name = dataFileName(opts.partitionId ?? 0, opts.taskId ?? 0, opts.operationId ?? env.uuid(), 1, 'deletes', format)
   const path = locationProvider(md.location, props).newDataLocation(name, partitioned ? partitionPath(spec, partitionType(spec, schema), partition) : undefined)
   checkAbort(opts.signal)
+  if (avroCodec) {
+    // Java's Avro position-delete writer: `delete-type` in the header, only the record count as metrics
+    const w = await AvroDataWriter.open(POSITION_DELETE_SCHEMA, { codec: avroCodec, file: path, metadata: { 'delete-type': 'position' } })
+    for (const r of rows) w.write(r)
+    const out = w.finish()
+    checkAbort(opts.signal)
+    await env.io.write(path, out.bytes, { durable: true, direct: true })
+    return {
+      content: 'position-deletes',
+      filePath: path,
+      fileFormat: 'AVRO',
+      specId: spec.specId,
+      partition,
+      recordCount: BigInt(out.rowCount),
+      fileSizeInBytes: BigInt(out.bytes.length),
+      ...(referenced.size === 1 ? { referencedDataFile: rows[0]!.file_path as string } : {}),
+    }
+  }
   const { writer, metrics: acc } = await openWriter(POSITION_DELETE_SCHEMA, parquetOptionsFromProperties(props), DELETE_METRICS, path)
   for (const r of rows) writer.write(r)
   const result = writer.finish()

@@ -2,6 +2,7 @@
 // (`write.data.path`, default `<location>/data`), Java file names, and the object-storage layout with a
 // murmur3-derived binary entropy prefix (`write.object-storage.enabled`).
 import { UnsupportedError } from '../errors.js'
+import type { FileFormat } from '../spec/manifest.js'
 import { murmur3String } from '../spec/murmur3.js'
 
 /** Chooses the location of each new data file. */
@@ -66,8 +67,11 @@ export function locationProvider(tableLocation: string, props: Readonly<Record<s
   }
 }
 
-/** Java OutputFileFactory name: `<partitionId:%05d>-<taskId>-<operationId>-<fileCount:%05d>[-<suffix>].parquet`. */
-export function dataFileName(partitionId: number, taskId: number | bigint, operationId: string, fileCount: number, suffix?: string): string {
+/**
+ * Java OutputFileFactory name: `<partitionId:%05d>-<taskId>-<operationId>-<fileCount:%05d>[-<suffix>].<ext>`,
+ * the extension being the format's lower-case name (FileFormat.addExtension: `.parquet`, `.avro`).
+ */
+export function dataFileName(partitionId: number, taskId: number | bigint, operationId: string, fileCount: number, suffix?: string, format: FileFormat = 'PARQUET'): string {
   const pad5 = (n: number): string => (n < 0 ? `-${String(-n).padStart(4, '0')}` : String(n).padStart(5, '0'))
-  return `${pad5(partitionId)}-${taskId}-${operationId}-${pad5(fileCount)}${suffix === undefined ? '' : `-${suffix}`}.parquet`
+  return `${pad5(partitionId)}-${taskId}-${operationId}-${pad5(fileCount)}${suffix === undefined ? '' : `-${suffix}`}.${format.toLowerCase()}`
 }

@@ -19,7 +19,8 @@ import { RemappingFileIO, remapLocation, type PrefixMapping } from '../../src/io
 import type { Row } from '../../src/parquet/codec.js'
 import { parseJson, type JsonObject } from '../../src/spec/json/lossless.js'
 import { schema as makeSchema, type Schema } from '../../src/spec/schema.js'
-import { isPrimitive, type NestedField, type PrimitiveType, type Value } from '../../src/spec/types.js'
+import { isPrimitive, T, type NestedField, type PrimitiveType, type Value } from '../../src/spec/types.js'
+import { parseTransform } from '../../src/spec/transform.js'
 import { currentSchema } from '../../src/spec/table-metadata.js'
 import type { Table } from '../../src/table/table.js'
 import { tempDir } from '../support/catalogs.js'
@@ -190,6 +191,32 @@ describe.each(tables.filter((t) => !PLAN_ONLY.has(key(t))).map((t, i) => [key(t)
     for (const k of Object.keys(original)) if (!CHANGING.includes(k)) expect(now[k], `metadata key ${k}`).toEqual(original[k])
     const ids = (m: JsonObject): string[] => ((m.snapshots ?? []) as JsonObject[]).map((s) => String(s['snapshot-id']))
     expect(ids(now).slice(0, ids(original).length)).toEqual(ids(original))
+
+    // 4. evolution of the engine's table: a new column and a bucket field on the filter column, then an
+    // append under the new schema and spec; the older rows read the new column as null
+    if (col && sample.length > 0) {
+      const evolved = await reloaded
+        .transaction()
+        .updateSchema((u) => u.addColumn('floe_note', T.string))
+        // (booleans cannot be bucketed: those tables evolve their schema only)
+        .updateSpec((u) => (col.type.kind === 'boolean' ? u : u.addField(parseTransform('bucket[7]'), col.name)))
+        .commit()
+      const wide = currentSchema(evolved.metadata)
+      const notes = sample.map((r, i) => ({ ...r, floe_note: `n${i}` }))
+      const last = await evolved.appendRows(notes)
+      if (col.type.kind !== 'boolean') expect(last.metadata.defaultSpecId).not.toBe(start.metadata.defaultSpecId)
+      expect(bag(wide, await last.scan().toArray()), 'after evolution and append').toEqual(bag(wide, [...model.map((r) => ({ ...r, floe_note: null })), ...notes]))
+      const known = new Set((await evolved.scan().planFiles()).map((x) => x.file.filePath))
+      const fresh = (await last.scan().planFiles()).filter((x) => !known.has(x.file.filePath))
+      expect(fresh.every((x) => x.file.specId === last.metadata.defaultSpecId)).toBe(true)
+      const duckFields = wide.fields.filter((f) => isPrimitive(f.type) && DUCK_KINDS.has(f.type.kind))
+      if (fresh.every((x) => x.file.fileFormat === 'PARQUET')) {
+        const s2 = makeSchema(duckFields)
+        const read: Row[] = []
+        for (const task of fresh) read.push(...(await duckFileRows(conn, localPath(remapLocation(task.file.filePath, mappings)), s2)))
+        expect(bag(s2, read), 'DuckDB reads the files of the evolved table').toEqual(bag(s2, notes))
+      }
+    }
     outcomes.written++
   })
 })

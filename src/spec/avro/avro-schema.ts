@@ -127,7 +127,8 @@ function typeToAvroJson(t: IcebergType, fieldId: number | undefined, defined: Se
       const name = `k${t.keyId}_v${t.valueId}`
       defined.add(name)
       const valueField: JsonObject = { name: 'value', type: v }
-      if (!t.valueRequired) valueField.default = null
+      // Java gives the value a null default only when its schema is a ["null", T] union (not for unknown, plain null)
+      if (!t.valueRequired && value !== 'null') valueField.default = null
       valueField['field-id'] = t.valueId
       return {
         type: 'array',

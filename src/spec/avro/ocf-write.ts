@@ -247,16 +247,26 @@ export function writeOcf(schema: JsonValue, records: Iterable<unknown>, opts: Oc
   }
   if (sync.length !== 16) throw new InvalidArgumentError(`Avro sync marker must be 16 bytes, got ${sync.length}`)
 
+  const chunks: Uint8Array[] = [ocfHeaderBytes(meta, sync)]
+  for (const b of blocks) chunks.push(varintBytes(b.count), varintBytes(b.data.length), b.data, sync)
+  return concatBytes(chunks)
+}
+
+/**
+ * The container header: magic, the metadata map (in the given order, values as UTF-8) and the 16-byte sync
+ * marker. The map is written as one block, as Java's DataFileWriter does.
+ */
+export function ocfHeaderBytes(meta: ReadonlyMap<string, string>, sync: Uint8Array): Uint8Array {
+  if (sync.length !== 16) throw new InvalidArgumentError(`Avro sync marker must be 16 bytes, got ${sync.length}`)
   const head: number[] = [...MAGIC]
-  writeVarint(head, meta.size)
+  if (meta.size > 0) writeVarint(head, meta.size)
   const chunks: Uint8Array[] = [Uint8Array.from(head)]
   for (const [k, v] of meta) {
     const kb = utf8Encoder.encode(k)
     const vb = utf8Encoder.encode(v)
     chunks.push(varintBytes(kb.length), kb, varintBytes(vb.length), vb)
   }
-  chunks.push(varintBytes(0), sync)
-  for (const b of blocks) chunks.push(varintBytes(b.count), varintBytes(b.data.length), b.data, sync)
+  chunks.push(varintBytes(0), sync) // the end of the map, then the marker
   return concatBytes(chunks)
 }
 
