@@ -2,6 +2,7 @@
 // `write.avro.compression-codec` (default gzip, stored as Avro `deflate` at level 9), `uncompressed`,
 // `snappy` (raw block plus a big-endian CRC-32) or `zstd` (Avro `zstandard`, level 1 by default), with
 // `write.avro.compression-level`; delete files use `write.delete.avro.*` when set and the data codec otherwise.
+import { loadZstd } from '../compression/zstd.js'
 import { crc32, deflateRawSync } from 'node:zlib'
 import { compress as snappyCompress } from 'snappyjs'
 import { InvalidArgumentError } from '../errors.js'
@@ -72,26 +73,6 @@ export function avroDeleteCodec(props: Readonly<Record<string, string>>): AvroCo
   const data = avroDataCodec(props)
   const own = props[DELETE_CODEC_KEY]
   return own === undefined ? data : choice(props, DELETE_CODEC_KEY, own, DELETE_LEVEL_KEY)
-}
-
-interface ZstdModule {
-  init(): Promise<void>
-  compress(buf: Uint8Array, level?: number): Uint8Array
-}
-let zstd: Promise<ZstdModule> | undefined
-
-// The zstd wasm module is shared with the Parquet writer; it is initialised only when it cannot compress yet.
-function loadZstd(): Promise<ZstdModule> {
-  zstd ??= import('@bokuweb/zstd-wasm').then(async (m) => {
-    const mod = m as unknown as ZstdModule
-    try {
-      mod.compress(new Uint8Array(1), 1)
-    } catch {
-      await mod.init()
-    }
-    return mod
-  })
-  return zstd
 }
 
 /** The compressor of a codec (loads the zstd module on first use). */

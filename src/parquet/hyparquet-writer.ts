@@ -1,6 +1,7 @@
 // The default Parquet writer: rows of floe values → one Parquet file through hyparquet-writer, with the Java
 // layout (parquet-write-schema.ts), the `iceberg.schema` key/value, codecs from table properties, streaming
 // row groups (rows are released once their row group is encoded) and per-column chunk sizes for metrics.
+import { loadZstd } from '../compression/zstd.js'
 import { gzipSync } from 'node:zlib'
 import type { CompressionCodec, KeyValue } from 'hyparquet'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
@@ -82,20 +83,6 @@ export function parquetOptionsFromProperties(props: Readonly<Record<string, stri
 }
 
 type Compressor = (input: Uint8Array) => Uint8Array
-interface ZstdModule {
-  init(): Promise<void>
-  compress(buf: Uint8Array, level?: number): Uint8Array
-}
-let zstd: Promise<ZstdModule> | undefined
-
-function loadZstd(): Promise<ZstdModule> {
-  zstd ??= import('@bokuweb/zstd-wasm').then(async (m) => {
-    const mod = m as unknown as ZstdModule
-    await mod.init()
-    return mod
-  })
-  return zstd
-}
 
 const CODEC_NAMES: Record<ParquetCodec, CompressionCodec> = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', uncompressed: 'UNCOMPRESSED' }
 
