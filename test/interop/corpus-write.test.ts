@@ -178,6 +178,24 @@ describe.each(tables.filter((t) => !PLAN_ONLY.has(key(t))).map((t, i) => [key(t)
       }
     }
 
+    // 4. an overwrite of the rows equal to another value by those same rows (files rewritten, rows alike),
+    // and an append to a new branch that main does not see
+    if (col) {
+      const third = model.find((r) => r[col.name] !== null && r[col.name] !== undefined)
+      if (third) {
+        const f = equalsFilter(col, third[col.name] ?? null)
+        const same = model.filter((r) => f.matches(r))
+        table = await table.overwriteRows(same, f.expr)
+        expect(table.currentSnapshot()!.summary?.operation).toBe('overwrite')
+        await check(table, `after overwrite of ${col.name}`)
+      }
+    }
+    if (sample.length > 0) {
+      table = await table.appendRows(sample.slice(0, 1), { branch: 'floe-audit' })
+      await check(table, 'main after a branch append')
+      expect(bag(schema, await table.scan({ snapshot: { ref: 'floe-audit' } }).toArray()), 'the branch').toEqual(bag(schema, [...model, sample[0]!]))
+    }
+
     // the engine's snapshot still reads as it did, and the metadata keeps what the engine wrote
     const reloaded = await catalog.loadTable('db.t')
     if (startSnapshot !== undefined) expect(await reloaded.scan({ snapshot: { snapshotId: startSnapshot } }).toArray()).toEqual(startRows)
@@ -192,7 +210,7 @@ describe.each(tables.filter((t) => !PLAN_ONLY.has(key(t))).map((t, i) => [key(t)
     const ids = (m: JsonObject): string[] => ((m.snapshots ?? []) as JsonObject[]).map((s) => String(s['snapshot-id']))
     expect(ids(now).slice(0, ids(original).length)).toEqual(ids(original))
 
-    // 4. evolution of the engine's table: a new column and a bucket field on the filter column, then an
+    // 5. evolution of the engine's table: a new column and a bucket field on the filter column, then an
     // append under the new schema and spec; the older rows read the new column as null
     if (col && sample.length > 0) {
       const evolved = await reloaded
