@@ -3,8 +3,8 @@
 // with `iceberg.schema` in the header, rows encoded as they arrive into blocks of about 64 000 bytes that are
 // compressed and framed one at a time. Like Java's AvroFileAppender it reports only the record count: Avro
 // files carry no column metrics and no split offsets.
-import { createHash } from 'node:crypto'
-import { FloeError } from '../errors.js'
+import { randomBytes } from 'node:crypto'
+import { FloeError, InvalidArgumentError } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
 import { structToAvro } from '../spec/avro/avro-schema.js'
 import { concatBytes, varintBytes } from '../spec/avro/binary.js'
@@ -24,7 +24,7 @@ export interface AvroDataWriterOptions {
   readonly codec?: AvroCodecChoice
   /** Encoded bytes per block before it is compressed and written (default {@link AVRO_BLOCK_BYTES}). */
   readonly blockBytes?: number
-  /** 16-byte sync marker (default: derived from the schema and `file`). */
+  /** 16-byte sync marker (default: random, as the Avro spec asks; a predictable one lets stored bytes forge a block for readers that resync mid-file). */
   readonly syncMarker?: Uint8Array
   /** Header entries written before `iceberg.schema` (Java's position deletes add `delete-type`). */
   readonly metadata?: Readonly<Record<string, string>>
@@ -72,9 +72,13 @@ export class AvroDataWriter {
       ['avro.schema', avroSchema],
       ['avro.codec', codec.codec],
     ])
-    for (const [k, v] of Object.entries(opts.metadata ?? {})) meta.set(k, v)
+    for (const [k, v] of Object.entries(opts.metadata ?? {})) {
+      // the Avro spec reserves avro.* keys (Java's DataFileWriter.setMeta refuses them)
+      if (k.startsWith('avro.')) throw new InvalidArgumentError(`Cannot set reserved Avro metadata key ${k}`, { context: { field: k, ...(opts.file === undefined ? {} : { file: opts.file }) } })
+      meta.set(k, v)
+    }
     meta.set('iceberg.schema', icebergSchema)
-    const sync = opts.syncMarker ?? defaultSync(avroSchema, opts.file)
+    const sync = opts.syncMarker ?? new Uint8Array(randomBytes(16))
     return new AvroDataWriter(structEncoder(schema.fields), compress, sync, ocfHeaderBytes(meta, sync), opts)
   }
 
@@ -129,12 +133,6 @@ export class AvroDataWriter {
   private ctx(): { context?: { file: string } } {
     return this.opts.file === undefined ? {} : { context: { file: this.opts.file } }
   }
-}
-
-// A marker that differs between files (their locations differ) yet keeps equal inputs giving equal bytes.
-function defaultSync(schemaText: string, file: string | undefined): Uint8Array {
-  const h = createHash('sha256').update(schemaText).update('\u0000').update(file ?? '')
-  return new Uint8Array(h.digest().subarray(0, 16))
 }
 
 /** Write rows of `schema` to Avro container bytes in memory. */

@@ -222,6 +222,9 @@ function bytesConv(column: string, length: number | undefined, what: string): Co
   }
 }
 
+/** Node 20's String.prototype.isWellFormed (ES2024, not in the ES2022 lib typings). */
+type WellFormed = string & { isWellFormed(): boolean }
+
 /** The converter of one type; `column` is the full column name used in messages. */
 function converter(t: IcebergType, column: string): Conv {
   const expected = (what: string, v: unknown): never => {
@@ -282,7 +285,12 @@ function converter(t: IcebergType, column: string): Conv {
     case 'timestamptz_ns':
       return timestampConv(t.kind, column)
     case 'string':
-      return (v) => (typeof v === 'string' ? v : expected('a string', v))
+      // a lone surrogate has no UTF-8 form: refused rather than stored as U+FFFD (Java would store '?')
+      return (v) => {
+        if (typeof v !== 'string') return expected('a string', v)
+        if (!(v as WellFormed).isWellFormed()) throw new Problem(column, `expected well-formed Unicode text for ${typeToString(t)}, got a string with a lone surrogate`)
+        return v
+      }
     case 'uuid':
       return (v) => {
         if (v instanceof Uint8Array && v.length === 16) return v
@@ -364,8 +372,9 @@ function structConv(fields: readonly NestedField[], prefix: string | undefined):
     'return function (input) {',
     '  checkObject(input);',
     '  let missing = false;',
-    // a field named __proto__ is read only as an own property (else every object would have it)
-    ...idx.map((i) => `  const v${i} = ${names[i] === '__proto__' ? `(Object.hasOwn(input, ${key(i)}) ? input[${key(i)}] : undefined)` : `input[${key(i)}]`}; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
+    // a field named like an Object.prototype member (`__proto__`, `constructor`, `toString`, …) is read only
+    // as an own property (else every object would have it)
+    ...idx.map((i) => `  const v${i} = ${names[i]! in Object.prototype ? `(Object.hasOwn(input, ${key(i)}) ? input[${key(i)}] : undefined)` : `input[${key(i)}]`}; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
     '  if (missing) checkUnknown(input);',
     // Object.is: a converter that only changed −0 to 0 must still produce a new row
     `  if (${idx.map((i) => `Object.is(c${i}, v${i})`).join(' && ') || 'true'}) return input;`,

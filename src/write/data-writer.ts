@@ -4,6 +4,7 @@
 // described as DataFiles with Iceberg metrics. The file format is the table's `write.format.default`
 // (`write.delete.format.default` for deletes): Parquet, or Avro (record counts only, as Java's Avro appender).
 // On any failure the files already stored are deleted.
+import { uuidToBytes } from '../spec/values.js'
 import { avroDataCodec, avroDeleteCodec, type AvroCodecChoice } from '../avro-data/avro-codec.js'
 import { AvroDataWriter } from '../avro-data/avro-data-writer.js'
 import type { Env } from '../env.js'
@@ -179,9 +180,10 @@ function parquetFiles(schema: Schema, opts: ParquetWriterOptions, config: Metric
 }
 
 /** Opens Avro data files (`write.avro.compression-codec`): a record count and no column metrics or split offsets, as Java's Avro appender. */
-function avroFiles(schema: Schema, codec: AvroCodecChoice): (path: string) => Promise<FormatFile> {
+function avroFiles(env: Env, schema: Schema, codec: AvroCodecChoice): (path: string) => Promise<FormatFile> {
   return async (path) => {
-    const writer = await AvroDataWriter.open(schema, { codec, file: path })
+    // the sync marker is a uuid of the Env: random in production, seeded in tests
+    const writer = await AvroDataWriter.open(schema, { codec, file: path, syncMarker: uuidToBytes(env.uuid()) })
     return {
       writer,
       finish: () => {
@@ -215,7 +217,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const maxBytes = opts.targetFileSizeBytes ?? targetSize(props, 'write.target-file-size-bytes', 536870912)
   // Java builds the metrics config for every format (bad metrics properties fail alike); only Parquet uses it
   const config = metricsConfig(props, schema, defaultSortOrder(md))
-  const open = parquet ? parquetFiles(fileSchema, parquet, config) : avroFiles(fileSchema, avroCodec!)
+  const open = parquet ? parquetFiles(fileSchema, parquet, config) : avroFiles(env, fileSchema, avroCodec!)
   const coerceInput = rowCoercer(fileSchema, opts.source ?? 'rows')
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0
@@ -391,7 +393,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   checkAbort(opts.signal)
   if (avroCodec) {
     // Java's Avro position-delete writer: `delete-type` in the header, only the record count as metrics
-    const w = await AvroDataWriter.open(POSITION_DELETE_SCHEMA, { codec: avroCodec, file: path, metadata: { 'delete-type': 'position' } })
+    const w = await AvroDataWriter.open(POSITION_DELETE_SCHEMA, { codec: avroCodec, file: path, syncMarker: uuidToBytes(env.uuid()), metadata: { 'delete-type': 'position' } })
     for (const r of rows) w.write(r)
     const out = w.finish()
     checkAbort(opts.signal)

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { avroDataCodec, avroDeleteCodec } from '../../../src/avro-data/avro-codec.js'
 import { AVRO_BLOCK_BYTES, AvroDataWriter, writeAvroData } from '../../../src/avro-data/avro-data-writer.js'
 import { testEnv } from '../../../src/env.js'
+import { isFloeError } from '../../../src/errors.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
 import type { Row } from '../../../src/parquet/codec.js'
 import { structToAvro } from '../../../src/spec/avro/avro-schema.js'
@@ -409,5 +410,21 @@ describe('writeDataFiles and writePositionDeletes in Avro', () => {
     const md = tableOf(EVENTS, { formatVersion: 2, properties: { 'write.delete.format.default': 'puffin' } })
     await expect(writePositionDeletes(testEnv(io), { metadata: md }, [{ filePath: 'a', pos: 0 }])).rejects.toMatchObject({ code: 'UNSUPPORTED', context: { field: 'write.delete.format.default' } })
     expect(io.files.size).toBe(0)
+  })
+})
+
+describe('AvroDataWriter header and sync marker', () => {
+  it('refuses reserved avro.* metadata keys and draws a fresh random sync marker per file', async () => {
+    const s = schema([field(1, 'id', T.long, { required: true })])
+    const e = await AvroDataWriter.open(s, { metadata: { 'avro.codec': 'null' }, file: 'x.avro' }).catch((x: unknown) => x)
+    expect(isFloeError(e) && e.code).toBe('INVALID_ARGUMENT')
+    const sync = async (): Promise<string> => {
+      const w = await AvroDataWriter.open(s, { file: 'same.avro' })
+      w.write({ id: 1n })
+      const bytes = w.finish().bytes
+      return Buffer.from(bytes.subarray(bytes.length - 16)).toString('hex')
+    }
+    const [a, b] = [await sync(), await sync()]
+    expect(a).not.toBe(b)
   })
 })

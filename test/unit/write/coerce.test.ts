@@ -107,6 +107,9 @@ describe('rowCoercer', () => {
       [{ id: 1n, m: new Map([['k', 'v']]) }, 'm.value', /expected a number/],
       [{ id: 1n, m: new Map([[1, 1]]) }, 'm.key', /expected a string/],
       [{ id: 1n, idd: 3 }, 'idd', /no such column/],
+      [{ id: 1n, def: 'a\uD800b' }, 'def', /lone surrogate/],
+      [{ id: 1n, st: { a: 1, b: '\uDC00' } }, 'st.b', /lone surrogate/],
+      [{ id: 1n, m: new Map([['k\uD83D', 1]]) }, 'm.key', /lone surrogate/],
     ]
     for (const [input, column, why] of cases) {
       const e = failure(input, 'in.csv')
@@ -202,5 +205,15 @@ describe('decimal text with extreme exponents', () => {
     }
     // zero and exact values with exponents still convert
     expect(coerceRows(s, [{ d: '0e999999999' }, { d: '1000e-5' }, { d: '1.5e3' }], 'in.jsonl').map((r) => r.d)).toEqual([0n, 1n, 150000n])
+  })
+})
+
+describe('columns named like Object.prototype members', () => {
+  it('read only own properties: a missing `constructor` or `toString` is null, a given one is kept', () => {
+    const s = schema([field(1, 'constructor', T.string), field(2, 'toString', T.int), field(3, 'st', T.struct([field(4, 'valueOf', T.long)]))])
+    const coerce = rowCoercer(s)
+    expect(coerce({}, 1)).toEqual({ constructor: null, toString: null, st: null })
+    expect(coerce({ st: {} }, 2)).toEqual({ constructor: null, toString: null, st: { valueOf: null } })
+    expect(coerce({ constructor: 'c', toString: 3, st: { valueOf: 4n } }, 3)).toEqual({ constructor: 'c', toString: 3, st: { valueOf: 4n } })
   })
 })
