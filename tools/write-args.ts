@@ -7,7 +7,7 @@ import type { Row } from '../src/parquet/codec.js'
 import type { Schema } from '../src/spec/schema.js'
 import type { SnapshotRef } from '../src/spec/snapshot.js'
 import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/schema-json.js'
-import { currentSchema, defaultSortOrder, defaultSpec } from '../src/spec/table-metadata.js'
+import { currentSchema, defaultSortOrder, defaultSpec, refByName } from '../src/spec/table-metadata.js'
 import type { Table } from '../src/table/table.js'
 import { rowCoercer } from '../src/write/coerce.js'
 import { csvRows, inputFormatOf, jsonlRows, parquetRows, type InputFormat } from '../src/write/input.js'
@@ -104,7 +104,7 @@ async function readStdin(): Promise<Uint8Array> {
 
 /** The JSON result of a commit that produced a snapshot on `branch`. */
 export function commitResult(t: Table, branch = 'main'): Record<string, unknown> {
-  const id = t.metadata.refs[branch]?.snapshotId
+  const id = refByName(t.metadata, branch)?.snapshotId
   const s = id === undefined ? undefined : t.metadata.snapshots.find((x) => x.snapshotId === id)
   return {
     table: t.name,

@@ -89,9 +89,17 @@ export function currentSnapshot(m: TableMetadata): Snapshot | undefined {
   return m.currentSnapshotId === undefined ? undefined : snapshotById(m, m.currentSnapshotId)
 }
 
+/**
+ * The ref called `name`, if the table has one. Only own keys count, so a ref name that is also an
+ * Object.prototype member (`constructor`, `toString`, `__proto__`) is looked up like any other.
+ */
+export function refByName(m: Pick<TableMetadata, 'refs'>, name: string): SnapshotRef | undefined {
+  return Object.hasOwn(m.refs, name) ? m.refs[name] : undefined
+}
+
 /** The snapshot a ref points to; `main` falls back to the current snapshot. */
 export function snapshotForRef(m: TableMetadata, name: string): Snapshot | undefined {
-  const ref = m.refs[name]
+  const ref = refByName(m, name)
   if (ref) return snapshotById(m, ref.snapshotId)
   return name === MAIN_BRANCH ? currentSnapshot(m) : undefined
 }

@@ -4,7 +4,7 @@ import type { PartitionSpec } from './partition-spec.js'
 import type { Schema } from './schema.js'
 import type { Snapshot, SnapshotRef } from './snapshot.js'
 import type { SortOrder } from './sort-order.js'
-import { snapshotForRef, type FormatVersion, type PartitionStatisticsFile, type StatisticsFile, type TableMetadata } from './table-metadata.js'
+import { refByName, snapshotForRef, type FormatVersion, type PartitionStatisticsFile, type StatisticsFile, type TableMetadata } from './table-metadata.js'
 
 /** A metadata change, named as in the REST catalog spec; applied only by `applyUpdates`. */
 export type TableUpdate =
@@ -58,7 +58,7 @@ export function checkRequirements(base: TableMetadata | undefined, reqs: readonl
         if (m.tableUuid !== r.uuid) fail(`table uuid is ${m.tableUuid}, expected ${r.uuid}`)
         break
       case 'assert-ref-snapshot-id': {
-        const ref = m.refs[r.ref]
+        const ref = refByName(m, r.ref)
         const actual = ref ? ref.snapshotId : r.ref === 'main' ? (snapshotForRef(m, 'main')?.snapshotId ?? null) : null
         if (actual !== r.snapshotId) fail(`ref ${r.ref} is at ${actual ?? 'nothing'}, expected ${r.snapshotId ?? 'nothing'}`)
         break

@@ -12,7 +12,7 @@ import { sqlTrue } from '../expr/sql-true.js'
 import type { DataFile } from '../spec/manifest.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import { prop } from '../spec/properties.js'
-import { currentSchema } from '../spec/table-metadata.js'
+import { currentSchema, refByName } from '../spec/table-metadata.js'
 import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
 import { loadDeleteFilter } from '../deletes/delete-filter.js'
 import { scopedDataFile } from '../deletes/file-scoped.js'
@@ -77,7 +77,7 @@ export async function overwritePartitions(table: Table, rows: AsyncIterable<unkn
   // no rows replace no partition: nothing to commit (as Spark)
   if (files.length === 0) return table
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
-  const start = (opts.branch ? table.metadata.refs[opts.branch]?.snapshotId : table.currentSnapshot()?.snapshotId) ?? null
+  const start = (opts.branch ? refByName(table.metadata, opts.branch)?.snapshotId : table.currentSnapshot()?.snapshotId) ?? null
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
 }
 

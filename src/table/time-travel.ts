@@ -2,7 +2,7 @@
 import { InvalidArgumentError, NotFoundError } from '../errors.js'
 import type { Schema } from '../spec/schema.js'
 import { snapshotIdAsOf, type Snapshot } from '../spec/snapshot.js'
-import { currentSchema, currentSnapshot, schemaForSnapshot, snapshotById, type TableMetadata } from '../spec/table-metadata.js'
+import { currentSchema, currentSnapshot, refByName, schemaForSnapshot, snapshotById, type TableMetadata } from '../spec/table-metadata.js'
 
 /** How a read picks its snapshot: by id, by ref (branch or tag), or as of a time (epoch ms). */
 export type SnapshotSelector = { readonly snapshotId: bigint } | { readonly ref: string } | { readonly asOfTimestampMs: bigint }
@@ -35,7 +35,7 @@ export function resolveReadPoint(m: TableMetadata, sel?: SnapshotSelector): Read
     return { snapshot: s, schema: schemaForSnapshot(m, s) }
   }
   if ('ref' in sel) {
-    const ref = m.refs[sel.ref]
+    const ref = refByName(m, sel.ref)
     if (!ref) throw new NotFoundError(`Cannot find ref ${sel.ref} (refs: ${Object.keys(m.refs).join(', ') || 'none'})`)
     const s = snapshotById(m, ref.snapshotId)
     if (!s) throw new NotFoundError(`Ref ${sel.ref} points to missing snapshot ${ref.snapshotId}`)

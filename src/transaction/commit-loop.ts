@@ -39,7 +39,8 @@ async function deleteAll(ops: TableOperations, paths: Iterable<string>): Promise
 
 /**
  * Commit `updates` on top of `start`. Each attempt refreshes (after the first), re-applies every update,
- * checks requirements and swaps. Conflicts retry per `commit.retry.*`; a validation error is not retried, and
+ * checks requirements and swaps. Updates that change nothing commit nothing (no new metadata version) once
+ * the catalog confirms that the base is current. Conflicts retry per `commit.retry.*`; a validation error is not retried, and
  * neither is a table that was dropped (NOT_FOUND) or dropped and re-created under the name (VALIDATION, the
  * table uuid changed) meanwhile. Files written by attempts that did not land are deleted, except after an
  * unknown outcome.
@@ -65,7 +66,13 @@ export async function commitUpdates(env: Env, ops: TableOperations, start: Table
       }
       if (m === base.metadata) {
         await io.flush()
-        return { state: base, attempts: attempt }
+        // nothing to commit, provided `base` is still the table's version: updates that change nothing on a
+        // stale view may change the current table (Java judges them on the version it refreshed to), so a
+        // table that moved meanwhile is handled like a conflict, re-applying the updates to it
+        const now = await ops.refresh()
+        if (!now) throw new NotFoundError('The table was dropped during the commit')
+        if (now.metadataLocation === base.metadataLocation) return { state: base, attempts: attempt }
+        throw new CommitConflictError(`Nothing to commit on ${base.metadataLocation}, but the table has moved on to ${now.metadataLocation}`)
       }
       // every manifest and list is durable before the commit point; the metadata file is staged meanwhile
       // when the catalog can wait for them itself

@@ -7,7 +7,7 @@ import { MAIN_BRANCH, type Operation, type Snapshot } from '../spec/snapshot.js'
 import { partitionPath } from '../spec/partition-path.js'
 import { partitionType } from '../spec/partition-spec.js'
 import { intProp } from '../spec/properties.js'
-import { currentSchema, currentSnapshot, snapshotById, snapshotForRef, specById, type TableMetadata } from '../spec/table-metadata.js'
+import { currentSchema, currentSnapshot, refByName, snapshotById, snapshotForRef, specById, type TableMetadata } from '../spec/table-metadata.js'
 import { findField } from '../spec/schema.js'
 import { isPrimitive, type PrimitiveType, type StructType } from '../spec/types.js'
 import { metadataDir } from '../catalog/metadata-files.js'
@@ -84,7 +84,7 @@ export function replacedManifests(parent: readonly ManifestFile[], listed: reado
 
 /** The snapshot a branch points to (its head), or undefined for an empty branch. */
 export function branchHead(m: TableMetadata, branch: string): Snapshot | undefined {
-  const ref = m.refs[branch]
+  const ref = refByName(m, branch)
   if (ref && ref.type !== 'branch') throw new InvalidArgumentError(`${branch} is a tag; only branches can be committed to`)
   // Java SnapshotUtil.latestSnapshot: a branch that does not exist yet forks from the current snapshot
   return ref ? snapshotForRef(m, branch) : currentSnapshot(m)
@@ -139,13 +139,13 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     schemaId: currentSchema(m).schemaId,
     ...(firstRowId !== undefined ? { firstRowId, addedRows: addedRows ?? 0n } : {}),
   }
-  const existing = m.refs[branch]
+  const existing = refByName(m, branch)
   return {
     updates: [
       { action: 'add-snapshot', snapshot },
       { action: 'set-snapshot-ref', refName: branch, ref: { ...(existing ?? {}), snapshotId, type: 'branch' } },
     ],
-    requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: m.refs[branch] || branch === MAIN_BRANCH ? (parent?.snapshotId ?? null) : null }],
+    requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: existing || branch === MAIN_BRANCH ? (parent?.snapshotId ?? null) : null }],
   }
 }
 

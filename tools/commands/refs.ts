@@ -1,4 +1,5 @@
-// Ref and history commands: rollback, set-current-snapshot, branches and tags, cherry-pick, fast-forward.
+// Ref and history commands: rollback, set-current-snapshot, branches and tags (create, drop, rename, replace),
+// cherry-pick, fast-forward.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import type { ManageSnapshots } from '../../src/transaction/manage-snapshots.js'
@@ -63,13 +64,14 @@ export const refCommands: readonly Command[] = [
   refCommand('set-current-snapshot', 'make any snapshot of the table current', '<snapshot-id>', (m, _t, a) => void m.setCurrentSnapshot(snapshotIdArg(a[0])), 1),
   refCommand(
     'create-branch',
-    'create a branch at a snapshot (default: the current one) with retention settings',
+    'create a branch at a snapshot (default: the current one; an empty snapshot when main has none) with retention settings',
     '<name> [--snapshot-id N] [--min-snapshots-to-keep N] [--max-snapshot-age-ms N] [--max-ref-age-ms N]',
-    (m, t, a, v) => {
+    (m, _t, a, v) => {
       const min = optInt(v['min-snapshots-to-keep'], '--min-snapshots-to-keep')
       const age = optInt(v['max-snapshot-age-ms'], '--max-snapshot-age-ms')
       const refAge = optInt(v['max-ref-age-ms'], '--max-ref-age-ms')
-      m.createBranch(a[0]!, v['snapshot-id'] === undefined ? currentId(t) : snapshotIdArg(v['snapshot-id'] as string, '--snapshot-id'), {
+      // without an id the branch starts at main's head as loaded (or, when main has none, at an empty snapshot)
+      m.createBranch(a[0]!, v['snapshot-id'] === undefined ? undefined : snapshotIdArg(v['snapshot-id'] as string, '--snapshot-id'), {
         ...(min === undefined ? {} : { minSnapshotsToKeep: Number(min) }),
         ...(age === undefined ? {} : { maxSnapshotAgeMs: age }),
         ...(refAge === undefined ? {} : { maxRefAgeMs: refAge }),
@@ -93,6 +95,14 @@ export const refCommands: readonly Command[] = [
   ),
   refCommand('drop-branch', 'remove a branch (not main)', '<name>', (m, _t, a) => void m.removeBranch(a[0]!), 1),
   refCommand('drop-tag', 'remove a tag', '<name>', (m, _t, a) => void m.removeTag(a[0]!), 1),
+  refCommand('rename-branch', 'rename a branch (not main) to a name no ref has', '<from> <to>', (m, _t, a) => void m.renameBranch(a[0]!, a[1]!), 2),
+  refCommand(
+    'replace-branch',
+    'point a branch at the snapshot of another ref (branch or tag), fast-forward or not; creates the branch if missing',
+    '<branch> <source-ref>',
+    (m, _t, a) => void m.replaceBranch(a[0]!, a[1]!),
+    2,
+  ),
   refCommand('fast-forward', 'move a branch forward to the head of another ref', '<branch> <to>', (m, _t, a) => void m.fastForward(a[0]!, a[1]!), 2),
 ]
 
