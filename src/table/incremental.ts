@@ -2,16 +2,21 @@
 import type { Env } from '../env.js'
 import { InvalidArgumentError, NotFoundError } from '../errors.js'
 import { partitionEvaluator } from '../expr/eval-partition.js'
-import { alwaysTrue, type Expression } from '../expr/expression.js'
+import { alwaysTrue, referencedIds, type Expression } from '../expr/expression.js'
+import { parseFilter } from '../expr/parse.js'
 import { residualFor } from '../expr/residual.js'
 import type { Row } from '../parquet/codec.js'
+import { projectWithMetadataColumns } from '../spec/metadata-columns.js'
 import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
+import type { Schema } from '../spec/schema.js'
 import { ancestors, isAncestorOf, type Snapshot } from '../spec/snapshot.js'
-import { currentSchema, currentSnapshot, snapshotById, specById } from '../spec/table-metadata.js'
+import { currentSchema, currentSnapshot, refByName, snapshotById, specById, type TableMetadata } from '../spec/table-metadata.js'
 import type { TableState } from './load.js'
 import { bindScanFilter, dataFileEvaluator, partitionResidual } from './metadata-filter.js'
+import { projectedPartitionType } from './metadata-tables-partition.js'
+import { selectedIds } from './projection.js'
 import { readTask } from './read.js'
-import { liveEntries, snapshotManifests } from './scan-plan.js'
+import { liveEntries, snapshotManifests, withoutStats } from './scan-plan.js'
 import type { FileScanTask } from './task.js'
 
 /** The window of an incremental scan. */
@@ -23,10 +28,29 @@ export interface IncrementalOptions {
   readonly fromSnapshotId?: bigint
   /** Make `fromSnapshotId` inclusive (Java `fromSnapshotInclusive`): it must be an ancestor of the end, and its own appends are read. */
   readonly fromSnapshotInclusive?: boolean
-  /** Inclusive end (default: the current snapshot). */
+  /** The start as a tag (Java `fromSnapshotExclusive(ref)` / `fromSnapshotInclusive(ref)`); not with `fromSnapshotId`. */
+  readonly fromRef?: string
+  /** Inclusive end (default: the head of `branch`, else the current snapshot). */
   readonly toSnapshotId?: bigint
-  readonly filter?: Expression
+  /** The end as a tag (Java `toSnapshot(ref)`); not with `toSnapshotId`. */
+  readonly toRef?: string
+  /** Scan a branch's lineage (Java `useBranch`): its head is the default end, and an explicit end must be on it. */
+  readonly branch?: string
+  /** A filter expression or filter text (PyIceberg's row-filter syntax, as `scan`). */
+  readonly filter?: Expression | string
+  /** Columns to return, as `scan`'s `select` (metadata columns included); default every top-level column. */
+  readonly select?: readonly string[]
   readonly caseSensitive?: boolean
+  /** Keep column stats on the planned data files (Java includeColumnStats); dropped by default. */
+  readonly includeColumnStats?: boolean
+}
+
+/** The id of a tag (Java's incremental scans take only tags as snapshot refs). */
+function tagId(m: TableMetadata, name: string): bigint {
+  const ref = refByName(m, name)
+  if (!ref) throw new NotFoundError(`Cannot find ref ${name}`)
+  if (ref.type !== 'tag') throw new InvalidArgumentError(`Ref ${name} is not a tag`, { context: { field: name } })
+  return ref.snapshotId
 }
 
 /** Reads only what `append` snapshots in (from, to] added, like Glue job bookmarks. */
@@ -44,12 +68,26 @@ export class IncrementalAppendScan {
    */
   snapshots(): Snapshot[] {
     const m = this.table.metadata
-    const { fromSnapshotId: from, toSnapshotId, fromSnapshotInclusive } = this.options
+    const o = this.options
+    if (o.fromSnapshotId !== undefined && o.fromRef !== undefined) throw new InvalidArgumentError('Give the start as fromSnapshotId or fromRef, not both', { context: { field: 'fromRef' } })
+    if (o.toSnapshotId !== undefined && o.toRef !== undefined) throw new InvalidArgumentError('Give the end as toSnapshotId or toRef, not both', { context: { field: 'toRef' } })
+    const from = o.fromRef !== undefined ? tagId(m, o.fromRef) : o.fromSnapshotId
+    const toSnapshotId = o.toRef !== undefined ? tagId(m, o.toRef) : o.toSnapshotId
+    const fromSnapshotInclusive = o.fromSnapshotInclusive
     const byId = (id: bigint): Snapshot | undefined => snapshotById(m, id)
+    let head = currentSnapshot(m)
+    if (o.branch !== undefined) {
+      const ref = refByName(m, o.branch)
+      if (!ref) throw new NotFoundError(`Cannot find ref ${o.branch}`)
+      if (ref.type !== 'branch') throw new InvalidArgumentError(`Ref ${o.branch} is not a branch`, { context: { field: 'branch' } })
+      head = byId(ref.snapshotId)
+    }
     if (toSnapshotId !== undefined && !byId(toSnapshotId)) throw new NotFoundError(`Cannot find end snapshot ${toSnapshotId}`)
+    if (toSnapshotId !== undefined && o.branch !== undefined && !(head && isAncestorOf(head, toSnapshotId, byId)))
+      throw new InvalidArgumentError(`End snapshot ${toSnapshotId} is not a valid snapshot on branch ${o.branch}`, { context: { field: 'toSnapshotId' } })
     const start = from !== undefined && fromSnapshotInclusive ? byId(from) : undefined
     if (from !== undefined && fromSnapshotInclusive && !start) throw new NotFoundError(`Cannot find starting snapshot ${from}`)
-    const to = toSnapshotId === undefined ? currentSnapshot(m) : byId(toSnapshotId)
+    const to = toSnapshotId === undefined ? head : byId(toSnapshotId)
     if (!to) {
       if (from !== undefined) throw new InvalidArgumentError(`Cannot scan appends since snapshot ${from}: the table has no current snapshot`)
       return []
@@ -73,16 +111,38 @@ export class IncrementalAppendScan {
     return chain.reverse().filter((s) => s.summary.operation === 'append')
   }
 
-  /** Tasks for the files those snapshots added. */
+  /** The schema rows are read with: the table's current schema, as Java's incremental scans use. */
+  get schema(): Schema {
+    return currentSchema(this.table.metadata)
+  }
+
+  /** Field ids of the selected columns, in selection order; metadata columns by their reserved ids. */
+  projectedIds(): number[] {
+    return selectedIds(this.schema, this.options.select, this.options.caseSensitive ?? true)
+  }
+
+  /** The schema of the rows this scan returns (selected table columns in schema order, then metadata columns). */
+  projectedSchema(): Schema {
+    const ids = this.projectedIds()
+    return projectWithMetadataColumns(this.schema, ids, projectedPartitionType(this.table.metadata, ids))
+  }
+
+  /** Tasks for the files those snapshots added (column stats only with `includeColumnStats`). */
   async planFiles(): Promise<FileScanTask[]> {
     const m = this.table.metadata
     const snaps = this.snapshots()
     const ids = new Set(snaps.map((s) => s.snapshotId))
-    const schema = currentSchema(m)
+    const schema = this.schema
     const caseSensitive = this.options.caseSensitive ?? true
-    const { filter, partitionFilter } = bindScanFilter(m, schema, this.options.filter ?? alwaysTrue, caseSensitive)
+    const raw = this.options.filter ?? alwaysTrue
+    const { filter, partitionFilter } = bindScanFilter(m, schema, typeof raw === 'string' ? parseFilter(raw) : raw, caseSensitive)
     const metrics = dataFileEvaluator(schema, filter)
     const nameMapping = m.properties[NAME_MAPPING_PROPERTY]
+    const projectedIds = this.projectedIds()
+    const partitionType = projectedPartitionType(m, projectedIds)
+    const keepStats = this.options.includeColumnStats === true
+    // stats are decoded only for the filter's columns, unless the tasks keep them
+    const statsColumns: 'all' | 'none' | ReadonlySet<number> = keepStats ? 'all' : filter.kind === 'true' ? 'none' : referencedIds(filter)
     const tasks: FileScanTask[] = []
     const seen = new Set<string>()
     for (const s of snaps) {
@@ -91,21 +151,22 @@ export class IncrementalAppendScan {
         seen.add(mf.manifestPath)
         const spec = specById(m, mf.partitionSpecId)!
         const partOk = partitionEvaluator(spec, filter)
-        for (const e of await liveEntries(this.env.io, m, mf, schema)) {
+        for (const e of await liveEntries(this.env.io, m, mf, schema, statsColumns)) {
           if (e.status !== 'added' || e.snapshotId === undefined || !ids.has(e.snapshotId)) continue
           if (!partOk(e.dataFile.partition) || !metrics(e.dataFile)) continue
           const residual = partitionFilter ? partitionResidual(partitionFilter, spec, e.dataFile) : residualFor(spec, filter, e.dataFile.partition)
           if (residual === undefined) continue
           tasks.push({
-            file: e.dataFile,
+            file: keepStats ? e.dataFile : withoutStats(e.dataFile),
             dataSequenceNumber: e.sequenceNumber ?? 0n,
             deletes: [],
             spec,
             schema,
-            projectedIds: schema.fields.map((f) => f.id),
+            projectedIds,
             residual,
             caseSensitive,
             ...(nameMapping === undefined ? {} : { nameMapping }),
+            ...(partitionType === undefined ? {} : { partitionType }),
           })
         }
       }

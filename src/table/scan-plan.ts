@@ -129,7 +129,8 @@ function withoutIdentitySources(ids: Set<number>, manifests: readonly ManifestFi
 }
 
 /** A data file without its column stats (Java copyWithoutStats). */
-function withoutStats(f: DataFile): DataFile {
+/** The data file without its column stats (sizes, counts, bounds), as tasks carry it unless asked. */
+export function withoutStats(f: DataFile): DataFile {
   const { columnSizes: _c, valueCounts: _v, nullValueCounts: _n, nanValueCounts: _x, lowerBounds: _l, upperBounds: _u, ...rest } = f
   return rest
 }

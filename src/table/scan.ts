@@ -1,12 +1,11 @@
 // TableScan: plan tasks (no data read), then optionally read them into rows.
 import type { Env } from '../env.js'
-import { InvalidArgumentError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
 import type { Row } from '../parquet/codec.js'
-import { metadataColumnIdByName, projectWithMetadataColumns } from '../spec/metadata-columns.js'
+import { projectWithMetadataColumns } from '../spec/metadata-columns.js'
 import { projectedPartitionType } from './metadata-tables-partition.js'
-import { findFieldByName, indexSchema, type Schema } from '../spec/schema.js'
-import { resolveColumn } from '../expr/bind.js'
+import type { Schema } from '../spec/schema.js'
+import { selectedIds } from './projection.js'
 import type { Snapshot } from '../spec/snapshot.js'
 import type { TableState } from './load.js'
 import { readTask, type ReadTaskOptions } from './read.js'
@@ -52,18 +51,7 @@ export class TableScan {
 
   /** Field ids of the selected columns, in selection order; metadata columns by their reserved ids. */
   projectedIds(): number[] {
-    if (!this.options.select) return this.schema.fields.map((f) => f.id)
-    const caseSensitive = this.options.caseSensitive ?? true
-    return this.options.select.map((name) => {
-      // a table column wins over a metadata column of the same name; among table columns an exact match wins
-      // over a case-insensitive one, and two case-insensitive matches are ambiguous (as for filters)
-      const lower = name.toLowerCase()
-      const inTable = caseSensitive ? findFieldByName(this.schema, name) !== undefined : [...indexSchema(this.schema).byName.keys()].some((k) => k.toLowerCase() === lower)
-      const meta = inTable ? undefined : metadataColumnIdByName(name, caseSensitive)
-      if (meta !== undefined) return meta
-      if (!inTable) throw new InvalidArgumentError(`Cannot find column ${name} in the table schema (columns: ${this.schema.fields.map((c) => c.name).join(', ')})`, { context: { field: name } })
-      return resolveColumn(this.schema, name, caseSensitive).field.id
-    })
+    return selectedIds(this.schema, this.options.select, this.options.caseSensitive ?? true)
   }
 
   /**

@@ -4,8 +4,13 @@ import type { Schema } from '../spec/schema.js'
 import { snapshotIdAsOf, type Snapshot } from '../spec/snapshot.js'
 import { currentSchema, currentSnapshot, refByName, schemaForSnapshot, snapshotById, type TableMetadata } from '../spec/table-metadata.js'
 
-/** How a read picks its snapshot: by id, by ref (branch or tag), or as of a time (epoch ms). */
-export type SnapshotSelector = { readonly snapshotId: bigint } | { readonly ref: string } | { readonly asOfTimestampMs: bigint }
+/** How a read picks its snapshot: by id, by ref (branch or tag), or as of a time (epoch ms); exactly one. */
+export type SnapshotSelector =
+  | { readonly snapshotId: bigint; readonly ref?: never; readonly asOfTimestampMs?: never }
+  | { readonly ref: string; readonly snapshotId?: never; readonly asOfTimestampMs?: never }
+  | { readonly asOfTimestampMs: bigint; readonly snapshotId?: never; readonly ref?: never }
+
+const SELECTOR_KEYS = ['snapshotId', 'ref', 'asOfTimestampMs'] as const
 
 /** The snapshot and schema a read uses; `snapshot` is undefined for an empty table. */
 export interface ReadPoint {
@@ -25,16 +30,22 @@ function fmt(ms: bigint): string {
  * table's current schema. Unknown ids/refs and times before the first snapshot throw NOT_FOUND.
  */
 export function resolveReadPoint(m: TableMetadata, sel?: SnapshotSelector): ReadPoint {
-  if (!sel) {
+  if (sel) {
+    // Java's SnapshotScan refuses a second read point ("Cannot override ref, already set snapshot id=…")
+    const given = SELECTOR_KEYS.filter((k) => (sel as Record<string, unknown>)[k] !== undefined)
+    if (given.length !== 1) throw new InvalidArgumentError(`A snapshot selector takes exactly one of ${SELECTOR_KEYS.join(', ')}; got ${given.length ? given.join(' and ') : 'none'}`, { context: { field: 'snapshot' } })
+  }
+  // main, even on a table without snapshots, is the current state (Java's useRef("main") plans nothing then)
+  if (!sel || (sel.ref === 'main' && !refByName(m, 'main'))) {
     const s = currentSnapshot(m)
     return { snapshot: s, schema: currentSchema(m) }
   }
-  if ('snapshotId' in sel) {
+  if (sel.snapshotId !== undefined) {
     const s = snapshotById(m, sel.snapshotId)
     if (!s) throw new NotFoundError(`Cannot find snapshot with id ${sel.snapshotId}`)
     return { snapshot: s, schema: schemaForSnapshot(m, s) }
   }
-  if ('ref' in sel) {
+  if (sel.ref !== undefined) {
     const ref = refByName(m, sel.ref)
     if (!ref) throw new NotFoundError(`Cannot find ref ${sel.ref} (refs: ${Object.keys(m.refs).join(', ') || 'none'})`)
     const s = snapshotById(m, ref.snapshotId)
