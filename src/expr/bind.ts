@@ -114,8 +114,8 @@ function bindColumn(schema: Schema, name: string, caseSensitive: boolean): Colum
  * Bind an expression to a schema (Java Binder semantics): resolve names (see {@link resolveColumn}),
  * reject struct/list/map columns and fields inside lists/maps, convert literals to the column type,
  * `isNull` on a never-null column → false (`notNull` → true), `isNull` on an `unknown` column → true;
- * single-value sets become eq/notEq, empty sets fold, sets are sorted and de-duplicated. NaN literals on
- * float columns become isNaN/notNaN for eq/notEq/in/notIn and are rejected elsewhere.
+ * single-value sets become eq/notEq, empty sets fold, sets are sorted and de-duplicated. NaN literals are
+ * refused, as Java's `Literals.from` and PyIceberg do (write `is nan` / `is not nan`).
  *
  * Literals outside the column type fold to what the comparison means under floe's row semantics
  * (eval-row.ts: null and NaN match no ordered comparison, null matches `!=`): `intCol < 2^31` →
@@ -193,7 +193,7 @@ function bindConverted(op: LiteralOp, c: Converted, col: Column): BoundExpressio
     }
   }
   if ('outOfRange' in c) return foldOutOfRange(op, c.outOfRange, col)
-  if (isNaNValue(c.value)) return bindNaN(op, col)
+  if (isNaNValue(c.value)) return refuseNaN(col)
   return { kind: 'literal', op, term: col.ref, value: c.value }
 }
 
@@ -214,30 +214,28 @@ function foldOutOfRange(op: LiteralOp, side: 'above' | 'below', col: Column): Bo
   return float ? { kind: 'literal', op: 'eq', term, value: inf } : alwaysFalse
 }
 
-function bindNaN(op: LiteralOp, col: Column): BoundExpression {
-  if (op === 'eq') return bindUnary('isNaN', col)
-  if (op === 'notEq') return bindUnary('notNaN', col)
-  throw new InvalidArgumentError(`Cannot use NaN with ${op} on column '${col.ref.name}'; use isNaN or notNaN`, { context: { field: col.ref.name } })
+// NaN is no literal (it equals nothing, itself included): the NaN tests say what is meant.
+function refuseNaN(col: Column): never {
+  const name = col.ref.name
+  throw new InvalidArgumentError(`Invalid literal NaN for column '${name}': use '${name} is nan' or '${name} is not nan' (isNaN / notNaN) instead`, {
+    context: { field: name },
+  })
 }
 
 function bindSet(op: SetOp, col: Column, literals: readonly Literal[]): BoundExpression {
   const term = col.ref
   const values: Value[] = []
-  let nan = false
   for (const lit of literals) {
     const c = convertLiteral(term.type, lit, term.name)
     // out of range or strictly between two column values: equal to no value of the column
     if (!('value' in c)) continue
-    if (isNaNValue(c.value)) nan = true
-    else values.push(c.value)
+    if (isNaNValue(c.value)) refuseNaN(col)
+    values.push(c.value)
   }
   const distinct = sortedDistinct(term.type, values)
-  let rest: BoundExpression
-  if (distinct.length === 0) rest = op === 'in' ? alwaysFalse : alwaysTrue
-  else if (distinct.length === 1) rest = { kind: 'literal', op: op === 'in' ? 'eq' : 'notEq', term, value: distinct[0]! }
-  else rest = { kind: 'set', op, term, values: distinct }
-  if (!nan) return rest
-  return op === 'in' ? or(bindUnary('isNaN', col), rest) : and(bindUnary('notNaN', col), rest)
+  if (distinct.length === 0) return op === 'in' ? alwaysFalse : alwaysTrue
+  if (distinct.length === 1) return { kind: 'literal', op: op === 'in' ? 'eq' : 'notEq', term, value: distinct[0]! }
+  return { kind: 'set', op, term, values: distinct }
 }
 
 /** The unbound form of a bound expression (names, not ids): `bind(schema, unbind(e))` gives back `e`. */

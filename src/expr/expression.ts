@@ -1,4 +1,5 @@
 // Spec §Scan Planning: filter expressions as plain data (unbound on names, bound on field ids).
+import { InvalidArgumentError } from '../errors.js'
 import type { PrimitiveType, Value } from '../spec/types.js'
 
 /** Predicates with no value. */
@@ -10,8 +11,26 @@ export type SetOp = 'in' | 'notIn'
 /** Every predicate operation. */
 export type PredicateOp = UnaryOp | LiteralOp | SetOp
 
+/**
+ * Exact decimal text of a number a double cannot hold exactly (`0.1000000000000000000001`), as the row-filter
+ * parser produces it: decimal columns take its exact value, float/double columns the nearest double,
+ * integer, date and time columns an integral value; string, uuid, binary and boolean columns refuse it.
+ */
+export class NumberText {
+  /** The number as plain decimal text (an exponent only when the plain form would be enormous). */
+  readonly text: string
+  constructor(text: string) {
+    if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,15})?$/.test(text)) throw new InvalidArgumentError(`Invalid number text: ${JSON.stringify(text)}`)
+    this.text = text
+  }
+  /** The decimal text. */
+  toString(): string {
+    return this.text
+  }
+}
+
 /** A literal as a caller writes it; converted to the column type when the expression is bound. */
-export type Literal = boolean | number | bigint | string | Uint8Array | Date
+export type Literal = boolean | number | bigint | string | Uint8Array | Date | NumberText
 
 /** A column reference by (dotted) name. */
 export interface Reference {
@@ -106,26 +125,36 @@ export function isPredicate<P extends PredicateLike>(e: Expr<P>): e is P {
   return k === 'unary' || k === 'literal' || k === 'set'
 }
 
-/** Conjunction with constant folding. */
-export function and<P extends PredicateLike>(...es: readonly Expr<P>[]): Expr<P> {
-  let out: Expr<P> | undefined
-  for (const e of es) {
-    if (e.kind === 'false') return alwaysFalse
-    if (e.kind === 'true') continue
-    out = out === undefined ? e : { kind: 'and', left: out, right: e }
-  }
-  return out ?? alwaysTrue
+/**
+ * The balanced tree of `kind` over `items` (at least one): the first half (rounded down) on the left, the
+ * rest on the right, recursively, so a chain of n terms is log2(n) deep (PyIceberg's `_build_balanced_tree`).
+ */
+export function balanced<P extends PredicateLike>(kind: 'and' | 'or', items: readonly Expr<P>[], from = 0, to = items.length): Expr<P> {
+  if (to - from === 1) return items[from]!
+  const mid = from + Math.floor((to - from) / 2)
+  const left = balanced(kind, items, from, mid)
+  const right = balanced(kind, items, mid, to)
+  return kind === 'and' ? { kind, left, right } : { kind, left, right }
 }
 
-/** Disjunction with constant folding. */
+/** Conjunction with constant folding; three or more terms form a balanced tree. */
+export function and<P extends PredicateLike>(...es: readonly Expr<P>[]): Expr<P> {
+  const kept: Expr<P>[] = []
+  for (const e of es) {
+    if (e.kind === 'false') return alwaysFalse
+    if (e.kind !== 'true') kept.push(e)
+  }
+  return kept.length ? balanced('and', kept) : alwaysTrue
+}
+
+/** Disjunction with constant folding; three or more terms form a balanced tree. */
 export function or<P extends PredicateLike>(...es: readonly Expr<P>[]): Expr<P> {
-  let out: Expr<P> | undefined
+  const kept: Expr<P>[] = []
   for (const e of es) {
     if (e.kind === 'true') return alwaysTrue
-    if (e.kind === 'false') continue
-    out = out === undefined ? e : { kind: 'or', left: out, right: e }
+    if (e.kind !== 'false') kept.push(e)
   }
-  return out ?? alwaysFalse
+  return kept.length ? balanced('or', kept) : alwaysFalse
 }
 
 /** Negation with constant folding and double-negation removal. */

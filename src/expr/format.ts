@@ -1,10 +1,11 @@
 // The row-filter text form (PyIceberg's grammar, see parse.ts): printing an expression so that
-// `parseFilter(exprToString(e))` rebuilds the same tree.
-import { bytesToHex } from '../spec/values.js'
-import type { BoundExpression, Expr, Expression, Literal, LiteralOp, PredicateLike, UnboundPredicate } from './expression.js'
+// `parseFilter(exprToString(e))` rebuilds the same tree, in text PyIceberg reads the same way whenever the
+// expression can be written in its grammar.
+import { bytesToHex, decimalToString, parseDecimal } from '../spec/values.js'
+import { NumberText, type BoundExpression, type Expr, type Expression, type Literal, type LiteralOp, type PredicateLike, type UnboundPredicate } from './expression.js'
 import { unbindPredicate } from './literal.js'
 
-/** Words with a meaning in the grammar; a column named like one must be quoted. */
+/** Words with a meaning in the grammar; the formatter quotes a column named like one. */
 export const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'is', 'in', 'null', 'nan', 'like', 'true', 'false'])
 
 /** A bare identifier: a letter or `_`, then letters, digits, `_` or `$`. */
@@ -19,28 +20,66 @@ const OPS: Record<Exclude<LiteralOp, 'startsWith' | 'notStartsWith'>, string> = 
   notEq: '!=',
 }
 
-/** A column name in text form: bare dotted parts when each part is a plain identifier, else double-quoted (`""` for a quote, `\\` for a backslash). */
+// One part of a column name: bare when a plain identifier; else "…" with each quote written as a
+// backslash (how PyIceberg reads a backslash there); a part with a backslash or a line break, which
+// PyIceberg cannot quote, in `…` (a backtick doubled).
+function formatPart(part: string): string {
+  if (IDENTIFIER.test(part) && !KEYWORDS.has(part.toLowerCase())) return part
+  if (/[\\\n\r]/.test(part)) return `\`${part.replace(/`/g, '``')}\``
+  return `"${part.replace(/"/g, '\\')}"`
+}
+
+/**
+ * A column name in text form: its dot-separated parts, each bare when a plain identifier and not a
+ * keyword, else quoted (`x."y z"`, as PyIceberg needs: it refuses dots inside quotes).
+ */
 export function formatName(name: string): string {
-  const parts = name.split('.')
-  if (parts.every((p) => IDENTIFIER.test(p) && !KEYWORDS.has(p.toLowerCase()))) return name
-  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '""')}"`
+  return name.split('.').map(formatPart).join('.')
 }
 
-/** A string in single quotes, `'` doubled. */
+// The content of a PyIceberg '…' string reading back as `s` (a backslash keeps the next character with it,
+// `''` is a quote), or undefined when `s` ends in a backslash that has no character to pair with.
+function pyStringContent(s: string): string | undefined {
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!
+    if (c === '\\') {
+      const next = s[i + 1]
+      if (next === undefined) return undefined
+      out += next === "'" ? "\\'" : c + next
+      i++
+    } else out += c === "'" ? "''" : c
+  }
+  return out
+}
+
+/** A string literal: `'…'` as PyIceberg reads it (`''` for a quote), else (a trailing lone backslash) `E'…'` with `\\` escapes. */
 export function quoteString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`
+  const py = pyStringContent(s)
+  return py !== undefined ? `'${py}'` : `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
 }
 
-function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return quoteString(String(n))
+// Plain decimal text of a finite double that reads back as the same double: integral doubles beyond 2^53
+// get a `.0` (else they would read back as bigints), exponents are written out.
+function plainNumber(n: number): string {
   if (Object.is(n, -0)) return '-0.0'
   if (Number.isSafeInteger(n)) return String(n)
   const s = String(n)
-  // an integral double beyond 2^53 would read back as a bigint: print it with an exponent instead
-  return /[.eE]/.test(s) ? s : n.toExponential()
+  if (!/[eE]/.test(s)) return s.includes('.') ? s : `${s}.0`
+  const d = parseDecimal(s)
+  return d.scale <= 0 ? `${d.unscaled * 10n ** BigInt(-d.scale)}.0` : decimalToString(d.unscaled, d.scale)
 }
 
-/** A literal in text form: numbers, bigints, `true`/`false`, quoted strings, `X'hex'` bytes, Dates as ISO strings. */
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'NaN'
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity'
+  return plainNumber(n)
+}
+
+/**
+ * A literal in text form: plain decimal numbers (`Infinity`, `-Infinity`, `NaN` for the non-finite ones),
+ * bigints, exact number text unquoted, `true`/`false`, quoted strings, `X'hex'` bytes, Dates as ISO strings.
+ */
 export function formatLiteral(v: Literal): string {
   if (v === null || v === undefined) return 'null' // not a literal: parsing reports it
   switch (typeof v) {
@@ -53,16 +92,28 @@ export function formatLiteral(v: Literal): string {
     case 'string':
       return quoteString(v)
     default:
+      if (v instanceof NumberText) return v.text
       if (v instanceof Uint8Array) return `X'${bytesToHex(v).toUpperCase()}'`
       if (v instanceof Date) return quoteString(Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString())
       return quoteString(String(v))
   }
 }
 
-// LIKE pattern of a prefix: `\` and `%` escaped with a backslash, then the trailing wildcard.
+// A set's literals. PyIceberg wants one kind per list, so when some number prints as a decimal the safe
+// integers get a `.0` (they read back as the same numbers).
+function formatSet(values: readonly Literal[]): string {
+  const texts = values.map(formatLiteral)
+  const decimal = values.some((v, i) => (typeof v === 'number' || v instanceof NumberText) && /[.eE]/.test(texts[i]!))
+  if (!decimal) return texts.join(', ')
+  return values.map((v, i) => (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0) ? `${v}.0` : texts[i]!)).join(', ')
+}
+
+// LIKE pattern of a prefix. PyIceberg's form is the prefix with each '%' as `\%`, then the wildcard; a
+// prefix ending in a backslash would escape that wildcard, so it takes floe's `E'…'` form (`\\` and `\%`).
 function likePattern(prefix: Literal): string {
   const s = typeof prefix === 'string' ? prefix : String(prefix)
-  return quoteString(`${s.replace(/[\\%]/g, (c) => `\\${c}`)}%`)
+  if (!s.endsWith('\\')) return quoteString(`${s.replace(/%/g, '\\%')}%`)
+  return `E'${`${s.replace(/[\\%]/g, (c) => `\\${c}`)}%`.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
 }
 
 function formatPredicate(p: UnboundPredicate): string {
@@ -71,7 +122,7 @@ function formatPredicate(p: UnboundPredicate): string {
     case 'unary':
       return `${name} ${{ isNull: 'is null', notNull: 'is not null', isNaN: 'is nan', notNaN: 'is not nan' }[p.op]}`
     case 'set':
-      return `${name} ${p.op === 'in' ? 'in' : 'not in'} (${p.values.map(formatLiteral).join(', ')})`
+      return `${name} ${p.op === 'in' ? 'in' : 'not in'} (${formatSet(p.values)})`
     case 'literal':
       if (p.op === 'startsWith') return `${name} like ${likePattern(p.value)}`
       if (p.op === 'notStartsWith') return `${name} not like ${likePattern(p.value)}`
@@ -84,8 +135,39 @@ function precedence(e: { kind: string }): number {
   return e.kind === 'or' ? 1 : e.kind === 'and' ? 2 : e.kind === 'not' ? 3 : 4
 }
 
-function format<P extends PredicateLike>(e: Expr<P>, pred: (p: P) => string): string {
-  const sub = (c: Expr<P>, min: number): string => (precedence(c) < min ? `(${format(c, pred)})` : format(c, pred))
+// Number of chain members of a maximal `kind` subtree (its non-`kind` descendants), memoised per node.
+function members<P extends PredicateLike>(e: Expr<P>, kind: string, memo: Map<object, number>): number {
+  if (e.kind !== kind) return 1
+  let n = memo.get(e)
+  if (n === undefined) {
+    const c = e as { left: Expr<P>; right: Expr<P> }
+    n = members(c.left, kind, memo) + members(c.right, kind, memo)
+    memo.set(e, n)
+  }
+  return n
+}
+
+// Whether a `kind` subtree has exactly the shape the parser builds for a flat chain of its members.
+function isBalanced<P extends PredicateLike>(e: Expr<P>, kind: string, memo: Map<object, number>): boolean {
+  if (e.kind !== kind) return true
+  const c = e as { left: Expr<P>; right: Expr<P> }
+  return (
+    members(c.left, kind, memo) === Math.floor(members(e, kind, memo) / 2) && isBalanced(c.left, kind, memo) && isBalanced(c.right, kind, memo)
+  )
+}
+
+function chainMembers<P extends PredicateLike>(e: Expr<P>, kind: string, out: Expr<P>[]): Expr<P>[] {
+  if (e.kind !== kind) out.push(e)
+  else {
+    const c = e as { left: Expr<P>; right: Expr<P> }
+    chainMembers(c.left, kind, out)
+    chainMembers(c.right, kind, out)
+  }
+  return out
+}
+
+function format<P extends PredicateLike>(e: Expr<P>, pred: (p: P) => string, memo: Map<object, number>): string {
+  const sub = (c: Expr<P>, min: number): string => (precedence(c) < min ? `(${format(c, pred, memo)})` : format(c, pred, memo))
   switch (e.kind) {
     case 'true':
       return 'true'
@@ -94,8 +176,10 @@ function format<P extends PredicateLike>(e: Expr<P>, pred: (p: P) => string): st
     case 'and':
     case 'or': {
       const p = precedence(e)
-      // left-associative: a right child of the same kind keeps its parentheses
-      return `${sub(e.left, p)} ${e.kind} ${sub(e.right, p + 1)}`
+      // a flat chain when the parser rebuilds this very shape from it (a balanced tree); otherwise the two
+      // sides, a side of the same kind in parentheses so that it stays one operand
+      if (isBalanced(e, e.kind, memo)) return chainMembers(e, e.kind, []).map((c) => sub(c, p)).join(` ${e.kind} `)
+      return `${sub(e.left, p + 1)} ${e.kind} ${sub(e.right, p + 1)}`
     }
     case 'not':
       return `not ${sub(e.child, 3)}`
@@ -121,6 +205,6 @@ function isBound(e: Expression | BoundExpression): e is BoundExpression {
  * Parentheses are added only where needed to keep the tree shape.
  */
 export function exprToString(e: Expression | BoundExpression): string {
-  if (isBound(e)) return format(e, (p) => formatPredicate(unbindPredicate(p)))
-  return format(e, formatPredicate)
+  if (isBound(e)) return format(e, (p) => formatPredicate(unbindPredicate(p)), new Map())
+  return format(e, formatPredicate, new Map())
 }

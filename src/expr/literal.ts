@@ -24,7 +24,7 @@ import {
   uuidToBytes,
   uuidToString,
 } from '../spec/values.js'
-import type { BoundPredicate, Literal, UnboundPredicate } from './expression.js'
+import { NumberText, type BoundPredicate, type Literal, type UnboundPredicate } from './expression.js'
 
 /** A value of the column type, or a marker that the literal lies above/below every value of the type (Java aboveMax/belowMin). */
 export type ExactConversion = { readonly value: Value } | { readonly outOfRange: 'above' | 'below' }
@@ -44,18 +44,43 @@ const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const INTEGER = /^[+-]?\d+$/
 const DATE_ONLY = /^[+-]?\d{4,}-\d{2}-\d{2}$/
 const NANOS_PER_DAY = MICROS_PER_DAY * 1000n
+// an integer with more digits than this lies beyond every integer, date and time type (and every double)
+const HUGE_DIGITS = 400
 
 function fail(type: PrimitiveType, lit: Literal, column: string, why = ''): never {
-  const shown = lit instanceof Date ? `Date ${Number.isNaN(lit.getTime()) ? 'Invalid Date' : lit.toISOString()}` : describeValue(lit)
+  const shown =
+    lit instanceof Date
+      ? `Date ${Number.isNaN(lit.getTime()) ? 'Invalid Date' : lit.toISOString()}`
+      : lit instanceof NumberText
+        ? `number ${lit.text}`
+        : describeValue(lit)
   throw new InvalidArgumentError(`Invalid value for conversion to type ${primitiveToString(type)} of column '${column}': ${shown}${why}`, {
     context: { field: column },
   })
 }
 
-// An integral number or bigint as a bigint (undefined otherwise); `strings` also accepts integer text.
+// The integer value of exact number text, or undefined when it has a fraction; an integer too long to
+// build is clamped to ±10^HUGE_DIGITS, which is just as far out of every range.
+function numberTextInteger(t: NumberText): bigint | undefined {
+  const d = parseDecimal(t.text)
+  if (d.unscaled === 0n) return 0n
+  let { unscaled, scale } = d
+  while (scale > 0 && unscaled % 10n === 0n) {
+    unscaled /= 10n
+    scale--
+  }
+  if (scale > 0) return undefined
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().length - scale
+  if (digits > HUGE_DIGITS) return (unscaled < 0n ? -1n : 1n) * 10n ** BigInt(HUGE_DIGITS)
+  return unscaled * 10n ** BigInt(-scale)
+}
+
+// An integral number, bigint or exact number text as a bigint (undefined otherwise); `strings` also
+// accepts integer text.
 function integral(lit: Literal, strings = true): bigint | undefined {
   if (typeof lit === 'bigint') return lit
   if (typeof lit === 'number') return Number.isInteger(lit) ? BigInt(lit) : undefined
+  if (lit instanceof NumberText) return numberTextInteger(lit)
   if (strings && typeof lit === 'string' && INTEGER.test(lit.trim())) return BigInt(lit.trim())
   return undefined
 }
@@ -78,8 +103,9 @@ function toFloat(type: PrimitiveType, lit: Literal, column: string): Converted {
     x = Number(lit)
   } else if (typeof lit === 'number') x = lit
   else if (typeof lit === 'string' && /^[+-]?(Infinity|NaN)$/.test(lit.trim())) x = Number(lit.trim())
-  else if (typeof lit === 'string' && NUMERIC.test(lit.trim())) {
-    x = Number(lit.trim())
+  else if ((typeof lit === 'string' && NUMERIC.test(lit.trim())) || lit instanceof NumberText) {
+    // the nearest double, as Java's DecimalLiteral.to(DOUBLE)
+    x = Number(lit instanceof NumberText ? lit.text : lit.trim())
     if (!Number.isFinite(x)) return { outOfRange: x > 0 ? 'above' : 'below' }
   } else return fail(type, lit, column)
   if (!Number.isFinite(x)) return { value: x }
@@ -95,6 +121,7 @@ function toDecimal(type: Extract<PrimitiveType, { kind: 'decimal' }>, lit: Liter
   if (typeof lit === 'number' && Number.isFinite(lit)) text = String(lit)
   else if (typeof lit === 'bigint') text = lit.toString()
   else if (typeof lit === 'string' && NUMERIC.test(lit.trim())) text = lit.trim()
+  else if (lit instanceof NumberText) text = lit.text
   else return fail(type, lit, column)
   const d = parseDecimal(text)
   if (d.unscaled === 0n) return { value: 0n }
@@ -139,8 +166,15 @@ function toTimestamp(type: PrimitiveType, lit: Literal, column: string, nanos: b
   if (zoned && parsed.offsetSeconds === undefined) return fail(type, lit, column, ' (a timestamptz literal needs a zone offset)')
   if (!zoned && parsed.offsetSeconds !== undefined && parsed.offsetSeconds !== 0)
     return fail(type, lit, column, ' (a timestamp without zone cannot take a non-UTC offset)')
-  const v = nanos ? parsed.epochNanos : floorDiv(parsed.epochNanos, 1000n)
-  return ranged(v, INT64_MIN, INT64_MAX, (x) => x)
+  return nanos ? ranged(parsed.epochNanos, INT64_MIN, INT64_MAX, (x) => x) : finerThanMicros(parsed.epochNanos, INT64_MIN, INT64_MAX)
+}
+
+// A nanosecond value on a microsecond column compares by value, like a decimal finer than its column scale:
+// a whole number of microseconds is exact, anything else lies strictly between two adjacent column values.
+function finerThanMicros(nanos: bigint, lo: bigint, hi: bigint): Converted {
+  const floor = floorDiv(nanos, 1000n)
+  const at = (v: bigint): ExactConversion => ranged(v, lo, hi, (x) => x)
+  return floor * 1000n === nanos ? at(floor) : { floor: at(floor), ceil: at(floor + 1n) }
 }
 
 // Date columns: ISO date text, or ISO timestamp text / a Date exactly at midnight UTC (how a Date prints in
@@ -195,9 +229,12 @@ function toBytes(type: PrimitiveType, lit: Literal, column: string, length?: num
  * largest finite value become above/below markers (bind folds them); a decimal literal with more fraction
  * digits than the column scale compares by value, so it converts to its floor and ceil at the column scale;
  * ISO strings for date/time/timestamps (a date column also takes an ISO timestamp or a Date at exactly
- * midnight UTC, which is how Dates print, and rejects other times of day); hex strings or bytes for
- * fixed/binary; uuid strings or 16 bytes. Numbers and bigints for time and every timestamp type are
- * microseconds, as Java's LongLiteral (so `timestamp_ns` values are the literal × 1000). Throws INVALID_ARGUMENT.
+ * midnight UTC, which is how Dates print, and rejects other times of day; text finer than a microsecond
+ * column compares by value like a fine decimal); hex strings or bytes for fixed/binary; uuid strings or 16
+ * bytes; {@link NumberText} on numeric, decimal, date and time columns only. Numbers and bigints are in the
+ * column's own unit, floe's value representation: microseconds for time, timestamp and timestamptz,
+ * nanoseconds for timestamp_ns and timestamptz_ns (Java's LongLiteral reads microseconds there;
+ * spec/notes/reading.md D-R5). Throws INVALID_ARGUMENT.
  */
 export function convertLiteral(type: PrimitiveType, lit: Literal, column: string): Converted {
   switch (type.kind) {
@@ -222,11 +259,15 @@ export function convertLiteral(type: PrimitiveType, lit: Literal, column: string
       return toDate(type, lit, column)
     case 'time': {
       if (typeof lit === 'string') {
+        const s = lit.trim()
+        let nanos: bigint
         try {
-          return { value: isoTimeToMicros(lit.trim()) }
+          isoTimeToMicros(s) // validates the HH:MM[:SS[.fffffffff]] form (digits, colons and a dot only)
+          nanos = parseIsoTimestamp(`1970-01-01T${s}`).epochNanos
         } catch (e) {
           return fail(type, lit, column, ` (${e instanceof Error ? e.message : String(e)})`)
         }
+        return finerThanMicros(nanos, 0n, MICROS_PER_DAY - 1n)
       }
       const n = integral(lit)
       return n === undefined ? fail(type, lit, column) : ranged(n, INT64_MIN, INT64_MAX, (v) => v)
@@ -301,8 +342,8 @@ export function valueToLiteral(type: PrimitiveType, v: Value): Literal {
       const zone = type.kind === 'timestamptz_ns'
       const parse = (s: string): Value => parseIsoTimestamp(s).epochNanos
       const ns = v as bigint
-      // a bare integer literal means microseconds, so it can only stand for whole microseconds
-      return exactly(v, () => nanosToIsoTimestamp(ns, { zone, style: 'trim' }), parse, ns % 1000n === 0n ? ns / 1000n : nanosToIsoTimestamp(ns, { zone }))
+      // an integer literal on these columns is nanoseconds (D-R5), so the value itself re-binds exactly
+      return exactly(v, () => nanosToIsoTimestamp(ns, { zone, style: 'trim' }), parse, ns)
     }
     case 'string':
       return v as string

@@ -163,6 +163,7 @@ describe('text form and binding', () => {
     const token = fc.constantFrom(
       ...['a', 'b.c', '"q d"', '`t`', 'and', 'or', 'not', 'is', 'null', 'nan', 'in', 'like', 'true', '(', ')', ',', '=', '<>', '<='],
       ...['>', "'s'", "'x%'", '1', '-2.5', '1e3', "X'0a'", '.', '%', "'", '"', '!', ' '],
+      ...['between', '.5', 'Infinity', '-Infinity', 'NaN', "E'a\\\\'", "'a\\'", '\\', '1e99999999999999999', '0.10000000000000000000001'],
     )
     fc.assert(
       fc.property(fc.oneof(fc.array(token, { maxLength: 12 }).map((ts) => ts.join(' ')), fc.string({ maxLength: 30 })), (text) => {

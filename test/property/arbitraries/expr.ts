@@ -2,7 +2,7 @@
 // optional struct level), rows, bound filters with literals near the row values, partition specs, a
 // reference evaluator, and unbound expressions for text round trips (file metrics: expr-metrics.ts).
 import fc from 'fast-check'
-import type { BoundExpression, BoundPredicate, BoundReference, Expression, Literal, PredicateOp } from '../../../src/expr/expression.js'
+import { NumberText, type BoundExpression, type BoundPredicate, type BoundReference, type Expression, type Literal, type PredicateOp } from '../../../src/expr/expression.js'
 import type { Row } from '../../../src/parquet/codec.js'
 import type { PartitionField, PartitionSpec } from '../../../src/spec/partition-spec.js'
 import { schema as makeSchema, type Schema } from '../../../src/spec/schema.js'
@@ -241,7 +241,7 @@ export function oracleEval(table: Table, e: BoundExpression, row: Row, negated =
 }
 
 const NAME = fc.oneof(
-  fc.constantFrom('id', 'ts', 'location.lat', 'a_b$', 'weird name', 'and', 'x.in', 'quote"d', 'tick`d', 'Ünï'),
+  fc.constantFrom('id', 'ts', 'location.lat', 'a_b$', 'weird name', 'and', 'x.in', 'quote"d', 'tick`d', 'Ünï', 'null', 'not', 'true', 'back\\slash', 'x.y z', 'line\nbreak'),
   fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/),
 )
 
@@ -252,8 +252,14 @@ export const textLiteralArb: fc.Arbitrary<Literal> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.oneof(fc.bigInt({ min: 2n ** 53n, max: 2n ** 80n }), fc.bigInt({ min: -(2n ** 80n), max: -(2n ** 53n) })),
   fc.string({ maxLength: 8 }),
-  fc.constantFrom("it's", '50%', 'back\\slash', '%\\%', ''),
+  fc.constantFrom("it's", '50%', 'back\\slash', '%\\%', '', 'ends\\', "\\'", "\\''", 'a\\x', 'line\nbreak'),
   fc.uint8Array({ maxLength: 6 }),
+  fc.constantFrom(Infinity, -Infinity, NaN, -0),
+  // 18+ significant digits: no double prints back as this decimal, so it stays exact number text
+  fc
+    .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.bigInt({ min: 10n ** 17n, max: 10n ** 25n }))
+    .filter(([, , frac]) => frac % 10n !== 0n)
+    .map(([neg, int, frac]) => new NumberText(`${neg ? '-' : ''}${int}.${frac}`)),
 )
 
 /** Random unbound expressions whose literals use the parser's canonical forms (for text round trips). */
@@ -265,7 +271,11 @@ export function unboundExprArb(depth = 3, names: fc.Arbitrary<string> = NAME): f
       .tuple(term, fc.constantFrom('lt', 'ltEq', 'gt', 'gtEq', 'eq', 'notEq' as const), textLiteralArb)
       .map(([t, op, value]): Expression => ({ kind: 'literal', op, term: t, value })),
     fc
-      .tuple(term, fc.constantFrom('startsWith', 'notStartsWith' as const), fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('50%', 'a\\', '\\%')))
+      .tuple(
+        term,
+        fc.constantFrom('startsWith', 'notStartsWith' as const),
+        fc.oneof(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6, unit: fc.constantFrom('a', '%', '\\', "'", '_') }), fc.constantFrom('50%', 'a\\', '\\%')),
+      )
       .map(([t, op, value]): Expression => ({ kind: 'literal', op, term: t, value })),
     fc
       .tuple(term, fc.constantFrom('in', 'notIn' as const), fc.array(textLiteralArb, { maxLength: 4 }))

@@ -53,21 +53,25 @@ describe('between', () => {
 })
 
 describe('quoted identifiers', () => {
-  it('take backslash escapes as well as doubled quotes', () => {
-    expect(parseFilter('"a\\"b" = 1')).toEqual(equal('a"b', 1))
+  it('read a backslash as a quote, as PyIceberg does, and a doubled quote as one too', () => {
+    expect(parseFilter('"a\\b" = 1')).toEqual(equal('a"b', 1))
+    expect(parseFilter('"a\\" = 1')).toEqual(equal('a"', 1))
+    expect(parseFilter('"a\\\\b" = 1')).toEqual(equal('a""b', 1))
     expect(parseFilter('"a""b" = 1')).toEqual(equal('a"b', 1))
-    expect(parseFilter('"a\\\\b" = 1')).toEqual(equal('a\\b', 1))
-    expect(parseFilter('"a\\b" = 1')).toEqual(equal('a\\b', 1))
-    expect(parseFilter('"a\\\\" = 1')).toEqual(equal('a\\', 1))
+    expect(parseFilter('`a\\b` = 1')).toEqual(equal('a\\b', 1))
     expect(parseFilter('"a.b" = 1')).toEqual(equal('a.b', 1))
     expect(parseFilter('"Foo Bar".c = 1')).toEqual(equal('Foo Bar.c', 1))
-    expect(failure('"a\\" = 1')).toMatch(/unterminated quoted identifier at position 0/)
+    // PyIceberg ends the name at `\"` too, so the last quote opens a name that never closes
+    expect(failure('"a\\"b" = 1')).toMatch(/unterminated quoted identifier at position 5/)
+    expect(failure('"a\\"b = 1')).toMatch(/after column 'a"', found 'b'/)
   })
 
-  it('print so that they parse back', () => {
-    for (const name of ['a"b', 'a\\', '\\', '\\"', 'a\\"b', '""', 'x.y z', 'between', 'and'])
+  it('print so that they parse back, each dotted part quoted on its own', () => {
+    for (const name of ['a"b', 'a\\', '\\', '\\"', 'a\\"b', '""', 'x.y z', 'between', 'and', 'a`b\\'])
       expect(parseFilter(exprToString(equal(name, 1)))).toEqual(equal(name, 1))
-    expect(exprToString(equal('a\\"b', 1))).toBe('"a\\\\""b" = 1')
+    expect(exprToString(equal('a"b', 1))).toBe('"a\\b" = 1')
+    expect(exprToString(equal('x.y z', 1))).toBe('x."y z" = 1')
+    expect(exprToString(equal('a\\"b', 1))).toBe('`a\\"b` = 1')
   })
 })
 

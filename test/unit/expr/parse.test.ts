@@ -17,6 +17,7 @@ import {
   notStartsWith,
   or,
   startsWith,
+  NumberText,
   type Expression,
 } from '../../../src/expr/expression.js'
 import { parseFilter } from '../../../src/expr/parse.js'
@@ -54,10 +55,10 @@ describe('parseFilter', () => {
     expect(parseFilter("'x' >= a")).toEqual(lessThanOrEqual('a', 'x'))
   })
 
-  it('binds not tighter than and, and tighter than or, left to right', () => {
+  it('binds not tighter than and, and tighter than or; chains form balanced trees (PyIceberg)', () => {
     const [a, b, c] = [equal('a', 1), equal('b', 2), equal('c', 3)]
     expect(parseFilter('a = 1 or b = 2 and c = 3')).toEqual({ kind: 'or', left: a, right: { kind: 'and', left: b, right: c } })
-    expect(parseFilter('a = 1 and b = 2 and c = 3')).toEqual({ kind: 'and', left: { kind: 'and', left: a, right: b }, right: c })
+    expect(parseFilter('a = 1 and b = 2 and c = 3')).toEqual({ kind: 'and', left: a, right: { kind: 'and', left: b, right: c } })
     expect(parseFilter('not a = 1 and b = 2')).toEqual({ kind: 'and', left: not(a), right: b })
     expect(parseFilter('not not a = 1')).toEqual(not(not(a)))
     expect(parseFilter('true and false')).toEqual({ kind: 'and', left: { kind: 'true' }, right: { kind: 'false' } })
@@ -69,7 +70,11 @@ describe('parseFilter', () => {
     expect(parseFilter("s LIKE 'abc'")).toEqual(equal('s', 'abc'))
     expect(parseFilter("s not like 'abc'")).toEqual(notEqual('s', 'abc'))
     expect(parseFilter("s like '50\\%%'")).toEqual(startsWith('s', '50%'))
-    expect(parseFilter("s like 'a\\\\%'")).toEqual(startsWith('s', 'a\\'))
+    // PyIceberg: a '%' after a backslash is literal, `\%` becomes '%', nothing else is an escape
+    expect(parseFilter("s like 'a\\\\%'")).toEqual(equal('s', 'a\\%'))
+    expect(parseFilter("s like 'a\\\\b%'")).toEqual(startsWith('s', 'a\\\\b'))
+    // floe's E'…' form escapes a backslash too (how a prefix ending in a backslash prints)
+    expect(parseFilter("s like E'a\\\\\\\\%'")).toEqual(startsWith('s', 'a\\'))
     expect(parseFilter("s like 'it''s%'")).toEqual(startsWith('s', "it's"))
     expect(failure("s like 'a%b'").message).toMatch(/only a trailing '%' wildcard at position 7/)
   })
@@ -90,8 +95,8 @@ describe('parseFilter', () => {
     expect(parseFilter('a = .5')).toEqual(equal('a', 0.5))
     expect(parseFilter('a = 1e-7')).toEqual(equal('a', 1e-7))
     expect(parseFilter('a = -0.0')).toEqual(equal('a', -0))
-    // a double cannot hold this decimal exactly: it stays text so a decimal column binds it exactly
-    expect(parseFilter('a = 12345678901234567.89')).toEqual(equal('a', '12345678901234567.89'))
+    // a double cannot hold this decimal exactly: it stays exact number text so a decimal column binds it exactly
+    expect(parseFilter('a = 12345678901234567.89')).toEqual(equal('a', new NumberText('12345678901234567.89')))
     expect(parseFilter('a = FALSE')).toEqual(equal('a', false))
     expect(parseFilter("a = 'it''s'")).toEqual(equal('a', "it's"))
     expect(parseFilter("a = x'00ff'")).toEqual(equal('a', Uint8Array.of(0, 255)))
@@ -109,7 +114,7 @@ describe('parseFilter', () => {
     expect(failure('(a = 1').message).toMatch(/expected '\)'/)
     expect(failure('a is maybe').message).toMatch(/expected 'null' or 'nan'/)
     expect(failure('a = null').message).toMatch(/use 'is null'/)
-    expect(failure('and = 1').message).toMatch(/expected a column name/)
+    expect(failure('and').message).toMatch(/expected a column name, found 'and' \(quote a column named like a keyword: "and"\) at position 0/)
     expect(failure('a = 1x').message).toMatch(/invalid number/)
     expect(failure('a # 1').message).toMatch(/unexpected character '#' at position 2/)
     expect(failure("a = X'0'").message).toMatch(/invalid hex/)
