@@ -157,9 +157,9 @@ class StoredFiles {
   }
 }
 
-async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig, path: string): Promise<{ writer: IcebergParquetWriter; metrics: MetricsAccumulator }> {
+async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig, path: string, metadata?: Readonly<Record<string, string>>): Promise<{ writer: IcebergParquetWriter; metrics: MetricsAccumulator }> {
   let acc: MetricsAccumulator | undefined
-  const writer = await IcebergParquetWriter.open(schema, { ...opts, file: path, onRowGroup: (cols, n, stats) => acc!.observe(cols, n, stats) })
+  const writer = await IcebergParquetWriter.open(schema, { ...opts, ...(metadata ? { metadata } : {}), file: path, onRowGroup: (cols, n, stats) => acc!.observe(cols, n, stats) })
   acc = metricsAccumulator(schema, writer.layout, config)
   return { writer, metrics: acc }
 }
@@ -409,7 +409,8 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
       ...(referenced.size === 1 ? { referencedDataFile: rows[0]!.file_path as string } : {}),
     }
   }
-  const { writer, metrics: acc } = await openWriter(POSITION_DELETE_SCHEMA, parquetOptionsFromProperties(props), DELETE_METRICS, path)
+  // Java's Parquet delete writers record the delete type in the footer, as its Avro ones do in the header
+  const { writer, metrics: acc } = await openWriter(POSITION_DELETE_SCHEMA, parquetOptionsFromProperties(props), DELETE_METRICS, path, { 'delete-type': 'position' })
   for (const r of rows) writer.write(r)
   const result = writer.finish()
   const m = acc.finish(result.columnSizes)

@@ -238,6 +238,9 @@ describe('writePositionDeletes', () => {
     expect(f.nullValueCounts!.size).toBe(0)
     expect(f.lowerBounds!.has(PATH_ID)).toBe(false)
     expect([...f.columnSizes!.keys()].sort()).toEqual([POS_ID, PATH_ID])
+    // Java's Parquet position-delete writer records the delete type in the footer
+    const kv = readParquetFooter(io.files.get(f.filePath)!).key_value_metadata ?? []
+    expect(kv.map((x) => [x.key, x.value]).filter(([k]) => k === 'delete-type')).toEqual([['delete-type', 'position']])
   })
 
   it('sets referenced_data_file and keeps path/pos bounds when one data file is targeted', async () => {
