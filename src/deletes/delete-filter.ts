@@ -10,8 +10,8 @@ import type { DataFile } from '../spec/manifest.js'
 import type { Schema } from '../spec/schema.js'
 import type { FileScanTask } from '../table/task.js'
 import { readDeletionVector, type PositionSet } from './deletion-vector.js'
-import { equalityMatcher, readEqualityDeletes, type EqualityDeleteSet, type EqualityMatcher } from './equality-deletes.js'
-import { readPositionDeletes, schemelessPath } from './position-deletes.js'
+import { equalityMatcher, readEqualityDeletes, withEqualityColumns, type EqualityDeleteSet, type EqualityMatcher } from './equality-deletes.js'
+import { readPositionDeletes, sameFileLoosely } from './position-deletes.js'
 
 /** Decides which rows of one data file are deleted. */
 export interface DeleteFilter {
@@ -45,7 +45,10 @@ export interface LoadDeletesOptions {
   readonly open: (path: string) => Promise<ByteSource>
   /** Table schemas for equality column types: the current (or snapshot) schema first, then older ones. */
   readonly schemas: readonly Schema[]
-  /** The projection of the rows that will be passed to `isDeleted` (must hold the equality columns). */
+  /**
+   * The projection of the rows that will be passed to `isDeleted`: it must hold the equality columns, except
+   * those no longer in it, which are added as {@link withEqualityColumns} adds them (so read rows that way).
+   */
   readonly dataSchema: Schema
   readonly reader?: ParquetReader
   readonly signal?: AbortSignal
@@ -58,13 +61,25 @@ export interface LoadDeletesOptions {
   readonly positionDeleteCache?: Map<string, Promise<ReadonlyMap<string, PositionSet>>>
 }
 
-/** Positions for `dataFilePath` in a whole-file read: exact path first, then the schemeless form. */
+/**
+ * Positions for `dataFilePath` in a whole-file read: the exact path, else the one path that names the same file
+ * with a `scheme://authority` prefix only one of them has (see {@link sameFileLoosely}).
+ */
 function positionsFor(all: ReadonlyMap<string, PositionSet>, dataFilePath: string): PositionSet | undefined {
   const exact = all.get(dataFilePath)
   if (exact) return exact
-  const want = schemelessPath(dataFilePath)
-  for (const [path, set] of all) if (schemelessPath(path) === want) return set
-  return undefined
+  let hit: PositionSet | undefined
+  for (const [path, set] of all) {
+    if (!sameFileLoosely(path, dataFilePath)) continue
+    if (hit) return undefined // ambiguous: no exact evidence which one is meant
+    hit = set
+  }
+  return hit
+}
+
+/** The equality field ids of `deletes`. */
+export function equalityIdsOf(deletes: readonly DataFile[]): number[] {
+  return [...new Set(deletes.flatMap((d) => (d.content === 'equality-deletes' ? (d.equalityIds ?? []) : [])))]
 }
 
 /** Load every delete file that applies to the data file at `dataFilePath` and build its filter. */
@@ -74,11 +89,18 @@ export async function loadDeletes(dataFilePath: string, deletes: readonly DataFi
   for (const d of deletes) {
     const file = d.filePath
     if (d.content === 'data') throw new FloeError('INVALID_ARGUMENT', `${file} is a data file, not a delete file`, { context: { file } })
-    if (d.content === 'position-deletes' && d.fileFormat === 'PUFFIN') {
+    if (d.fileFormat === 'PUFFIN') {
+      // every Puffin delete file is a deletion vector, which names its one data file (Java validateDV)
+      if (d.content !== 'position-deletes')
+        throw new FloeError('INVALID_METADATA', `Puffin delete file ${file} must hold position deletes (a deletion vector), not ${d.content}`, { context: { file } })
+      if (d.referencedDataFile === undefined)
+        throw new FloeError('INVALID_METADATA', `Deletion vector ${file} has no referenced_data_file`, { context: { file } })
+      if (d.referencedDataFile !== dataFilePath)
+        throw new FloeError('INVALID_METADATA', `Deletion vector ${file} references ${d.referencedDataFile}, not ${dataFilePath}`, { context: { file } })
       const dv = await readDeletionVector(await opts.open(file), {
         ...(d.contentOffset === undefined ? {} : { contentOffset: d.contentOffset }),
         ...(d.contentSizeInBytes === undefined ? {} : { contentSizeInBytes: d.contentSizeInBytes }),
-        referencedDataFile: d.referencedDataFile ?? dataFilePath,
+        referencedDataFile: d.referencedDataFile,
         allowBareBlob: opts.allowBareDeletionVectors ?? false,
       })
       if (BigInt(dv.size) !== d.recordCount)
@@ -110,7 +132,9 @@ export async function loadDeletes(dataFilePath: string, deletes: readonly DataFi
     if (!entry) sets.set(key, (entry = { ids, keys: new Set() }))
     entry.set = await readEqualityDeletes(await opts.open(file), ids, opts.schemas, common, entry.keys)
   }
-  const matchers = [...sets.values()].filter((e) => e.set && e.keys.size > 0).map((e) => equalityMatcher(e.set!, opts.dataSchema))
+  // equality columns dropped from the data schema are read from the data file by id (readTask adds them)
+  const dataSchema = sets.size ? withEqualityColumns(opts.dataSchema, [...sets.values()].flatMap((e) => e.ids), opts.schemas, dataFilePath) : opts.dataSchema
+  const matchers = [...sets.values()].filter((e) => e.set && e.keys.size > 0).map((e) => equalityMatcher(e.set!, dataSchema))
   return deleteFilter(positions, matchers)
 }
 

@@ -83,18 +83,54 @@ function accessor(s: Schema, id: number): (row: Row) => Value {
   }
 }
 
-/** The schema that projects `ids` from the first schema holding all of them (else top-level fields from any). */
+/** `schemas` in lookup order: the first (the read schema) first, then the others newest (highest schema id) first. */
+function lookupOrder(schemas: readonly Schema[]): Schema[] {
+  const [first, ...rest] = schemas
+  return first ? [first, ...[...rest].sort((a, b) => b.schemaId - a.schemaId)] : []
+}
+
+/** A name not yet used by `fields` (a column dropped and re-added under its old name keeps both apart). */
+function freeName(fields: readonly NestedField[], name: string, id: number): string {
+  let n = name
+  for (let i = 0; fields.some((f) => f.name === n); i++) n = `${name}#${id}${i ? `.${i}` : ''}`
+  return n
+}
+
+/** Merge the single-path field `add` into `fields`: structs with the same id are merged child by child. */
+function mergeField(fields: readonly NestedField[], add: NestedField): NestedField[] {
+  const i = fields.findIndex((f) => f.id === add.id)
+  if (i < 0) return [...fields, { ...add, name: freeName(fields, add.name, add.id) }]
+  const have = fields[i]!
+  if (have.type.kind !== 'struct' || add.type.kind !== 'struct') return [...fields]
+  const kids = add.type.fields.reduce((acc: readonly NestedField[], k) => mergeField(acc, k), have.type.fields)
+  const out = [...fields]
+  out[i] = { ...have, type: { kind: 'struct', fields: kids } }
+  return out
+}
+
+/**
+ * `base` extended with the equality columns it lacks (dropped since the delete was written), each taken from
+ * the newest schema of `schemas` holding it, as Java's delete filter looks a field up in the current schema and
+ * then the older ones. An added column whose name `base` already uses gets a free name (`name#id`); columns
+ * resolve by id when reading, so the name only keys the rows.
+ */
+export function withEqualityColumns(base: Schema, ids: Iterable<number>, schemas: readonly Schema[], file?: string): Schema {
+  const missing = [...new Set(ids)].filter((id) => !findField(base, id))
+  if (missing.length === 0) return base
+  const order = lookupOrder(schemas)
+  let fields: readonly NestedField[] = base.fields
+  for (const id of missing) {
+    const from = order.find((s) => findField(s, id))
+    if (!from) throw new FloeError('INVALID_METADATA', `Equality field id ${id} is not in any table schema`, { context: { ...(file ? { file } : {}), field: String(id) } })
+    for (const f of selectFields(from, new Set([id])).fields) fields = mergeField(fields, f)
+  }
+  return { ...base, fields }
+}
+
+/** The schema that projects `ids`: from the first schema where it holds them, else each from the newest schema holding it. */
 function equalityProjection(ids: readonly number[], schemas: readonly Schema[], file: string): { projection: Schema; fields: NestedField[] } {
-  const all = schemas.find((s) => ids.every((id) => findField(s, id)))
-  if (all) return { projection: selectFields(all, new Set(ids)), fields: ids.map((id) => findField(all, id)!) }
-  const fields = ids.map((id) => {
-    for (const s of schemas) {
-      const f = s.fields.find((x) => x.id === id)
-      if (f) return f
-    }
-    throw new FloeError('INVALID_METADATA', `Equality field id ${id} is not in any table schema`, { context: { file, field: String(id) } })
-  })
-  return { projection: schema(fields), fields }
+  const full = withEqualityColumns(schemas[0] ?? schema([]), ids, schemas, file)
+  return { projection: selectFields(full, new Set(ids)), fields: ids.map((id) => findField(full, id)!) }
 }
 
 /** Options for reading equality delete files. */

@@ -54,9 +54,10 @@ export interface PositionDeleteOptions {
   /** Keep only deletes for these data file paths (all when omitted); results are keyed by these paths. */
   readonly dataFiles?: Iterable<string>
   /**
-   * Match `file_path` exactly only. By default a path that matches no requested data file exactly is also
-   * compared without its `scheme://authority` (or `file:`) prefix: tables whose metadata was relocated
-   * (e.g. `hdfs://nn:8020/wh/t/…` rewritten to `/wh/t/…`) keep the old form inside their delete files.
+   * Match `file_path` exactly only. By default a path that matches no requested data file exactly also matches
+   * the one requested path naming the same file with a `scheme://authority` (or `file:`) prefix that only one of
+   * the two has: tables whose metadata was relocated (e.g. `hdfs://nn:8020/wh/t/…` rewritten to `/wh/t/…`) keep
+   * the old form inside their delete files. Two paths that both have a scheme must be equal.
    */
   readonly exactPaths?: boolean
   readonly reader?: ParquetReader
@@ -70,10 +71,36 @@ export function schemelessPath(location: string): string {
   return location.startsWith('file:') ? location.slice('file:'.length) : location
 }
 
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/
+
+/**
+ * True when `a` and `b` name the same file up to a `scheme://authority` prefix that exactly one of them has
+ * (`hdfs://nn/wh/f` and `/wh/f`); never for two different schemes, hosts or buckets.
+ */
+export function sameFileLoosely(a: string, b: string): boolean {
+  if (a === b) return true
+  return SCHEME.test(a) !== SCHEME.test(b) && schemelessPath(a) === schemelessPath(b)
+}
+
+/** Requested paths by schemeless form, for the loose match: only forms one requested path has, by scheme-ness. */
+function looseIndex(wanted: ReadonlySet<string>): (path: string) => string | undefined {
+  const byForm = new Map<string, string[]>()
+  for (const p of wanted) {
+    const k = schemelessPath(p)
+    const l = byForm.get(k)
+    if (l) l.push(p)
+    else byForm.set(k, [p])
+  }
+  return (path) => {
+    const hits = (byForm.get(schemelessPath(path)) ?? []).filter((p) => sameFileLoosely(p, path))
+    return hits.length === 1 ? hits[0] : undefined
+  }
+}
+
 /** Read a position delete file into sorted position sets keyed by data file path. */
 export async function readPositionDeletes(source: ByteSource, opts: PositionDeleteOptions = {}): Promise<Map<string, PositionSet>> {
   const wanted = opts.dataFiles === undefined ? undefined : new Set(opts.dataFiles)
-  const loose = wanted && !opts.exactPaths ? new Map([...wanted].map((p) => [schemelessPath(p), p])) : undefined
+  const loose = wanted && !opts.exactPaths ? looseIndex(wanted) : undefined
   const sortedWanted = wanted && [...wanted].sort(compareStrings)
   // rows are sorted by file_path, so footer bounds let whole row groups be skipped (exact matching only:
   // a relocated path sorts elsewhere)
@@ -101,7 +128,7 @@ export async function readPositionDeletes(source: ByteSource, opts: PositionDele
       if (typeof path !== 'string' || typeof pos !== 'bigint') continue
       if (path !== lastPath) {
         lastPath = path
-        const key = !wanted || wanted.has(path) ? path : loose?.get(schemelessPath(path))
+        const key = !wanted || wanted.has(path) ? path : loose?.(path)
         list = key === undefined ? undefined : byFile.get(key)
         if (!list && key !== undefined) byFile.set(key, (list = []))
       }

@@ -108,7 +108,7 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
     }
     const kept: Record<string, unknown>[] = []
     let matched = 0
-    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds }, signal)) {
+    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds }, signal, { olderSchemas: table.metadata.schemas })) {
       if (matches(row)) matched++
       else kept.push(row)
     }
@@ -181,11 +181,11 @@ async function mergeOnRead(
       continue
     }
     const positions: number[] = []
-    for await (const row of readTask(table.env, { ...t, projectedIds: schema.fields.map((f) => f.id) }, signal, { withPositions: true })) positions.push(Number(row[POS_FIELD.name] as bigint))
+    for await (const row of readTask(table.env, { ...t, projectedIds: schema.fields.map((f) => f.id) }, signal, { withPositions: true, olderSchemas: m.schemas })) positions.push(Number(row[POS_FIELD.name] as bigint))
     if (!positions.length) continue
     if (m.formatVersion >= 3) {
       // a new deletion vector absorbs the data file's older deletes
-      const old = await loadDeleteFilter(table.env.io, t, signal)
+      const old = await loadDeleteFilter(table.env.io, t, signal, { olderSchemas: m.schemas })
       const all = new Set(positions)
       // the new DV replaces only deletes scoped to this one file (DVs, and Parquet files whose referenced
       // file or file_path bounds name only it); a position delete file covering several data files stays

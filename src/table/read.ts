@@ -14,7 +14,8 @@ import { setOwn } from '../spec/own.js'
 import { filterSchema } from './metadata-filter.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
 import type { NestedField, Value } from '../spec/types.js'
-import { loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
+import { equalityIdsOf, loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
+import { withEqualityColumns } from '../deletes/equality-deletes.js'
 import { throwIfAborted } from './abort.js'
 import type { FileScanTask } from './task.js'
 import { promoteValue } from './promote.js'
@@ -117,7 +118,10 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const reader = readerForFormat(task.file.fileFormat, opts.reader)
   if (!reader) throw new UnsupportedError(`floe reads Parquet and Avro data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })
   const residual = bind(filterSchema(task.schema, task.caseSensitive), task.residual, task.caseSensitive)
-  const deletes = await loadDeleteFilter(env.io, task, signal, {
+  // equality columns dropped from the task schema since a delete was written are read by id from the data
+  // file (the newest schema holding them gives their type), used for the deletes, and projected away
+  const dataSchema = withEqualityColumns(task.schema, equalityIdsOf(task.deletes), [task.schema, ...(opts.olderSchemas ?? [])], path)
+  const deletes = await loadDeleteFilter(env.io, dataSchema === task.schema ? task : { ...task, schema: dataSchema }, signal, {
     ...(opts.reader ? { reader: opts.reader } : {}),
     ...(opts.olderSchemas ? { olderSchemas: opts.olderSchemas } : {}),
     ...(opts.positionDeleteCache ? { positionDeleteCache: opts.positionDeleteCache } : {}),
@@ -126,7 +130,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const tableIds = task.projectedIds.filter((id) => !isMetadataColumnId(id))
   const filterIds = [...referencedIds(residual)]
   const readIds = new Set<number>([...tableIds, ...filterIds.filter((id) => !isMetadataColumnId(id)), ...deletes.equalityFieldIds])
-  let readSchema = selectFields(task.schema, readIds)
+  let readSchema = selectFields(dataSchema, readIds)
   let projected = selectFields(task.schema, new Set(tableIds))
   const meta = metadataFields(task, readSchema)
   if (opts.withPositions && !meta.includes(ROW_POSITION)) meta.push(ROW_POSITION)

@@ -96,10 +96,15 @@ export function dedupeAdded(data: readonly DataFile[], deletes: readonly DataFil
   return { data: [...byPath.values()], deletes: [...byKey.values()] }
 }
 
-/** Java validateDeleteFileForVersion: no deletes in v1, no deletion vectors in v2, only deletion vectors for position deletes in v3+. */
+/**
+ * Java validateDeleteFileForVersion: no deletes in v1, no deletion vectors in v2, only deletion vectors for position
+ * deletes in v3+; a deletion vector (Puffin) names its data file (Java's file builder requires referenced_data_file).
+ */
 export function checkDeleteFileForVersion(f: DataFile, formatVersion: number): void {
   const ctx = { context: { file: f.filePath } }
   if (formatVersion < 2) throw new InvalidArgumentError(`Deletes are supported in format v2 and above: ${f.filePath}`, ctx)
+  if (isDV(f) && (f.content !== 'position-deletes' || f.referencedDataFile === undefined))
+    throw new InvalidArgumentError(`A deletion vector must hold position deletes and name its referenced_data_file: ${f.filePath} (offset ${f.contentOffset})`, ctx)
   if (f.content !== 'position-deletes') return
   if (formatVersion === 2 && isDV(f)) throw new InvalidArgumentError(`Must not use DVs for position deletes in v2: ${f.filePath} (offset ${f.contentOffset}, referenced data file ${f.referencedDataFile})`, ctx)
   if (formatVersion >= 3 && !isDV(f)) throw new InvalidArgumentError(`Must use DVs for position deletes in v${formatVersion}: ${f.filePath}`, ctx)
