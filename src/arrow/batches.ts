@@ -293,7 +293,7 @@ export function arrowTableToRows(table: Table): Row[] {
 
 // a floe Value, or (typed readers, for write input) a UnitTimestamp, UnitTime or ScaledDecimal within one
 type Reader = (i: number) => unknown
-const decoder = new TextDecoder('utf-8', { fatal: false })
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 const DAY_MS = 86_400_000n
 const UNIT_TO_MICROS: Record<number, bigint> = { [TimeUnit.SECOND]: 1_000_000n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1n }
 const UNIT_NAMES: Record<number, TemporalUnit> = { [TimeUnit.SECOND]: 's', [TimeUnit.MILLISECOND]: 'ms', [TimeUnit.MICROSECOND]: 'us', [TimeUnit.NANOSECOND]: 'ns' }

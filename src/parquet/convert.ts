@@ -67,7 +67,7 @@ function int96(toNanosDivisor: bigint): Converter {
     })
 }
 
-const decoder = new TextDecoder('utf-8')
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** UTF-8 decode one byte string; short ASCII runs avoid the TextDecoder call overhead. */
 export function decodeUtf8(b: Uint8Array): string {

@@ -17,7 +17,7 @@ export interface VariantBytes {
 /** JSON for a variant: plain JSON values, with RawJson for numbers that need their exact text (decimals, floats). */
 export type VariantJson = JsonValue | RawJson | VariantJson[] | { [key: string]: VariantJson }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 function bad(message: string): never {
   throw new InvalidArgumentError(`Invalid variant: ${message}`, { context: { field: 'variant' } })

@@ -4,7 +4,7 @@ import { anchorShape } from '../shape-anchor.js'
 import { FloeError } from '../../errors.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER
-const utf8 = new TextDecoder('utf-8')
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** Throw INVALID_AVRO naming the file. */
 export function avroError(message: string, file?: string, field?: string): never {

@@ -22,7 +22,7 @@ export const DEFAULT_MAX_BLOCK_BYTES = 256 * 1024 * 1024
 
 const MAGIC = Uint8Array.of(0x4f, 0x62, 0x6a, 0x01) // "Obj\x01"
 const ENCRYPTED_MAGIC = Uint8Array.of(0x41, 0x47, 0x53, 0x31) // "AGS1" (Iceberg AES-GCM stream)
-const utf8 = new TextDecoder('utf-8')
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** A parsed container header. */
 export interface OcfHeader {

@@ -56,7 +56,7 @@ function uuidFromString(s: string, r: AvroReader): Uint8Array {
 }
 
 const MICROS_PER_DAY = 86_400_000_000n
-const UTF8 = new TextDecoder('utf-8')
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 function toInt32(v: bigint, r: AvroReader): number {
   if (v < -2147483648n || v > 2147483647n) r.fail(`Value ${v} does not fit in an int`)
