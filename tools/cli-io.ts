@@ -8,6 +8,30 @@ export interface CliIO {
   err(text: string): void
   /** True when stdout is an interactive terminal (affects default formats). */
   readonly isTTY: boolean
+  /** When stdout cannot take more yet (a slow pipe), a promise of the moment it can; else undefined. */
+  backpressure?(): Promise<void> | undefined
+  /** Run `work` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts; a second one exits at once (status 130). */
+  withInterrupts?<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>
+}
+
+/** Run `work` with a signal that SIGINT/SIGTERM abort while it runs (a second signal exits with status 130). */
+async function withInterrupts<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController()
+  const onSignal = (name: string): void => {
+    if (ac.signal.aborted) process.exit(130)
+    process.stderr.write(`floe: ${name}: stopping; nothing is committed unless the commit was already under way (again to exit at once)\n`)
+    ac.abort()
+  }
+  const onInt = (): void => onSignal('SIGINT')
+  const onTerm = (): void => onSignal('SIGTERM')
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  try {
+    return await work(ac.signal)
+  } finally {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
+  }
 }
 
 let stdoutClosed = false
@@ -37,6 +61,9 @@ export const processIO: CliIO = {
   out: writeStdout,
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   isTTY: Boolean(process.stdout.isTTY),
+  // rows wait for a slow reader instead of piling up in memory (`floe scan | gzip`)
+  withInterrupts,
+  backpressure: () => (process.stdout.writableNeedDrain && !stdoutClosed ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : undefined),
 }
 
 /** A subcommand: parses its own arguments and returns an exit status. */
@@ -70,7 +97,8 @@ export function printJson(io: CliIO, v: unknown, indent = 2): void {
 export function reportError(io: CliIO, e: unknown): number {
   if (e instanceof FloeError) {
     io.err(`floe: ${e.code}: ${e.message}`)
-    return e.code === 'INVALID_ARGUMENT' ? 2 : 1
+    // ABORTED comes from an interrupt: the shell's status for SIGINT
+    return e.code === 'INVALID_ARGUMENT' ? 2 : e.code === 'ABORTED' ? 130 : 1
   }
   io.err(`floe: INTERNAL: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
   return 70

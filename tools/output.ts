@@ -43,6 +43,8 @@ export async function writeRows(io: CliIO, fields: readonly NestedField[], rows:
   if (format === 'jsonl') {
     for await (const r of rows) {
       io.out(stringifyJson(rowToJson(fields, r)))
+      const wait = io.backpressure?.()
+      if (wait) await wait
       n++
     }
     return n
@@ -51,6 +53,8 @@ export async function writeRows(io: CliIO, fields: readonly NestedField[], rows:
     io.out(fields.map((f) => csvField(f.name)).join(','))
     for await (const r of rows) {
       io.out(fields.map((f) => csvField(cellText(f, r))).join(','))
+      const wait = io.backpressure?.()
+      if (wait) await wait
       n++
     }
     return n

@@ -37,6 +37,8 @@ export interface DmlOptions {
   readonly summary?: Readonly<Record<string, string>>
   /** Named in data errors (an input file name). */
   readonly source?: string
+  /** Abort the write (ABORTED; the files already written are deleted, nothing is committed). */
+  readonly signal?: AbortSignal
 }
 
 // Rows are deleted or overwritten only where the filter is TRUE in SQL's sense (never where a null makes it unknown)
@@ -67,13 +69,13 @@ async function commitOrClean(table: Table, written: readonly string[], build: (t
 
 /** Append rows (coerced to the current schema, routed by the default spec) in one commit. */
 export async function appendRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
-  const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+  const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, opts.summary ? { summary: opts.summary } : {}), opts.branch)
 }
 
 /** Dynamic partition overwrite: the rows replace every partition they land in. */
 export async function overwritePartitions(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
-  const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+  const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
   // no rows replace no partition: nothing to commit (as Spark)
   if (files.length === 0) return table
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
@@ -247,10 +249,10 @@ export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> |
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
   const scan = table.scan({ filter, includeColumnStats: true, ...(opts.branch ? { snapshot: { ref: opts.branch } } : {}) })
   const tasks = await scan.planFiles()
-  const r = await copyOnWrite(table, filter, tasks)
+  const r = await copyOnWrite(table, filter, tasks, opts.signal)
   let added: DataFile[] = []
   try {
-    added = await writeDataFiles(table.env, { metadata: table.metadata }, rows, opts.source ? { source: opts.source } : {})
+    added = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
   } catch (e) {
     for (const f of r.add) await table.env.io.delete(f.filePath).catch(() => undefined)
     throw e

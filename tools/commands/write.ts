@@ -23,6 +23,11 @@ function dmlOptions(values: { branch?: string | undefined; isolation?: string | 
   }
 }
 
+/** Run a write so that Ctrl-C aborts it cleanly (its files deleted, nothing committed) where the terminal allows. */
+function interruptible<T>(io: CliIO, work: (signal: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
+  return io.withInterrupts ? io.withInterrupts((signal) => work({ signal })) : work({})
+}
+
 /** The append command. */
 export const appendCommand: Command = {
   name: 'append',
@@ -32,7 +37,7 @@ export const appendCommand: Command = {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: WRITE_OPTIONS })
     const [ref, ...files] = positionals
     const t = await openWritable(ref, values)
-    const next = await t.appendRows(inputRows(files, t.schema(), values['input-format']), dmlOptions(values, files))
+    const next = await interruptible(io, (sig) => t.appendRows(inputRows(files, t.schema(), values['input-format']), { ...dmlOptions(values, files), ...sig }))
     printJson(io, commitResult(next, values.branch))
     return 0
   },
@@ -54,7 +59,7 @@ export const overwriteCommand: Command = {
     const t = await openWritable(ref, values)
     const rows = inputRows(files, t.schema(), values['input-format'])
     const opts = dmlOptions(values, files)
-    const next = values.dynamic ? await t.overwritePartitions(rows, opts) : await t.overwriteRows(rows, values.filter!, opts)
+    const next = await interruptible(io, (sig) => (values.dynamic ? t.overwritePartitions(rows, { ...opts, ...sig }) : t.overwriteRows(rows, values.filter!, { ...opts, ...sig })))
     printJson(io, commitResult(next, values.branch))
     return 0
   },
@@ -76,7 +81,8 @@ export const deleteCommand: Command = {
     if (mode !== undefined && mode !== 'copy-on-write' && mode !== 'merge-on-read') throw new InvalidArgumentError(`--mode must be copy-on-write or merge-on-read, got ${mode}`)
     if (positionals.length > 1) throw new InvalidArgumentError(`delete takes no input files, got ${positionals.slice(1).join(' ')}`)
     const t = await openWritable(positionals[0], values)
-    const next = await t.deleteRows(values.filter, { ...dmlOptions(values, []), ...(mode ? { mode: mode as DeleteMode } : {}) })
+    const filter = values.filter
+    const next = await interruptible(io, (sig) => t.deleteRows(filter, { ...dmlOptions(values, []), ...(mode ? { mode: mode as DeleteMode } : {}), ...sig }))
     printJson(io, commitResult(next, values.branch))
     return 0
   },
