@@ -10,7 +10,7 @@ import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/sche
 import { currentSchema, defaultSortOrder, defaultSpec, refByName } from '../src/spec/table-metadata.js'
 import type { Table } from '../src/table/table.js'
 import { rowCoercer } from '../src/write/coerce.js'
-import { csvRows, inputFormatOf, jsonlRows, parquetRows, type InputFormat } from '../src/write/input.js'
+import { csvRows, decodeInputText, inputFormatOf, jsonlRows, parquetRows, type InputFormat } from '../src/write/input.js'
 import { openCatalog } from './catalog-args.js'
 import { cliEnv, parseTimeArg } from './table-args.js'
 
@@ -72,7 +72,7 @@ export async function* inputRows(files: readonly string[], schema: Schema, forma
     let rows: Row[]
     if (fmt === 'parquet') rows = await parquetRows(bytes, schema, name)
     else {
-      const text = new TextDecoder().decode(bytes)
+      const text = decodeInputText(bytes, name)
       rows = fmt === 'csv' ? csvRows(text, schema, name) : jsonlRows(text, schema, name)
     }
     const check = rowCoercer(schema, name)

@@ -375,6 +375,8 @@ function structConv(fields: readonly NestedField[], prefix: string | undefined):
     // a field named like an Object.prototype member (`__proto__`, `constructor`, `toString`, …) is read only
     // as an own property (else every object would have it)
     ...idx.map((i) => `  const v${i} = ${names[i]! in Object.prototype ? `(Object.hasOwn(input, ${key(i)}) ? input[${key(i)}] : undefined)` : `input[${key(i)}]`}; let c${i}; if (v${i} === null || v${i} === undefined) { if (v${i} === undefined) missing = true; c${i} = absent${i}(v${i}); } else c${i} = conv${i}(v${i});`),
+    // a key that is not a field is refused even when every field is present (counted without allocating)
+    `  if (!missing) { let keys = 0; for (const k in input) if (Object.hasOwn(input, k)) keys++; if (keys !== ${fields.length}) missing = true; }`,
     '  if (missing) checkUnknown(input);',
     // Object.is: a converter that only changed −0 to 0 must still produce a new row
     `  if (${idx.map((i) => `Object.is(c${i}, v${i})`).join(' && ') || 'true'}) return input;`,

@@ -4,7 +4,7 @@ import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
 import type { IcebergType } from '../spec/types.js'
 import { InvalidDataError } from './coerce.js'
-import { invalid, type Cell } from './input-cell.js'
+import { decodeInputText, invalid, type Cell } from './input-cell.js'
 import { float32FromText } from './number-text.js'
 
 /** One CSV field: its text, and whether it was quoted (`""` is an empty string, an empty unquoted field is null). */
@@ -13,16 +13,21 @@ export interface CsvField {
   readonly quoted: boolean
 }
 
-/**
- * RFC 4180 records (quoted fields, doubled quotes, CRLF, LF or CR), every line kept: a line with nothing on
- * it is a record of one empty unquoted field. Only the newline that ends the last record is not a record.
- */
-export function parseCsvFields(text: string): CsvField[][] {
+/** RFC 4180 records, and the 1-based line where a quoted field that is never closed opened (it ends the text). */
+interface CsvRecords {
+  readonly records: CsvField[][]
+  readonly unclosedQuoteLine?: number
+}
+
+// The records of `text` (see parseCsvFields); an unclosed quote is reported, not thrown, so csvRows can name its row.
+function readCsv(text: string): CsvRecords {
   const records: CsvField[][] = []
   let record: CsvField[] = []
   let cell = ''
   let wasQuoted = false
   let inQuotes = false
+  let line = 1
+  let quoteLine = 0
   const endField = (): void => {
     record.push({ text: cell, quoted: wasQuoted })
     cell = ''
@@ -30,6 +35,7 @@ export function parseCsvFields(text: string): CsvField[][] {
   }
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
+    if (c === '\r' || (c === '\n' && text[i - 1] !== '\r')) line++
     if (inQuotes) {
       if (c === '"') {
         if (text[i + 1] === '"') {
@@ -37,8 +43,10 @@ export function parseCsvFields(text: string): CsvField[][] {
           i++
         } else inQuotes = false
       } else cell += c
-    } else if (c === '"' && cell === '' && !wasQuoted) inQuotes = wasQuoted = true
-    else if (c === ',') endField()
+    } else if (c === '"' && cell === '' && !wasQuoted) {
+      inQuotes = wasQuoted = true
+      quoteLine = line
+    } else if (c === ',') endField()
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++
       endField()
@@ -50,7 +58,26 @@ export function parseCsvFields(text: string): CsvField[][] {
     endField()
     records.push(record)
   }
+  return inQuotes ? { records, unclosedQuoteLine: quoteLine } : { records }
+}
+
+/**
+ * RFC 4180 records (quoted fields, doubled quotes, CRLF, LF or CR), every line kept: a line with nothing on
+ * it is a record of one empty unquoted field. Only the newline that ends the last record is not a record.
+ * A quoted field that is never closed is INVALID_DATA naming `source` and the line where it opened.
+ */
+export function parseCsvFields(text: string, source = 'CSV text'): CsvField[][] {
+  const { records, unclosedQuoteLine } = readCsv(text)
+  if (unclosedQuoteLine !== undefined) throw unclosedQuote(source, undefined, unclosedQuoteLine)
   return records
+}
+
+// INVALID_DATA for a quoted field never closed, naming the data row (when it is one) and the line it opened on.
+function unclosedQuote(source: string, row: number | 'header' | undefined, line: number): InvalidDataError {
+  const where = row === undefined ? '' : row === 'header' ? ' header' : ` row ${row}`
+  return new InvalidDataError(`Invalid data in ${source}${where}: the quoted field opened on line ${line} is never closed (a quote is missing)`, {
+    context: { file: source, ...(typeof row === 'number' ? { row } : {}) },
+  })
 }
 
 /** True for a record that is one empty unquoted field (a line with nothing on it). */
@@ -112,25 +139,39 @@ function csvValue(type: IcebergType, field: CsvField, at: Cell): unknown {
   }
 }
 
-/** Rows of a CSV file with a header row; columns are matched to the schema by name. */
-export function csvRows(text: string, schema: Schema, source: string): Row[] {
-  const all = parseCsvFields(text)
+/**
+ * Rows of a CSV file with a header row (text, or bytes that must be UTF-8); columns are matched to the schema
+ * by name. INVALID_DATA, naming the file: a header column that is not a table column or appears twice, a row
+ * whose field count differs from the header's, a quoted field never closed. Rows are numbered from 1 after
+ * the header; with a one-column header a blank line is a null row, with more columns blank lines are skipped.
+ */
+export function csvRows(input: string | Uint8Array, schema: Schema, source: string): Row[] {
+  const text = typeof input === 'string' ? input : decodeInputText(input, source)
+  const { records: all, unclosedQuoteLine } = readCsv(text)
   while (all.length && isBlankLine(all[0]!)) all.shift()
+  // an unclosed quote swallows the rest of the text, so it is in the last record
+  if (unclosedQuoteLine !== undefined && all.length <= 1) throw unclosedQuote(source, 'header', unclosedQuoteLine)
   const [header, ...lines] = all
   if (!header) return []
+  const seen = new Set<string>()
   const types = header.map(({ text: h }) => {
     const f = schema.fields.find((x) => x.name === h.trim())
     if (!f) throw new InvalidDataError(`Invalid data in ${source}: header column ${h} is not a column of the table`, { context: { file: source, field: h } })
+    if (seen.has(f.name)) throw new InvalidDataError(`Invalid data in ${source}: header column ${f.name} appears more than once`, { context: { file: source, field: f.name } })
+    seen.add(f.name)
     return f
   })
   // with one column a blank line is a null value; with more it is skipped, as before
   const records = types.length === 1 ? lines : lines.filter((r) => !isBlankLine(r))
+  if (unclosedQuoteLine !== undefined) throw unclosedQuote(source, records.length, unclosedQuoteLine)
   return records.map((r, i) => {
+    const row = i + 1
+    if (r.length !== types.length)
+      throw new InvalidDataError(`Invalid data in ${source} row ${row}: expected ${types.length} fields (as in the header), found ${r.length}`, {
+        context: { file: source, row },
+      })
     const out: Row = {}
-    types.forEach((f, j) => setOwn(out, f.name, csvValue(f.type, r[j] ?? NO_FIELD, { file: source, row: i + 1, column: f.name }) as Row[string]))
+    types.forEach((f, j) => setOwn(out, f.name, csvValue(f.type, r[j]!, { file: source, row, column: f.name }) as Row[string]))
     return out
   })
 }
-
-/** A field missing from a short record reads as null. */
-const NO_FIELD: CsvField = { text: '', quoted: false }

@@ -10,6 +10,7 @@ import type { Schema } from '../spec/schema.js'
 export { csvRows, parseCsv } from './csv-input.js'
 export { jsonlRows } from './jsonl-input.js'
 export { exactInteger, float32FromText } from './number-text.js'
+export { decodeInputText } from './input-cell.js'
 
 /** Input file formats. */
 export type InputFormat = 'csv' | 'jsonl' | 'parquet'

@@ -7,7 +7,7 @@ import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
 import type { IcebergType, NestedField, StructType } from '../spec/types.js'
 import { InvalidDataError } from './coerce.js'
-import { invalid, type Cell } from './input-cell.js'
+import { decodeInputText, invalid, type Cell } from './input-cell.js'
 import { exactInteger, float32FromText } from './number-text.js'
 
 /** A JSON number literal, kept as written until the column type says how to read it. */
@@ -217,9 +217,9 @@ function jsonValue(type: IcebergType, v: JsonTree, at: Cell): unknown {
       const o: Record<string, unknown> = {}
       const members = membersOf(type)
       for (const k of Object.keys(v)) {
-        const f = members.get(k)
-        // unknown members stay, so the coercer reports them
-        setOwn(o, k, f ? jsonValue(f.type, v[k]!, { ...at, column: `${at.column}.${k}` }) : plain(v[k]!))
+        const column = `${at.column}.${k}`
+        const f = members.get(k) ?? noSuchColumn({ ...at, column })
+        setOwn(o, k, jsonValue(f.type, v[k]!, { ...at, column }))
       }
       return o
     }
@@ -242,8 +242,16 @@ function jsonValue(type: IcebergType, v: JsonTree, at: Cell): unknown {
   }
 }
 
-/** Rows of a JSON-lines file (the encoding `floe scan` writes); numbers are read exactly for their column's type. */
-export function jsonlRows(text: string, schema: Schema, source: string): Row[] {
+// A key that names no column (or struct member) is INVALID_DATA here: the coercer only looks for unknown keys
+// when a column is missing, so a row with every column plus a stray key would pass it.
+const noSuchColumn = (at: Cell): never => invalid(at, 'no such column in the table schema')
+
+/**
+ * Rows of a JSON-lines file (the encoding `floe scan` writes; text, or bytes that must be UTF-8); numbers are
+ * read exactly for their column's type. A key that is not a column (or struct member) is INVALID_DATA.
+ */
+export function jsonlRows(input: string | Uint8Array, schema: Schema, source: string): Row[] {
+  const text = typeof input === 'string' ? input : decodeInputText(input, source)
   const out: Row[] = []
   const fields = membersOf({ kind: 'struct', fields: schema.fields })
   text.split('\n').forEach((line, i) => {
@@ -253,8 +261,9 @@ export function jsonlRows(text: string, schema: Schema, source: string): Row[] {
     if (!isObject(v)) throw new InvalidDataError(`Invalid data in ${source} row ${row}: expected a JSON object`, { context: { file: source, row } })
     const r: Row = {}
     for (const k of Object.keys(v)) {
-      const f = fields.get(k)
-      setOwn(r, k, (f ? jsonValue(f.type, v[k]!, { file: source, row, column: k }) : plain(v[k]!)) as Row[string])
+      const at = { file: source, row, column: k }
+      const f = fields.get(k) ?? noSuchColumn(at)
+      setOwn(r, k, jsonValue(f.type, v[k]!, at) as Row[string])
     }
     out.push(r)
   })

@@ -217,3 +217,21 @@ describe('columns named like Object.prototype members', () => {
     expect(coerce({ constructor: 'c', toString: 3, st: { valueOf: 4n } }, 3)).toEqual({ constructor: 'c', toString: 3, st: { valueOf: 4n } })
   })
 })
+
+describe('unknown keys', () => {
+  it('are refused even when every column is present (the fast path counts keys)', () => {
+    const s = schema([field(1, 'id', T.long, { required: true }), field(2, 's', T.string)])
+    const e = (() => {
+      try {
+        rowCoercer(s, 'rows')({ id: 1n, s: 'a', nope: 3 }, 4)
+      } catch (x) {
+        return x as FloeError
+      }
+      return undefined
+    })()
+    expect(e?.code).toBe('INVALID_DATA')
+    expect(e?.context).toMatchObject({ row: 4, field: 'nope' })
+    const exact = { id: 1n, s: 'a' }
+    expect(rowCoercer(s)(exact, 1)).toBe(exact)
+  })
+})
