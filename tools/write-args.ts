@@ -102,11 +102,15 @@ async function readStdin(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks))
 }
 
-/** The JSON result of a commit that produced a snapshot on `branch`. */
-export function commitResult(t: Table, branch = 'main'): Record<string, unknown> {
+/**
+ * The JSON result of a write on `branch`: `committed` says whether it made a new table version (a delete or
+ * dynamic overwrite that matches nothing commits nothing, and the snapshot shown is then the unchanged head).
+ */
+export function commitResult(t: Table, branch = 'main', before?: Table): Record<string, unknown> {
   const id = refByName(t.metadata, branch)?.snapshotId
   const s = id === undefined ? undefined : t.metadata.snapshots.find((x) => x.snapshotId === id)
   return {
+    ...(before ? { committed: t.metadataLocation !== before.metadataLocation } : {}),
     table: t.name,
     branch,
     snapshotId: s?.snapshotId,

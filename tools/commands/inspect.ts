@@ -4,14 +4,16 @@ import { parseArgs } from 'node:util'
 import { inspectBytes } from '../../src/inspect.js'
 import { readTableMetadata } from '../../src/spec/json/metadata-read.js'
 import { printJson, type CliIO, type Command } from '../cli-io.js'
-import { InvalidArgumentError, NotFoundError } from '../../src/errors.js'
+import { FloeError, InvalidArgumentError, NotFoundError } from '../../src/errors.js'
 
 async function readLocal(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path))
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`File does not exist: ${path}`, { context: { file: path } })
-    throw e
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new NotFoundError(`File does not exist: ${path}`, { context: { file: path } })
+    if (code === 'EISDIR') throw new InvalidArgumentError(`${path} is a folder; inspect takes one file (a metadata JSON, manifest list, manifest, Parquet or Puffin file)`, { context: { file: path } })
+    throw new FloeError('IO', `Cannot read ${path}: ${(e as Error).message}`, { cause: e, context: { file: path } })
   }
 }
 

@@ -38,7 +38,7 @@ export const appendCommand: Command = {
     const [ref, ...files] = positionals
     const t = await openWritable(ref, values)
     const next = await interruptible(io, (sig) => t.appendRows(inputRows(files, t.schema(), values['input-format']), { ...dmlOptions(values, files), ...sig }))
-    printJson(io, commitResult(next, values.branch))
+    printJson(io, commitResult(next, values.branch, t))
     return 0
   },
 }
@@ -60,7 +60,7 @@ export const overwriteCommand: Command = {
     const rows = inputRows(files, t.schema(), values['input-format'])
     const opts = dmlOptions(values, files)
     const next = await interruptible(io, (sig) => (values.dynamic ? t.overwritePartitions(rows, { ...opts, ...sig }) : t.overwriteRows(rows, values.filter!, { ...opts, ...sig })))
-    printJson(io, commitResult(next, values.branch))
+    printJson(io, commitResult(next, values.branch, t))
     return 0
   },
 }
@@ -83,7 +83,7 @@ export const deleteCommand: Command = {
     const t = await openWritable(positionals[0], values)
     const filter = values.filter
     const next = await interruptible(io, (sig) => t.deleteRows(filter, { ...dmlOptions(values, []), ...(mode ? { mode: mode as DeleteMode } : {}), ...sig }))
-    printJson(io, commitResult(next, values.branch))
+    printJson(io, commitResult(next, values.branch, t))
     return 0
   },
 }

@@ -1,0 +1,42 @@
+// Usage errors an operator trips on: an unknown command (with a typo hint) or no command at all print to
+// stderr only and exit 2; inspect on a folder is a typed error; a write that commits nothing says so.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { floe } from '../support/cli.js'
+
+describe('usage errors', () => {
+  it('an unknown command suggests the closest one; no command prints the help on stderr', async () => {
+    const r = await floe('scna', 'db.t')
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^floe: INVALID_ARGUMENT: unknown command scna \(did you mean scan\?\)/)
+    const none = await floe()
+    expect(none.code).toBe(2)
+    expect(none.stdout).toBe('')
+    expect(none.stderr).toMatch(/usage: floe <command>/)
+    expect((await floe('--help')).stdout).toMatch(/usage: floe <command>/)
+  })
+
+  it('inspect on a folder is INVALID_ARGUMENT naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floe-usage-'))
+    const r = await floe('inspect', dir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^floe: INVALID_ARGUMENT: .* is a folder/)
+  })
+
+  it('a delete that matches nothing reports committed: false; one that matches, committed: true', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floe-usage-'))
+    const C = ['--catalog', `file:${join(dir, 'wh')}`]
+    await floe('create-namespace', 'db', ...C)
+    await floe('create', 'db.t', '--schema', 'id bigint', ...C)
+    const input = join(dir, 'in.csv')
+    writeFileSync(input, 'id\n1\n2\n')
+    expect(JSON.parse((await floe('append', 'db.t', input, ...C)).stdout).committed).toBe(true)
+    const none = await floe('delete', 'db.t', '--filter', 'id = 5', ...C)
+    expect(none.code).toBe(0)
+    expect(JSON.parse(none.stdout).committed).toBe(false)
+    expect(JSON.parse((await floe('delete', 'db.t', '--filter', 'id = 1', ...C)).stdout).committed).toBe(true)
+  })
+})
