@@ -1,16 +1,17 @@
 // Shared pieces of the CLI's write commands: opening a writable table, reading input files, printing commits.
-import { readFile } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Catalog } from '../src/catalog/catalog.js'
 import { FloeError, InvalidArgumentError, NotFoundError } from '../src/errors.js'
-import type { Row } from '../src/parquet/codec.js'
+import { bytesSource } from '../src/parquet/byte-source.js'
+import type { ByteSource, Row } from '../src/parquet/codec.js'
 import type { Schema } from '../src/spec/schema.js'
 import type { SnapshotRef } from '../src/spec/snapshot.js'
 import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/schema-json.js'
 import { currentSchema, defaultSortOrder, defaultSpec, refByName } from '../src/spec/table-metadata.js'
 import type { Table } from '../src/table/table.js'
 import { rowCoercer } from '../src/write/coerce.js'
-import { csvRows, decodeInputText, inputFormatOf, jsonlRows, parquetRows, type InputFormat } from '../src/write/input.js'
+import { inputFormatOf, parquetRowStream, textInputRows, type InputFormat } from '../src/write/input.js'
 import { openCatalog } from './catalog-args.js'
 import { cliEnv, parseTimeArg } from './table-args.js'
 
@@ -56,49 +57,110 @@ export function keyValues(items: readonly string[] | undefined, what: string): R
 }
 
 /**
- * Read input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`. Each row is
- * checked against the schema as it is read, so a bad row fails with INVALID_DATA naming its file and its
- * 1-based row number within that file (however many files there are). A missing file is NOT_FOUND.
+ * Read input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`, streamed: text
+ * is parsed as it is read and Parquet one row group at a time, so inputs of any size pass through in bounded
+ * memory (Parquet from stdin is read whole: it needs random access). Each row is checked against the schema
+ * as it is read, so a bad row fails with INVALID_DATA naming its file and its 1-based row number within that
+ * file (however many files there are). Every file is opened before the first row is read: a missing file is
+ * NOT_FOUND, a folder INVALID_ARGUMENT, and nothing has been written yet.
  */
 export async function* inputRows(files: readonly string[], schema: Schema, format: string | undefined): AsyncGenerator<Row> {
   if (!files.length) throw new InvalidArgumentError('no input files: pass CSV, JSON-lines or Parquet files (or - for stdin)')
   if (format !== undefined && !['csv', 'jsonl', 'parquet'].includes(format)) throw new InvalidArgumentError(`--input-format must be csv, jsonl or parquet, got ${format}`)
-  // every format is known before the first file is read
+  // every format is known, and every file open, before the first file is read
   const formats = files.map((f) => (format ?? (f === '-' ? 'jsonl' : inputFormatOf(f))) as InputFormat)
-  for (const [i, f] of files.entries()) {
-    const fmt = formats[i]!
-    const name = f === '-' ? '<stdin>' : f
-    const bytes = f === '-' ? await readStdin() : await readInput(f)
-    let rows: Row[]
-    if (fmt === 'parquet') rows = await parquetRows(bytes, schema, name)
-    else {
-      const text = decodeInputText(bytes, name)
-      rows = fmt === 'csv' ? csvRows(text, schema, name) : jsonlRows(text, schema, name)
+  const handles: (FileHandle | undefined)[] = []
+  try {
+    for (const f of files) handles.push(f === '-' ? undefined : await openInput(f))
+    for (const [i, f] of files.entries()) {
+      const fmt = formats[i]!
+      const name = f === '-' ? '<stdin>' : f
+      const h = handles[i]
+      let rows: AsyncIterable<Row>
+      if (fmt === 'parquet') rows = parquetRowStream(h ? await handleSource(h, name) : bytesSource(await readStdin(), name), schema)
+      else rows = textInputRows(h ? chunksOf(h, name) : stdinChunks(), fmt, schema, name)
+      const check = rowCoercer(schema, name)
+      let n = 0
+      for await (const r of rows) yield check(r, ++n)
     }
-    const check = rowCoercer(schema, name)
-    let n = 0
-    for (const r of rows) yield check(r, ++n)
+  } finally {
+    await Promise.all(handles.map((h) => h?.close().catch(() => undefined)))
   }
 }
 
-/** The bytes of an input file; a missing one is NOT_FOUND and any other failure IO, both naming the file. */
-async function readInput(file: string): Promise<Uint8Array> {
+/** Open an input file; a missing one is NOT_FOUND, a folder INVALID_ARGUMENT, any other failure IO, all naming the file. */
+async function openInput(file: string): Promise<FileHandle> {
+  let h: FileHandle | undefined
   try {
-    return new Uint8Array(await readFile(resolve(file)))
+    h = await open(resolve(file), 'r')
+    if ((await h.stat()).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' })
+    return h
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError(`Input file does not exist: ${file}`, { cause: e, context: { file } })
-    throw new FloeError('IO', `Cannot read input file ${file}: ${(e as Error).message}`, { cause: e, context: { file } })
+    await h?.close().catch(() => undefined)
+    throw inputError(e, file)
+  }
+}
+
+// The typed error for a failed open or read of an input file.
+function inputError(e: unknown, file: string): FloeError {
+  if (e instanceof FloeError) return e
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new NotFoundError(`Input file does not exist: ${file}`, { cause: e, context: { file } })
+  if (code === 'EISDIR') return new InvalidArgumentError(`Input ${file} is a folder, not a file: pass the CSV, JSON-lines or Parquet files in it`, { cause: e, context: { file } })
+  return new FloeError('IO', `Cannot read input file ${file}: ${(e as Error).message}`, { cause: e, context: { file } })
+}
+
+// The bytes of an open input file, 1 MiB at a time.
+async function* chunksOf(h: FileHandle, file: string): AsyncGenerator<Uint8Array> {
+  for (let at = 0; ; ) {
+    let n: number
+    const buf = new Uint8Array(1 << 20)
+    try {
+      n = (await h.read(buf, 0, buf.length, at)).bytesRead
+    } catch (e) {
+      throw inputError(e, file)
+    }
+    if (n === 0) return
+    at += n
+    yield buf.subarray(0, n)
+  }
+}
+
+// A ByteSource over an open input file (Parquet reads its footer, then one row group's column chunks at a time).
+async function handleSource(h: FileHandle, file: string): Promise<ByteSource> {
+  const size = (await h.stat()).size
+  return {
+    byteLength: size,
+    path: file,
+    read: async (start, end) => {
+      const buf = new Uint8Array(end - start)
+      for (let got = 0; got < buf.length; ) {
+        let n: number
+        try {
+          n = (await h.read(buf, got, buf.length - got, start + got)).bytesRead
+        } catch (e) {
+          throw inputError(e, file)
+        }
+        if (n === 0) throw new FloeError('IO', `Short read of input file ${file}: wanted [${start}, ${end}), the file ends at ${start + got}`, { context: { file } })
+        got += n
+      }
+      return buf
+    },
+  }
+}
+
+// Standard input as it arrives.
+async function* stdinChunks(): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const c of process.stdin) yield c as Buffer
+  } catch (e) {
+    throw new FloeError('IO', `Cannot read standard input: ${(e as Error).message}`, { cause: e, context: { file: '<stdin>' } })
   }
 }
 
 async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = []
-  try {
-    for await (const c of process.stdin) chunks.push(c as Buffer)
-  } catch (e) {
-    throw new FloeError('IO', `Cannot read standard input: ${(e as Error).message}`, { cause: e, context: { file: '<stdin>' } })
-  }
+  const chunks: Uint8Array[] = []
+  for await (const c of stdinChunks()) chunks.push(c)
   return new Uint8Array(Buffer.concat(chunks))
 }
 

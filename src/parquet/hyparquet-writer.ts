@@ -36,6 +36,11 @@ export interface ParquetWriterOptions {
   readonly compressionLevel?: number
   /** Encode a row group once buffered rows reach this estimated size (`write.parquet.row-group-size-bytes`). */
   readonly rowGroupSizeBytes?: number
+  /**
+   * The memory budget for buffered rows, shared with the other writers of one write (see {@link RowGroupMemory});
+   * a row group is also encoded once its rows reach this writer's share. Default: a budget of its own.
+   */
+  readonly memory?: RowGroupMemory
   /** Target uncompressed page size (`write.parquet.page-size-bytes`). */
   readonly pageSizeBytes?: number
   /** Dictionary size cap (`write.parquet.dict-size-bytes`). */
@@ -54,6 +59,38 @@ export interface ParquetWriterOptions {
 }
 
 const MiB = 1024 * 1024
+
+/** The default memory budget for rows buffered by the Parquet writers of one write. */
+export const DEFAULT_ROW_GROUP_MEMORY = 64 * MiB
+/** The least memory one writer's buffered rows may take before it encodes them, however many writers share the budget. */
+const MIN_SHARE = 2 * MiB
+
+/**
+ * A memory budget shared by the Parquet writers of one write, as parquet-mr's MemoryManager scales the row
+ * groups of a task's open writers to fit the heap. floe buffers a row group as JS rows, several times
+ * (for compressible data, a hundred times) its encoded size, so `write.parquet.row-group-size-bytes` alone
+ * would let one file, or many open partition files, fill the heap: each writer also encodes its row group
+ * once its rows take an estimated 1/n of the budget (at least 2 MiB), n being the writers open.
+ */
+export class RowGroupMemory {
+  private open = 0
+
+  /** A budget of `bytes` (estimated memory of buffered rows) for all the writers that join it. */
+  constructor(readonly bytes: number = DEFAULT_ROW_GROUP_MEMORY) {}
+
+  /** The memory each open writer may buffer now. */
+  share(): number {
+    return Math.max(MIN_SHARE, this.bytes / Math.max(1, this.open))
+  }
+
+  /** A writer joins (on open) or leaves (on finish). */
+  join(delta: 1 | -1): void {
+    this.open += delta
+  }
+}
+
+/** Estimated memory of one buffered row beyond its values' bytes: the row object, and a slot and box per value. */
+const rowOverhead = (columns: number): number => 32 + 16 * columns
 const MEASURE_EVERY = 256
 const HANDOVER_BYTES = 64 * MiB
 const FIRST_CHUNK = 256
@@ -307,6 +344,10 @@ export class IcebergParquetWriter {
   private fill = 0
   /** Estimated bytes of the pending rows that were measured, and how many pending rows are not measured yet. */
   private bufferedBytes = 0
+  /** Rows buffered for the next row group. */
+  private bufferedRows = 0
+  private readonly memory: RowGroupMemory
+  private readonly rowOverhead: number
   private unmeasured = 0
   private avgRowBytes = 0
   private rows = 0
@@ -323,6 +364,9 @@ export class IcebergParquetWriter {
     const kv: KeyValue[] = [{ key: 'iceberg.schema', value: stringifyJson(schemaToJson(schema)) }]
     for (const [key, value] of Object.entries(opts.metadata ?? {})) kv.push({ key, value })
     this.names = this.layout.columns.map((c) => c.field.name)
+    this.memory = opts.memory ?? new RowGroupMemory()
+    this.memory.join(1)
+    this.rowOverhead = rowOverhead(this.names.length)
     this.floats = this.layout.columns.map((c) => holdsFloats(c.field.type))
     this.ownStats = this.layout.columns.map((c) => (!c.reshape && ownsFooterStats(c.field.type) ? statsKind(c.field.type) : undefined))
     this.packings = this.layout.columns.map((c, i) => (this.ownStats[i] === undefined ? undefined : packing(c.field.type)))
@@ -398,8 +442,9 @@ export class IcebergParquetWriter {
     }
     if (this.unmeasured > 0) this.avgRowBytes = bytes / this.unmeasured
     this.bufferedBytes += bytes
+    this.bufferedRows += this.unmeasured
     this.unmeasured = 0
-    if (this.bufferedBytes >= (this.opts.rowGroupSizeBytes ?? 128 * MiB)) this.flush()
+    if (this.bufferedBytes >= (this.opts.rowGroupSizeBytes ?? 128 * MiB) || this.bufferedBytes + this.bufferedRows * this.rowOverhead >= this.memory.share()) this.flush()
   }
 
   /** Encode the buffered rows as one row group (no-op when nothing is buffered). */
@@ -420,6 +465,7 @@ export class IcebergParquetWriter {
     this.chunk = new Array<Row>(this.chunk.length)
     this.fill = 0
     this.bufferedBytes = 0
+    this.bufferedRows = 0
     this.unmeasured = 0
     // one scan per flat column gives the footer statistics and the Iceberg metrics
     const stats = this.ownStats.map((kind, i) => {
@@ -468,6 +514,7 @@ export class IcebergParquetWriter {
     if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
     this.flush()
     this.done = true
+    this.memory.join(-1)
     void this.pq.finish()
     return { bytes: this.out.concat(), rowCount: this.rows, splitOffsets: this.splitOffsets, columnSizes: this.columnSizes, layout: this.layout }
   }

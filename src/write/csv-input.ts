@@ -2,9 +2,9 @@
 import type { Row } from '../parquet/codec.js'
 import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
-import type { IcebergType } from '../spec/types.js'
+import type { IcebergType, NestedField } from '../spec/types.js'
 import { InvalidDataError } from './coerce.js'
-import { decodeInputText, invalid, type Cell } from './input-cell.js'
+import { decodeInputText, invalid, type Cell, type TextRowReader } from './input-cell.js'
 import { float32FromText } from './number-text.js'
 
 /** One CSV field: its text, and whether it was quoted (`""` is an empty string, an empty unquoted field is null). */
@@ -13,52 +13,79 @@ export interface CsvField {
   readonly quoted: boolean
 }
 
-/** RFC 4180 records, and the 1-based line where a quoted field that is never closed opened (it ends the text). */
-interface CsvRecords {
-  readonly records: CsvField[][]
-  readonly unclosedQuoteLine?: number
-}
+/**
+ * An incremental RFC 4180 tokenizer: text goes in as chunks of any size (a chunk may end inside a field, a
+ * doubled quote or a CRLF), complete records come out. `end` flushes the last record and reports the 1-based
+ * line where a quoted field that is never closed opened (it swallowed the rest of the text).
+ */
+class CsvTokenizer {
+  private record: CsvField[] = []
+  private cell = ''
+  private wasQuoted = false
+  private inQuotes = false
+  /** A quote inside a quoted field ended the last chunk: the next character says if it was doubled. */
+  private quotePending = false
+  /** A CR ended a record: an LF right after it belongs to the same line break. */
+  private afterCR = false
+  /** The last character seen was a CR (a CRLF counts as one line break, inside quotes too). */
+  private prevCR = false
+  private line = 1
+  private quoteLine = 0
 
-// The records of `text` (see parseCsvFields); an unclosed quote is reported, not thrown, so csvRows can name its row.
-function readCsv(text: string): CsvRecords {
-  const records: CsvField[][] = []
-  let record: CsvField[] = []
-  let cell = ''
-  let wasQuoted = false
-  let inQuotes = false
-  let line = 1
-  let quoteLine = 0
-  const endField = (): void => {
-    record.push({ text: cell, quoted: wasQuoted })
-    cell = ''
-    wasQuoted = false
+  /** Tokenize one chunk, appending the records it completes to `out`. */
+  push(text: string, out: CsvField[][]): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!
+      if (c === '\r' || (c === '\n' && !this.prevCR)) this.line++
+      this.prevCR = c === '\r'
+      const crlf = this.afterCR && c === '\n'
+      this.afterCR = false
+      if (this.quotePending) {
+        this.quotePending = false
+        if (c === '"') {
+          this.cell += '"'
+          continue
+        }
+        this.inQuotes = false
+      }
+      if (this.inQuotes) {
+        if (c === '"') {
+          if (i + 1 === text.length) this.quotePending = true
+          else if (text[i + 1] === '"') {
+            this.cell += '"'
+            i++
+          } else this.inQuotes = false
+        } else this.cell += c
+      } else if (crlf) continue
+      else if (c === '"' && this.cell === '' && !this.wasQuoted) {
+        this.inQuotes = this.wasQuoted = true
+        this.quoteLine = this.line
+      } else if (c === ',') this.endField()
+      else if (c === '\n' || c === '\r') {
+        this.afterCR = c === '\r'
+        this.endField()
+        out.push(this.record)
+        this.record = []
+      } else this.cell += c
+    }
   }
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (c === '\r' || (c === '\n' && text[i - 1] !== '\r')) line++
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"'
-          i++
-        } else inQuotes = false
-      } else cell += c
-    } else if (c === '"' && cell === '' && !wasQuoted) {
-      inQuotes = wasQuoted = true
-      quoteLine = line
-    } else if (c === ',') endField()
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      endField()
-      records.push(record)
-      record = []
-    } else cell += c
+
+  /** Flush the last record (one not ended by a newline) into `out`; returns where an unclosed quote opened. */
+  end(out: CsvField[][]): { readonly unclosedQuoteLine?: number } {
+    if (this.quotePending) this.inQuotes = this.quotePending = false
+    if (this.cell !== '' || this.wasQuoted || this.record.length) {
+      this.endField()
+      out.push(this.record)
+      this.record = []
+    }
+    return this.inQuotes ? { unclosedQuoteLine: this.quoteLine } : {}
   }
-  if (cell !== '' || wasQuoted || record.length) {
-    endField()
-    records.push(record)
+
+  private endField(): void {
+    this.record.push({ text: this.cell, quoted: this.wasQuoted })
+    this.cell = ''
+    this.wasQuoted = false
   }
-  return inQuotes ? { records, unclosedQuoteLine: quoteLine } : { records }
 }
 
 /**
@@ -67,7 +94,10 @@ function readCsv(text: string): CsvRecords {
  * A quoted field that is never closed is INVALID_DATA naming `source` and the line where it opened.
  */
 export function parseCsvFields(text: string, source = 'CSV text'): CsvField[][] {
-  const { records, unclosedQuoteLine } = readCsv(text)
+  const records: CsvField[][] = []
+  const t = new CsvTokenizer()
+  t.push(text, records)
+  const { unclosedQuoteLine } = t.end(records)
   if (unclosedQuoteLine !== undefined) throw unclosedQuote(source, undefined, unclosedQuoteLine)
   return records
 }
@@ -140,6 +170,81 @@ function csvValue(type: IcebergType, field: CsvField, at: Cell): unknown {
 }
 
 /**
+ * Rows of a CSV file with a header row, read chunk by chunk (see {@link csvRows} for the rules); `push` and
+ * `end` return the rows each chunk completes, so a file of any size streams through in bounded memory.
+ */
+export class CsvRowReader implements TextRowReader {
+  private readonly tokens = new CsvTokenizer()
+  private readonly records: CsvField[][] = []
+  private types: NestedField[] | undefined
+  private rows = 0
+
+  /** Read rows of `schema` from the CSV text of `source` (the name errors give). */
+  constructor(
+    private readonly schema: Schema,
+    private readonly source: string,
+  ) {}
+
+  /** The rows completed by one more chunk of text. */
+  push(text: string): Row[] {
+    this.tokens.push(text, this.records)
+    return this.drain()
+  }
+
+  /** The last rows, once the text has ended; an unclosed quote is INVALID_DATA naming its row. */
+  end(): Row[] {
+    const { unclosedQuoteLine } = this.tokens.end(this.records)
+    if (unclosedQuoteLine === undefined) return this.drain()
+    // an unclosed quote swallows the rest of the text, so it is the last record: the rows before it come first
+    this.records.pop()
+    this.drain()
+    throw unclosedQuote(this.source, this.types ? this.rows + 1 : 'header', unclosedQuoteLine)
+  }
+
+  // Turn the complete records into rows (the first non-blank record is the header).
+  private drain(): Row[] {
+    const out: Row[] = []
+    for (const r of this.records) {
+      if (!this.types) {
+        if (!isBlankLine(r)) this.types = this.header(r)
+        continue
+      }
+      // with one column a blank line is a null value; with more it is skipped
+      if (this.types.length > 1 && isBlankLine(r)) continue
+      out.push(this.row(r, ++this.rows))
+    }
+    this.records.length = 0
+    return out
+  }
+
+  private header(r: readonly CsvField[]): NestedField[] {
+    const source = this.source
+    const seen = new Set<string>()
+    return r.map(({ text: h }) => {
+      const f = this.schema.fields.find((x) => x.name === h.trim())
+      if (!f) throw new InvalidDataError(`Invalid data in ${source}: header column ${h} is not a column of the table`, { context: { file: source, field: h } })
+      if (seen.has(f.name)) throw new InvalidDataError(`Invalid data in ${source}: header column ${f.name} appears more than once`, { context: { file: source, field: f.name } })
+      seen.add(f.name)
+      return f
+    })
+  }
+
+  private row(r: readonly CsvField[], row: number): Row {
+    const types = this.types!
+    if (r.length !== types.length)
+      throw new InvalidDataError(`Invalid data in ${this.source} row ${row}: expected ${types.length} fields (as in the header), found ${r.length}`, {
+        context: { file: this.source, row },
+      })
+    const out: Row = {}
+    for (let j = 0; j < types.length; j++) {
+      const f = types[j]!
+      setOwn(out, f.name, csvValue(f.type, r[j]!, { file: this.source, row, column: f.name }) as Row[string])
+    }
+    return out
+  }
+}
+
+/**
  * Rows of a CSV file with a header row (text, or bytes that must be UTF-8); columns are matched to the schema
  * by name. INVALID_DATA, naming the file: a header column that is not a table column or appears twice, a row
  * whose field count differs from the header's, a quoted field never closed. Rows are numbered from 1 after
@@ -147,31 +252,6 @@ function csvValue(type: IcebergType, field: CsvField, at: Cell): unknown {
  */
 export function csvRows(input: string | Uint8Array, schema: Schema, source: string): Row[] {
   const text = typeof input === 'string' ? input : decodeInputText(input, source)
-  const { records: all, unclosedQuoteLine } = readCsv(text)
-  while (all.length && isBlankLine(all[0]!)) all.shift()
-  // an unclosed quote swallows the rest of the text, so it is in the last record
-  if (unclosedQuoteLine !== undefined && all.length <= 1) throw unclosedQuote(source, 'header', unclosedQuoteLine)
-  const [header, ...lines] = all
-  if (!header) return []
-  const seen = new Set<string>()
-  const types = header.map(({ text: h }) => {
-    const f = schema.fields.find((x) => x.name === h.trim())
-    if (!f) throw new InvalidDataError(`Invalid data in ${source}: header column ${h} is not a column of the table`, { context: { file: source, field: h } })
-    if (seen.has(f.name)) throw new InvalidDataError(`Invalid data in ${source}: header column ${f.name} appears more than once`, { context: { file: source, field: f.name } })
-    seen.add(f.name)
-    return f
-  })
-  // with one column a blank line is a null value; with more it is skipped, as before
-  const records = types.length === 1 ? lines : lines.filter((r) => !isBlankLine(r))
-  if (unclosedQuoteLine !== undefined) throw unclosedQuote(source, records.length, unclosedQuoteLine)
-  return records.map((r, i) => {
-    const row = i + 1
-    if (r.length !== types.length)
-      throw new InvalidDataError(`Invalid data in ${source} row ${row}: expected ${types.length} fields (as in the header), found ${r.length}`, {
-        context: { file: source, row },
-      })
-    const out: Row = {}
-    types.forEach((f, j) => setOwn(out, f.name, csvValue(f.type, r[j]!, { file: source, row, column: f.name }) as Row[string]))
-    return out
-  })
+  const reader = new CsvRowReader(schema, source)
+  return [...reader.push(text), ...reader.end()]
 }

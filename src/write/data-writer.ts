@@ -11,7 +11,7 @@ import type { Env } from '../env.js'
 import { AlreadyExistsError, FloeError, InvalidArgumentError, UnsupportedError, ValidationError } from '../errors.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import type { Row } from '../parquet/codec.js'
-import { IcebergParquetWriter, parquetOptionsFromProperties, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
+import { IcebergParquetWriter, parquetOptionsFromProperties, RowGroupMemory, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
 import type { DataFile, FileFormat } from '../spec/manifest.js'
 import { isUnpartitioned, partitionType, type PartitionSpec } from '../spec/partition-spec.js'
 import { partitionPath } from '../spec/partition-path.js'
@@ -217,7 +217,8 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const maxBytes = opts.targetFileSizeBytes ?? targetSize(props, 'write.target-file-size-bytes', 536870912)
   // Java builds the metrics config for every format (bad metrics properties fail alike); only Parquet uses it
   const config = metricsConfig(props, schema, defaultSortOrder(md))
-  const open = parquet ? parquetFiles(fileSchema, parquet, config) : avroFiles(env, fileSchema, avroCodec!)
+  // the open Parquet files of this write share one memory budget for their buffered rows
+  const open = parquet ? parquetFiles(fileSchema, { ...parquet, memory: new RowGroupMemory() }, config) : avroFiles(env, fileSchema, avroCodec!)
   const coerceInput = rowCoercer(fileSchema, opts.source ?? 'rows')
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0

@@ -7,7 +7,7 @@ import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
 import type { IcebergType, NestedField, StructType } from '../spec/types.js'
 import { InvalidDataError } from './coerce.js'
-import { decodeInputText, invalid, type Cell } from './input-cell.js'
+import { decodeInputText, invalid, type Cell, type TextRowReader } from './input-cell.js'
 import { exactInteger, float32FromText } from './number-text.js'
 
 /** A JSON number literal, kept as written until the column type says how to read it. */
@@ -247,25 +247,69 @@ function jsonValue(type: IcebergType, v: JsonTree, at: Cell): unknown {
 const noSuchColumn = (at: Cell): never => invalid(at, 'no such column in the table schema')
 
 /**
+ * Rows of a JSON-lines file read chunk by chunk (see {@link jsonlRows} for the rules); a line may straddle
+ * chunks, and only the rows a chunk completes are returned.
+ */
+export class JsonlRowReader implements TextRowReader {
+  private readonly fields: ReadonlyMap<string, NestedField>
+  private partial = ''
+  private line = 0
+  private rows = 0
+
+  /** Read rows of `schema` from the JSON-lines text of `source` (the name errors give). */
+  constructor(
+    schema: Schema,
+    private readonly source: string,
+  ) {
+    this.fields = membersOf({ kind: 'struct', fields: schema.fields })
+  }
+
+  /** The rows completed by one more chunk of text. */
+  push(text: string): Row[] {
+    const out: Row[] = []
+    let from = 0
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      const line = this.partial + text.slice(from, nl)
+      this.partial = ''
+      from = nl + 1
+      this.read(line, out)
+    }
+    this.partial += text.slice(from)
+    return out
+  }
+
+  /** The last row, when the text does not end with a newline. */
+  end(): Row[] {
+    const out: Row[] = []
+    const line = this.partial
+    this.partial = ''
+    if (line) this.read(line, out)
+    return out
+  }
+
+  private read(line: string, out: Row[]): void {
+    const source = this.source
+    this.line++
+    if (!line.trim()) return
+    const v = readLine(line, `${source} line ${this.line}`)
+    const row = ++this.rows
+    if (!isObject(v)) throw new InvalidDataError(`Invalid data in ${source} row ${row}: expected a JSON object`, { context: { file: source, row } })
+    const r: Row = {}
+    for (const k of Object.keys(v)) {
+      const at = { file: source, row, column: k }
+      const f = this.fields.get(k) ?? noSuchColumn(at)
+      setOwn(r, k, jsonValue(f.type, v[k]!, at) as Row[string])
+    }
+    out.push(r)
+  }
+}
+
+/**
  * Rows of a JSON-lines file (the encoding `floe scan` writes; text, or bytes that must be UTF-8); numbers are
  * read exactly for their column's type. A key that is not a column (or struct member) is INVALID_DATA.
  */
 export function jsonlRows(input: string | Uint8Array, schema: Schema, source: string): Row[] {
   const text = typeof input === 'string' ? input : decodeInputText(input, source)
-  const out: Row[] = []
-  const fields = membersOf({ kind: 'struct', fields: schema.fields })
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return
-    const v = readLine(line, `${source} line ${i + 1}`)
-    const row = out.length + 1
-    if (!isObject(v)) throw new InvalidDataError(`Invalid data in ${source} row ${row}: expected a JSON object`, { context: { file: source, row } })
-    const r: Row = {}
-    for (const k of Object.keys(v)) {
-      const at = { file: source, row, column: k }
-      const f = fields.get(k) ?? noSuchColumn(at)
-      setOwn(r, k, jsonValue(f.type, v[k]!, at) as Row[string])
-    }
-    out.push(r)
-  })
-  return out
+  const reader = new JsonlRowReader(schema, source)
+  return [...reader.push(text), ...reader.end()]
 }

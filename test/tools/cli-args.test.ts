@@ -21,7 +21,7 @@ describe('append input files', () => {
   const dir = tempDir('floe-cli-fix-b-in-')
   const C = ['--catalog', `file:${join(dir, 'wh')}`]
 
-  it('a missing input file is NOT_FOUND naming it, a directory is IO naming it; nothing is committed', async () => {
+  it('a missing input file is NOT_FOUND naming it, a folder is INVALID_ARGUMENT naming it; nothing is committed', async () => {
     await ok('create-namespace', 'db', ...C)
     await ok('create', 'db.m', '--schema', 'id int', ...C)
     const good = join(dir, 'good.jsonl')
@@ -35,8 +35,8 @@ describe('append input files', () => {
     const folder = join(dir, 'folder.csv')
     mkdirSync(folder)
     const d = await floe('append', 'db.m', folder, ...C)
-    expect(d.code).toBe(1)
-    expect(d.stderr).toMatch(/^floe: IO: /)
+    expect(d.code).toBe(2)
+    expect(d.stderr).toMatch(/^floe: INVALID_ARGUMENT: Input .* is a folder/)
     expect(d.stderr).toContain(folder)
     expect(d.stderr).not.toMatch(/INTERNAL|\n\s+at /)
     expect(json(await ok('describe', 'db.m', ...C)).currentSnapshotId ?? null).toBe(null)
