@@ -1,5 +1,5 @@
 // The CLI's seam to the terminal, so commands can be tested in-process.
-import { FloeError } from '../src/errors.js'
+import { FloeError, InvalidArgumentError } from '../src/errors.js'
 import { RawJson, stringifyJson } from '../src/spec/json/lossless.js'
 
 /** Where a command writes. */
@@ -91,6 +91,13 @@ export function toPlain(v: unknown): unknown {
 /** Print a value as JSON with exact 64-bit integers. */
 export function printJson(io: CliIO, v: unknown, indent = 2): void {
   io.out(stringifyJson(toPlain(v), indent))
+}
+
+/** Refuse positional arguments beyond the `max` a command takes (INVALID_ARGUMENT naming them, with the usage). */
+export function atMostPositionals(positionals: readonly string[], max: number, usage: string): void {
+  if (positionals.length <= max) return
+  const extra = positionals.slice(max)
+  throw new InvalidArgumentError(`unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((a) => JSON.stringify(a)).join(' ')}; usage: ${usage}`)
 }
 
 /** Report an error on stderr with its stable code; returns the exit status to use. */

@@ -9,7 +9,9 @@ import { MemoryCatalog } from './memory.js'
 import { SqlCatalog } from './sql.js'
 import { openSqlite } from './sql-driver.js'
 
-/** Parse a catalog spec and open it on `env`. */
+const SQLITE_PARAMS = ['warehouse', 'name', 'schema-version']
+
+/** Parse a catalog spec and open it on `env` (a sqlite: database without `warehouse=` puts new tables in `warehouse/` next to it). */
 export function openCatalog(spec: string, env: Env): Catalog {
   if (spec === 'memory:' || spec === 'memory') return new MemoryCatalog(env)
   if (spec.startsWith('file:')) {
@@ -23,6 +25,11 @@ export function openCatalog(spec: string, env: Env): Catalog {
     const file = q < 0 ? rest : rest.slice(0, q)
     const params = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1))
     if (!file) throw new InvalidArgumentError('sqlite: catalog needs a database file, e.g. sqlite:catalog.db?warehouse=./warehouse')
+    // a misspelt key would otherwise be ignored, and tables would land in the default warehouse
+    for (const k of new Set(params.keys())) {
+      if (!SQLITE_PARAMS.includes(k)) throw new InvalidArgumentError(`Unknown sqlite: catalog parameter ${JSON.stringify(k)}: use ${SQLITE_PARAMS.join(', ')}`)
+      if (params.getAll(k).length > 1 || params.get(k) === '') throw new InvalidArgumentError(`sqlite: catalog parameter ${k} needs one non-empty value`)
+    }
     const warehouse = params.get('warehouse') ?? resolve(file, '..', 'warehouse')
     const schemaVersion = params.get('schema-version') ?? undefined
     if (schemaVersion !== undefined && schemaVersion !== 'v0' && schemaVersion !== 'v1') throw new InvalidArgumentError(`Invalid schema-version ${JSON.stringify(schemaVersion)}: use v0 or v1`)

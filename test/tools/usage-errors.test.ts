@@ -19,6 +19,34 @@ describe('usage errors', () => {
     expect((await floe('--help')).stdout).toMatch(/usage: floe <command>/)
   })
 
+  it('a stray extra argument is INVALID_ARGUMENT naming it, before anything changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floe-usage-'))
+    const C = ['--catalog', `file:${join(dir, 'wh')}`]
+    expect((await floe('create-namespace', 'db', ...C)).code).toBe(0)
+    expect((await floe('create', 'db.a', '--schema', 'id int', ...C)).code).toBe(0)
+    const cases: string[][] = [
+      ['drop-table', 'db.a', 'db.b'],
+      ['create-namespace', 'x', 'y'],
+      ['create', 'db.c', 'db.d', '--schema', 'id int'],
+      ['rename-table', 'db.a', 'db.e', 'db.f'],
+      ['list', 'db', 'more'],
+      ['namespaces', 'db', 'more'],
+      ['describe', 'db.a', 'db.b'],
+      ['scan', 'db.a', 'db.b'],
+      ['plan', 'db.a', 'db.b'],
+      ['snapshots', 'db.a', 'db.b'],
+    ]
+    for (const args of cases) {
+      const r = await floe(...args, ...C)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^floe: INVALID_ARGUMENT: unexpected argument "${args[args[0] === 'rename-table' ? 3 : 2]}"; usage: floe ${args[0]} `))
+    }
+    // nothing was dropped, renamed or created
+    const tables = JSON.parse((await floe('list', 'db', ...C)).stdout) as string[]
+    expect(tables).toEqual(['db.a'])
+    expect(JSON.parse((await floe('namespaces', ...C)).stdout)).toEqual(['db'])
+  })
+
   it('inspect on a folder is INVALID_ARGUMENT naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'floe-usage-'))
     const r = await floe('inspect', dir)

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { formatIdentifier, formatNamespace } from '../../src/catalog/identifier.js'
 import { InvalidArgumentError } from '../../src/errors.js'
-import { printJson, type Command } from '../cli-io.js'
+import { atMostPositionals, printJson, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, cliCatalog, keyValues, openWritable } from '../write-args.js'
 
 type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] }
@@ -61,6 +61,7 @@ export const listCommand: Command = {
   usage: 'floe list <namespace> [--catalog C]',
   async run(argv, io) {
     const p = parse(argv)
+    atMostPositionals(p.positionals, 1, this.usage)
     const tables = await cat(p).listTables(arg(p, 0, '<namespace>'))
     printJson(io, tables.map(formatIdentifier).sort())
     return 0
@@ -74,6 +75,7 @@ export const namespacesCommand: Command = {
   usage: 'floe namespaces [<parent>] [--catalog C]',
   async run(argv, io) {
     const p = parse(argv)
+    atMostPositionals(p.positionals, 1, this.usage)
     const nss = await cat(p).listNamespaces(p.positionals[0])
     printJson(io, nss.map(formatNamespace).sort())
     return 0
@@ -87,6 +89,7 @@ export const createNamespaceCommand: Command = {
   usage: 'floe create-namespace <namespace> [--property k=v]... [--catalog C]',
   async run(argv, io) {
     const p = parse(argv, { property: { type: 'string', multiple: true } })
+    atMostPositionals(p.positionals, 1, this.usage)
     const ns = arg(p, 0, '<namespace>')
     const props = keyValues(p.values.property as string[] | undefined, '--property')
     const c = cat(p)
@@ -103,6 +106,7 @@ export const dropTableCommand: Command = {
   usage: 'floe drop-table <ns.table> [--purge] [--catalog C]',
   async run(argv, io) {
     const p = parse(argv, { purge: { type: 'boolean' } })
+    atMostPositionals(p.positionals, 1, this.usage)
     const id = arg(p, 0, '<ns.table>')
     await cat(p).dropTable(id, { purge: Boolean(p.values.purge) })
     printJson(io, { dropped: id, purged: Boolean(p.values.purge) })
@@ -117,6 +121,7 @@ export const renameTableCommand: Command = {
   usage: 'floe rename-table <from> <to> [--catalog C]',
   async run(argv, io) {
     const p = parse(argv)
+    atMostPositionals(p.positionals, 2, this.usage)
     const from = arg(p, 0, '<from>')
     const to = arg(p, 1, '<to>')
     await cat(p).renameTable(from, to)
@@ -132,6 +137,7 @@ export const registerTableCommand: Command = {
   usage: 'floe register-table <ns.table> <metadata-file> [--catalog C]',
   async run(argv, io) {
     const p = parse(argv)
+    atMostPositionals(p.positionals, 2, this.usage)
     const id = arg(p, 0, '<ns.table>')
     const file = arg(p, 1, '<metadata-file>')
     const loc = /^[a-z][a-z0-9+.-]*:/i.test(file) ? file : resolve(file)

@@ -7,7 +7,7 @@ import { parseJson } from '../../src/spec/json/lossless.js'
 import { schemaFromJson } from '../../src/spec/json/schema-json.js'
 import type { Schema } from '../../src/spec/schema.js'
 import type { FormatVersion } from '../../src/spec/table-metadata.js'
-import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, cliCatalog, keyValues, tableShape } from '../write-args.js'
 
 /** Parse --schema: Iceberg schema JSON when it starts with `{`, else a DDL column list. */
@@ -36,6 +36,7 @@ export const createCommand: Command = {
         location: { type: 'string' },
       },
     })
+    atMostPositionals(positionals, 1, this.usage)
     const id = positionals[0]
     if (!id) throw new InvalidArgumentError('missing <ns.table>')
     const schema = schemaArg(values.schema)

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/schema-json.js'
 import { defaultSortOrder } from '../../src/spec/table-metadata.js'
-import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { openTable, TABLE_OPTIONS } from '../table-args.js'
 
 /** The describe command. */
@@ -12,6 +12,7 @@ export const describeCommand: Command = {
   usage: 'floe describe <table> [--remap from=to]... [--catalog C]',
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS } })
+    atMostPositionals(positionals, 1, this.usage)
     const t = await openTable(positionals[0], values)
     const m = t.metadata
     const cur = t.currentSnapshot()

@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../../src/errors.js'
 import { resolveReadPoint } from '../../src/table/time-travel.js'
 import { readMetadataTable } from '../../src/table/metadata-tables-read.js'
 import type { MetadataTableName } from '../../src/table/metadata-tables.js'
-import type { CliIO, Command } from '../cli-io.js'
+import { atMostPositionals, type CliIO, type Command } from '../cli-io.js'
 import { chooseFormat, writeRows } from '../output.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
@@ -37,6 +37,7 @@ export const metadataTableCommands: Command[] = Object.entries(TABLES).map(([nam
   usage: `floe ${name} <table>${def.perSnapshot ? ' [--snapshot-id N | --as-of T | --ref NAME]' : ''} [--format jsonl|csv|table] [--remap from=to]... [--catalog C]`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS, ...SNAPSHOT_OPTIONS, format: { type: 'string' } } })
+    atMostPositionals(positionals, 1, this.usage)
     const t = await openTable(positionals[0], values)
     const sel = snapshotSelector(values)
     if (!def.perSnapshot && sel !== undefined) throw new InvalidArgumentError(`floe ${name} shows ${def.table.startsWith('all_') ? 'every snapshot' : 'table-level metadata'}; --snapshot-id, --as-of and --ref do not apply`)

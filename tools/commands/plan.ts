@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { stringifyJson } from '../../src/spec/json/lossless.js'
 import { exprToString } from '../../src/expr/format.js'
-import { toPlain, type CliIO, type Command } from '../cli-io.js'
+import { atMostPositionals, toPlain, type CliIO, type Command } from '../cli-io.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
 /** The plan command. */
@@ -12,6 +12,7 @@ export const planCommand: Command = {
   usage: 'floe plan <table> [--snapshot-id N | --as-of T | --ref NAME] [--filter EXPR] [--remap from=to]... [--catalog C]',
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS, ...SNAPSHOT_OPTIONS, filter: { type: 'string' } } })
+    atMostPositionals(positionals, 1, this.usage)
     const table = await openTable(positionals[0], values)
     const selector = snapshotSelector(values)
     const scan = table.scan({ ...(values.filter ? { filter: values.filter } : {}), ...(selector ? { snapshot: selector } : {}) })

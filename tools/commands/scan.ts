@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import type { NestedField } from '../../src/spec/types.js'
-import type { CliIO, Command } from '../cli-io.js'
+import { atMostPositionals, type CliIO, type Command } from '../cli-io.js'
 import { chooseFormat, writeRows } from '../output.js'
 import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
@@ -30,6 +30,7 @@ export const scanCommand: Command = {
     const columns = columnsArg(values.columns)
     if (values.filter !== undefined && !values.filter.trim()) throw new InvalidArgumentError(`--filter needs an expression, got ${JSON.stringify(values.filter)} (use --filter 'true' for every row)`, { context: { field: '--filter' } })
     const selector = snapshotSelector(values)
+    atMostPositionals(positionals, 1, this.usage)
     const table = await openTable(positionals[0], values)
     const scan = table.scan({
       ...(values.filter !== undefined ? { filter: values.filter } : {}),

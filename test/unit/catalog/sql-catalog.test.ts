@@ -69,6 +69,18 @@ describe('SQL catalog on a v0 database (no iceberg_type column)', () => {
     expect(await columns(db)).toContain('iceberg_type')
     expect((await db.all('SELECT iceberg_type FROM iceberg_tables'))[0]!.iceberg_type).toBe('TABLE')
     expect(() => openCatalog(`sqlite:${file}?schema-version=v2`, defaultEnv(new LocalFileIO()))).toThrow(/schema-version/)
+    // a misspelt, repeated or empty parameter is refused rather than ignored
+    expect(() => openCatalog(`sqlite:${file}?warehose=/tmp/x`, defaultEnv(new LocalFileIO()))).toThrow(/Unknown sqlite: catalog parameter "warehose"/)
+    expect(() => openCatalog(`sqlite:${file}?warehouse=`, defaultEnv(new LocalFileIO()))).toThrow(/parameter warehouse needs one non-empty value/)
+    expect(() => openCatalog(`sqlite:${file}?name=a&name=b`, defaultEnv(new LocalFileIO()))).toThrow(/parameter name needs one non-empty value/)
+  })
+
+  it('puts new tables in the warehouse folder next to the database when the spec names none', async () => {
+    const dir = tempDir('floe-sqlwh-')
+    const c = openCatalog(`sqlite:${join(dir, 'cat.db')}`, defaultEnv(new LocalFileIO()))
+    await c.createNamespace('db')
+    const t = await c.createTable('db.t', { schema: SIMPLE_SCHEMA })
+    expect(t.metadata.location).toBe(`${join(dir, 'warehouse')}/db/t`)
   })
 })
 
