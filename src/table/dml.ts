@@ -102,25 +102,38 @@ async function copyOnWrite(table: Table, filter: Expression, tasks: readonly Fil
   const strict = strictMetricsEvaluator(schema, bound)
   const matches = rowEvaluator(schema, bound)
   const remove: DataFile[] = []
-  const keep: Record<string, unknown>[] = []
-  for (const t of tasks) {
-    if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) {
+  let keepRows = 0
+  // the kept rows stream into the writer file by file: only one rewritten file's rows are held at a time
+  // (a file's rows wait until it is known to hold a matching row)
+  async function* keptRows(): AsyncGenerator<Record<string, unknown>> {
+    for (const t of tasks) {
+      if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) {
+        remove.push(t.file)
+        continue
+      }
+      const kept: Record<string, unknown>[] = []
+      let matched = 0
+      for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds }, signal, { olderSchemas: table.metadata.schemas })) {
+        if (matches(row)) matched++
+        else kept.push(row)
+      }
+      // a file with no matching row is left alone (Spark and PyIceberg rewrite only files that change)
+      if (matched === 0) continue
       remove.push(t.file)
-      continue
+      keepRows += kept.length
+      yield* kept
     }
-    const kept: Record<string, unknown>[] = []
-    let matched = 0
-    for await (const row of readTask(table.env, { ...t, residual: { kind: 'true' }, projectedIds }, signal, { olderSchemas: table.metadata.schemas })) {
-      if (matches(row)) matched++
-      else kept.push(row)
-    }
-    // a file with no matching row is left alone (Spark and PyIceberg rewrite only files that change)
-    if (matched === 0) continue
-    remove.push(t.file)
-    for (const row of kept) keep.push(row)
   }
-  const add = keep.length ? await writeDataFiles(table.env, { metadata: table.metadata }, keep, lineage ? { rowLineage: true } : {}) : []
-  return { remove, add, keepRows: keep.length }
+  // no writer (and no operation id drawn from the Env) when nothing is kept
+  const rows = keptRows()
+  const first = await rows.next()
+  if (first.done) return { remove, add: [], keepRows }
+  async function* all(): AsyncGenerator<Record<string, unknown>> {
+    yield first.value as Record<string, unknown>
+    yield* rows
+  }
+  const add = await writeDataFiles(table.env, { metadata: table.metadata }, all(), { ...(lineage ? { rowLineage: true } : {}), ...(signal ? { signal } : {}) })
+  return { remove, add, keepRows }
 }
 
 /** Row-level writes filter on table columns only (a scan may also filter on metadata columns): refuse others up front, saying so. */
