@@ -67,10 +67,14 @@ async function commitOrClean(table: Table, written: readonly string[], build: (t
   }
 }
 
-/** Append rows (coerced to the current schema, routed by the default spec) in one commit. */
+/**
+ * Append rows (coerced to the current schema, routed by the default spec) in one commit: a merge append, as
+ * Java's `Table.newAppend()` that Spark's writes use (manifests packed per `commit.manifest.*` unless
+ * `commit.manifest-merge.enabled` is false).
+ */
 export async function appendRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
-  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, opts.summary ? { summary: opts.summary } : {}), opts.branch)
+  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, { merge: true, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
 }
 
 /** Dynamic partition overwrite: the rows replace every partition they land in. */
@@ -79,7 +83,8 @@ export async function overwritePartitions(table: Table, rows: AsyncIterable<unkn
   // no rows replace no partition: nothing to commit (as Spark)
   if (files.length === 0) return table
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
-  const start = (opts.branch ? refByName(table.metadata, opts.branch)?.snapshotId : table.currentSnapshot()?.snapshotId) ?? null
+  // a branch that does not exist yet forks from main's head (Java's SnapshotUtil.latestSnapshot): validate from there
+  const start = ((opts.branch ? refByName(table.metadata, opts.branch)?.snapshotId : undefined) ?? table.currentSnapshot()?.snapshotId) ?? null
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
 }
 
@@ -237,13 +242,18 @@ async function mergeOnRead(
     })
   }
   if (!addDeletes.length && !removeData.length) return table
-  // only whole files match: a metadata-only delete, as Spark commits it (operation `delete`; v3 DVs of the
-  // removed files go with them). When every planned file goes whole, the filter is committed too, as
-  // Spark's deleteWhere does, so delete files all of whose rows the filter covers (e.g. those of a dropped
-  // partition) go as well; when some planned file kept rows, the filter would reach files that still need them
+  // only whole files match (operation `delete`; v3 DVs of the removed files go with them). When every
+  // planned file goes whole, this is Spark's metadata-only deleteWhere: the filter itself is committed and
+  // judged again on the fresh table, so a concurrently added file it fully covers goes too, one it covers in
+  // part fails, and delete files all of whose rows it covers (e.g. of a dropped partition) go as well. When
+  // some planned file kept rows the filter would reach files that still need them, so the files go by name,
+  // validated from the starting snapshot as Spark validates its row-level DELETE (a concurrent append of a
+  // matching row conflicts under serializable isolation)
   if (!addDeletes.length) {
-    const everyTask = removeData.length === tasks.length
-    return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, ...(everyTask ? { filter } : {}), ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch)
+    if (removeData.length === tasks.length)
+      return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, filter, ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch)
+    const { branch: _b, ...validation } = common
+    return commitOrClean(table, written, (tx) => tx.overwrite({ deleteFiles: removeData, addFiles: [], ...validation }), common.branch)
   }
   // Spark's DELETE validates neither concurrently deleted files nor conflicting delete files (only UPDATE and
   // MERGE do); concurrent DVs for the same data file still conflict

@@ -83,14 +83,14 @@ export class Table {
     return new Transaction(this)
   }
 
-  /** Append data files in one commit (fast append). */
+  /** Append data files in one commit (a fast append, as Java's newFastAppend; `merge: true` for a merge append). */
   async append(files: readonly DataFile[], opts: SnapshotOptions & { readonly merge?: boolean; readonly branch?: string } = {}): Promise<Table> {
     const tx = this.transaction()
     if (opts.branch) tx.onBranch(opts.branch)
     return tx.append(files, opts).commit()
   }
 
-  /** Write rows (coerced to the current schema, partitioned by the default spec) and append them in one commit. */
+  /** Write rows (coerced to the current schema, partitioned by the default spec) and append them in one commit (a merge append, as Java's newAppend). */
   appendRows(rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
     return appendRows(this, rows, opts)
   }
