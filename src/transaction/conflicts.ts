@@ -214,7 +214,18 @@ export async function validateNoNewDeletesForDataFiles(
   const found = await addedDeleteFiles(io, m, history, opts.filter ? { filter: opts.filter } : undefined)
   if (!found.length) return
   const index = new DeleteIndex()
+  // two deletion vectors for one data file among the window's new deletes are a conflict between the commits
+  // that wrote them (Java's validation index refuses them as such), not corrupt metadata: told apart here,
+  // before the scan index would report them as INVALID_METADATA
+  const dvFor = new Map<string, DataFile>()
   for (const d of found) {
+    if (d.file.content === 'position-deletes' && isDV(d.file) && d.file.referencedDataFile !== undefined) {
+      const target = d.file.referencedDataFile
+      const other = dvFor.get(target)
+      if (other)
+        throw new ValidationError(`Cannot commit, found two new deletion vectors for data file ${target}: ${describeDV(other)} and ${describeDV(d.file)}`, { context: { file: target } })
+      dvFor.set(target, d.file)
+    }
     const path = scopedDataFile(d.file)
     index.add({ file: path !== undefined && d.file.referencedDataFile === undefined ? { ...d.file, referencedDataFile: path } : d.file, sequenceNumber: d.sequenceNumber }, specById(m, d.file.specId))
   }
@@ -248,6 +259,8 @@ export async function validateDataFilesExist(
     for (const e of await windowEntries(io, m, history, mf)) if (e.status === 'deleted' && e.snapshotId !== undefined && ids.has(e.snapshotId) && paths.has(e.dataFile.filePath) && hit(e.dataFile)) gone.push(e.dataFile)
   if (gone.length) throw new ValidationError(`Cannot commit, missing data files: ${describe(gone)}`)
 }
+
+const describeDV = (f: DataFile): string => `${f.filePath} (offset ${f.contentOffset ?? 'unknown'}, length ${f.contentSizeInBytes ?? 'unknown'})`
 
 /** A deletion vector (a position delete blob in a Puffin file). */
 export function isDV(f: DataFile): boolean {

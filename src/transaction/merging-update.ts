@@ -2,7 +2,7 @@
 // without the inheritance): delete, overwrite, replace partitions, row delta, rewrite.
 import { InvalidArgumentError, ValidationError } from '../errors.js'
 import { alwaysTrue } from '../expr/expression.js'
-import type { DataFile, ManifestEntry } from '../spec/manifest.js'
+import type { DataFile, ManifestContent, ManifestEntry } from '../spec/manifest.js'
 import { isUnpartitioned } from '../spec/partition-spec.js'
 import type { Operation, Snapshot } from '../spec/snapshot.js'
 import { currentSchema, specById, type TableMetadata } from '../spec/table-metadata.js'
@@ -35,7 +35,7 @@ export interface FileChanges {
   /** The snapshot operation, from what was requested. */
   readonly operation: (c: RequestedChanges) => Operation
   readonly addData?: readonly DataFile[]
-  readonly addDeletes?: readonly DataFile[]
+  readonly addDeletes?: readonly AddedDelete[]
   readonly remove?: RemovalCriteria
   /**
    * Dynamic overwrite: also remove every live data and delete file in the partitions the added data files go
@@ -58,6 +58,20 @@ export interface FileChanges {
   readonly summary?: Readonly<Record<string, string>>
 }
 
+/** A delete file added with an explicit data sequence number (a compaction keeping the rewritten deletes' number). */
+export interface SequencedDelete {
+  readonly file: DataFile
+  readonly dataSequenceNumber: bigint
+}
+
+/** A delete file to add: as is (its data sequence number is the new snapshot's), or with an explicit one. */
+export type AddedDelete = DataFile | SequencedDelete
+
+/** The delete file and its explicit data sequence number, if any. */
+export function addedDeleteFile(d: AddedDelete): { file: DataFile; dataSequenceNumber?: bigint } {
+  return 'file' in d ? { file: d.file, dataSequenceNumber: d.dataSequenceNumber } : { file: d }
+}
+
 /** Java DeleteFileSet identity: location, and for deletion vectors the blob's offset and length. */
 function deleteIdentity(f: DataFile): string {
   return `${f.filePath}#${f.contentOffset ?? ''}#${f.contentSizeInBytes ?? ''}`
@@ -65,10 +79,11 @@ function deleteIdentity(f: DataFile): string {
 
 /**
  * Added files as Java keeps them: data files de-duplicated by location (first wins, first-row id cleared so
- * row ids are assigned by this commit), delete files by location and DV blob. Two different deletion vectors
- * for one data file are refused (they would make the table unreadable).
+ * row ids are assigned by this commit), delete files by location and DV blob (first wins, with its explicit
+ * data sequence number if it has one). Two different deletion vectors for one data file are refused (they
+ * would make the table unreadable).
  */
-export function dedupeAdded(data: readonly DataFile[], deletes: readonly DataFile[]): { data: DataFile[]; deletes: DataFile[] } {
+export function dedupeAdded(data: readonly DataFile[], added: readonly AddedDelete[]): { data: DataFile[]; deletes: DataFile[]; deleteSequence: Map<DataFile, bigint> } {
   const byPath = new Map<string, DataFile>()
   for (const f of data) {
     if (byPath.has(f.filePath)) continue
@@ -80,7 +95,9 @@ export function dedupeAdded(data: readonly DataFile[], deletes: readonly DataFil
   }
   const byKey = new Map<string, DataFile>()
   const dvFor = new Map<string, DataFile>()
-  for (const f of deletes) {
+  const deleteSequence = new Map<DataFile, bigint>()
+  for (const d of added) {
+    const { file: f, dataSequenceNumber } = addedDeleteFile(d)
     const key = deleteIdentity(f)
     if (byKey.has(key)) continue
     if (f.content === 'position-deletes' && isDV(f) && f.referencedDataFile !== undefined) {
@@ -92,8 +109,9 @@ export function dedupeAdded(data: readonly DataFile[], deletes: readonly DataFil
       dvFor.set(f.referencedDataFile, f)
     }
     byKey.set(key, f)
+    if (dataSequenceNumber !== undefined) deleteSequence.set(f, dataSequenceNumber)
   }
-  return { data: [...byPath.values()], deletes: [...byKey.values()] }
+  return { data: [...byPath.values()], deletes: [...byKey.values()], deleteSequence }
 }
 
 /**
@@ -118,12 +136,15 @@ export class FileChangeUpdate implements PendingUpdate {
   private readonly filterCache = new Map<string, { written?: NewManifest; removed: DataFile[] }>()
   private readonly addData: DataFile[]
   private readonly addDeletes: DataFile[]
+  /** Explicit data sequence numbers of added delete files (the others get the new snapshot's). */
+  private readonly deleteSequence: Map<DataFile, bigint>
 
   constructor(private readonly c: FileChanges) {
     this.kind = c.kind
-    const { data, deletes } = dedupeAdded(c.addData ?? [], c.addDeletes ?? [])
+    const { data, deletes, deleteSequence } = dedupeAdded(c.addData ?? [], c.addDeletes ?? [])
     this.addData = data
     this.addDeletes = deletes
+    this.deleteSequence = deleteSequence
   }
 
   /** The removal criteria for metadata `m` (dynamic overwrite adds the partitions, or everything, of the added data). */
@@ -165,8 +186,11 @@ export class FileChangeUpdate implements PendingUpdate {
       if (missing.length) throw new ValidationError(`Missing required files to delete: ${missing.slice(0, 10).join(', ')}`)
     }
     if (!this.added) {
-      const data = c.dataSequenceNumber === undefined ? await writeAddedManifests(m, ctx, addData, snapshotId, next) : await this.withSequence(m, ctx, addData, snapshotId, next)
-      const deletes = await writeAddedManifests(m, ctx, addDeletes, snapshotId, next)
+      const dataSeq = c.dataSequenceNumber
+      const data = dataSeq === undefined ? await writeAddedManifests(m, ctx, addData, snapshotId, next) : await this.withSequence(m, ctx, addData, 'data', () => dataSeq, snapshotId, next)
+      const deletes = this.deleteSequence.size
+        ? await this.withSequence(m, ctx, addDeletes, 'deletes', (f) => this.deleteSequence.get(f), snapshotId, next)
+        : await writeAddedManifests(m, ctx, addDeletes, snapshotId, next)
       this.added = [...data, ...deletes]
     }
     for (const w of this.added) ctx.track(w.file.manifestPath)
@@ -191,11 +215,25 @@ export class FileChangeUpdate implements PendingUpdate {
     })
   }
 
-  private async withSequence(m: TableMetadata, ctx: CommitContext, files: readonly DataFile[], snapshotId: bigint, next: () => string): Promise<NewManifest[]> {
+  /** Manifests of ADDED entries (one per spec) carrying the explicit data sequence numbers `seqOf` gives; the rest inherit the snapshot's. */
+  private async withSequence(
+    m: TableMetadata,
+    ctx: CommitContext,
+    files: readonly DataFile[],
+    content: ManifestContent,
+    seqOf: (f: DataFile) => bigint | undefined,
+    snapshotId: bigint,
+    next: () => string,
+  ): Promise<NewManifest[]> {
     const out: NewManifest[] = []
     for (const [specId, group] of bySpec(files)) {
-      const entries: ManifestEntry[] = group.map((f) => ({ status: 'added', snapshotId, sequenceNumber: this.c.dataSequenceNumber!, dataFile: f }))
-      out.push(await writeNewManifest(ctx, m, next(), specById(m, specId)!, currentSchema(m), 'data', entries, snapshotId))
+      const spec = specById(m, specId)
+      if (!spec) throw new InvalidArgumentError(`File ${group[0]!.filePath} uses partition spec ${specId}, which the table does not have`)
+      const entries: ManifestEntry[] = group.map((f) => {
+        const seq = seqOf(f)
+        return { status: 'added', snapshotId, ...(seq === undefined ? {} : { sequenceNumber: seq }), dataFile: f }
+      })
+      out.push(await writeNewManifest(ctx, m, next(), spec, currentSchema(m), content, entries, snapshotId))
     }
     return out
   }

@@ -6,6 +6,7 @@ import type { DataFile } from '../spec/manifest.js'
 import { isUnpartitioned } from '../spec/partition-spec.js'
 import { specById } from '../spec/table-metadata.js'
 import { partitionKey } from '../table/delete-index.js'
+import { scopedDataFile } from '../deletes/file-scoped.js'
 import {
   isDV,
   validateAddedDataFiles,
@@ -17,7 +18,7 @@ import {
   type ConflictScope,
   type IsolationLevel,
 } from './conflicts.js'
-import { FileChangeUpdate } from './merging-update.js'
+import { addedDeleteFile, FileChangeUpdate, type AddedDelete } from './merging-update.js'
 import { deleteFileKey } from './manifest-filter.js'
 import { branchHead } from './snapshot-producer.js'
 
@@ -113,6 +114,8 @@ export function replacePartitions(branch: string, files: readonly DataFile[], op
 
 /**
  * Row delta (Java RowDelta, merge-on-read DML): add delete files and data files, remove data and delete files.
+ * Referenced data files are those listed in `referencedDataFiles` plus each position delete's own data file
+ * (its referenced_data_file, or the one path its file_path bounds name).
  * Validation follows Spark's UPDATE/MERGE by default: referenced and removed data files must still exist
  * (removed by no overwrite, replace or delete), no new delete files in the conflict filter, no new deletes for
  * removed data files, no concurrent DV for the same data file, and under serializable no new data in the
@@ -127,6 +130,11 @@ export function rowDelta(
     readonly removeData?: readonly DataFile[]
     /** Delete files replaced by the new ones (a new DV absorbs the data file's older DV). */
     readonly removeDeletes?: readonly DataFile[]
+    /**
+     * Paths of data files the added deletes apply to that must still be live at commit (Java
+     * validateDataFilesExist): needed for position delete files that cover several data files.
+     */
+    readonly referencedDataFiles?: readonly string[] | ReadonlySet<string>
     /** Referenced data files removed by concurrent delete snapshots also conflict (Java validateDeletedFiles; default true). */
     readonly validateDeletedFiles?: boolean
     /** Concurrent delete files in the conflict filter conflict (Java validateNoConflictingDeleteFiles; default true). */
@@ -134,11 +142,12 @@ export function rowDelta(
     readonly summary?: Record<string, string>
   },
 ): FileChangeUpdate {
-  const referenced = new Set<string>()
+  const referenced = new Set<string>(opts.referencedDataFiles ?? [])
   const dvTargets = new Set<string>()
   for (const d of opts.addDeletes) {
     if (d.content === 'data') throw new InvalidArgumentError(`rowDelta addDeletes takes delete files; ${d.filePath} is a data file`)
-    if (d.referencedDataFile) referenced.add(d.referencedDataFile)
+    const target = scopedDataFile(d)
+    if (target !== undefined) referenced.add(target)
     if (d.content === 'position-deletes' && isDV(d) && d.referencedDataFile) dvTargets.add(d.referencedDataFile)
   }
   const removeData = opts.removeData ?? []
@@ -180,7 +189,9 @@ export function rowDelta(
 /**
  * Rewrite files (Java RewriteFiles, compaction): replace data and/or delete files without changing the table's
  * rows. Fails when a delete file added since the start (by an overwrite or delete) applies to a replaced
- * data file; equality deletes are ignored when the new files keep the starting sequence number.
+ * data file; equality deletes are ignored when the new data files keep the starting sequence number. A new
+ * delete file may carry its own data sequence number (`{ file, dataSequenceNumber }`, Java
+ * `addFile(DeleteFile, long)`): compacted deletes then keep applying to exactly the rows the replaced ones did.
  */
 export function rewriteFiles(
   branch: string,
@@ -188,8 +199,12 @@ export function rewriteFiles(
     readonly removeData: readonly DataFile[]
     readonly addData: readonly DataFile[]
     readonly removeDeletes?: readonly DataFile[]
-    readonly addDeletes?: readonly DataFile[]
-    /** Keep the starting snapshot's sequence number on the new files, so newer equality deletes still apply. */
+    /**
+     * New delete files; one given as `{ file, dataSequenceNumber }` keeps that data sequence number (the highest
+     * of the delete files it replaces), the others get the new snapshot's.
+     */
+    readonly addDeletes?: readonly AddedDelete[]
+    /** Data sequence number of the new data files (not delete files): keep the starting one so newer equality deletes still apply. */
     readonly dataSequenceNumber?: bigint
     readonly summary?: Record<string, string>
   },
@@ -199,7 +214,10 @@ export function rewriteFiles(
   if (!opts.removeData.length && !removeDeletes.length) throw new InvalidArgumentError('Files to delete cannot be empty')
   if (!opts.removeData.length && opts.addData.length) throw new InvalidArgumentError("Data files to add must be empty because there's no data file to be rewritten")
   if (!removeDeletes.length && addDeletes.length) throw new InvalidArgumentError("Delete files to add must be empty because there's no delete file to be rewritten")
-  for (const d of addDeletes) if (d.content === 'data') throw new InvalidArgumentError(`rewrite addDeletes takes delete files; ${d.filePath} is a data file`)
+  for (const d of addDeletes) {
+    const f = addedDeleteFile(d).file
+    if (f.content === 'data') throw new InvalidArgumentError(`rewrite addDeletes takes delete files; ${f.filePath} is a data file`)
+  }
   const paths = new Set(opts.removeData.map((f) => f.filePath))
   const deleteKeys = new Set(removeDeletes.map(deleteFileKey))
   return new FileChangeUpdate({

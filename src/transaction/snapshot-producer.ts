@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from '../errors.js'
 import { writeManifestList } from '../spec/avro/manifest-list-codec.js'
 import type { DataFile, ManifestFile } from '../spec/manifest.js'
-import { MAIN_BRANCH, type Operation, type Snapshot } from '../spec/snapshot.js'
+import { MAIN_BRANCH, type Operation, type Snapshot, type Summary } from '../spec/snapshot.js'
 import { partitionPath } from '../spec/partition-path.js'
 import { partitionType } from '../spec/partition-spec.js'
 import { intProp } from '../spec/properties.js'
@@ -118,6 +118,8 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     }
     addedRows = next - firstRowId
   }
+  const summary = buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m))
+  checkReplaceRecords(summary)
   const listPath = `${metadataDir(m)}/snap-${snapshotId}-${ctx.attempt}-${identity.commitUuid(ctx)}.avro`
   const bytes = writeManifestList(manifests, {
     formatVersion: m.formatVersion,
@@ -135,7 +137,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     sequenceNumber: seq,
     timestampMs: ctx.env.now(),
     manifestList: listPath,
-    summary: buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m)),
+    summary,
     schemaId: currentSchema(m).schemaId,
     ...(firstRowId !== undefined ? { firstRowId, addedRows: addedRows ?? 0n } : {}),
   }
@@ -147,6 +149,22 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     ],
     requirements: [{ type: 'assert-ref-snapshot-id', ref: branch, snapshotId: existing || branch === MAIN_BRANCH ? (parent?.snapshotId ?? null) : null }],
   }
+}
+
+/**
+ * Java SnapshotProducer.apply: a `replace` snapshot must not add more data records than it removes (it may add
+ * fewer: rows already deleted by delete files are dropped when rewritten). Judged on the summary's
+ * `added-records` and `deleted-records`, a missing count being 0; an argument error, not retried.
+ */
+export function checkReplaceRecords(summary: Summary): void {
+  if (summary.operation !== 'replace') return
+  const count = (key: string): bigint => {
+    const v = summary[key]
+    return v !== undefined && /^[+-]?\d+$/.test(v) ? BigInt(v) : 0n
+  }
+  const added = count('added-records')
+  const replaced = count('deleted-records')
+  if (added > replaced) throw new InvalidArgumentError(`Invalid replace snapshot: it adds ${added} records but replaces only ${replaced} (added-records > deleted-records)`)
 }
 
 /** Partition naming (Java's partition paths) and `write.summary.partition-limit` for the summary of a commit on `m`. */
