@@ -1,13 +1,19 @@
 // What every catalog shares: table creation, loading, registration and purge on top of TableOperations.
 import type { Env } from '../env.js'
-import { AlreadyExistsError, NotFoundError } from '../errors.js'
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors.js'
 import { newTableMetadata } from '../spec/new-table.js'
 import { loadMetadataFile, type TableState } from '../table/load.js'
 import { Table } from '../table/table.js'
-import type { Catalog, CreateTableRequest } from './catalog.js'
+import type { Catalog, CreateTableRequest, DropTableResult } from './catalog.js'
 import { formatIdentifier, formatNamespace, parseIdentifier, type Namespace, type TableIdentifier } from './identifier.js'
 import { purgeTable } from './purge.js'
 import type { TableOperations } from './table-operations.js'
+
+/** Refuse a namespace property update that both sets and removes a key (PyIceberg raises ValueError). */
+export function checkPropertyUpdates(set: Readonly<Record<string, string>>, remove: readonly string[]): void {
+  const both = remove.filter((k) => Object.hasOwn(set, k))
+  if (both.length) throw new InvalidArgumentError(`Namespace properties both set and removed in one update: ${[...new Set(both)].join(', ')}`, { context: { field: both[0]! } })
+}
 
 /** Shared catalog behaviour; subclasses provide pointers, namespaces and default locations. */
 export abstract class BaseCatalog implements Catalog {
@@ -76,10 +82,12 @@ export abstract class BaseCatalog implements Catalog {
   }
 
   /**
-   * Drop a table; purge deletes its files (data files only when gc.enabled is not false). Only the pointer
-   * must exist: when the metadata file is gone the table is dropped without purging, as Java's JdbcCatalog does.
+   * Drop a table; purge then deletes its files (data files only when gc.enabled is not false). Only the
+   * pointer must exist: when the metadata file is gone the table is dropped without purging, as Java's
+   * JdbcCatalog does. Once the pointer is gone the drop has happened: files the purge cannot delete do not
+   * fail it (Java logs them), they are returned.
    */
-  async dropTable(idOrName: TableIdentifier | string, opts: { purge?: boolean } = {}): Promise<void> {
+  async dropTable(idOrName: TableIdentifier | string, opts: { purge?: boolean } = {}): Promise<DropTableResult> {
     const id = parseIdentifier(idOrName)
     let state: TableState | undefined
     if (opts.purge) {
@@ -90,6 +98,6 @@ export abstract class BaseCatalog implements Catalog {
       }
     }
     await this.dropPointer(id)
-    if (state) await purgeTable(this.env.io, state)
+    return state ? { purge: await purgeTable(this.env.io, state) } : {}
   }
 }

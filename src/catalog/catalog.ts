@@ -6,6 +6,7 @@ import type { SortOrder } from '../spec/sort-order.js'
 import type { FormatVersion } from '../spec/table-metadata.js'
 import type { Table } from '../table/table.js'
 import type { Namespace, TableIdentifier } from './identifier.js'
+import type { PurgeResult } from './purge.js'
 import type { TableOperations } from './table-operations.js'
 
 /** What a new table is made of; ids in `spec` and `sortOrder` refer to `schema` as given (fresh ids are assigned). */
@@ -20,6 +21,15 @@ export interface CreateTableRequest {
   readonly formatVersion?: FormatVersion
 }
 
+/**
+ * What a successful dropTable did: the table is gone from the catalog. A purge never fails the drop (Java's
+ * CatalogUtil.dropTableData also goes on past failures): the files it could not delete or read are listed.
+ */
+export interface DropTableResult {
+  /** Present when purge was asked and the table's metadata could be read (nothing is purged otherwise). */
+  readonly purge?: PurgeResult
+}
+
 /** A catalog of Iceberg tables. */
 export interface Catalog {
   readonly name: string
@@ -31,8 +41,11 @@ export interface Catalog {
   createTable(id: TableIdentifier | string, req: CreateTableRequest): Promise<Table>
   /** Make an existing metadata file a table of this catalog. */
   registerTable(id: TableIdentifier | string, metadataLocation: string): Promise<Table>
-  /** Forget a table; with purge, also delete its files (data files only when `gc.enabled` is not false). */
-  dropTable(id: TableIdentifier | string, opts?: { purge?: boolean }): Promise<void>
+  /**
+   * Forget a table; with purge, also delete its files (data files only when `gc.enabled` is not false),
+   * continuing past files it cannot delete, which the result lists.
+   */
+  dropTable(id: TableIdentifier | string, opts?: { purge?: boolean }): Promise<DropTableResult>
   renameTable(from: TableIdentifier | string, to: TableIdentifier | string): Promise<void>
   listTables(ns: Namespace | string): Promise<TableIdentifier[]>
   createNamespace(ns: Namespace | string, properties?: Readonly<Record<string, string>>): Promise<void>

@@ -1,6 +1,10 @@
 // A warehouse folder as a catalog (Hadoop layout): <warehouse>/<ns…>/<table>/metadata/v<N>.metadata.json.
 // The commit point is creating v<N+1>.metadata.json only if it is absent (FileIO create-if-absent: link(2)
 // locally), never a rename, which would silently replace a concurrent commit. version-hint.text is a hint.
+// Only Hadoop version files (`v<N>[.gz].metadata.json`, see hadoop-versions.ts) make a table, as in Java's
+// HadoopTableOperations: a folder whose `metadata/` holds only metastore-style files (`00000-<uuid>.metadata.json`,
+// another catalog's table sharing the warehouse) is no table here, and no namespace either (like the files a
+// dropped table leaves): it is not listed, cannot be loaded or dropped, and a new table may be created over it.
 // As in Java's HadoopCatalog, a namespace is any folder that is not a table (Java creates them as bare
 // folders); floe also writes `.namespace.json` into the folders it creates, holding their properties. A bare,
 // empty folder is seen only through a FileIO that lists folders (`listFolders`); without it a namespace is
@@ -9,8 +13,10 @@ import type { Env } from '../env.js'
 import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError, InvalidArgumentError, NotFoundError, UnsupportedError } from '../errors.js'
 import { readText, writePublishedAfter } from '../io/file-io.js'
 import type { TableMetadata } from '../spec/table-metadata.js'
-import { findCurrentMetadata, loadMetadataFile, metadataVersion, type TableState } from '../table/load.js'
-import { BaseCatalog } from './base-catalog.js'
+import { loadMetadataFile, type TableState } from '../table/load.js'
+import { BaseCatalog, checkPropertyUpdates } from './base-catalog.js'
+import type { DropTableResult } from './catalog.js'
+import { findVersionFile, hadoopVersion, latestVersionFile } from './hadoop-versions.js'
 import { checkPathSafe, formatIdentifier, formatNamespace, isPathSafe, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
 import { deleteTrimmed, encodeMetadataFile, gzipMetadata, withMetadataLog, writeMetadataBytes, writeMetadataFile } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
@@ -106,31 +112,26 @@ export class FileSystemCatalog extends BaseCatalog {
     return i < 0 ? 0 : i + 1
   }
 
-  /** The current version: the version hint, then any newer vN found after it (Java HadoopTableOperations). */
+  /**
+   * The current version: the version hint (else the highest version file listed), then any newer vN found
+   * after it (Java HadoopTableOperations); undefined when `metadata/` holds no Hadoop version file.
+   */
   private async current(location: string): Promise<TableState | undefined> {
-    const io = this.env.io
-    let path: string
-    try {
-      path = await findCurrentMetadata(io, location)
-    } catch (e) {
-      if (e instanceof NotFoundError) return undefined
-      throw e
-    }
-    let v = metadataVersion(path) ?? 0
+    const found = await latestVersionFile(this.env.io, `${location}/metadata`)
+    if (!found) return undefined
+    let { path, version: v } = found
     for (;;) {
       const next = await this.versionFile(location, v + 1)
       if (!next) break
       path = next
       v++
     }
-    return loadMetadataFile(io, path)
+    return loadMetadataFile(this.env.io, path)
   }
 
   /** The metadata file of version `v`, under any of its names (Java also reads the old `vN.metadata.json.gz`). */
-  private async versionFile(location: string, v: number): Promise<string | undefined> {
-    const paths = [`${location}/metadata/v${v}.metadata.json`, `${location}/metadata/v${v}.gz.metadata.json`, `${location}/metadata/v${v}.metadata.json.gz`]
-    const found = await Promise.all(paths.map((p) => this.env.io.stat(p)))
-    return paths.find((_, i) => found[i] !== undefined)
+  private versionFile(location: string, v: number): Promise<string | undefined> {
+    return findVersionFile(this.env.io, `${location}/metadata`, v)
   }
 
   /** Path-based tables keep their metadata in their folder (Java HadoopTableOperations). */
@@ -229,7 +230,13 @@ export class FileSystemCatalog extends BaseCatalog {
         opts?.ready?.catch(() => undefined) // observed: a refused commit must not leave it unhandled
         this.checkMetadataPath(id, next)
         this.checkLocation(id, location, base, next)
-        const v = base ? (metadataVersion(base.metadataLocation) ?? 0) + 1 : 1
+        const baseVersion = base ? hadoopVersion(base.metadataLocation) : 0
+        // a base read from elsewhere (a metastore-style file of another catalog) is no version of this table
+        if (baseVersion === undefined)
+          throw new CommitConflictError(`Table ${formatIdentifier(id)}: the commit's base ${base!.metadataLocation} is not a version file (v<N>.metadata.json) of the file-system catalog: refresh and retry`, {
+            context: { file: base!.metadataLocation },
+          })
+        const v = baseVersion + 1
         const { metadata, trimmed } = withMetadataLog(base, next)
         const path = `${location}/metadata/v${v}${gzipMetadata(metadata) ? '.gz' : ''}.metadata.json`
         const bytes = encodeMetadataFile(metadata, path)
@@ -265,10 +272,20 @@ export class FileSystemCatalog extends BaseCatalog {
     return this.tableLocation(id)
   }
 
-  /** A table exists when its metadata folder holds a version file (the file is not read). */
+  /** A table exists when its metadata folder holds a Hadoop version file (the file is not read). */
   protected async hasPointer(id: TableIdentifier): Promise<boolean> {
-    for await (const f of this.files(`${this.tableLocation(id)}/metadata`)) if (!f.includes('/') && !f.startsWith('.') && metadataVersion(f) !== undefined) return true
+    for await (const f of this.files(`${this.tableLocation(id)}/metadata`)) if (!f.includes('/') && hadoopVersion(f) !== undefined) return true
     return false
+  }
+
+  /**
+   * A new table must not take the folder of a namespace (it would hide the namespace and its tables); a
+   * folder that is neither (a dropped table's files, another catalog's table) may be taken, as in Java.
+   */
+  protected override async checkNameFree(id: TableIdentifier): Promise<void> {
+    await super.checkNameFree(id)
+    const ns = [...id.namespace, id.name]
+    if (await this.namespaceExists(ns)) throw new AlreadyExistsError(`Cannot create table ${formatIdentifier(id)}: namespace ${formatNamespace(ns)} already exists there`, { context: { file: this.nsDir(ns) } })
   }
 
   /** Copy the metadata file into the table folder as v1 (a path-based table has no pointer to set). */
@@ -285,13 +302,16 @@ export class FileSystemCatalog extends BaseCatalog {
     await this.env.io.write(`${location}/metadata/version-hint.text`, new TextEncoder().encode('1'), { overwrite: true })
   }
 
-  /** Remove the table's metadata files and version hint, with their Hadoop checksums (its data stays unless purged). */
+  /**
+   * Remove the table's version files and version hint, with their Hadoop checksums (its data stays unless
+   * purged; files of another catalog's table in the same folder are never touched).
+   */
   protected async dropPointer(id: TableIdentifier): Promise<void> {
     const dir = `${this.tableLocation(id)}/metadata`
     const names = new Set<string>()
     for await (const f of this.files(dir)) if (!f.includes('/')) names.add(f)
-    const pointers = [...names].filter((f) => !f.startsWith('.') && (metadataVersion(f) !== undefined || f.startsWith('version-hint')))
-    if (!pointers.some((f) => metadataVersion(f) !== undefined)) throw new NotFoundError(`Table does not exist: ${formatIdentifier(id)}`)
+    const pointers = [...names].filter((f) => hadoopVersion(f) !== undefined || f.startsWith('version-hint'))
+    if (!pointers.some((f) => hadoopVersion(f) !== undefined)) throw new NotFoundError(`Table does not exist: ${formatIdentifier(id)}`)
     for (const f of pointers) {
       await this.env.io.delete(`${dir}/${f}`)
       if (names.has(crcOf(f))) await this.env.io.delete(`${dir}/${crcOf(f)}`)
@@ -302,11 +322,12 @@ export class FileSystemCatalog extends BaseCatalog {
    * Drop as every catalog does, then remove the folders the drop left empty when the FileIO can (Java deletes
    * the table folder): an empty folder left behind would be listed as a namespace.
    */
-  override async dropTable(idOrName: TableIdentifier | string, opts: { purge?: boolean } = {}): Promise<void> {
+  override async dropTable(idOrName: TableIdentifier | string, opts: { purge?: boolean } = {}): Promise<DropTableResult> {
     const id = parseIdentifier(idOrName)
-    await super.dropTable(id, opts)
+    const result = await super.dropTable(id, opts)
     // best effort: the table is dropped; a folder left over is an empty namespace that dropNamespace removes
     await this.removeEmptyFolders(this.tableLocation(id)).catch(() => undefined)
+    return result
   }
 
   /** Remove `dir` and the folders below it that hold no file, deepest first (files are never touched). */
@@ -317,14 +338,14 @@ export class FileSystemCatalog extends BaseCatalog {
     await io.removeFolder(dir)
   }
 
-  /** Tables directly in a namespace (folders holding metadata/v<N>.metadata.json). */
+  /** Tables directly in a namespace (folders holding a Hadoop version file, metadata/v<N>.metadata.json). */
   async listTables(nsOrName: Namespace | string): Promise<TableIdentifier[]> {
     const ns = parseNamespace(nsOrName)
     if (!(await this.namespaceExists(ns))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
     const names = new Set<string>()
     for await (const f of this.files(this.nsDir(ns))) {
       const rest = f.split('/')
-      if (rest.length === 3 && rest[1] === 'metadata' && !rest[2]!.startsWith('.') && metadataVersion(rest[2]!) !== undefined && isPathSafe(rest[0]!, this.uri)) names.add(rest[0]!)
+      if (rest.length === 3 && rest[1] === 'metadata' && hadoopVersion(rest[2]!) !== undefined && isPathSafe(rest[0]!, this.uri)) names.add(rest[0]!)
     }
     return [...names].sort().map((name) => ({ namespace: ns, name }))
   }
@@ -343,8 +364,14 @@ export class FileSystemCatalog extends BaseCatalog {
     const ns = parseNamespace(nsOrName)
     const dir = this.nsDir(ns)
     const table = await this.tableAt(ns)
-    if (table === ns.length) throw new AlreadyExistsError(`Cannot create namespace ${formatNamespace(ns)}: a table exists there`)
-    if (table) throw new InvalidArgumentError(`Cannot create namespace ${formatNamespace(ns)} inside the table folder of ${formatNamespace(ns.slice(0, table))}`)
+    if (table) {
+      const at = ns.slice(0, table)
+      const what = (await this.hasPointer({ namespace: at.slice(0, -1), name: at[at.length - 1]! }))
+        ? `table ${formatNamespace(at)}`
+        : `the files of a table that does not exist (a dropped table's, or another catalog's table) in ${this.nsDir(at)}/metadata`
+      if (table === ns.length) throw new AlreadyExistsError(`Cannot create namespace ${formatNamespace(ns)}: its folder holds ${what}`, { context: { file: this.nsDir(ns) } })
+      throw new InvalidArgumentError(`Cannot create namespace ${formatNamespace(ns)} inside the folder of ${what}`, { context: { file: this.nsDir(at) } })
+    }
     if (await this.namespaceExists(ns)) throw new AlreadyExistsError(`Namespace already exists: ${formatNamespace(ns)}`)
     const io = this.env.io
     // where folders exist on their own, making the folder is the atomic create (one caller wins), as in Java
@@ -432,6 +459,7 @@ export class FileSystemCatalog extends BaseCatalog {
   async updateNamespaceProperties(nsOrName: Namespace | string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
     const ns = parseNamespace(nsOrName)
     const p = await this.loadNamespaceProperties(ns)
+    checkPropertyUpdates(set, remove)
     for (const k of remove) delete p[k]
     Object.assign(p, set)
     const marker = `${this.nsDir(ns)}/${NS_MARKER}`

@@ -38,9 +38,10 @@ export function formatNamespace(ns: Namespace): string {
 
 // Characters a folder name never holds: separators (a backslash too, which URL parsing turns into `/`), NUL and
 // other control characters. With a URI warehouse, `%`, `?` and `#` are refused as well: URL parsing
-// would decode (`%2e%2e` is `..`) or cut the path at them.
+// would decode (`%2e%2e` is `..`) or cut the path at them; so is a trailing space, which URL parsing strips
+// when the name ends the URI (a folder's own location), turning `<ns>/<name> ` into `<ns>/`.
 const UNSAFE = /[/\\\u0000-\u001f\u007f]/
-const UNSAFE_IN_URI = /[%?#]/
+const UNSAFE_IN_URI = /[%?#]| $/
 
 /** True when `name` is one safe folder name: not empty, not `.` or `..`, no separator or control character. */
 export function isPathSafe(name: string, uri = false): boolean {
@@ -50,5 +51,5 @@ export function isPathSafe(name: string, uri = false): boolean {
 /** Reject names that cannot be one folder name (used by file-based catalogs); `uri`: the warehouse is a URI. */
 export function checkPathSafe(parts: readonly string[], what: string, uri = false): void {
   for (const p of parts)
-    if (!isPathSafe(p, uri)) throw new InvalidArgumentError(`Invalid ${what} name ${JSON.stringify(p)}: it must be one folder name (not empty, . or .., without / \\ or control characters${uri ? ', and without % ? # under a URI warehouse' : ''})`)
+    if (!isPathSafe(p, uri)) throw new InvalidArgumentError(`Invalid ${what} name ${JSON.stringify(p)}: it must be one folder name (not empty, . or .., without / \\ or control characters${uri ? ', and without % ? # or a trailing space under a URI warehouse' : ''})`)
 }

@@ -3,7 +3,7 @@ import { defaultEnv, type Env } from '../env.js'
 import { AlreadyExistsError, CommitConflictError, FloeError, NotFoundError } from '../errors.js'
 import { MemoryFileIO } from '../io/memory.js'
 import { loadMetadataFile, type TableState } from '../table/load.js'
-import { BaseCatalog } from './base-catalog.js'
+import { BaseCatalog, checkPropertyUpdates } from './base-catalog.js'
 import { formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
 import { metastoreCommit } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
@@ -138,11 +138,12 @@ export class MemoryCatalog extends BaseCatalog {
     return { ...e.props }
   }
 
-  /** Set and remove namespace properties. */
+  /** Set and remove namespace properties (a key may not be both set and removed). */
   async updateNamespaceProperties(nsOrName: Namespace | string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
     const ns = parseNamespace(nsOrName)
     const e = this.namespaces.get(nsKey(ns))
     if (!e) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
+    checkPropertyUpdates(set, remove)
     for (const k of remove) delete e.props[k]
     Object.assign(e.props, set)
   }

@@ -1,6 +1,6 @@
 // Shared commit steps for catalogs: name and write the next metadata file, keep the metadata log, clean up.
 import type { Env } from '../env.js'
-import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError } from '../errors.js'
+import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError } from '../errors.js'
 import { writePublishedAfter, type FileIO } from '../io/file-io.js'
 import { addPreviousMetadataFile } from '../spec/apply-updates.js'
 import { writeTableMetadata } from '../spec/json/metadata-write.js'
@@ -63,7 +63,9 @@ export async function deleteTrimmed(io: FileIO, m: TableMetadata, trimmed: reado
 
 /**
  * The metastore commit protocol: write `<V>-<uuid>.metadata.json`, then `swap(base location, new location)`.
- * A conflict deletes the unreferenced new file and rethrows; an unknown outcome keeps everything.
+ * The swap throws CommitConflictError or AlreadyExistsError only when it definitely did not happen: then the
+ * unreferenced new file is deleted and the error rethrown. Any other error is an unknown outcome
+ * (CommitStateUnknownError) and keeps every file, as Java's JdbcTableOperations never deletes on failure.
  */
 export async function metastoreCommit(
   env: Env,
@@ -93,13 +95,13 @@ export async function metastoreCommit(
     await swap(location)
   } catch (e) {
     if (e instanceof CommitStateUnknownError) throw e
-    if (e instanceof FloeError) {
-      // the swap definitely did not happen (conflict, table gone, …): the new file is unreferenced
+    if (e instanceof CommitConflictError || e instanceof AlreadyExistsError) {
+      // the swap definitely did not happen (the pointer moved, the name is taken): the new file is unreferenced
       await io.delete(location).catch(() => undefined)
       throw e
     }
-    // anything else may or may not have swapped: keep every file
-    throw new CommitStateUnknownError(`Commit of ${location} ended in an unexpected error: ${(e as Error).message}`, { cause: e })
+    // anything else (also a FloeError wrapping a driver's error) may or may not have swapped: keep every file
+    throw new CommitStateUnknownError(`Commit of ${location} ended in an unexpected error: ${(e as Error).message}`, { cause: e, context: { file: location } })
   }
   await deleteTrimmed(io, metadata, trimmed)
   return { metadata, metadataLocation: location }

@@ -1,4 +1,5 @@
 // The SQL catalog's seam to a database, plus the better-sqlite3 (SQLite) adapter.
+import { statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { FloeError } from '../errors.js'
 
@@ -20,15 +21,25 @@ interface BetterSqlite3Db {
   close(): void
 }
 
-/** SQLite error codes meaning "another writer holds the database": the statement did not run. */
+/** True when opening `file` creates the database: no file yet, or an empty one (in-memory databases are not files). */
+function isNewDatabase(file: string): boolean {
+  if (file === '' || file === ':memory:' || file.startsWith('file:')) return false
+  return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) === 0
+}
+
+/** SQLite error codes meaning "another writer holds the database": the statement did not run (also when wrapped in a FloeError). */
 export function isBusy(e: unknown): boolean {
-  const code = (e as { code?: string }).code
+  const raw = e instanceof FloeError && e.cause !== undefined ? e.cause : e
+  const code = (raw as { code?: unknown } | undefined)?.code
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT'
 }
 
 /**
- * Open a SQLite database file with better-sqlite3 (an optional dependency): WAL journal, FULL sync
- * (durable commits), and a busy timeout so concurrent processes wait for each other.
+ * Open a SQLite database file with better-sqlite3 (an optional dependency): FULL sync (durable commits) and
+ * a busy timeout so concurrent processes wait for each other. A database this call creates (no file, or an
+ * empty one) gets the WAL journal, so readers and the writer do not block each other; an existing database
+ * keeps its journal mode, which is a lasting property of the file that its other users (PyIceberg, Java,
+ * their tools, a read-only copy) chose, as PyIceberg and Java's JdbcCatalog leave it too.
  */
 export function openSqlite(file: string, opts: { busyTimeoutMs?: number } = {}): SqlDriver {
   let Database: new (f: string) => BetterSqlite3Db
@@ -39,10 +50,12 @@ export function openSqlite(file: string, opts: { busyTimeoutMs?: number } = {}):
   }
   let db: BetterSqlite3Db
   try {
+    const created = isNewDatabase(file)
     db = new Database(file)
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = FULL')
+    // first, so that switching a new database to WAL waits for another process creating it too
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`)
+    if (created) db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
   } catch (e) {
     throw new FloeError('IO', `Cannot open SQLite catalog ${file}: ${(e as Error).message}`, { cause: e, context: { file } })
   }

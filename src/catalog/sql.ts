@@ -6,7 +6,7 @@
 import type { Env } from '../env.js'
 import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError, InvalidArgumentError, NotFoundError } from '../errors.js'
 import { loadMetadataFile, type TableState } from '../table/load.js'
-import { BaseCatalog } from './base-catalog.js'
+import { BaseCatalog, checkPropertyUpdates } from './base-catalog.js'
 import { formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
 import { metastoreCommit } from './metadata-files.js'
 import { isBusy, type SqlDriver, type SqlRow } from './sql-driver.js'
@@ -197,18 +197,27 @@ export class SqlCatalog extends BaseCatalog {
             if (r.changes === 0) throw new CommitConflictError(`Table ${formatIdentifier(id)} changed: its metadata location is no longer ${base.metadataLocation}`)
             throw new CommitStateUnknownError(`Commit of ${formatIdentifier(id)} updated ${r.changes} rows`)
           } catch (e) {
-            if (e instanceof FloeError) throw e
+            // outcomes decided above: the row did not change (conflict) or changed more than expected
+            if (e instanceof CommitConflictError || e instanceof CommitStateUnknownError) throw e
+            // the driver's error, also when the driver wrapped it in a FloeError: only two tell the statement
+            // did not run; anything else (a lost connection, a failed reply) may have changed the row
             if (isBusy(e)) throw new CommitConflictError(`Catalog database busy while committing ${formatIdentifier(id)}`, { cause: e })
             // a create that lost to another create (or to a view of that name): the name is taken
             if (!base && isConstraint(e)) throw await this.taken(id, e)
-            throw e
+            throw new CommitStateUnknownError(`Commit of ${formatIdentifier(id)}: the catalog ${base ? 'update' : 'insert'} of ${loc} failed and may have landed: ${(e as Error).message}`, { cause: e, context: { file: loc } })
           }
         }, current, opts?.ready)
       },
     }
   }
 
-  /** The namespace's `location` property, else `<warehouse>/<level>/…/<table>` (PyIceberg and Java JdbcCatalog). */
+  /**
+   * Where a new table goes: the namespace's `location` property + `/<table>` when set (as PyIceberg; Java's
+   * JdbcCatalog ignores that property), else `<warehouse>/<level>/…/<level>/<table>`, one folder per
+   * namespace level (as Java; PyIceberg joins the levels with dots into one folder, `<warehouse>/a.b/<table>`).
+   * Both agree for single-level namespaces without a `location`. Java's optional unique table suffix
+   * (`unique-table-location`) is not applied.
+   */
   protected async defaultLocation(id: TableIdentifier): Promise<string> {
     const nsLocation = (await this.loadNamespaceProperties(id.namespace)).location
     if (nsLocation) return `${nsLocation.replace(/\/+$/, '')}/${id.name}`
@@ -357,11 +366,16 @@ export class SqlCatalog extends BaseCatalog {
     return out
   }
 
-  /** Set and remove namespace properties; `exists` is reserved and cannot be set (Java). */
+  /**
+   * Set and remove namespace properties. `exists` is reserved: it can be neither set (Java) nor removed (the
+   * row may be all that keeps an empty namespace); a key may not be both set and removed (PyIceberg).
+   */
   async updateNamespaceProperties(nsOrName: Namespace | string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
     const ns = parseNamespace(nsOrName)
     if (!(await this.namespaceExists(ns))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(ns)}`)
-    if (EXISTS in set) throw new InvalidArgumentError(`Cannot set reserved namespace property: ${EXISTS}`)
+    if (Object.hasOwn(set, EXISTS)) throw new InvalidArgumentError(`Cannot set reserved namespace property: ${EXISTS}`, { context: { field: EXISTS } })
+    if (remove.includes(EXISTS)) throw new InvalidArgumentError(`Cannot remove reserved namespace property: ${EXISTS}`, { context: { field: EXISTS } })
+    checkPropertyUpdates(set, remove)
     const n = formatNamespace(ns)
     for (const k of remove) await this.run('DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?', [this.name, n, k])
     for (const [k, v] of Object.entries(set))

@@ -119,7 +119,11 @@ for (const kind of ['file', 'sqlite'] as const) {
         expect(r.code).toBe(1)
         expect(r.stderr).toMatch(/UNSUPPORTED/)
       }
-      await ok('drop-table', 'db.props', '--purge', ...C)
+      const purged = json(await ok('drop-table', 'db.props', '--purge', ...C))
+      // every file the table had is counted as deleted, and none was left behind
+      expect(purged.deletedFiles).toBeGreaterThan(0)
+      expect(purged.undeletedFiles).toEqual([])
+      expect(purged.unreadableFiles).toEqual([])
       expect(json(await ok('list', 'db', ...C))).not.toContain('db.props')
     })
 

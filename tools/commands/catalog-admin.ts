@@ -108,8 +108,22 @@ export const dropTableCommand: Command = {
     const p = parse(argv, { purge: { type: 'boolean' } })
     atMostPositionals(p.positionals, 1, this.usage)
     const id = arg(p, 0, '<ns.table>')
-    await cat(p).dropTable(id, { purge: Boolean(p.values.purge) })
-    printJson(io, { dropped: id, purged: Boolean(p.values.purge) })
+    const r = await cat(p).dropTable(id, { purge: Boolean(p.values.purge) })
+    const why = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+    const left = r.purge ? [...r.purge.undeleted, ...r.purge.unreadable] : []
+    // the drop has happened either way; files a purge could not delete or read are listed, and warned about
+    for (const f of left) io.err(`floe: warning: ${f.path} was left behind: ${why(f.error)}`)
+    printJson(io, {
+      dropped: id,
+      purged: Boolean(p.values.purge),
+      ...(r.purge
+        ? {
+            deletedFiles: r.purge.deleted,
+            undeletedFiles: r.purge.undeleted.map((f) => ({ path: f.path, error: why(f.error) })),
+            unreadableFiles: r.purge.unreadable.map((f) => ({ path: f.path, error: why(f.error) })),
+          }
+        : {}),
+    })
     return 0
   },
 }

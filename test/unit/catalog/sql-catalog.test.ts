@@ -215,7 +215,7 @@ describe('SQL catalog name collisions and races', () => {
     const other = new SqlCatalog(env, openSqlite(file), join(dir, 'warehouse'))
     await catalog.createNamespace('db')
     await catalog.createTable('db.a', { schema: SIMPLE_SCHEMA })
-    beforeRename = () => other.dropTable('db.a')
+    beforeRename = async () => void (await other.dropTable('db.a'))
     await expect(catalog.renameTable('db.a', 'db.b')).rejects.toBeInstanceOf(NotFoundError)
     expect(await catalog.tableExists('db.b')).toBe(false)
   })
