@@ -1,5 +1,6 @@
 // Shared pieces of the CLI's write commands: opening a writable table, reading input files, printing commits.
-import { open, type FileHandle } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Catalog } from '../src/catalog/catalog.js'
 import { FloeError, InvalidArgumentError, NotFoundError } from '../src/errors.js'
@@ -9,6 +10,7 @@ import type { Schema } from '../src/spec/schema.js'
 import type { SnapshotRef } from '../src/spec/snapshot.js'
 import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/schema-json.js'
 import { currentSchema, defaultSortOrder, defaultSpec, refByName } from '../src/spec/table-metadata.js'
+import { ABORTED_MESSAGE, throwIfAborted } from '../src/table/abort.js'
 import type { Table } from '../src/table/table.js'
 import { rowCoercer } from '../src/write/coerce.js'
 import { inputFormatOf, parquetRowStream, textInputRows, type InputFormat } from '../src/write/input.js'
@@ -57,46 +59,65 @@ export function keyValues(items: readonly string[] | undefined, what: string): R
 }
 
 /**
- * Read input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`, streamed: text
- * is parsed as it is read and Parquet one row group at a time, so inputs of any size pass through in bounded
- * memory (Parquet from stdin is read whole: it needs random access). Each row is checked against the schema
- * as it is read, so a bad row fails with INVALID_DATA naming its file and its 1-based row number within that
- * file (however many files there are). Every file is opened before the first row is read: a missing file is
- * NOT_FOUND, a folder INVALID_ARGUMENT, and nothing has been written yet.
+ * Input files (CSV with a header, JSON lines, Parquet; `-` is stdin) as rows of `schema`, streamed: text is
+ * parsed as it is read and Parquet from a regular file one row group at a time, so inputs of any size pass
+ * through in bounded memory (Parquet from stdin, a pipe or a FIFO is read whole: it needs random access).
+ * Every input is checked before this resolves, so a missing file (NOT_FOUND) or a folder (INVALID_ARGUMENT)
+ * fails before anything is written; files are then opened one at a time. Each row is checked against the
+ * schema as it is read, so a bad row fails with INVALID_DATA naming its file and its 1-based row number within
+ * that file (however many files there are). A regular file that changes while it is read is an IO error.
+ * `signal` also cancels a read that waits for stdin.
  */
-export async function* inputRows(files: readonly string[], schema: Schema, format: string | undefined): AsyncGenerator<Row> {
+export async function inputRows(files: readonly string[], schema: Schema, format: string | undefined, signal?: AbortSignal): Promise<AsyncGenerator<Row>> {
   if (!files.length) throw new InvalidArgumentError('no input files: pass CSV, JSON-lines or Parquet files (or - for stdin)')
   if (format !== undefined && !['csv', 'jsonl', 'parquet'].includes(format)) throw new InvalidArgumentError(`--input-format must be csv, jsonl or parquet, got ${format}`)
-  // every format is known, and every file open, before the first file is read
+  // every format is known, and every file found, before the first file is read
   const formats = files.map((f) => (format ?? (f === '-' ? 'jsonl' : inputFormatOf(f))) as InputFormat)
-  const handles: (FileHandle | undefined)[] = []
-  try {
-    for (const f of files) handles.push(f === '-' ? undefined : await openInput(f))
-    for (const [i, f] of files.entries()) {
-      const fmt = formats[i]!
-      const name = f === '-' ? '<stdin>' : f
-      const h = handles[i]
-      let rows: AsyncIterable<Row>
-      if (fmt === 'parquet') rows = parquetRowStream(h ? await handleSource(h, name) : bytesSource(await readStdin(), name), schema)
-      else rows = textInputRows(h ? chunksOf(h, name) : stdinChunks(), fmt, schema, name)
-      const check = rowCoercer(schema, name)
-      let n = 0
+  for (const f of files) if (f !== '-') await checkInput(f)
+  return readInputs(files, formats, schema, signal)
+}
+
+async function* readInputs(files: readonly string[], formats: readonly InputFormat[], schema: Schema, signal: AbortSignal | undefined): AsyncGenerator<Row> {
+  for (const [i, f] of files.entries()) {
+    const fmt = formats[i]!
+    const name = f === '-' ? '<stdin>' : f
+    const check = rowCoercer(schema, name)
+    let n = 0
+    if (f === '-') {
+      const rows = fmt === 'parquet' ? parquetRowStream(bytesSource(await wholeOf(stdinChunks(signal)), name), schema) : textInputRows(stdinChunks(signal), fmt, schema, name)
       for await (const r of rows) yield check(r, ++n)
+      continue
     }
-  } finally {
-    await Promise.all(handles.map((h) => h?.close().catch(() => undefined)))
+    const h = await openInput(f)
+    try {
+      const st = await h.stat()
+      const regular = st.isFile()
+      let rows: AsyncIterable<Row>
+      if (fmt === 'parquet') rows = parquetRowStream(regular ? handleSource(h, name, st.size) : bytesSource(await wholeOf(chunksOf(h, name, undefined)), name), schema)
+      else rows = textInputRows(chunksOf(h, name, regular ? st : undefined), fmt, schema, name)
+      for await (const r of rows) yield check(r, ++n)
+    } finally {
+      await h.close().catch(() => undefined)
+    }
   }
+}
+
+/** Check that an input exists and is not a folder (a pipe, FIFO or device is fine). */
+async function checkInput(file: string): Promise<void> {
+  let st: Stats
+  try {
+    st = await stat(resolve(file))
+  } catch (e) {
+    throw inputError(e, file)
+  }
+  if (st.isDirectory()) throw inputError(Object.assign(new Error('is a folder'), { code: 'EISDIR' }), file)
 }
 
 /** Open an input file; a missing one is NOT_FOUND, a folder INVALID_ARGUMENT, any other failure IO, all naming the file. */
 async function openInput(file: string): Promise<FileHandle> {
-  let h: FileHandle | undefined
   try {
-    h = await open(resolve(file), 'r')
-    if ((await h.stat()).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' })
-    return h
+    return await open(resolve(file), 'r')
   } catch (e) {
-    await h?.close().catch(() => undefined)
     throw inputError(e, file)
   }
 }
@@ -110,25 +131,37 @@ function inputError(e: unknown, file: string): FloeError {
   return new FloeError('IO', `Cannot read input file ${file}: ${(e as Error).message}`, { cause: e, context: { file } })
 }
 
-// The bytes of an open input file, 1 MiB at a time.
-async function* chunksOf(h: FileHandle, file: string): AsyncGenerator<Uint8Array> {
-  for (let at = 0; ; ) {
+// An IO error for a regular input file whose size or modification time changed while it was read.
+const changed = (file: string, what: string): FloeError =>
+  new FloeError('IO', `Input file ${file} changed while it was read (${what}); nothing was committed`, { context: { file } })
+
+/**
+ * The bytes of an open input, 1 MiB at a time. A regular file (`st` given) is read up to the size it had when
+ * opened, and must keep that size and modification time to the end; anything else is read in order until it ends.
+ */
+async function* chunksOf(h: FileHandle, file: string, st: Stats | undefined): AsyncGenerator<Uint8Array> {
+  for (let at = 0; st === undefined || at < st.size; ) {
+    const buf = new Uint8Array(st === undefined ? 1 << 20 : Math.min(1 << 20, st.size - at))
     let n: number
-    const buf = new Uint8Array(1 << 20)
     try {
-      n = (await h.read(buf, 0, buf.length, at)).bytesRead
+      n = (await h.read(buf, 0, buf.length, st === undefined ? null : at)).bytesRead
     } catch (e) {
       throw inputError(e, file)
     }
-    if (n === 0) return
+    if (n === 0) {
+      if (st === undefined) return
+      throw changed(file, `it ended at byte ${at} of ${st.size}`)
+    }
     at += n
     yield buf.subarray(0, n)
   }
+  if (st === undefined) return
+  const after = await h.stat()
+  if (after.size !== st.size || after.mtimeMs !== st.mtimeMs) throw changed(file, after.size !== st.size ? `${st.size} bytes when opened, ${after.size} now` : 'it was written to')
 }
 
-// A ByteSource over an open input file (Parquet reads its footer, then one row group's column chunks at a time).
-async function handleSource(h: FileHandle, file: string): Promise<ByteSource> {
-  const size = (await h.stat()).size
+// A ByteSource over an open regular file (Parquet reads its footer, then one row group's column chunks at a time).
+function handleSource(h: FileHandle, file: string, size: number): ByteSource {
   return {
     byteLength: size,
     path: file,
@@ -141,7 +174,7 @@ async function handleSource(h: FileHandle, file: string): Promise<ByteSource> {
         } catch (e) {
           throw inputError(e, file)
         }
-        if (n === 0) throw new FloeError('IO', `Short read of input file ${file}: wanted [${start}, ${end}), the file ends at ${start + got}`, { context: { file } })
+        if (n === 0) throw changed(file, `wanted bytes [${start}, ${end}), it ends at ${start + got}`)
         got += n
       }
       return buf
@@ -149,19 +182,40 @@ async function handleSource(h: FileHandle, file: string): Promise<ByteSource> {
   }
 }
 
-// Standard input as it arrives.
-async function* stdinChunks(): AsyncGenerator<Uint8Array> {
+// Standard input as it arrives; `signal` cancels a read that is waiting (ABORTED).
+async function* stdinChunks(signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  const it = process.stdin[Symbol.asyncIterator]()
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new FloeError('ABORTED', ABORTED_MESSAGE, { cause: signal?.reason }))
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => undefined)
   try {
-    for await (const c of process.stdin) yield c as Buffer
-  } catch (e) {
-    throw new FloeError('IO', `Cannot read standard input: ${(e as Error).message}`, { cause: e, context: { file: '<stdin>' } })
+    while (true) {
+      throwIfAborted(signal)
+      let next: IteratorResult<unknown>
+      try {
+        next = await (signal ? Promise.race([it.next(), aborted]) : it.next())
+      } catch (e) {
+        if (e instanceof FloeError) throw e
+        throw new FloeError('IO', `Cannot read standard input: ${(e as Error).message}`, { cause: e, context: { file: '<stdin>' } })
+      }
+      if (next.done) return
+      yield next.value as Buffer
+    }
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
+    // the iterator would finish its pending read before returning: stop reading stdin instead of waiting
+    if (signal?.aborted) process.stdin.destroy()
   }
 }
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = []
-  for await (const c of stdinChunks()) chunks.push(c)
-  return new Uint8Array(Buffer.concat(chunks))
+// Every chunk of a stream in one buffer.
+async function wholeOf(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  for await (const c of chunks) parts.push(c)
+  return new Uint8Array(Buffer.concat(parts))
 }
 
 /**

@@ -63,14 +63,15 @@ const MiB = 1024 * 1024
 /** The default memory budget for rows buffered by the Parquet writers of one write. */
 export const DEFAULT_ROW_GROUP_MEMORY = 64 * MiB
 /** The least memory one writer's buffered rows may take before it encodes them, however many writers share the budget. */
-const MIN_SHARE = 2 * MiB
+const MIN_SHARE = 256 * 1024
 
 /**
  * A memory budget shared by the Parquet writers of one write, as parquet-mr's MemoryManager scales the row
  * groups of a task's open writers to fit the heap. floe buffers a row group as JS rows, several times
  * (for compressible data, a hundred times) its encoded size, so `write.parquet.row-group-size-bytes` alone
  * would let one file, or many open partition files, fill the heap: each writer also encodes its row group
- * once its rows take an estimated 1/n of the budget (at least 2 MiB), n being the writers open.
+ * once its rows take an estimated 1/n of the budget (at least 256 KiB), n being the writers open. The rows
+ * buffered by a write thus take about max(budget, n × 256 KiB); the encoded bytes of its open files are extra.
  */
 export class RowGroupMemory {
   private open = 0
@@ -91,6 +92,26 @@ export class RowGroupMemory {
 
 /** Estimated memory of one buffered row beyond its values' bytes: the row object, and a slot and box per value. */
 const rowOverhead = (columns: number): number => 32 + 16 * columns
+
+/**
+ * Estimated memory of a nested value beyond its plain bytes: 16 B for each member, element, key and value
+ * (a slot and, for numbers, a box) and 32 B for each container (object, array or map).
+ */
+function nestedMemory(t: IcebergType, v: Value): number {
+  if (v === null || v === undefined) return 0
+  let n = 32
+  if (t.kind === 'struct') for (const f of t.fields) n += 16 + nestedMemory(f.type, (v as Readonly<Record<string, Value>>)[f.name] ?? null)
+  else if (t.kind === 'list') {
+    const nested = isNestedType(t.element)
+    for (const x of v as readonly Value[]) n += 16 + (nested ? nestedMemory(t.element, x) : 0)
+  } else if (t.kind === 'map') {
+    const nested = isNestedType(t.value) || isNestedType(t.key)
+    for (const [k, x] of v as ReadonlyMap<Value, Value>) n += 32 + (nested ? nestedMemory(t.key, k) + nestedMemory(t.value, x) : 0)
+  }
+  return n
+}
+
+const isNestedType = (t: IcebergType): boolean => t.kind === 'struct' || t.kind === 'list' || t.kind === 'map'
 const MEASURE_EVERY = 256
 const HANDOVER_BYTES = 64 * MiB
 const FIRST_CHUNK = 256
@@ -348,6 +369,10 @@ export class IcebergParquetWriter {
   private bufferedRows = 0
   private readonly memory: RowGroupMemory
   private readonly rowOverhead: number
+  /** Estimated memory of buffered nested values beyond their plain bytes (see nestedMemory). */
+  private nestedBytes = 0
+  /** The top-level nested columns: their values cost memory per element, not per row. */
+  private readonly nestedColumns: readonly { readonly name: string; readonly type: IcebergType }[]
   private unmeasured = 0
   private avgRowBytes = 0
   private rows = 0
@@ -367,6 +392,7 @@ export class IcebergParquetWriter {
     this.memory = opts.memory ?? new RowGroupMemory()
     this.memory.join(1)
     this.rowOverhead = rowOverhead(this.names.length)
+    this.nestedColumns = this.layout.columns.filter((c) => isNestedType(c.field.type)).map((c) => ({ name: c.field.name, type: c.field.type }))
     this.floats = this.layout.columns.map((c) => holdsFloats(c.field.type))
     this.ownStats = this.layout.columns.map((c) => (!c.reshape && ownsFooterStats(c.field.type) ? statsKind(c.field.type) : undefined))
     this.packings = this.layout.columns.map((c, i) => (this.ownStats[i] === undefined ? undefined : packing(c.field.type)))
@@ -440,11 +466,13 @@ export class IcebergParquetWriter {
         }
       } else for (let i = from; i < end; i++) bytes += v.size(rows[i]![name] ?? null)
     }
+    for (const c of this.nestedColumns) for (let i = from; i < end; i++) this.nestedBytes += nestedMemory(c.type, rows[i]![c.name] ?? null)
     if (this.unmeasured > 0) this.avgRowBytes = bytes / this.unmeasured
     this.bufferedBytes += bytes
     this.bufferedRows += this.unmeasured
     this.unmeasured = 0
-    if (this.bufferedBytes >= (this.opts.rowGroupSizeBytes ?? 128 * MiB) || this.bufferedBytes + this.bufferedRows * this.rowOverhead >= this.memory.share()) this.flush()
+    const memory = this.bufferedBytes + this.bufferedRows * this.rowOverhead + this.nestedBytes
+    if (this.bufferedBytes >= (this.opts.rowGroupSizeBytes ?? 128 * MiB) || memory >= this.memory.share()) this.flush()
   }
 
   /** Encode the buffered rows as one row group (no-op when nothing is buffered). */
@@ -466,6 +494,7 @@ export class IcebergParquetWriter {
     this.fill = 0
     this.bufferedBytes = 0
     this.bufferedRows = 0
+    this.nestedBytes = 0
     this.unmeasured = 0
     // one scan per flat column gives the footer statistics and the Iceberg metrics
     const stats = this.ownStats.map((kind, i) => {

@@ -37,7 +37,7 @@ export const appendCommand: Command = {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: WRITE_OPTIONS })
     const [ref, ...files] = positionals
     const t = await openWritable(ref, values)
-    const next = await interruptible(io, (sig) => t.appendRows(inputRows(files, t.schema(), values['input-format']), { ...dmlOptions(values, files), ...sig }))
+    const next = await interruptible(io, async (sig) => t.appendRows(await inputRows(files, t.schema(), values['input-format'], sig.signal), { ...dmlOptions(values, files), ...sig }))
     printJson(io, commitResult(next, values.branch, t))
     return 0
   },
@@ -57,9 +57,12 @@ export const overwriteCommand: Command = {
     if ((values.filter === undefined) === !values.dynamic) throw new InvalidArgumentError('overwrite needs exactly one of --filter EXPR or --dynamic')
     const [ref, ...files] = positionals
     const t = await openWritable(ref, values)
-    const rows = inputRows(files, t.schema(), values['input-format'])
     const opts = dmlOptions(values, files)
-    const next = await interruptible(io, (sig) => (values.dynamic ? t.overwritePartitions(rows, { ...opts, ...sig }) : t.overwriteRows(rows, values.filter!, { ...opts, ...sig })))
+    // the inputs are checked before the copy-on-write part of an overwrite starts
+    const next = await interruptible(io, async (sig) => {
+      const rows = await inputRows(files, t.schema(), values['input-format'], sig.signal)
+      return values.dynamic ? t.overwritePartitions(rows, { ...opts, ...sig }) : t.overwriteRows(rows, values.filter!, { ...opts, ...sig })
+    })
     printJson(io, commitResult(next, values.branch, t))
     return 0
   },

@@ -61,10 +61,29 @@ describe('row-group memory budget', () => {
     for (const f of [s, x, y]) expect(f.rows).toEqual(input)
   })
 
-  it('never shares below 2 MiB, however many writers are open', () => {
+  it('never shares below 256 KiB, however many writers are open', () => {
     const pool = new RowGroupMemory(8 * MiB)
     for (let i = 0; i < 100; i++) pool.join(1)
-    expect(pool.share()).toBe(2 * MiB)
+    expect(pool.share()).toBe(256 * 1024)
+  })
+
+  it('counts the elements of nested values: list-heavy rows make smaller row groups than flat rows of the same plain size', async () => {
+    const nested = parseColumns('id bigint, tags array<string>')
+    const flat = parseColumns('id bigint, tags string')
+    const tags = Array.from({ length: 40 }, (_, i) => `t${i % 10}`)
+    // the flat row's string has the plain size of the 40 tags (their text plus 4 bytes each)
+    const text = 'x'.repeat(tags.reduce((a, t) => a + t.length + 4, 0) - 4)
+    const groups = async (s: typeof nested, make: (i: number) => Row): Promise<number[]> => {
+      const w = await IcebergParquetWriter.open(s, { codec: 'uncompressed', memory: new RowGroupMemory(4 * MiB) })
+      for (let i = 0; i < 40_000; i++) w.write(make(i))
+      const bytes = w.finish().bytes
+      return parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).row_groups.map((g) => Number(g.num_rows))
+    }
+    const n = await groups(nested, (i) => ({ id: BigInt(i), tags }))
+    const f = await groups(flat, (i) => ({ id: BigInt(i), tags: text }))
+    expect(n.length).toBeGreaterThan(1)
+    // 40 elements of 16 B and a 32 B array beyond the plain bytes: several times fewer rows per group
+    expect(n[0]! * 3).toBeLessThan(f[0]!)
   })
 
   it('still encodes at write.parquet.row-group-size-bytes when that comes first', async () => {
