@@ -273,7 +273,7 @@ export async function readDeletionVector(source: ByteSource, loc: DeletionVector
   const head = await source.read(0, 4)
   if (!PUFFIN_MAGIC.every((m, i) => head[i] === m)) {
     if (!loc.allowBareBlob)
-      throw new FloeError('INVALID_PUFFIN', 'Deletion vector file is not a Puffin file (a bare DV blob from a legacy writer?); pass allowBareBlob to read it', ctx)
+      throw new FloeError('INVALID_PUFFIN', 'Deletion vector file is not a Puffin file (a bare DV blob from a legacy writer?); read it with the option allowBareDeletionVectors', ctx)
     const whole = offset === undefined || size === undefined
     return decodeDeletionVector(await source.read(whole ? 0 : offset, whole ? source.byteLength : offset + size), file)
   }

@@ -21,6 +21,11 @@ export interface Snapshot {
   /** v1 only: manifest locations listed inline instead of a manifest list. */
   readonly manifests?: readonly string[]
   readonly summary: Summary
+  /**
+   * Set when the metadata had no summary (`absent`) or an empty one (`empty`), as v1 allows: Java then reads
+   * no operation and writes no summary back; floe reads `overwrite` for its own logic, but writes none either.
+   */
+  readonly summaryForm?: 'absent' | 'empty'
   readonly schemaId?: number
   /** v3 row lineage: first row id assigned by this snapshot. */
   readonly firstRowId?: bigint

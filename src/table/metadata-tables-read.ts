@@ -24,6 +24,8 @@ export interface ReadMetadataTableOptions {
   /** Not allowed for the all_* tables, which read every snapshot (Java refuses too). */
   readonly snapshot?: Snapshot
   readonly reader?: ParquetReader
+  /** `position_deletes`: read deletion vectors stored as bare blobs by legacy writers (as the scan option of that name). */
+  readonly allowBareDeletionVectors?: boolean
 }
 
 /** A metadata table: its schema and rows keyed by column name. */
@@ -77,7 +79,7 @@ export async function readMetadataTable(src: MetadataTableSource, tableName: str
       case 'partitions':
         return partitionsTable(io, m, s)
       case 'position_deletes':
-        return positionDeletesTable(io, m, s, opts.reader ? { reader: opts.reader } : {})
+        return positionDeletesTable(io, m, s, { ...(opts.reader ? { reader: opts.reader } : {}), ...(opts.allowBareDeletionVectors ? { allowBareDeletionVectors: true } : {}) })
       case 'all_manifests':
         return allManifestsTable(io, m)
       case 'all_files':

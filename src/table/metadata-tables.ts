@@ -36,9 +36,10 @@ export function snapshotsTable(m: TableMetadata): Row[] {
     committed_at: tsMicros(s.timestampMs),
     snapshot_id: s.snapshotId,
     parent_id: s.parentSnapshotId ?? null,
-    operation: s.summary.operation,
+    // a snapshot written without a summary has no operation (Java: null), and no summary when it had none
+    operation: s.summaryForm === undefined ? s.summary.operation : null,
     manifest_list: s.manifestList ?? null,
-    summary: new Map(Object.entries(s.summary).filter(([k]) => k !== 'operation')),
+    summary: s.summaryForm === 'absent' ? null : new Map(Object.entries(s.summary).filter(([k]) => k !== 'operation')),
   }))
 }
 

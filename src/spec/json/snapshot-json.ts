@@ -9,7 +9,7 @@ const OPERATIONS: ReadonlySet<string> = new Set<Operation>(['append', 'replace',
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
-/** Parse a snapshot summary; a missing `operation` reads as `overwrite` (Java's treatment). */
+/** Parse a snapshot summary; a missing `operation` reads as `overwrite` (Java's treatment of a non-empty summary; see Snapshot.summaryForm). */
 export function summaryFromJson(v: JsonValue | undefined, p: JsonPath): Summary {
   if (v === undefined || v === null) return { operation: 'overwrite' }
   const o = obj(v, p)
@@ -47,6 +47,8 @@ export function snapshotFromJson(v: JsonValue, p: JsonPath): Snapshot {
     timestampMs: reqLong(o, 'timestamp-ms', p),
     summary: summaryFromJson(o.summary, at(p, 'summary')),
   }
+  if (o.summary === undefined || o.summary === null) s.summaryForm = 'absent'
+  else if (typeof o.summary === 'object' && !Array.isArray(o.summary) && Object.keys(o.summary).length === 0) s.summaryForm = 'empty'
   const parent = optLong(o, 'parent-snapshot-id', p)
   if (parent !== undefined && parent !== -1n) s.parentSnapshotId = parent
   const list = typeof o['manifest-list'] === 'string' ? o['manifest-list'] : opt.str(o['manifest-list'], at(p, 'manifest-list'))
@@ -72,10 +74,13 @@ export function snapshotToJson(s: Snapshot, withSequence: boolean): JsonObject {
   o['snapshot-id'] = s.snapshotId
   if (s.parentSnapshotId !== undefined) o['parent-snapshot-id'] = s.parentSnapshotId
   o['timestamp-ms'] = s.timestampMs
-  // Java writes `operation` first, then the other summary entries in their order
-  const summary: JsonObject = { operation: s.summary.operation }
-  for (const [k, v] of Object.entries(s.summary)) if (k !== 'operation') setOwn(summary, k, v as JsonValue)
-  o.summary = summary
+  // Java writes `operation` first, then the other summary entries in their order; a snapshot read without
+  // one (or with an empty one) has no operation in Java and is written back without a summary
+  if (s.summaryForm === undefined) {
+    const summary: JsonObject = { operation: s.summary.operation }
+    for (const [k, v] of Object.entries(s.summary)) if (k !== 'operation') setOwn(summary, k, v as JsonValue)
+    o.summary = summary
+  }
   if (s.manifestList !== undefined) o['manifest-list'] = s.manifestList
   if (s.manifests !== undefined) o.manifests = [...s.manifests]
   if (s.schemaId !== undefined) o['schema-id'] = s.schemaId
