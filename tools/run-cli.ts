@@ -79,7 +79,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     return await cmd.run(rest, io)
   } catch (e) {
     if (e instanceof TypeError && /ERR_PARSE_ARGS/.test(String((e as { code?: string }).code))) {
-      io.err(`floe ${name}: ${e.message}\nusage: ${cmd.usage}`)
+      // an option parseArgs refused is a usage error like any other: the stable code, then the usage
+      io.err(`floe: INVALID_ARGUMENT: ${name}: ${e.message}\nusage: ${cmd.usage}`)
       return 2
     }
     return reportError(io, e)

@@ -47,6 +47,20 @@ describe('usage errors', () => {
     expect(JSON.parse((await floe('namespaces', ...C)).stdout)).toEqual(['db'])
   })
 
+  it('an unknown option, a missing option value and a value for a flag are INVALID_ARGUMENT with the usage', async () => {
+    const cases: [string[], RegExp][] = [
+      [['scan', 'db.t', '--bogus'], /^floe: INVALID_ARGUMENT: scan: Unknown option '--bogus'/],
+      [['scan', 'db.t', '--limit'], /^floe: INVALID_ARGUMENT: scan: Option '--limit <value>' argument missing/],
+      [['drop-table', 'db.t', '--purge=yes'], /^floe: INVALID_ARGUMENT: drop-table: Option '--purge' does not take an argument/],
+    ]
+    for (const [args, message] of cases) {
+      const r = await floe(...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(message)
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`\\nusage: floe ${args[0]} `))
+    }
+  })
+
   it('inspect on a folder is INVALID_ARGUMENT naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'floe-usage-'))
     const r = await floe('inspect', dir)
