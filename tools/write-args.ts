@@ -7,7 +7,7 @@ import { FloeError, InvalidArgumentError, NotFoundError } from '../src/errors.js
 import { bytesSource } from '../src/parquet/byte-source.js'
 import type { ByteSource, Row } from '../src/parquet/codec.js'
 import type { Schema } from '../src/spec/schema.js'
-import type { SnapshotRef } from '../src/spec/snapshot.js'
+import { reportedOperation, reportedSummary, type SnapshotRef } from '../src/spec/snapshot.js'
 import { schemaToJson, specToJson, sortOrderToJson } from '../src/spec/json/schema-json.js'
 import { currentSchema, defaultSortOrder, defaultSpec, refByName } from '../src/spec/table-metadata.js'
 import { ABORTED_MESSAGE, throwIfAborted } from '../src/table/abort.js'
@@ -232,8 +232,8 @@ export function commitResult(t: Table, branch = 'main', before?: Table): Record<
     snapshotId: s?.snapshotId,
     parentSnapshotId: s?.parentSnapshotId,
     sequenceNumber: s?.sequenceNumber,
-    operation: s?.summary.operation,
-    summary: s?.summary,
+    operation: s && reportedOperation(s),
+    summary: s && reportedSummary(s),
     metadataLocation: t.metadataLocation,
   }
 }

@@ -293,7 +293,8 @@ export function arrowTableToRows(table: Table): Row[] {
 
 // a floe Value, or (typed readers, for write input) a UnitTimestamp, UnitTime or ScaledDecimal within one
 type Reader = (i: number) => unknown
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
+// strict: Arrow Utf8 must be UTF-8, and a replaced byte would change the value silently
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const DAY_MS = 86_400_000n
 const UNIT_TO_MICROS: Record<number, bigint> = { [TimeUnit.SECOND]: 1_000_000n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1n }
 const UNIT_NAMES: Record<number, TemporalUnit> = { [TimeUnit.SECOND]: 's', [TimeUnit.MILLISECOND]: 'ms', [TimeUnit.MICROSECOND]: 'us', [TimeUnit.NANOSECOND]: 'ns' }
@@ -339,8 +340,10 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
   if (DataType.isDate(t)) {
     if (t.unit === DateUnit.DAY) return (i) => values[i]!
     return (i) => {
-      const ms = values[i] as bigint
-      return Number((ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS)) / DAY_MS)
+      const ms = BigInt(values[i]!)
+      // Date64 holds whole days by definition; anything else would be cut to a different date
+      if (ms % DAY_MS !== 0n) throw badValue(path, `Date64 value ${ms} ms is not a whole number of days`)
+      return Number(ms / DAY_MS)
     }
   }
   if (typed && DataType.isTimestamp(t)) {
@@ -359,7 +362,15 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     if (scale === 1n) return (i) => BigInt(values[i]!)
     return (i) => checkedInt64(BigInt(values[i]!) * scale, path)
   }
-  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t)) return (i) => decoder.decode(values.subarray(start(i), start(i + 1)))
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t))
+    return (i) => {
+      try {
+        return decoder.decode(values.subarray(start(i), start(i + 1)))
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e
+        throw badValue(path, 'a Utf8 value is not valid UTF-8')
+      }
+    }
   if (DataType.isBinary(t) || DataType.isLargeBinary(t)) return (i) => values.slice(start(i), start(i + 1))
   if (DataType.isFixedSizeBinary(t)) {
     const w = t.byteWidth
@@ -393,7 +404,12 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     const value = dataReader(entries.children[1]!, entryFields[1]!, `${path}.value`, typed)
     return (i) => {
       const m = new Map<unknown, unknown>()
-      for (let k = start(i), end = start(i + 1); k < end; k++) m.set(key(k), value(k))
+      for (let k = start(i), end = start(i + 1); k < end; k++) {
+        const kv = key(k)
+        // a map holds each key once: a repeated key (or -0 beside 0) would silently drop an entry
+        if (m.has(kv)) throw badValue(path, `the map has the key ${typeof kv === 'bigint' ? kv : JSON.stringify(kv)} more than once`)
+        m.set(kv, value(k))
+      }
       return m
     }
   }
@@ -403,7 +419,11 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
       const r = dataReader(chunk, field, path, typed)
       for (let k = 0; k < chunk.length; k++) dict.push(r(k))
     }
-    return (i) => dict[Number(values[i])] ?? null
+    return (i) => {
+      const at = Number(values[i])
+      if (!(at >= 0 && at < dict.length)) throw badValue(path, `dictionary index ${at} is outside the dictionary (${dict.length} entries)`)
+      return dict[at]
+    }
   }
   return unsupportedType(t, path)
 }
@@ -411,6 +431,11 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
 function checkedInt64(v: bigint, path: string): bigint {
   if (v !== BigInt.asIntN(64, v)) throw new InvalidArgumentError(`Column ${path}: ${v} µs does not fit in 64 bits`, { context: { field: path } })
   return v
+}
+
+// INVALID_DATA for an Arrow value that cannot be read as it is, naming the column.
+function badValue(path: string, why: string): FloeError {
+  return new FloeError('INVALID_DATA', `Invalid Arrow data in column ${path}: ${why}`, { context: { field: path } })
 }
 
 function unsupportedType(t: DataType, path: string): never {

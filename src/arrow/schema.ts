@@ -123,7 +123,7 @@ function arrowChild(name: string, id: number, type: IcebergType, required: boole
 export function icebergFieldToArrow(f: NestedField, parentPath = ''): Field {
   const path = parentPath ? `${parentPath}.${f.name}` : f.name
   const extra: [string, string][] = []
-  if (f.doc !== undefined) extra.push([FIELD_DOC_KEY, f.doc])
+  if (f.doc) extra.push([FIELD_DOC_KEY, f.doc])
   const ext = extensionOf(f.type)
   if (ext) extra.push([EXTENSION_NAME_KEY, ext])
   return new Field(f.name, icebergTypeToArrow(f.type, path), !f.required, fieldMetadata(f.id, extra))

@@ -35,6 +35,16 @@ export interface Snapshot {
   readonly keyId?: string
 }
 
+/** The operation a snapshot reports, as Java does: null when it was read without a summary or with an empty one. */
+export function reportedOperation(s: Snapshot): Operation | null {
+  return s.summaryForm === undefined ? s.summary.operation : null
+}
+
+/** The summary a snapshot reports, as Java does: null when it had none, `{}` when it was empty, else with its operation. */
+export function reportedSummary(s: Snapshot): Summary | Record<string, never> | null {
+  return s.summaryForm === 'absent' ? null : s.summaryForm === 'empty' ? {} : s.summary
+}
+
 /** branch or tag. */
 export type RefType = 'branch' | 'tag'
 

@@ -2,7 +2,7 @@
 // metadata-tables-files.ts and metadata-tables-all.ts, their schemas in metadata-tables-schemas.ts, and
 // metadata-tables-read.ts selects a table by name.
 import type { Row } from '../parquet/codec.js'
-import { ancestors, snapshotIdAsOf } from '../spec/snapshot.js'
+import { ancestors, reportedOperation, snapshotIdAsOf } from '../spec/snapshot.js'
 import { currentSnapshot, snapshotById, type TableMetadata } from '../spec/table-metadata.js'
 
 /** Names of every metadata table floe serves. */
@@ -37,7 +37,7 @@ export function snapshotsTable(m: TableMetadata): Row[] {
     snapshot_id: s.snapshotId,
     parent_id: s.parentSnapshotId ?? null,
     // a snapshot written without a summary has no operation (Java: null), and no summary when it had none
-    operation: s.summaryForm === undefined ? s.summary.operation : null,
+    operation: reportedOperation(s),
     manifest_list: s.manifestList ?? null,
     summary: s.summaryForm === 'absent' ? null : new Map(Object.entries(s.summary).filter(([k]) => k !== 'operation')),
   }))

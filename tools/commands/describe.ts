@@ -1,6 +1,7 @@
 // `floe describe <table>`: location, format version, schema, partition spec, sort order, properties, current snapshot.
 import { parseArgs } from 'node:util'
 import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/schema-json.js'
+import { reportedOperation, reportedSummary } from '../../src/spec/snapshot.js'
 import { defaultSortOrder } from '../../src/spec/table-metadata.js'
 import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { openTable, TABLE_OPTIONS } from '../table-args.js'
@@ -26,7 +27,7 @@ export const describeCommand: Command = {
       sortOrder: sortOrderToJson(defaultSortOrder(m)),
       properties: m.properties,
       currentSnapshot: cur
-        ? { snapshotId: cur.snapshotId, timestampMs: cur.timestampMs, operation: cur.summary.operation, summary: cur.summary }
+        ? { snapshotId: cur.snapshotId, timestampMs: cur.timestampMs, operation: reportedOperation(cur), summary: reportedSummary(cur) }
         : null,
       snapshots: m.snapshots.length,
       refs: Object.keys(m.refs),

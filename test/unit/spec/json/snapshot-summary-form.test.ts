@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { snapshotFromJson, snapshotToJson } from '../../../../src/spec/json/snapshot-json.js'
 import { parseJson, type JsonValue } from '../../../../src/spec/json/lossless.js'
+import { reportedOperation, reportedSummary } from '../../../../src/spec/snapshot.js'
 import { snapshotsTable } from '../../../../src/table/metadata-tables.js'
 import type { TableMetadata } from '../../../../src/spec/table-metadata.js'
 
@@ -25,6 +26,13 @@ describe('snapshot summary forms', () => {
     expect(read(json).summaryForm).toBe('empty')
     expect(row(json)).toMatchObject({ operation: null, summary: new Map() })
     expect('summary' in snapshotToJson(read(json), false)).toBe(false)
+  })
+
+  it('reports what Java reports (the CLI prints these): null, {} or the summary with its operation', () => {
+    expect([reportedOperation(read(`{${base}}`)), reportedSummary(read(`{${base}}`))]).toEqual([null, null])
+    expect([reportedOperation(read(`{${base}, "summary": {}}`)), reportedSummary(read(`{${base}, "summary": {}}`))]).toEqual([null, {}])
+    const full = read(`{${base}, "summary": {"operation": "delete", "deleted-records": "2"}}`)
+    expect([reportedOperation(full), reportedSummary(full)]).toEqual(['delete', { operation: 'delete', 'deleted-records': '2' }])
   })
 
   it('a non-empty summary without operation reads and writes as overwrite; a full one round-trips', () => {
