@@ -32,6 +32,14 @@ function nonNull(t: IcebergType): fc.Arbitrary<Value> {
   }
 }
 
+/** True when a value holds, at any depth, a map with the key "__proto__". */
+function hasProtoKey(v: unknown): boolean {
+  if (v instanceof Map) return [...v].some(([k, x]) => k === '__proto__' || hasProtoKey(x))
+  if (Array.isArray(v)) return v.some(hasProtoKey)
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return Object.values(v).some(hasProtoKey)
+  return false
+}
+
 const case_ = schemaArb(6).chain((schema: Schema) =>
   fc.record({
     schema: fc.constant(schema),
@@ -48,7 +56,9 @@ describe('Avro data-file writes (property)', () => {
         const { bytes, rowCount } = await writeAvroData(schema, rows, { codec, blockBytes })
         expect(rowCount).toBe(rows.length)
         expect(canonRows(schema, await readBack(bytes, schema))).toEqual(canonRows(schema, rows))
-        expect(await avscRecords(bytes)).toEqual(avscForm(schema, rows))
+        // avsc decodes a string-keyed map by assignment, so a "__proto__" key becomes the object's prototype
+        // and is lost in avsc (floe's own read-back above keeps it): compare with avsc only without one
+        if (!rows.some(hasProtoKey)) expect(await avscRecords(bytes)).toEqual(avscForm(schema, rows))
       }),
       { numRuns: 150 },
     )
