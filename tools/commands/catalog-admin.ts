@@ -99,6 +99,21 @@ export const createNamespaceCommand: Command = {
   },
 }
 
+/** The drop-namespace command. */
+export const dropNamespaceCommand: Command = {
+  name: 'drop-namespace',
+  summary: 'drop an empty namespace (one holding tables, views or namespaces is refused)',
+  usage: 'floe drop-namespace <namespace> [--catalog C]',
+  async run(argv, io) {
+    const p = parse(argv)
+    atMostPositionals(p.positionals, 1, this.usage)
+    const ns = arg(p, 0, '<namespace>')
+    await cat(p).dropNamespace(ns)
+    printJson(io, { dropped: ns })
+    return 0
+  },
+}
+
 /** The drop-table command. */
 export const dropTableCommand: Command = {
   name: 'drop-table',
@@ -168,6 +183,7 @@ export const catalogCommands: readonly Command[] = [
   listCommand,
   namespacesCommand,
   createNamespaceCommand,
+  dropNamespaceCommand,
   dropTableCommand,
   renameTableCommand,
   registerTableCommand,
