@@ -1,18 +1,52 @@
 // Arrow as write input: RecordBatches or Tables (sync or async) as the row stream `appendRows` and friends take.
-import { RecordBatch, Table } from 'apache-arrow'
+import { RecordBatch, Table, type Schema as ArrowSchema } from 'apache-arrow'
+import type { Schema } from '../spec/schema.js'
+import { rowsForSchema, type SchemaCheckedRows } from '../write/typed-input.js'
 import { recordBatchToInputRows, type InputRow } from './batches.js'
+import { checkArrowInputSchema } from './input-check.js'
 
 /** Arrow input: one batch, one table, or a (possibly async) sequence of batches. */
 export type ArrowInput = RecordBatch | Table | Iterable<RecordBatch> | AsyncIterable<RecordBatch>
 
+/** Rows of Arrow input (see {@link arrowRows}); a writer checks each batch's column types against the table first. */
+export class ArrowRows implements AsyncIterable<InputRow>, SchemaCheckedRows {
+  constructor(private readonly input: ArrowInput) {}
+
+  /** The rows without a type check (value by value only). */
+  [Symbol.asyncIterator](): AsyncIterator<InputRow> {
+    return this.rows(undefined)[Symbol.asyncIterator]()
+  }
+
+  /** The rows, each batch's Arrow schema checked against `schema` before its rows are read. */
+  [rowsForSchema](schema: Schema): AsyncIterable<InputRow> {
+    return this.rows(schema)
+  }
+
+  private async *rows(schema: Schema | undefined): AsyncGenerator<InputRow> {
+    const input = this.input
+    const batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch> = input instanceof RecordBatch ? [input] : input instanceof Table ? input.batches : input
+    // batches of one Table share their schema object: each distinct schema is checked once
+    let checked: ArrowSchema | undefined
+    for await (const b of batches) {
+      if (schema && b.schema !== checked) {
+        checkArrowInputSchema(b.schema, schema, 'Arrow input')
+        checked = b.schema
+      }
+      yield* recordBatchToInputRows(b)
+    }
+  }
+}
+
 /**
- * Rows of Arrow input, one batch at a time, for `appendRows` and friends (columns match the table schema by
- * name). Timestamps, times and decimals keep their Arrow unit, zone and scale, so the writer converts them to
- * the column's type exactly or fails with INVALID_DATA: s/ms/µs → µs or ns and exact ns → µs, a zoned Arrow
- * timestamp only into timestamptz(_ns) and one without zone only into timestamp(_ns), decimals rescaled without
- * dropping nonzero digits.
+ * Rows of Arrow input, one batch at a time, for `appendRows` and friends. The writer checks each batch's
+ * column types against the table schema before reading it: columns match by name, and an Arrow type goes only
+ * into a column that holds each of its values exactly (Int32 → int or long, Int64 → long, Float32 → float or
+ * double, Float64 → double; no Float64 → float, Int64 → timestamp or Utf8 → date); otherwise INVALID_DATA
+ * names the column. Timestamps, times and decimals keep their Arrow unit, zone and scale, so the writer
+ * converts them to the column's type exactly or fails with INVALID_DATA: s/ms/µs → µs or ns and exact ns → µs,
+ * a zoned Arrow timestamp only into timestamptz(_ns) and one without zone only into timestamp(_ns), decimals
+ * rescaled without dropping nonzero digits.
  */
-export async function* arrowRows(input: ArrowInput): AsyncGenerator<InputRow> {
-  const batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch> = input instanceof RecordBatch ? [input] : input instanceof Table ? input.batches : input
-  for await (const b of batches) yield* recordBatchToInputRows(b)
+export function arrowRows(input: ArrowInput): ArrowRows {
+  return new ArrowRows(input)
 }

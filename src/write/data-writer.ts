@@ -24,6 +24,7 @@ import { dataFileName, locationProvider } from './location.js'
 import { metricsAccumulator, metricsConfig, MetricsModes, type FileMetrics, type MetricsAccumulator, type MetricsConfig } from './metrics.js'
 import { partitionRouter } from './partition-router.js'
 import { sortComparator } from './sort-rows.js'
+import { inputRowsFor } from './typed-input.js'
 
 /** The table being written: its current metadata (schema, default spec, properties, location). */
 export interface WriteTarget {
@@ -220,6 +221,8 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   // the open Parquet files of this write share one memory budget for their buffered rows
   const open = parquet ? parquetFiles(fileSchema, { ...parquet, memory: new RowGroupMemory() }, config) : avroFiles(env, fileSchema, avroCodec!)
   const coerceInput = rowCoercer(fileSchema, opts.source ?? 'rows')
+  // typed sources (Arrow) check their column types against the schema before their rows are coerced
+  rows = inputRowsFor(rows, fileSchema)
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0
   const sortOrderId = opts.sortOrderId ?? (sorted ? order.orderId : undefined)

@@ -19,6 +19,8 @@ describe('floe/arrow entry point', () => {
         'UUID_EXTENSION',
         'arrowFieldId',
         'arrowRows',
+        'ArrowRows',
+        'checkArrowInputSchema',
         'arrowSchemaToIceberg',
         'arrowTableToRows',
         'icebergFieldToArrow',
