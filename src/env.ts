@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { FileIO } from './io/file-io.js'
 import { LocalFileIO } from './io/local.js'
+import { FLOE_BUILD } from './version.js'
 
 /** Everything the library needs from its host. */
 export interface Env {
@@ -16,6 +17,19 @@ export interface Env {
   sleep(ms: number): Promise<void>
   /** Uniform random number in [0, 1) (retry jitter). */
   random(): number
+  /**
+   * Properties added to every new snapshot's summary, as Java's EnvironmentContext: floe's `iceberg-version`
+   * by default; an embedding engine adds `engine-name` and `engine-version` (see {@link withEngine}).
+   */
+  readonly context?: Readonly<Record<string, string>>
+}
+
+/** The summary properties of Java's EnvironmentContext that floe's environments carry by default. */
+export const DEFAULT_CONTEXT: Readonly<Record<string, string>> = Object.freeze({ 'iceberg-version': FLOE_BUILD })
+
+/** `env` with an engine's name and version added to the summary properties of the snapshots it writes. */
+export function withEngine(env: Env, name: string, version: string): Env {
+  return { ...env, context: { ...(env.context ?? {}), 'engine-name': name, 'engine-version': version } }
 }
 
 /** Java's snapshot id: (most significant 64 bits XOR least significant 64 bits of a random uuid) & Long.MAX_VALUE. */
@@ -34,6 +48,7 @@ export function defaultEnv(io: FileIO = new LocalFileIO()): Env {
     uuid: () => randomUUID(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     random: () => Math.random(),
+    context: DEFAULT_CONTEXT,
   }
 }
 
@@ -72,5 +87,6 @@ export function testEnv(io: FileIO, seed = 1, startMs = 1_700_000_000_000n): Env
       clock += BigInt(Math.max(0, Math.round(ms)))
     },
     random: rnd,
+    context: DEFAULT_CONTEXT,
   }
 }

@@ -1,7 +1,8 @@
 // floe's public API: an explicit list (no `export *`).
 export { FloeError, NotFoundError, AlreadyExistsError, CommitConflictError, CommitStateUnknownError, ValidationError, InvalidMetadataError, InvalidArgumentError, UnsupportedError, isFloeError } from './errors.js'
 export type { ErrorCode, ErrorContext } from './errors.js'
-export { defaultEnv, testEnv } from './env.js'
+export { DEFAULT_CONTEXT, defaultEnv, testEnv, withEngine } from './env.js'
+export { FLOE_BUILD, FLOE_VERSION } from './version.js'
 export type { Env } from './env.js'
 export type { FileIO, FileStat, WriteOptions } from './io/file-io.js'
 export { writePublishedAfter } from './io/file-io.js'

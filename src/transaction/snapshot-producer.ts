@@ -118,7 +118,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     }
     addedRows = next - firstRowId
   }
-  const summary = buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m))
+  const summary = withContext(buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m)), ctx.env.context)
   checkReplaceRecords(summary)
   const listPath = `${metadataDir(m)}/snap-${snapshotId}-${ctx.attempt}-${identity.commitUuid(ctx)}.avro`
   const bytes = writeManifestList(manifests, {
@@ -165,6 +165,14 @@ export function checkReplaceRecords(summary: Summary): void {
   const added = count('added-records')
   const replaced = count('deleted-records')
   if (added > replaced) throw new InvalidArgumentError(`Invalid replace snapshot: it adds ${added} records but replaces only ${replaced} (added-records > deleted-records)`)
+}
+
+/** A summary with the environment's properties added last, as Java's SnapshotProducer adds EnvironmentContext (never over the operation). */
+export function withContext(summary: Summary, context: Readonly<Record<string, string>> | undefined): Summary {
+  if (!context) return summary
+  const out: Record<string, string> = { ...summary }
+  for (const [k, v] of Object.entries(context)) if (k !== 'operation') out[k] = v
+  return out as Summary
 }
 
 /** Partition naming (Java's partition paths) and `write.summary.partition-limit` for the summary of a commit on `m`. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { isFloeError } from '../../../src/errors.js'
 import type { Table } from '../../../src/table/table.js'
 import { df, eqDel, live, liveDeletes, manifestsOf, posDel, table } from './ops-fixtures.js'
+import { FLOE_BUILD } from '../../../src/version.js'
 
 /** Main holds /d/base.parquet (p=1) and /d/x.parquet (p=2); branch `wap` stages a dynamic overwrite of p=1. */
 async function stagedOverwrite(props: Record<string, string> = {}): Promise<{ t: Table; staged: bigint }> {
@@ -51,6 +52,7 @@ describe('cherry-pick summary (Java CherryPickOperation)', () => {
       'manifests-created': '2',
       'manifests-kept': '1',
       'manifests-replaced': '1',
+      'iceberg-version': FLOE_BUILD,
     })
     expect(Object.keys(await live(picked)).sort()).toEqual(['/d/new.parquet', '/d/other.parquet', '/d/x.parquet'])
   })

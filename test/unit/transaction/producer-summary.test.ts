@@ -178,6 +178,8 @@ describe('summary key order', () => {
       'total-position-deletes',
       'total-equality-deletes',
       'operation',
+      // Java adds its EnvironmentContext last
+      'iceberg-version',
     ])
   })
 })
