@@ -20,6 +20,7 @@ import { findVersionFile, hadoopVersion, latestVersionFile } from './hadoop-vers
 import { checkPathSafe, formatIdentifier, formatNamespace, isPathSafe, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
 import { deleteTrimmed, encodeMetadataFile, gzipMetadata, withMetadataLog, writeMetadataBytes, writeMetadataFile } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
+import { absoluteWarehouse, hasScheme } from './warehouse.js'
 
 const NS_MARKER = '.namespace.json'
 const METADATA_PATH = 'write.metadata.path'
@@ -66,15 +67,15 @@ export class FileSystemCatalog extends BaseCatalog {
   /** The warehouse is a URI (`file:`, `s3://`, …): names must also survive URL parsing. */
   private readonly uri: boolean
 
-  constructor(
-    env: Env,
-    readonly warehouse: string,
-    name = 'filesystem',
-  ) {
+  /** The warehouse location (a relative local path is made absolute against the working directory). */
+  readonly warehouse: string
+
+  constructor(env: Env, warehouse: string, name = 'filesystem') {
     super(name, env)
     if (!env.io.list) throw new UnsupportedError('The file-system catalog needs a FileIO that can list')
-    this.root = warehouse.replace(/\/+$/, '')
-    this.uri = /^[a-z][a-z0-9+.-]+:/i.test(warehouse)
+    this.warehouse = absoluteWarehouse(warehouse)
+    this.root = this.warehouse.replace(/\/+$/, '')
+    this.uri = hasScheme(this.warehouse)
   }
 
   private tableLocation(id: TableIdentifier): string {

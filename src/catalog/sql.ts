@@ -11,6 +11,7 @@ import { formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, typ
 import { metastoreCommit } from './metadata-files.js'
 import { isBusy, type SqlDriver, type SqlRow } from './sql-driver.js'
 import type { TableOperations } from './table-operations.js'
+import { absoluteWarehouse } from './warehouse.js'
 
 // A new database gets the current ("v1") layout, with `iceberg_type`, as PyIceberg creates it.
 const DDL = [
@@ -70,12 +71,16 @@ export class SqlCatalog extends BaseCatalog {
   constructor(
     env: Env,
     private readonly db: SqlDriver,
-    private readonly warehouse: string,
+    warehouse: string,
     name = 'default',
     private readonly opts: SqlCatalogOptions = {},
   ) {
     super(name, env)
+    this.warehouse = absoluteWarehouse(warehouse)
   }
+
+  /** Where new tables go (a relative local path is made absolute against the working directory). */
+  private readonly warehouse: string
 
   /** Create the catalog tables when absent; resolves to true when iceberg_tables has `iceberg_type` (v1). */
   private init(): Promise<boolean> {

@@ -263,6 +263,34 @@ export function hexToBytes(s: string): Uint8Array {
   return out
 }
 
+/**
+ * Bytes of standard base64 text (RFC 4648 alphabet, padding optional but correct when present), or undefined
+ * when the text is not base64 or not its canonical form (nonzero unused bits), so no two texts give one value
+ * and no character is skipped silently.
+ */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  let end = text.length
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--
+  const core = text.slice(0, end)
+  const pad = text.length - end
+  if (!/^[A-Za-z0-9+/]*$/.test(core) || core.length % 4 === 1) return undefined
+  if (pad > 0 && (text.length % 4 !== 0 || pad !== (4 - (core.length % 4)) % 4)) return undefined
+  const bytes = new Uint8Array(Math.floor((core.length * 3) / 4))
+  let acc = 0
+  let bits = 0
+  let at = 0
+  for (let i = 0; i < core.length; i++) {
+    acc = ((acc << 6) | B64.indexOf(core[i]!)) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      bytes[at++] = (acc >> bits) & 0xff
+    }
+  }
+  // canonical: re-encoding gives the same characters (the unused low bits of the last one are zero)
+  return bytesToBase64(bytes).replace(/=+$/, '') === core ? bytes : undefined
+}
+
 /** Standard base64 (with padding) of bytes, as Java's `Base64.getEncoder()` prints it. */
 export function bytesToBase64(bytes: Uint8Array): string {
   let out = ''

@@ -3,6 +3,7 @@ import type { Row } from '../parquet/codec.js'
 import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
 import type { IcebergType, NestedField } from '../spec/types.js'
+import { base64ToBytes } from '../spec/values.js'
 import { InvalidDataError } from './coerce.js'
 import { decodeInputText, invalid, type Cell, type TextRowReader } from './input-cell.js'
 import { float32FromText } from './number-text.js'
@@ -128,7 +129,7 @@ const CSV_INFINITY = /^([+-]?)inf(?:inity)?$/i
 /**
  * A CSV cell as the JS value the coercer expects for `type`. An empty unquoted cell is null; a quoted empty
  * cell (`""`) is an empty string in string columns and empty bytes in binary/fixed columns, and null in others.
- * A cell of only whitespace is null, except in string and binary columns. Other cells are trimmed, except
+ * A cell of only whitespace is null, except in string, binary and fixed columns (where it is not base64). Other cells are trimmed, except
  * strings and base64.
  * Numbers are decimal only (sign, digits, fraction and exponent for float/double, plus NaN and
  * [+-]Inf/Infinity in any case); hex, binary and octal literals are rejected.
@@ -137,7 +138,8 @@ function csvValue(type: IcebergType, field: CsvField, at: Cell): unknown {
   const raw = field.text
   if (raw === '' && !field.quoted) return null
   if (type.kind === 'string' || type.kind === 'binary' || type.kind === 'fixed') {
-    return type.kind === 'string' ? raw : new Uint8Array(Buffer.from(raw, 'base64'))
+    if (type.kind === 'string') return raw
+    return base64ToBytes(raw) ?? invalid(at, `expected base64 bytes, got ${JSON.stringify(raw)}`)
   }
   const s = raw.trim()
   if (s === '') return null

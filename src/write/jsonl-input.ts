@@ -6,6 +6,7 @@ import { parseJson } from '../spec/json/lossless.js'
 import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
 import type { IcebergType, NestedField, StructType } from '../spec/types.js'
+import { base64ToBytes } from '../spec/values.js'
 import { InvalidDataError } from './coerce.js'
 import { decodeInputText, invalid, type Cell, type TextRowReader } from './input-cell.js'
 import { exactInteger, float32FromText } from './number-text.js'
@@ -186,7 +187,8 @@ function numberValue(type: IcebergType, text: string, at: Cell): unknown {
 
 const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity }
 
-const base64 = (v: JsonTree): unknown => (typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'base64')) : plain(v))
+// strict base64: a character outside the alphabet or a wrong padding is INVALID_DATA (Buffer would skip it)
+const base64 = (v: JsonTree, at: Cell): unknown => (typeof v === 'string' ? (base64ToBytes(v) ?? invalid(at, `expected base64 bytes, got ${JSON.stringify(v)}`)) : plain(v))
 
 const MEMBERS = new WeakMap<StructType, ReadonlyMap<string, NestedField>>()
 
@@ -209,9 +211,9 @@ function jsonValue(type: IcebergType, v: JsonTree, at: Cell): unknown {
     case 'fixed':
     case 'geometry':
     case 'geography':
-      return base64(v)
+      return base64(v, at)
     case 'variant':
-      return isObject(v) ? { metadata: base64(v.metadata ?? null), value: base64(v.value ?? null) } : plain(v)
+      return isObject(v) ? { metadata: base64(v.metadata ?? null, { ...at, column: `${at.column}.metadata` }), value: base64(v.value ?? null, { ...at, column: `${at.column}.value` }) } : plain(v)
     case 'struct': {
       if (!isObject(v)) return plain(v)
       const o: Record<string, unknown> = {}

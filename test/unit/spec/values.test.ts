@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { FloeError } from '../../../src/errors.js'
 import { T, field } from '../../../src/spec/types.js'
 import {
+  base64ToBytes,
   bytesEqual,
   bytesToBase64,
   bytesToHex,
@@ -161,5 +163,26 @@ describe('decimals', () => {
     expect(() => decimalFromBytes(new Uint8Array(0))).toThrow(FloeError)
     expect(decimalFitsPrecision(999n, 3)).toBe(true)
     expect(decimalFitsPrecision(-1000n, 3)).toBe(false)
+  })
+})
+
+describe('base64ToBytes (property)', () => {
+  it('accepts exactly the canonical base64 texts, padded or not, and inverts bytesToBase64', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 30 }), (bytes) => {
+        const text = bytesToBase64(bytes)
+        expect(base64ToBytes(text)).toEqual(new Uint8Array(bytes))
+        expect(base64ToBytes(text.replace(/=+$/, ''))).toEqual(new Uint8Array(bytes))
+      }),
+    )
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'AQIRw+/=-_ %'.split('')), maxLength: 12 }), (text) => {
+        const bytes = base64ToBytes(text)
+        // whatever it accepts re-encodes to the same characters (no skipped or ignored character)
+        if (bytes !== undefined) expect(bytesToBase64(bytes).replace(/=+$/, '')).toBe(text.replace(/=+$/, ''))
+        // and Node's lenient decoder agrees on those bytes
+        if (bytes !== undefined) expect(bytes).toEqual(new Uint8Array(Buffer.from(text, 'base64')))
+      }),
+    )
   })
 })

@@ -139,3 +139,32 @@ describe('UTF-8 input', () => {
     )
   })
 })
+
+describe('base64 cells', () => {
+  const B = parseColumns('b binary, f fixed[2], v variant')
+  it('bytes that are not strict base64 are INVALID_DATA naming the file, row and column (they were stored changed)', () => {
+    for (const bad of ['%%%', 'hello world', '!!AQI=!!', 'AR==', 'AQI==', '-_8=']) {
+      const csv = failure(() => csvRows(`b\n${JSON.stringify(bad)}\n`, B, 'in.csv'))
+      expect(csv.code).toBe('INVALID_DATA')
+      expect(csv.context).toMatchObject({ file: 'in.csv', row: 1, field: 'b' })
+      const jl = failure(() => jsonlRows(`{"b": ${JSON.stringify(bad)}}\n`, B, 'in.jsonl'))
+      expect(jl.code).toBe('INVALID_DATA')
+      expect(jl.context).toMatchObject({ file: 'in.jsonl', row: 1, field: 'b' })
+    }
+    expect(failure(() => csvRows('f\n"!!AQI=!!"\n', B, 'in.csv')).context).toMatchObject({ field: 'f' })
+    expect(failure(() => jsonlRows('{"v": {"metadata": "AQ==", "value": "%"}}\n', B, 'in.jsonl')).context).toMatchObject({ field: 'v.value' })
+  })
+
+  it('padded and unpadded base64 read as the bytes scan printed', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.boolean(), (bytes, padded) => {
+        const text = Buffer.from(bytes).toString('base64')
+        const cell = padded ? text : text.replace(/=+$/, '')
+        const [csv] = csvRows(`b\n"${cell}"\n`, B, 'in.csv')
+        const [jl] = jsonlRows(`{"b": "${cell}"}\n`, B, 'in.jsonl')
+        expect(csv!.b).toEqual(new Uint8Array(bytes))
+        expect(jl!.b).toEqual(new Uint8Array(bytes))
+      }),
+    )
+  })
+})
