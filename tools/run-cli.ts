@@ -9,7 +9,10 @@ import { alterCommand } from './commands/alter.js'
 import { appendCommand, deleteCommand, overwriteCommand } from './commands/write.js'
 import { cherryPickCommand, refCommands } from './commands/refs.js'
 import { catalogCommands } from './commands/catalog-admin.js'
-import { processIO, reportError, type CliIO, type Command } from './cli-io.js'
+import { InvalidArgumentError } from '../src/errors.js'
+import { atMostPositionals, processIO, reportError, type CliIO, type Command } from './cli-io.js'
+
+const HELP_USAGE = 'floe help [<command>]'
 
 /** Every subcommand, by name. */
 export const COMMANDS: readonly Command[] = [
@@ -29,7 +32,20 @@ export const COMMANDS: readonly Command[] = [
 ]
 
 function help(io: CliIO): void {
-  io.out(['usage: floe <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`), '', 'floe <command> --help shows its usage.'].join('\n'))
+  io.out(['usage: floe <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`), '', 'floe help <command> (or floe <command> --help) shows its usage.'].join('\n'))
+}
+
+/** One command's help: its usage, then what it does. */
+function commandHelp(io: CliIO, cmd: Command): void {
+  io.out(`usage: ${cmd.usage}\n\n${cmd.summary}`)
+}
+
+/** The command called `name`, or INVALID_ARGUMENT naming it (with the closest command as a hint). */
+function findCommand(name: string): Command {
+  const cmd = COMMANDS.find((c) => c.name === name)
+  if (cmd) return cmd
+  const near = closestCommand(name)
+  throw new InvalidArgumentError(`unknown command ${name}${near ? ` (did you mean ${near}?)` : ''}; floe --help lists the commands`)
 }
 
 /** The command whose name is within two edits of `name` (the closest), for a typo hint. */
@@ -57,22 +73,30 @@ function editDistance(a: string, b: string): number {
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv
   if (name === '--help' || name === '-h' || name === 'help') {
-    help(io)
-    return 0
+    // `floe help <command>` is `floe <command> --help`; an unknown name is a usage error as `floe <name>` is
+    const names = rest.filter((a) => a !== '--help' && a !== '-h')
+    try {
+      atMostPositionals(names, 1, HELP_USAGE)
+      if (names[0] === undefined) help(io)
+      else commandHelp(io, findCommand(names[0]))
+      return 0
+    } catch (e) {
+      return reportError(io, e)
+    }
   }
   if (!name) {
     // a usage error: the help goes to stderr, stdout stays empty
     help({ ...io, out: io.err })
     return 2
   }
-  const cmd = COMMANDS.find((c) => c.name === name)
-  if (!cmd) {
-    const near = closestCommand(name)
-    io.err(`floe: INVALID_ARGUMENT: unknown command ${name}${near ? ` (did you mean ${near}?)` : ''}; floe --help lists the commands`)
-    return 2
+  let cmd: Command
+  try {
+    cmd = findCommand(name)
+  } catch (e) {
+    return reportError(io, e)
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${cmd.usage}\n\n${cmd.summary}`)
+    commandHelp(io, cmd)
     return 0
   }
   try {

@@ -16,6 +16,9 @@ export const TABLE_OPTIONS = {
   remap: { type: 'string', multiple: true },
 } as const
 
+/** How a command's usage shows the table-access options (TABLE_OPTIONS, and write-args' CATALOG_OPTIONS). */
+export const CATALOG_USAGE = '[--remap from=to]... [--catalog C]'
+
 /** parseArgs option definitions for time travel. */
 export const SNAPSHOT_OPTIONS = {
   'snapshot-id': { type: 'string' },

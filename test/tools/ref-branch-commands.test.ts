@@ -61,6 +61,12 @@ for (const kind of ['file', 'sqlite'] as const) {
       const arity = await floe('rename-branch', 'db.r', 'feature', ...C)
       expect(arity.code).not.toBe(0)
       expect(arity.stderr).toMatch(/expected 2 arguments/)
+      const stray = await floe('rename-branch', 'db.r', 'feature', 'x', 'extra', ...C)
+      expect(stray.code).toBe(2)
+      expect(stray.stderr).toMatch(/^floe: INVALID_ARGUMENT: unexpected argument "extra"; usage: floe rename-branch /)
+      const refs = json(await ok('describe', 'db.r', ...C)).refs as string[]
+      expect(refs).toContain('feature') // nothing was renamed
+      expect(refs).not.toContain('x')
     })
   })
 }

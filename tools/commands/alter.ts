@@ -10,7 +10,8 @@ import { isPrimitive, typeToString, type DecimalType, type IcebergType, type Pri
 import { decimalFitsPrecision, parseDecimal } from '../../src/spec/values.js'
 import type { Table } from '../../src/table/table.js'
 import type { Transaction } from '../../src/transaction/transaction.js'
-import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
+import { CATALOG_USAGE } from '../table-args.js'
 import { schemaArg } from './create.js'
 import { CATALOG_OPTIONS, openWritable } from '../write-args.js'
 
@@ -31,6 +32,9 @@ const OPTIONS = {
 } as const
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : K extends 'remap' ? string[] : string }
+
+/** An option that only some changes take (every change takes --catalog and --remap). */
+type ChangeOption = Exclude<keyof typeof OPTIONS, keyof typeof CATALOG_OPTIONS>
 
 /** A type written as in `create --schema` (`bigint`, `decimal(10,2)`, `struct<a: int>`). */
 function typeArg(text: string | undefined): IcebergType {
@@ -111,10 +115,6 @@ function decimalArg(type: DecimalType, text: string, bad: (why: string) => never
   return v
 }
 
-function need(args: readonly string[], n: number, usage: string): void {
-  if (args.length < n) throw new InvalidArgumentError(`missing arguments: ${usage}`)
-}
-
 type Change = (tx: Transaction, t: Table, a: readonly string[], v: Values) => 'schema' | 'spec' | 'sort'
 
 const move = (u: { moveFirst(n: string): unknown; moveBefore(n: string, b: string): unknown; moveAfter(n: string, a: string): unknown }, name: string, v: Values): boolean => {
@@ -128,10 +128,21 @@ const move = (u: { moveFirst(n: string): unknown; moveBefore(n: string, b: strin
 
 const schemaOpts = (v: Values) => ({ ...(v['case-insensitive'] ? { caseSensitive: false } : {}), ...(v['allow-incompatible'] ? { allowIncompatibleChanges: true } : {}) })
 
-const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
+const MOVE = ['first', 'before', 'after'] as const
+
+/** A change: its usage after the name, how many arguments it takes, the options it takes, and what it records. */
+interface ChangeDef {
+  readonly usage: string
+  readonly args: number
+  readonly options: readonly ChangeOption[]
+  readonly run: Change
+}
+
+const CHANGES: Record<string, ChangeDef> = {
   'add-column': {
-    usage: '<name> <type> [--parent P] [--doc D] [--required --default V] [--first | --before C | --after C]',
+    usage: '<name> <type> [--parent P] [--doc D] [--required] [--default V] [--allow-incompatible] [--first | --before C | --after C] [--case-insensitive]',
     args: 2,
+    options: ['parent', 'doc', 'required', 'default', 'allow-incompatible', ...MOVE, 'case-insensitive'],
     run: (tx, _t, [name, typeText], v) => {
       const type = typeArg(typeText)
       const full = v.parent ? `${v.parent}.${name}` : name!
@@ -143,11 +154,12 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
       return 'schema'
     },
   },
-  'drop-column': { usage: '<name>', args: 1, run: (tx, _t, [n], v) => (tx.updateSchema((u) => void u.deleteColumn(n!), schemaOpts(v)), 'schema') },
-  'rename-column': { usage: '<name> <new-name>', args: 2, run: (tx, _t, [n, to], v) => (tx.updateSchema((u) => void u.renameColumn(n!, to!), schemaOpts(v)), 'schema') },
+  'drop-column': { usage: '<name> [--case-insensitive]', args: 1, options: ['case-insensitive'], run: (tx, _t, [n], v) => (tx.updateSchema((u) => void u.deleteColumn(n!), schemaOpts(v)), 'schema') },
+  'rename-column': { usage: '<name> <new-name> [--case-insensitive]', args: 2, options: ['case-insensitive'], run: (tx, _t, [n, to], v) => (tx.updateSchema((u) => void u.renameColumn(n!, to!), schemaOpts(v)), 'schema') },
   'update-column': {
-    usage: '<name> [--type T] [--doc D] [--optional | --required] [--default V]',
+    usage: '<name> [--type T] [--doc D] [--optional | --required] [--default V] [--allow-incompatible] [--case-insensitive]',
     args: 1,
+    options: ['type', 'doc', 'optional', 'required', 'default', 'allow-incompatible', 'case-insensitive'],
     run: (tx, t, [n], v) => {
       if (v.optional && v.required) throw new InvalidArgumentError('use only one of --optional, --required')
       if (v.type === undefined && v.doc === undefined && !v.optional && !v.required && v.default === undefined) throw new InvalidArgumentError('update-column needs --type, --doc, --optional, --required or --default')
@@ -171,8 +183,9 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
     },
   },
   'move-column': {
-    usage: '<name> (--first | --before C | --after C)',
+    usage: '<name> (--first | --before C | --after C) [--case-insensitive]',
     args: 1,
+    options: [...MOVE, 'case-insensitive'],
     run: (tx, _t, [n], v) => {
       tx.updateSchema((u) => {
         if (!move(u, n!, v)) throw new InvalidArgumentError('move-column needs --first, --before C or --after C')
@@ -181,14 +194,16 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
     },
   },
   'set-identifier-fields': {
-    usage: '<col>[,<col>…] (empty string clears)',
+    usage: "<col>[,<col>…] [--case-insensitive]   ('' clears them)",
     args: 1,
+    options: ['case-insensitive'],
     run: (tx, _t, [cols], v) => (tx.updateSchema((u) => void u.setIdentifierFields(cols!.split(',').map((c) => c.trim()).filter(Boolean)), schemaOpts(v)), 'schema'),
   },
-  'union-by-name': { usage: "<schema: DDL or JSON>", args: 1, run: (tx, _t, [s], v) => (tx.updateSchema((u) => void u.unionByNameWith(schemaArg(s)), schemaOpts(v)), 'schema') },
+  'union-by-name': { usage: "'<schema: DDL or JSON>' [--case-insensitive]", args: 1, options: ['case-insensitive'], run: (tx, _t, [s], v) => (tx.updateSchema((u) => void u.unionByNameWith(schemaArg(s)), schemaOpts(v)), 'schema') },
   'add-partition-field': {
-    usage: "<term: col | day(ts) | bucket(16, id) | truncate(4, s) …> [--name N]",
+    usage: "'<term: col | day(ts) | bucket(16, id) | truncate(4, s) …>' [--name N] [--case-insensitive]",
     args: 1,
+    options: ['name', 'case-insensitive'],
     run: (tx, t, [term], v) => {
       const { transform, sourceName } = parseTransformTerm(t.schema(), term!)
       tx.updateSpec((u) => void u.addField({ transform, source: sourceName }, v.name), v['case-insensitive'] ? { caseSensitive: false } : {})
@@ -196,8 +211,9 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
     },
   },
   'drop-partition-field': {
-    usage: '<partition field name | term such as bucket(16, id)>',
+    usage: "<partition field name | 'term such as bucket(16, id)'> [--case-insensitive]",
     args: 1,
+    options: ['case-insensitive'],
     run: (tx, t, [what], v) => {
       const opts = v['case-insensitive'] ? { caseSensitive: false } : {}
       if (/\(/.test(what!)) {
@@ -207,10 +223,11 @@ const CHANGES: Record<string, { usage: string; args: number; run: Change }> = {
       return 'spec'
     },
   },
-  'rename-partition-field': { usage: '<name> <new-name>', args: 2, run: (tx, _t, [n, to]) => (tx.updateSpec((u) => void u.renameField(n!, to!)), 'spec') },
+  'rename-partition-field': { usage: '<name> <new-name>', args: 2, options: [], run: (tx, _t, [n, to]) => (tx.updateSpec((u) => void u.renameField(n!, to!)), 'spec') },
   'replace-sort-order': {
-    usage: "<sort list: 'id desc nulls last, day(ts)'> (empty string: unsorted)",
+    usage: "'<sort list such as id desc nulls last, day(ts)>'   ('' leaves the table unsorted)",
     args: 1,
+    options: [],
     run: (tx, t, [text]) => {
       const order = text!.trim() ? parseSortOrder(t.schema(), text!) : { orderId: 0, fields: [] }
       const byId = new Map(t.schema().fields.map((f) => [f.id, f.name]))
@@ -238,20 +255,36 @@ function findColumn(schema: { fields: readonly { name: string; type: IcebergType
   return type!
 }
 
+const changeUsage = (change: string, c: ChangeDef): string => `floe alter <ns.table> ${change} ${c.usage} ${CATALOG_USAGE}`
+
+/**
+ * Check the words after `<table> <change>` and the options given against what the change takes: a missing or
+ * extra argument, or an option the change does not use, is INVALID_ARGUMENT naming it (before the table is opened).
+ */
+function checkChangeArgs(change: string, c: ChangeDef, positionals: readonly string[], values: Values): void {
+  const usage = changeUsage(change, c)
+  if (positionals.length < 2 + c.args) throw new InvalidArgumentError(`missing arguments: ${usage}`)
+  atMostPositionals(positionals, 2 + c.args, usage)
+  const takes = new Set<string>([...Object.keys(CATALOG_OPTIONS), ...c.options])
+  const stray = Object.keys(values).filter((k) => !takes.has(k))
+  if (stray.length)
+    throw new InvalidArgumentError(`${stray.map((k) => `--${k}`).join(', ')} ${stray.length === 1 ? 'does' : 'do'} not apply to alter ${change}; usage: ${usage}`, { context: { field: `--${stray[0]!}` } })
+}
+
 /** The alter command. */
 export const alterCommand: Command = {
   name: 'alter',
-  summary: 'evolve a table: columns, identifier fields, partition fields, sort order (prints the new schema or spec)',
-  usage: ['floe alter <ns.table> <change> … [--catalog C]', 'changes:', ...Object.entries(CHANGES).map(([k, c]) => `  ${k} ${c.usage}`)].join('\n'),
+  summary: 'evolve a table: columns, identifier fields, partition fields, sort order (prints the new schema, spec or sort order)',
+  usage: [`floe alter <ns.table> <change> <argument>... [<option>...] ${CATALOG_USAGE}`, 'changes, with the arguments and options each takes:', ...Object.entries(CHANGES).map(([k, c]) => `  ${k} ${c.usage}`)].join('\n'),
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS })
-    const [ref, change, ...args] = positionals
-    const c = change === undefined ? undefined : CHANGES[change]
+    const [ref, change] = positionals
+    const c = change === undefined || !Object.hasOwn(CHANGES, change) ? undefined : CHANGES[change]
     if (!c) throw new InvalidArgumentError(`alter needs a change: ${Object.keys(CHANGES).join(', ')}${change ? ` (got ${change})` : ''}`)
-    need(args, c.args, `floe alter <table> ${change} ${c.usage}`)
+    checkChangeArgs(change!, c, positionals, values as Values)
     const t = await openWritable(ref, values)
     const tx = t.transaction()
-    const what = c.run(tx, t, args, values as Values)
+    const what = c.run(tx, t, positionals.slice(2), values as Values)
     const next = await tx.commit()
     const m = next.metadata
     printJson(io, {

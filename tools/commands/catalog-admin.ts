@@ -5,6 +5,7 @@ import { formatIdentifier, formatNamespace } from '../../src/catalog/identifier.
 import { InvalidArgumentError } from '../../src/errors.js'
 import { atMostPositionals, printJson, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, cliCatalog, keyValues, openWritable } from '../write-args.js'
+import { CATALOG_USAGE } from '../table-args.js'
 
 type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] }
 
@@ -26,7 +27,7 @@ function arg(p: Parsed, i: number, what: string): string {
 export const setPropertiesCommand: Command = {
   name: 'set-properties',
   summary: 'set table properties in one commit',
-  usage: 'floe set-properties <ns.table> k=v... [--catalog C]',
+  usage: `floe set-properties <ns.table> k=v... ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     const t = await openWritable(p.positionals[0], p.values as { catalog?: string })
@@ -42,7 +43,7 @@ export const setPropertiesCommand: Command = {
 export const unsetPropertiesCommand: Command = {
   name: 'unset-properties',
   summary: 'remove table properties in one commit',
-  usage: 'floe unset-properties <ns.table> key... [--catalog C]',
+  usage: `floe unset-properties <ns.table> key... ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     const t = await openWritable(p.positionals[0], p.values as { catalog?: string })
@@ -58,7 +59,7 @@ export const unsetPropertiesCommand: Command = {
 export const listCommand: Command = {
   name: 'list',
   summary: 'list the tables of a namespace',
-  usage: 'floe list <namespace> [--catalog C]',
+  usage: `floe list <namespace> ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     atMostPositionals(p.positionals, 1, this.usage)
@@ -72,7 +73,7 @@ export const listCommand: Command = {
 export const namespacesCommand: Command = {
   name: 'namespaces',
   summary: 'list namespaces (under an optional parent)',
-  usage: 'floe namespaces [<parent>] [--catalog C]',
+  usage: `floe namespaces [<parent>] ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     atMostPositionals(p.positionals, 1, this.usage)
@@ -86,7 +87,7 @@ export const namespacesCommand: Command = {
 export const createNamespaceCommand: Command = {
   name: 'create-namespace',
   summary: 'create a namespace with properties',
-  usage: 'floe create-namespace <namespace> [--property k=v]... [--catalog C]',
+  usage: `floe create-namespace <namespace> [--property k=v]... ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv, { property: { type: 'string', multiple: true } })
     atMostPositionals(p.positionals, 1, this.usage)
@@ -103,7 +104,7 @@ export const createNamespaceCommand: Command = {
 export const dropNamespaceCommand: Command = {
   name: 'drop-namespace',
   summary: 'drop an empty namespace (one holding tables, views or namespaces is refused)',
-  usage: 'floe drop-namespace <namespace> [--catalog C]',
+  usage: `floe drop-namespace <namespace> ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     atMostPositionals(p.positionals, 1, this.usage)
@@ -118,7 +119,7 @@ export const dropNamespaceCommand: Command = {
 export const dropTableCommand: Command = {
   name: 'drop-table',
   summary: 'drop a table from the catalog; --purge also deletes its files',
-  usage: 'floe drop-table <ns.table> [--purge] [--catalog C]',
+  usage: `floe drop-table <ns.table> [--purge] ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv, { purge: { type: 'boolean' } })
     atMostPositionals(p.positionals, 1, this.usage)
@@ -147,7 +148,7 @@ export const dropTableCommand: Command = {
 export const renameTableCommand: Command = {
   name: 'rename-table',
   summary: 'rename a table (SQL and memory catalogs; filesystem tables cannot move)',
-  usage: 'floe rename-table <from> <to> [--catalog C]',
+  usage: `floe rename-table <from> <to> ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     atMostPositionals(p.positionals, 2, this.usage)
@@ -163,7 +164,7 @@ export const renameTableCommand: Command = {
 export const registerTableCommand: Command = {
   name: 'register-table',
   summary: 'adopt an existing metadata file as a catalog table',
-  usage: 'floe register-table <ns.table> <metadata-file> [--catalog C]',
+  usage: `floe register-table <ns.table> <metadata-file> ${CATALOG_USAGE}`,
   async run(argv, io) {
     const p = parse(argv)
     atMostPositionals(p.positionals, 2, this.usage)

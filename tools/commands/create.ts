@@ -9,6 +9,7 @@ import type { Schema } from '../../src/spec/schema.js'
 import type { FormatVersion } from '../../src/spec/table-metadata.js'
 import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, cliCatalog, keyValues, tableShape } from '../write-args.js'
+import { CATALOG_USAGE } from '../table-args.js'
 
 /** Parse --schema: Iceberg schema JSON when it starts with `{`, else a DDL column list. */
 export function schemaArg(text: string | undefined): Schema {
@@ -21,7 +22,7 @@ export const createCommand: Command = {
   name: 'create',
   summary: 'create a table (schema as DDL or JSON, hidden partitioning, sort order, format version, properties)',
   usage:
-    "floe create <ns.table> --schema '<DDL or JSON>' [--partition-by 'day(ts), bucket(16, id)'] [--sort-by 'id desc nulls last'] [--format-version 1|2|3] [--property k=v]... [--location L] [--catalog C]",
+    `floe create <ns.table> --schema '<DDL or JSON>' [--partition-by 'day(ts), bucket(16, id)'] [--sort-by 'id desc nulls last'] [--format-version 1|2|3] [--property k=v]... [--location L] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -40,8 +41,9 @@ export const createCommand: Command = {
     const id = positionals[0]
     if (!id) throw new InvalidArgumentError('missing <ns.table>')
     const schema = schemaArg(values.schema)
-    const fv = values['format-version'] ?? '2'
-    if (!['1', '2', '3'].includes(fv)) throw new InvalidArgumentError(`--format-version must be 1, 2 or 3, got ${fv}`)
+    // without the flag the API decides: the format-version property when given, else 2 (a flag and property must agree)
+    const fv = values['format-version']
+    if (fv !== undefined && !['1', '2', '3'].includes(fv)) throw new InvalidArgumentError(`--format-version must be 1, 2 or 3, got ${fv}`, { context: { field: '--format-version' } })
     const catalog = cliCatalog(values)
     const t = await catalog.createTable(id, {
       schema,
@@ -49,7 +51,7 @@ export const createCommand: Command = {
       ...(values['sort-by'] ? { sortOrder: parseSortOrder(schema, values['sort-by']) } : {}),
       ...(values.location ? { location: values.location } : {}),
       properties: keyValues(values.property, '--property'),
-      formatVersion: Number(fv) as FormatVersion,
+      ...(fv === undefined ? {} : { formatVersion: Number(fv) as FormatVersion }),
     })
     printJson(io, tableShape(t))
     return 0

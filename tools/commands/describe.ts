@@ -4,13 +4,13 @@ import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/s
 import { reportedOperation, reportedSummary } from '../../src/spec/snapshot.js'
 import { defaultSortOrder } from '../../src/spec/table-metadata.js'
 import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
-import { openTable, TABLE_OPTIONS } from '../table-args.js'
+import { CATALOG_USAGE, openTable, TABLE_OPTIONS } from '../table-args.js'
 
 /** The describe command. */
 export const describeCommand: Command = {
   name: 'describe',
   summary: 'show a table: location, format version, schema, spec, sort order, properties, current snapshot',
-  usage: 'floe describe <table> [--remap from=to]... [--catalog C]',
+  usage: `floe describe <table> ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS } })
     atMostPositionals(positionals, 1, this.usage)

@@ -8,7 +8,7 @@ import { readMetadataTable } from '../../src/table/metadata-tables-read.js'
 import type { MetadataTableName } from '../../src/table/metadata-tables.js'
 import { atMostPositionals, type CliIO, type Command } from '../cli-io.js'
 import { chooseFormat, writeRows } from '../output.js'
-import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
+import { CATALOG_USAGE, openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
 // CLI name → Java metadata table name, what it shows, and whether a snapshot can be chosen
 const TABLES: Record<string, { table: MetadataTableName; summary: string; perSnapshot: boolean }> = {
@@ -34,13 +34,15 @@ const TABLES: Record<string, { table: MetadataTableName; summary: string; perSna
 export const metadataTableCommands: Command[] = Object.entries(TABLES).map(([name, def]) => ({
   name,
   summary: def.summary,
-  usage: `floe ${name} <table>${def.perSnapshot ? ' [--snapshot-id N | --as-of T | --ref NAME]' : ''} [--format jsonl|csv|table] [--remap from=to]... [--catalog C]`,
+  usage: `floe ${name} <table>${def.perSnapshot ? ' [--snapshot-id N | --as-of T | --ref NAME]' : ''} [--format jsonl|csv|table] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS, ...SNAPSHOT_OPTIONS, format: { type: 'string' } } })
     atMostPositionals(positionals, 1, this.usage)
-    const t = await openTable(positionals[0], values)
+    // checked before the values are read, so the error says the option does not apply rather than what is wrong with its value
+    if (!def.perSnapshot && (values['snapshot-id'] ?? values['as-of'] ?? values.ref) !== undefined)
+      throw new InvalidArgumentError(`floe ${name} shows ${def.table.startsWith('all_') ? 'every snapshot' : 'table-level metadata'}; --snapshot-id, --as-of and --ref do not apply`)
     const sel = snapshotSelector(values)
-    if (!def.perSnapshot && sel !== undefined) throw new InvalidArgumentError(`floe ${name} shows ${def.table.startsWith('all_') ? 'every snapshot' : 'table-level metadata'}; --snapshot-id, --as-of and --ref do not apply`)
+    const t = await openTable(positionals[0], values)
     const snapshot = def.perSnapshot ? resolveReadPoint(t.metadata, sel).snapshot : undefined
     const { schema, rows } = await readMetadataTable({ io: t.env.io, metadata: t.metadata, metadataLocation: t.metadataLocation }, def.table, snapshot ? { snapshot } : {})
     // typed by the metadata table's schema, so every value is printed as `floe scan` prints that type

@@ -3,13 +3,13 @@ import { parseArgs } from 'node:util'
 import { stringifyJson } from '../../src/spec/json/lossless.js'
 import { exprToString } from '../../src/expr/format.js'
 import { atMostPositionals, toPlain, type CliIO, type Command } from '../cli-io.js'
-import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
+import { CATALOG_USAGE, openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
 /** The plan command. */
 export const planCommand: Command = {
   name: 'plan',
   summary: 'print the planned file scan tasks as JSON lines (no data read)',
-  usage: 'floe plan <table> [--snapshot-id N | --as-of T | --ref NAME] [--filter EXPR] [--remap from=to]... [--catalog C]',
+  usage: `floe plan <table> [--snapshot-id N | --as-of T | --ref NAME] [--filter EXPR] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...TABLE_OPTIONS, ...SNAPSHOT_OPTIONS, filter: { type: 'string' } } })
     atMostPositionals(positionals, 1, this.usage)

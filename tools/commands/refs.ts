@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import type { ManageSnapshots } from '../../src/transaction/manage-snapshots.js'
 import type { Table } from '../../src/table/table.js'
-import { printJson, type CliIO, type Command } from '../cli-io.js'
+import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, commitResult, openWritable, refsResult, snapshotIdArg, timestampArg } from '../write-args.js'
+import { CATALOG_USAGE } from '../table-args.js'
 
 type Values = Record<string, string | boolean | string[] | undefined>
 
@@ -21,8 +22,10 @@ function optInt(v: unknown, flag: string): bigint | undefined {
   return BigInt(v)
 }
 
+// exactly `n` arguments after the table: fewer is a usage error, a stray one is named
 function need(args: readonly string[], n: number, usage: string): void {
-  if (args.length !== n) throw new InvalidArgumentError(`expected ${n} argument${n === 1 ? '' : 's'} after the table: ${usage}`)
+  if (args.length < n) throw new InvalidArgumentError(`expected ${n} argument${n === 1 ? '' : 's'} after the table: ${usage}`)
+  atMostPositionals(args, n, usage)
 }
 
 function currentId(t: Table): bigint {
@@ -40,7 +43,7 @@ function refCommand(
   arity: number,
   extra: Record<string, { type: 'string' }> = {},
 ): Command {
-  const usage = `floe ${name} <ns.table> ${args} [--catalog C]`
+  const usage = `floe ${name} <ns.table> ${args} ${CATALOG_USAGE}`
   return {
     name,
     summary,
@@ -48,8 +51,8 @@ function refCommand(
     async run(argv: readonly string[], io: CliIO): Promise<number> {
       const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...CATALOG_OPTIONS, ...extra } })
       const [ref, ...rest] = positionals
+      if (ref) need(rest, arity, usage)
       const t = await openWritable(ref, values)
-      need(rest, arity, usage)
       const next = await t.transaction().manageSnapshots((m) => edit(m, t, rest, values)).commit()
       printJson(io, refsResult(next))
       return 0
@@ -110,12 +113,12 @@ export const refCommands: readonly Command[] = [
 export const cherryPickCommand: Command = {
   name: 'cherry-pick',
   summary: "apply another snapshot's changes (e.g. a WAP branch commit) onto main",
-  usage: 'floe cherry-pick <ns.table> <snapshot-id> [--catalog C]',
+  usage: `floe cherry-pick <ns.table> <snapshot-id> ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...CATALOG_OPTIONS } })
     const [ref, ...rest] = positionals
+    if (ref) need(rest, 1, this.usage)
     const t = await openWritable(ref, values)
-    need(rest, 1, this.usage)
     const next = await t.transaction().cherryPick(snapshotIdArg(rest[0])).commit()
     printJson(io, commitResult(next))
     return 0

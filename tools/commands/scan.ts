@@ -4,14 +4,14 @@ import { InvalidArgumentError } from '../../src/errors.js'
 import type { NestedField } from '../../src/spec/types.js'
 import { atMostPositionals, type CliIO, type Command } from '../cli-io.js'
 import { chooseFormat, writeRows } from '../output.js'
-import { openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
+import { CATALOG_USAGE, openTable, SNAPSHOT_OPTIONS, snapshotSelector, TABLE_OPTIONS } from '../table-args.js'
 
 /** The scan command. */
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'read rows of a table (time travel, filter, columns, limit; jsonl, csv or table)',
   usage:
-    'floe scan <table> [--snapshot-id N | --as-of T | --ref NAME] [--filter EXPR] [--columns a,b] [--limit N] [--format jsonl|csv|table] [--case-insensitive] [--remap from=to]... [--catalog C]',
+    `floe scan <table> [--snapshot-id N | --as-of T | --ref NAME] [--filter EXPR] [--columns a,b] [--limit N] [--format jsonl|csv|table] [--case-insensitive] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],

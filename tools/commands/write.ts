@@ -5,13 +5,12 @@ import type { DeleteMode, DmlOptions } from '../../src/table/dml.js'
 import type { IsolationLevel } from '../../src/transaction/conflicts.js'
 import { printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, commitResult, inputRows, openWritable } from '../write-args.js'
+import { CATALOG_USAGE } from '../table-args.js'
 
-const WRITE_OPTIONS = {
-  ...CATALOG_OPTIONS,
-  branch: { type: 'string' },
-  'input-format': { type: 'string' },
-  isolation: { type: 'string' },
-} as const
+// every write takes --branch; isolation applies where rows are replaced or deleted, an input format where files are read
+const WRITE_OPTIONS = { ...CATALOG_OPTIONS, branch: { type: 'string' } } as const
+const INPUT_OPTIONS = { 'input-format': { type: 'string' } } as const
+const ISOLATION_OPTIONS = { isolation: { type: 'string' } } as const
 
 function dmlOptions(values: { branch?: string | undefined; isolation?: string | undefined }, files: readonly string[]): DmlOptions {
   const iso = values.isolation
@@ -32,9 +31,9 @@ function interruptible<T>(io: CliIO, work: (signal: { signal?: AbortSignal }) =>
 export const appendCommand: Command = {
   name: 'append',
   summary: 'append rows from CSV, JSON-lines or Parquet files (coerced to the table schema) in one commit',
-  usage: 'floe append <ns.table> <file>... [--input-format csv|jsonl|parquet] [--branch B] [--catalog C]',
+  usage: `floe append <ns.table> <file>... [--input-format csv|jsonl|parquet] [--branch B] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: WRITE_OPTIONS })
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...WRITE_OPTIONS, ...INPUT_OPTIONS } })
     const [ref, ...files] = positionals
     const t = await openWritable(ref, values)
     const next = await interruptible(io, async (sig) => t.appendRows(await inputRows(files, t.schema(), values['input-format'], sig.signal), { ...dmlOptions(values, files), ...sig }))
@@ -47,12 +46,12 @@ export const appendCommand: Command = {
 export const overwriteCommand: Command = {
   name: 'overwrite',
   summary: 'replace the rows matching --filter, or every partition the input lands in (--dynamic), with the input rows',
-  usage: 'floe overwrite <ns.table> <file>... (--filter EXPR | --dynamic) [--input-format F] [--isolation serializable|snapshot] [--branch B] [--catalog C]',
+  usage: `floe overwrite <ns.table> <file>... (--filter EXPR | --dynamic) [--input-format csv|jsonl|parquet] [--isolation serializable|snapshot] [--branch B] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { ...WRITE_OPTIONS, filter: { type: 'string' }, dynamic: { type: 'boolean', default: false } },
+      options: { ...WRITE_OPTIONS, ...INPUT_OPTIONS, ...ISOLATION_OPTIONS, filter: { type: 'string' }, dynamic: { type: 'boolean', default: false } },
     })
     if ((values.filter === undefined) === !values.dynamic) throw new InvalidArgumentError('overwrite needs exactly one of --filter EXPR or --dynamic')
     const [ref, ...files] = positionals
@@ -72,12 +71,12 @@ export const overwriteCommand: Command = {
 export const deleteCommand: Command = {
   name: 'delete',
   summary: 'delete the rows matching --filter (copy-on-write or merge-on-read; default write.delete.mode)',
-  usage: 'floe delete <ns.table> --filter EXPR [--mode copy-on-write|merge-on-read] [--isolation serializable|snapshot] [--branch B] [--catalog C]',
+  usage: `floe delete <ns.table> --filter EXPR [--mode copy-on-write|merge-on-read] [--isolation serializable|snapshot] [--branch B] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { ...WRITE_OPTIONS, filter: { type: 'string' }, mode: { type: 'string' } },
+      options: { ...WRITE_OPTIONS, ...ISOLATION_OPTIONS, filter: { type: 'string' }, mode: { type: 'string' } },
     })
     if (values.filter === undefined) throw new InvalidArgumentError("delete needs --filter EXPR (use --filter 'true' to delete every row)")
     const mode = values.mode
