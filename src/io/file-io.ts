@@ -29,6 +29,26 @@ export interface WriteOptions {
   readonly direct?: boolean
 }
 
+/** Options for creating an {@link OutputFile}. */
+export interface OutputOptions {
+  /** Flush to stable storage when the output is closed (local files: fsync of the file and its folder). */
+  readonly durable?: boolean
+}
+
+/**
+ * A new object written piece by piece (see {@link FileIO.createOutput}). Calls are sequential: await each
+ * before the next. The object may be visible partly written until `close`, so only new objects nothing
+ * references yet (data files) are written this way.
+ */
+export interface OutputFile {
+  /** Append `chunk`. The FileIO may read `chunk` until the promise settles (the caller must not change it before) and keeps no reference to it afterwards. */
+  write(chunk: Uint8Array): Promise<void>
+  /** Complete the object (flushed to stable storage when created `durable`); after a rejection, call `abort`. */
+  close(): Promise<void>
+  /** Discard the object, best effort (it does not exist afterwards; an object already absent is fine); does nothing after a successful `close`. */
+  abort(): Promise<void>
+}
+
 /**
  * Storage seam. Paths are absolute locations (URIs or absolute file paths). Implementations must be safe
  * under concurrent calls, must make create-if-absent atomic, and must throw floe's typed errors
@@ -45,6 +65,11 @@ export interface FileIO {
    * a PUT that landed): a caller that must know reads the object back.
    */
   write(path: string, data: Uint8Array, opts?: WriteOptions): Promise<void>
+  /**
+   * Start a new object written piece by piece (optional capability): create-if-absent, so an existing object
+   * fails with AlreadyExistsError, at the latest when this resolves, and is never replaced.
+   */
+  createOutput?(path: string, opts?: OutputOptions): Promise<OutputFile>
   /** Delete an object; succeeds when it is already absent. */
   delete(path: string): Promise<void>
   /** Objects whose path starts with `prefix`, recursively, sorted by path (optional capability). */

@@ -5,7 +5,7 @@ import { promises as fs, constants } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AlreadyExistsError, FloeError, NotFoundError } from '../errors.js'
-import type { FileIO, FileStat, WriteOptions } from './file-io.js'
+import type { FileIO, FileStat, OutputFile, OutputOptions, WriteOptions } from './file-io.js'
 
 /** Turn `file:///a/b`, `file:/a/b` or `/a/b` into an absolute local path; other schemes are refused. */
 export function localPath(location: string): string {
@@ -116,6 +116,19 @@ export class LocalFileIO implements FileIO {
     }
   }
 
+  /** Create a file exclusively (O_EXCL: an existing file is AlreadyExistsError) and return it to be written piece by piece. */
+  async createOutput(path: string, opts: OutputOptions = {}): Promise<OutputFile> {
+    const p = localPath(path)
+    const dir = dirname(p)
+    let fd: number
+    try {
+      fd = await createExclusive(p, dir)
+    } catch (e) {
+      throw ioError(e, 'create', path)
+    }
+    return new LocalOutput(path, p, dir, fd, opts.durable === true)
+  }
+
   /** Delete a file; absent files are fine. */
   async delete(path: string): Promise<void> {
     try {
@@ -195,21 +208,105 @@ export class LocalFileIO implements FileIO {
   }
 }
 
-/** Create `file` exclusively (and its folder when missing), write `data` and, when `durable`, fsync it. */
-async function writeNewFile(file: string, dir: string, data: Uint8Array, durable: boolean, onCreated?: () => void): Promise<void> {
+/** Create `file` exclusively (O_EXCL, and its folder when missing) for writing; resolves to its descriptor. */
+async function createExclusive(file: string, dir: string): Promise<number> {
   const create = (): Promise<number> => call<number>((cb) => fsCb.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644, cb))
   // the folder usually exists: create it only when the first open says it is missing
-  const fd = await create().catch(async (e: NodeJS.ErrnoException) => {
+  return create().catch(async (e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e
     await fs.mkdir(dir, { recursive: true })
     return create()
   })
+}
+
+/** Write all of `data` at file position `at`, however many calls short writes take. */
+async function writeAll(fd: number, data: Uint8Array, at: number): Promise<void> {
+  for (let off = 0; off < data.length; ) off += await call<number>((cb) => fsCb.write(fd, data, off, data.length - off, at + off, cb))
+}
+
+/** Create `file` exclusively (and its folder when missing), write `data` and, when `durable`, fsync it. */
+async function writeNewFile(file: string, dir: string, data: Uint8Array, durable: boolean, onCreated?: () => void): Promise<void> {
+  const fd = await createExclusive(file, dir)
   onCreated?.()
   try {
-    for (let off = 0; off < data.length; ) off += await call<number>((cb) => fsCb.write(fd, data, off, data.length - off, null, cb))
+    await writeAll(fd, data, 0)
     if (durable) await call<void>((cb) => fsCb.fsync(fd, cb))
   } finally {
     await call<void>((cb) => fsCb.close(fd, cb))
+  }
+}
+
+/**
+ * A local file written piece by piece: created exclusively under its own name (so it is visible partly
+ * written, as `direct` writes are), each chunk written in full at the end, fsynced with its folder on close
+ * when durable; abort closes and unlinks it.
+ */
+class LocalOutput implements OutputFile {
+  private size = 0
+  private fd: number | undefined
+  private closed = false
+  /** The last write, settled either way: the descriptor is closed only after it (a closed number may be reused at once). */
+  private pending: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly path: string,
+    private readonly file: string,
+    private readonly dir: string,
+    fd: number,
+    private readonly durable: boolean,
+  ) {
+    this.fd = fd
+  }
+
+  /** Append `chunk` (read until the promise settles, not kept). */
+  async write(chunk: Uint8Array): Promise<void> {
+    const fd = this.openFd('write')
+    const at = this.size
+    this.size += chunk.length
+    const done = writeAll(fd, chunk, at)
+    this.pending = done.catch(() => undefined)
+    try {
+      await done
+    } catch (e) {
+      throw ioError(e, 'write', this.path)
+    }
+  }
+
+  /** fsync (when durable), close, then sync the folder (when durable), as a durable `write` does. */
+  async close(): Promise<void> {
+    const fd = this.openFd('close')
+    this.fd = undefined
+    await this.pending
+    try {
+      try {
+        if (this.durable) await call<void>((cb) => fsCb.fsync(fd, cb))
+      } finally {
+        await call<void>((cb) => fsCb.close(fd, cb))
+      }
+      if (this.durable) await syncDir(this.dir)
+    } catch (e) {
+      throw ioError(e, 'write', this.path)
+    }
+    this.closed = true
+  }
+
+  /** Close the descriptor (if still open) and unlink the file; nothing after a successful close. */
+  async abort(): Promise<void> {
+    if (this.closed) return
+    const fd = this.fd
+    this.fd = undefined
+    await this.pending
+    if (fd !== undefined) await call<void>((cb) => fsCb.close(fd, cb)).catch(() => undefined)
+    try {
+      await fs.unlink(this.file)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, 'delete', this.path)
+    }
+  }
+
+  private openFd(op: string): number {
+    if (this.fd === undefined) throw new FloeError('INVALID_ARGUMENT', `Cannot ${op} ${this.path}: the output is already closed or aborted`, { context: { file: this.path } })
+    return this.fd
   }
 }
 

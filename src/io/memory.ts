@@ -1,6 +1,6 @@
 // In-memory FileIO for embedding and tests, with an optional fault hook.
-import { AlreadyExistsError, NotFoundError } from '../errors.js'
-import type { FileIO, FileStat, WriteOptions } from './file-io.js'
+import { AlreadyExistsError, FloeError, NotFoundError } from '../errors.js'
+import type { FileIO, FileStat, OutputFile, WriteOptions } from './file-io.js'
 
 /** A FileIO operation name, as seen by fault hooks. */
 export type IoOp = 'read' | 'stat' | 'write' | 'delete' | 'list'
@@ -36,6 +36,43 @@ export class MemoryFileIO implements FileIO {
     this.files.set(path, data.slice())
   }
 
+  /**
+   * Start an object written piece by piece: the name is taken at once (create-if-absent; it reads as empty
+   * meanwhile) and the bytes are published at `close`. The fault hook sees creation, each write and close as 'write'.
+   */
+  async createOutput(path: string): Promise<OutputFile> {
+    this.beforeOp?.('write', path)
+    if (this.files.has(path)) throw new AlreadyExistsError(`File already exists: ${path}`, { context: { file: path } })
+    const placeholder = new Uint8Array(0)
+    this.files.set(path, placeholder)
+    const parts: Uint8Array[] = []
+    let state: 'open' | 'closed' | 'aborted' = 'open'
+    const check = (op: string): void => {
+      if (state !== 'open') throw new FloeError('INVALID_ARGUMENT', `Cannot ${op} ${path}: the output is already ${state}`, { context: { file: path } })
+    }
+    return {
+      write: async (chunk) => {
+        check('write')
+        this.beforeOp?.('write', path)
+        parts.push(chunk.slice())
+      },
+      close: async () => {
+        check('close')
+        this.beforeOp?.('write', path)
+        // the name may have been deleted or written over meanwhile (with overwrite): never bring it back or replace it
+        if (this.files.get(path) !== placeholder) throw new FloeError('IO', `Cannot close ${path}: it was deleted or replaced while it was written`, { context: { file: path } })
+        state = 'closed'
+        this.files.set(path, concat(parts))
+      },
+      abort: async () => {
+        if (state === 'closed') return
+        state = 'aborted'
+        // only the name this output took: an object somebody has since written over it is theirs
+        if (this.files.get(path) === placeholder) this.files.delete(path)
+      },
+    }
+  }
+
   /** Remove an object (absent is fine). */
   async delete(path: string): Promise<void> {
     this.beforeOp?.('delete', path)
@@ -48,4 +85,15 @@ export class MemoryFileIO implements FileIO {
     const hits = [...this.files.keys()].filter((k) => k.startsWith(prefix)).sort()
     for (const k of hits) yield { path: k, size: this.files.get(k)!.length }
   }
+}
+
+/** The parts joined into one array. */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
 }

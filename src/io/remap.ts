@@ -1,6 +1,6 @@
 // Location remapping: read a table whose metadata says s3://… or hdfs://… from a local folder.
 import { NotFoundError } from '../errors.js'
-import { missingFileMessage, type FileIO, type FileStat, type WriteOptions } from './file-io.js'
+import { missingFileMessage, type FileIO, type FileStat, type OutputFile, type OutputOptions, type WriteOptions } from './file-io.js'
 
 /** One prefix rewrite: locations starting with `from` are served from `to`. */
 export interface PrefixMapping {
@@ -30,15 +30,18 @@ export class RemappingFileIO implements FileIO {
   readonly removeFolder?: (dir: string) => Promise<boolean>
   /** Create a folder through the mapping (only when the wrapped FileIO can). */
   readonly makeFolder?: (dir: string) => Promise<boolean>
+  /** Start an object written piece by piece through the mapping (only when the wrapped FileIO can). */
+  readonly createOutput?: (path: string, opts?: OutputOptions) => Promise<OutputFile>
 
   constructor(
     private readonly inner: FileIO,
     private readonly mappings: readonly PrefixMapping[],
   ) {
-    const { listFolders, removeFolder, makeFolder } = inner
+    const { listFolders, removeFolder, makeFolder, createOutput } = inner
     if (listFolders) this.listFolders = (dir) => listFolders.call(inner, remapLocation(dir, mappings))
     if (removeFolder) this.removeFolder = (dir) => removeFolder.call(inner, remapLocation(dir, mappings))
     if (makeFolder) this.makeFolder = (dir) => makeFolder.call(inner, remapLocation(dir, mappings))
+    if (createOutput) this.createOutput = (path, opts) => createOutput.call(inner, remapLocation(path, mappings), opts)
   }
 
   /** As the wrapped FileIO. */

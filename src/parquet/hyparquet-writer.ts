@@ -155,9 +155,18 @@ async function compressorsFor(codec: ParquetCodec, level: number | undefined): P
 
 // hyparquet-writer's byte sink. After a row group, a buffer that has grown past HANDOVER_BYTES is kept as a
 // finished chunk and writing continues in a fresh buffer (no copy, and no huge reallocation for big files);
-// smaller files stay in one buffer and are returned as a view of it, without a final copy.
+// smaller files stay in one buffer and are returned as a view of it, without a final copy. A file written out
+// as it goes takes its bytes after each row group (`take`), and the buffer is then reused from its start.
 class ChunkedByteWriter extends ByteWriter {
   readonly chunks: Uint8Array[] = []
+
+  /** The bytes written since the last call; the last one is a view of the buffer, overwritten by the next bytes written. */
+  take(): Uint8Array[] {
+    const out = this.chunks.splice(0)
+    if (this.index > 0) out.push(new Uint8Array(this.buffer, 0, this.index))
+    this.index = 0
+    return out
+  }
 
   flush(): void {
     if (this.index < HANDOVER_BYTES) return
@@ -178,6 +187,14 @@ class ChunkedByteWriter extends ByteWriter {
     }
     return out
   }
+}
+
+/** What one Parquet file written out in chunks holds: its last bytes and its size instead of the whole file. */
+export interface ParquetTailResult extends Omit<ParquetWriteResult, 'bytes'> {
+  /** The bytes not taken with `takeChunks` yet: the file ends with them. */
+  readonly tail: readonly Uint8Array[]
+  /** The file's total size in bytes. */
+  readonly size: number
 }
 
 /** What one written Parquet file holds. */
@@ -379,6 +396,10 @@ export class IcebergParquetWriter {
   private readonly splitOffsets: bigint[] = []
   private readonly columnSizes = new Map<number, bigint>()
   private done = false
+  /** A row group was encoded since the last `takeChunks`. */
+  private encoded = false
+  /** `takeChunks` was called: the whole file is no longer held, only `finishTail` can end it. */
+  private taken = false
 
   private constructor(
     schema: Schema,
@@ -431,6 +452,23 @@ export class IcebergParquetWriter {
   /** Bytes encoded so far plus the estimated size of buffered rows (what file rolling compares to its target). */
   get length(): number {
     return this.out.offset + this.bufferedBytes + this.unmeasured * this.avgRowBytes
+  }
+
+  /** True when a row group was encoded since the last {@link takeChunks} (a cheap check to make per row). */
+  get chunksReady(): boolean {
+    return this.encoded
+  }
+
+  /**
+   * The file's bytes encoded since the last call (the first call includes the header), to store them as row
+   * groups complete. The last array is a view of the writer's buffer, which is reused: it is valid only until
+   * the writer is written to, flushed or finished again. End such a file with {@link finishTail}.
+   */
+  takeChunks(): Uint8Array[] {
+    if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
+    this.encoded = false
+    this.taken = true
+    return this.out.take()
   }
 
   /** Buffer one row of floe values keyed by column name; encodes a row group when the buffer is full. */
@@ -513,6 +551,7 @@ export class IcebergParquetWriter {
       const minusZero = this.floats[i]! && (Array.isArray(values) ? hasNegativeZero(values) : negativeZero[i]!)
       return minusZero ? { name: c.parquetName, data, statistics, encoding: 'PLAIN' as const } : { name: c.parquetName, data, statistics }
     })
+    this.encoded = true
     this.splitOffsets.push(BigInt(this.out.offset))
     const indexesBefore = this.pq.pendingIndexes.length
     try {
@@ -538,14 +577,27 @@ export class IcebergParquetWriter {
     })
   }
 
-  /** Flush, write the footer and return the file bytes with its layout facts. */
+  /** Flush, write the footer and return the file bytes with its layout facts (not after {@link takeChunks}). */
   finish(): ParquetWriteResult {
+    if (this.taken) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer handed out its chunks: end the file with finishTail', this.ctx())
+    this.end()
+    return { bytes: this.out.concat(), rowCount: this.rows, splitOffsets: this.splitOffsets, columnSizes: this.columnSizes, layout: this.layout }
+  }
+
+  /** Flush, write the footer and return the bytes not taken yet (no final copy) with the file's size and layout facts. */
+  finishTail(): ParquetTailResult {
+    this.end()
+    return { tail: this.out.take(), size: this.out.offset, rowCount: this.rows, splitOffsets: this.splitOffsets, columnSizes: this.columnSizes, layout: this.layout }
+  }
+
+  // Encode the last row group and write the footer.
+  private end(): void {
     if (this.done) throw new FloeError('INVALID_ARGUMENT', 'Parquet writer is already finished', this.ctx())
     this.flush()
     this.done = true
+    this.encoded = false
     this.memory.join(-1)
     void this.pq.finish()
-    return { bytes: this.out.concat(), rowCount: this.rows, splitOffsets: this.splitOffsets, columnSizes: this.columnSizes, layout: this.layout }
   }
 
   private ctx(): { context?: { file: string } } {

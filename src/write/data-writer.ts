@@ -3,11 +3,14 @@
 // `write.target-file-size-bytes`, named and placed like Java's OutputFileFactory/LocationProvider, and
 // described as DataFiles with Iceberg metrics. The file format is the table's `write.format.default`
 // (`write.delete.format.default` for deletes): Parquet, or Avro (record counts only, as Java's Avro appender).
-// On any failure the files already stored are deleted.
+// When the FileIO can write an object piece by piece (`createOutput`), a Parquet data file is opened as an
+// output with its writer and each finished row group's bytes go to it at once, so no file is held whole in
+// memory. On any failure the open outputs are discarded and the files already stored are deleted.
 import { uuidToBytes } from '../spec/values.js'
 import { avroDataCodec, avroDeleteCodec, type AvroCodecChoice } from '../avro-data/avro-codec.js'
 import { AvroDataWriter } from '../avro-data/avro-data-writer.js'
 import type { Env } from '../env.js'
+import type { OutputFile } from '../io/file-io.js'
 import { AlreadyExistsError, FloeError, InvalidArgumentError, UnsupportedError, ValidationError } from '../errors.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import type { Row } from '../parquet/codec.js'
@@ -100,10 +103,28 @@ interface FinishedFile {
   readonly stats: Partial<Pick<DataFile, 'columnSizes' | 'valueCounts' | 'nullValueCounts' | 'nanValueCounts' | 'lowerBounds' | 'upperBounds' | 'splitOffsets'>>
 }
 
+/** What a file written out in chunks reports at its end: its last bytes and total size instead of the whole file. */
+interface FinishedTail extends Omit<FinishedFile, 'bytes'> {
+  readonly tail: readonly Uint8Array[]
+  readonly size: number
+}
+
+/** A file whose finished bytes can be taken as it is written (Parquet: after each row group). */
+interface ChunkedFile {
+  /** True when finished bytes wait to be taken (checked after every row). */
+  readonly ready: boolean
+  /** The bytes finished since the last call, valid until the next row is written. */
+  take(): readonly Uint8Array[]
+  /** End the file: the bytes not taken yet, its size, record count and metrics. */
+  finishTail(): FinishedTail
+}
+
 /** A data file being written in either format: rows go to `writer` (one call each), `finish` ends the file. */
 interface FormatFile {
   readonly writer: { write(row: Row): void; readonly length: number }
   finish(): FinishedFile
+  /** The file written out in chunks (Parquet only). */
+  readonly chunked?: ChunkedFile
 }
 
 interface OpenFile extends FormatFile {
@@ -111,6 +132,8 @@ interface OpenFile extends FormatFile {
   readonly partition: readonly Value[]
   /** Java's file count in the name: files are returned in this order. */
   readonly seq: number
+  /** Where its chunks go when it is written out as it goes (then `chunked` is set too). */
+  readonly output: OutputFile | undefined
 }
 
 function targetSize(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
@@ -136,9 +159,11 @@ function metricsFields(m: FileMetrics): Pick<DataFile, 'columnSizes' | 'valueCou
   }
 }
 
-// Files stored so far by one write call; deleted again when the call fails.
+// Files stored so far by one write call, and the outputs still open; when the call fails the outputs are
+// discarded and the files deleted.
 class StoredFiles {
   readonly paths: string[] = []
+  private readonly outputs = new Set<OutputFile>()
 
   constructor(private readonly env: Env) {}
 
@@ -147,14 +172,39 @@ class StoredFiles {
     try {
       await this.env.io.write(path, bytes, { durable: true, direct: true })
     } catch (e) {
-      // a file that already existed is somebody else's (a reused operation id): never roll it back
-      if (e instanceof AlreadyExistsError) this.paths.splice(this.paths.lastIndexOf(path), 1)
+      this.disown(e, path)
       throw e
     }
   }
 
+  /** Create an output (the FileIO has `createOutput`); from here on a failure discards it. */
+  async create(path: string): Promise<OutputFile> {
+    this.paths.push(path)
+    try {
+      const out = await this.env.io.createOutput!(path, { durable: true })
+      this.outputs.add(out)
+      return out
+    } catch (e) {
+      this.disown(e, path)
+      throw e
+    }
+  }
+
+  /** Close an output: its file is then stored (a failed close leaves it to the rollback). */
+  async close(out: OutputFile): Promise<void> {
+    await out.close()
+    this.outputs.delete(out)
+  }
+
   async rollback(): Promise<void> {
+    for (const out of this.outputs) await out.abort().catch(() => undefined)
+    this.outputs.clear()
     for (const p of this.paths) await this.env.io.delete(p).catch(() => undefined)
+  }
+
+  // a file that already existed is somebody else's (a reused operation id): never roll it back
+  private disown(e: unknown, path: string): void {
+    if (e instanceof AlreadyExistsError) this.paths.splice(this.paths.lastIndexOf(path), 1)
   }
 }
 
@@ -169,12 +219,25 @@ async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: Me
 function parquetFiles(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig): (path: string) => Promise<FormatFile> {
   return async (path) => {
     const { writer, metrics } = await openWriter(schema, opts, config, path)
+    const facts = (r: { readonly columnSizes: ReadonlyMap<number, bigint>; readonly splitOffsets: readonly bigint[] }): Omit<FinishedFile, 'bytes'> => {
+      const m = metrics.finish(r.columnSizes)
+      return { recordCount: m.recordCount, stats: { ...metricsFields(m), splitOffsets: r.splitOffsets } }
+    }
     return {
       writer,
       finish: () => {
         const result = writer.finish()
-        const m = metrics.finish(result.columnSizes)
-        return { bytes: result.bytes, recordCount: m.recordCount, stats: { ...metricsFields(m), splitOffsets: result.splitOffsets } }
+        return { bytes: result.bytes, ...facts(result) }
+      },
+      chunked: {
+        get ready() {
+          return writer.chunksReady
+        },
+        take: () => writer.takeChunks(),
+        finishTail: () => {
+          const result = writer.finishTail()
+          return { tail: result.tail, size: result.size, ...facts(result) }
+        },
       },
     }
   }
@@ -231,6 +294,8 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const taskId = opts.taskId ?? 0
   const partitionId = opts.partitionId ?? 0
   const stored = new StoredFiles(env)
+  // Parquet files go to storage row group by row group when the FileIO can write an object piece by piece
+  const streamed = env.io.createOutput !== undefined && parquet !== undefined
   const openFiles = new Map<string, OpenFile>()
   const files: { seq: number; file: DataFile }[] = []
   let fileCount = 0
@@ -239,21 +304,36 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     const name = dataFileName(partitionId, taskId, operationId, ++fileCount, undefined, format)
     const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
     const seq = fileCount
-    const { writer, finish } = await open(path)
-    return { writer, finish, path, partition: values, seq }
+    // the output first: a name that is taken fails before any row is encoded
+    const output = streamed ? await stored.create(path) : undefined
+    const { writer, finish, chunked } = await open(path)
+    return { writer, finish, ...(chunked ? { chunked } : {}), path, partition: values, seq, output }
+  }
+  // hand the finished bytes of a file to its output, each write settled before the writer runs again
+  const drain = async (out: OutputFile, chunks: readonly Uint8Array[]): Promise<void> => {
+    for (const c of chunks) await out.write(c)
   }
   const closeFile = async (f: OpenFile): Promise<void> => {
-    const result = f.finish()
-    await stored.store(f.path, result.bytes)
+    let done: Omit<FinishedFile, 'bytes'> & { readonly size: number }
+    if (f.output) {
+      const tail = f.chunked!.finishTail()
+      await drain(f.output, tail.tail)
+      await stored.close(f.output)
+      done = tail
+    } else {
+      const whole = f.finish()
+      await stored.store(f.path, whole.bytes)
+      done = { ...whole, size: whole.bytes.length }
+    }
     const file: DataFile = {
       content: 'data',
       filePath: f.path,
       fileFormat: format,
       specId: spec.specId,
       partition: f.partition,
-      recordCount: result.recordCount,
-      fileSizeInBytes: BigInt(result.bytes.length),
-      ...result.stats,
+      recordCount: done.recordCount,
+      fileSizeInBytes: BigInt(done.size),
+      ...done.stats,
       ...(sortOrderId === undefined ? {} : { sortOrderId }),
     }
     files.push({ seq: f.seq, file })
@@ -275,7 +355,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   }
   const afterWrite = (f: OpenFile, row: Row, key: string): Promise<void> | undefined => {
     f.writer.write(row)
-    if (f.writer.length < maxBytes) return undefined
+    if (f.writer.length < maxBytes) return f.output !== undefined && f.chunked!.ready ? drain(f.output, f.chunked!.take()) : undefined
     openFiles.delete(key)
     return closeFile(f)
   }
