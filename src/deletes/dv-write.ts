@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { PUFFIN_MAGIC } from '../puffin/puffin.js'
 import { stringifyJson } from '../spec/json/lossless.js'
 import { DV_BLOB_TYPE, DV_MAGIC } from './deletion-vector.js'
+import { FLOE_BUILD } from '../version.js'
 
 const COOKIE_NO_RUNS = 12346
 const TWO32 = 2 ** 32
@@ -99,7 +100,7 @@ export interface WrittenVector {
 }
 
 /** A Puffin file with one deletion-vector blob per data file (snapshot id and sequence number −1, as Java writes). */
-export function puffinWithDeletionVectors(vectors: readonly DeletionVectorInput[], createdBy = 'floe'): { bytes: Uint8Array; vectors: WrittenVector[] } {
+export function puffinWithDeletionVectors(vectors: readonly DeletionVectorInput[], createdBy = FLOE_BUILD): { bytes: Uint8Array; vectors: WrittenVector[] } {
   const parts: Uint8Array[] = [PUFFIN_MAGIC]
   let offset = PUFFIN_MAGIC.length
   const blobs: unknown[] = []

@@ -67,10 +67,10 @@ export function snapshotFromJson(v: JsonValue, p: JsonPath): Snapshot {
   return s
 }
 
-/** Serialise a snapshot (Java order). `withSequence` is false for v1 tables. */
+/** Serialise a snapshot (Java order). `withSequence` is false for v1 tables; as Java, a sequence number of 0 (a v1-era snapshot) is not written. */
 export function snapshotToJson(s: Snapshot, withSequence: boolean): JsonObject {
   const o: JsonObject = {}
-  if (withSequence) o['sequence-number'] = s.sequenceNumber
+  if (withSequence && s.sequenceNumber > 0n) o['sequence-number'] = s.sequenceNumber
   o['snapshot-id'] = s.snapshotId
   if (s.parentSnapshotId !== undefined) o['parent-snapshot-id'] = s.parentSnapshotId
   o['timestamp-ms'] = s.timestampMs

@@ -46,3 +46,12 @@ describe('deletion vector writing', () => {
     expect([...byFooter]).toEqual([0, 2, 4])
   })
 })
+
+describe('Puffin created-by', () => {
+  it('names floe and its version, as the Puffin spec recommends', async () => {
+    const { FLOE_VERSION } = await import('../../../src/version.js')
+    const { bytes } = puffinWithDeletionVectors([{ referencedDataFile: 's3://b/d.parquet', positions: [1, 5] }])
+    const footer = readPuffinFooter(bytes, 'dv.puffin')
+    expect(footer.properties['created-by']).toBe(`floe ${FLOE_VERSION}`)
+  })
+})
