@@ -26,7 +26,7 @@ import { InvalidDataError, rowCoercer } from './coerce.js'
 import { dataFileName, locationProvider } from './location.js'
 import { metricsAccumulator, metricsConfig, MetricsModes, type FileMetrics, type MetricsAccumulator, type MetricsConfig } from './metrics.js'
 import { partitionRouter } from './partition-router.js'
-import { sortComparator } from './sort-rows.js'
+import { DEFAULT_SORT_RUN_BYTES, sortComparator, sortedRuns } from './sort-rows.js'
 import { inputRowsFor } from './typed-input.js'
 
 /** The table being written: its current metadata (schema, default spec, properties, location). */
@@ -53,6 +53,11 @@ export interface WriteDataOptions extends WriteFilesOptions {
   readonly sortOrderId?: number
   /** Sort the rows of this write by the table's default sort order before writing (default true; it buffers the rows). */
   readonly sort?: boolean
+  /**
+   * Estimated bytes of rows sorted at once (default {@link DEFAULT_SORT_RUN_BYTES}, 128 MiB): a larger sorted
+   * write is sorted in runs, each run written to files of its own, so every file is sorted.
+   */
+  readonly sortRunBytes?: number
   /** Named in data errors (a file name, or `rows`). */
   readonly source?: string
   /** Overrides `write.target-file-size-bytes`. */
@@ -362,16 +367,27 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
 
   try {
     if (sorted) {
-      // Java writers receive rows the engine sorted; floe sorts the rows of one write (stable, coerced first)
-      const buffered: Row[] = []
-      let k = 0
-      for await (const input of rows) {
-        if ((++k & 1023) === 0) checkAbort(opts.signal)
-        buffered.push(coerceInput(input, k))
+      // Java writers receive rows the engine sorted (Spark sorts each task's rows, spilling to disk); floe
+      // sorts the rows of one write (stable, coerced first) in runs of bounded memory, and each run goes to
+      // files of its own, so every file is sorted (files of different runs may overlap, as different tasks' do)
+      const runs = sortedRuns(rows, coerceInput, sortComparator(schema, order), opts.sortRunBytes ?? DEFAULT_SORT_RUN_BYTES, (k) => {
+        if ((k & 1023) === 0) checkAbort(opts.signal)
+      })
+      let first = true
+      for await (const run of runs) {
+        if (!first) {
+          for (const f of openFiles.values()) await closeFile(f)
+          openFiles.clear()
+        }
+        first = false
+        let k = 0
+        for (const row of run) {
+          if ((++k & 1023) === 0) checkAbort(opts.signal)
+          const p = add(row)
+          if (p) await p
+        }
       }
-      rows = buffered.sort(sortComparator(schema, order))
-    }
-    if (Symbol.asyncIterator in rows) {
+    } else if (Symbol.asyncIterator in rows) {
       for await (const input of rows) {
         checkAbort(opts.signal)
         await add(input)

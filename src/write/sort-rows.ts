@@ -40,3 +40,59 @@ export function sortComparator(schema: Schema, order: SortOrder): (a: Row, b: Ro
     return 0
   }
 }
+
+/** Estimated bytes of sort buffer per run of a sorted write (floe's bound; Java leaves sorting to the engine, which spills). */
+export const DEFAULT_SORT_RUN_BYTES = 128 * 1024 * 1024
+
+/** Rough heap size of a coerced value in bytes (bounds a sort buffer; not exact). */
+export function estimateValueBytes(v: unknown): number {
+  if (v === null || v === undefined) return 8
+  switch (typeof v) {
+    case 'string':
+      return 16 + 2 * v.length
+    case 'bigint':
+      return 24
+    case 'object': {
+      if (v instanceof Uint8Array) return 64 + v.length
+      if (Array.isArray(v)) {
+        let n = 16
+        for (const x of v) n += 8 + estimateValueBytes(x)
+        return n
+      }
+      if (v instanceof Map) {
+        let n = 64
+        for (const [k, x] of v) n += 16 + estimateValueBytes(k) + estimateValueBytes(x)
+        return n
+      }
+      let n = 32
+      for (const k in v) n += 8 + estimateValueBytes((v as Record<string, unknown>)[k])
+      return n
+    }
+    default:
+      return 8
+  }
+}
+
+/**
+ * Coerced rows in sorted runs: rows are buffered until their estimated size reaches `runBytes`, and each run
+ * is sorted (stably) and yielded, so a sorted write of any size holds one run at a time. Each run's files are
+ * sorted; files of different runs may overlap in key range, as files of different Spark tasks do.
+ * `each(n)` is called with every input row's 1-based number before it is coerced (abort checks).
+ */
+export async function* sortedRuns(rows: AsyncIterable<unknown> | Iterable<unknown>, coerce: (input: unknown, n: number) => Row, compare: (a: Row, b: Row) => number, runBytes: number, each?: (n: number) => void): AsyncGenerator<Row[]> {
+  let run: Row[] = []
+  let bytes = 0
+  let n = 0
+  for await (const input of rows) {
+    each?.(++n)
+    const row = coerce(input, n)
+    run.push(row)
+    bytes += estimateValueBytes(row)
+    if (bytes >= runBytes) {
+      yield run.sort(compare)
+      run = []
+      bytes = 0
+    }
+  }
+  if (run.length > 0) yield run.sort(compare)
+}

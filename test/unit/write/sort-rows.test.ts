@@ -77,3 +77,58 @@ describe('sorting within files', () => {
     expect(raw.every((f) => f.sortOrderId === undefined)).toBe(true)
   })
 })
+
+describe('sorting in bounded runs', () => {
+  it('sortedRuns: every run sorted and stable, within its budget, together exactly the input (property)', async () => {
+    const { estimateValueBytes, sortedRuns } = await import('../../../src/write/sort-rows.js')
+    const cmp = sortComparator(SCHEMA, ORDER)
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { maxLength: 80 }), fc.integer({ min: 1, max: 3000 }), async (input, budget) => {
+        // tag rows with their input position to check stability and coverage
+        const tagged = input.map((r, i) => ({ ...r, i }))
+        const runs: (typeof tagged)[] = []
+        for await (const run of sortedRuns(tagged, (x) => x as never, cmp, budget)) runs.push(run as unknown as typeof tagged)
+        expect(runs.flat().map((r) => r.i).sort((a, b) => a - b)).toEqual(tagged.map((r) => r.i))
+        let start = 0
+        for (const run of runs) {
+          expect(run.length).toBeGreaterThan(0)
+          // a run is a consecutive slice of the input, closed as soon as it reaches the budget
+          expect(run.map((r) => r.i).sort((a, b) => a - b)).toEqual(tagged.slice(start, start + run.length).map((r) => r.i))
+          const bytes = tagged.slice(start, start + run.length).map((r) => estimateValueBytes(r))
+          expect(bytes.slice(0, -1).reduce((a, b) => a + b, 0)).toBeLessThan(budget)
+          start += run.length
+          for (let k = 1; k < run.length; k++) {
+            const c = cmp(run[k - 1]!, run[k]!)
+            expect(c).toBeLessThanOrEqual(0)
+            if (c === 0) expect(run[k - 1]!.i).toBeLessThan(run[k]!.i)
+          }
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('a sorted write larger than its sort budget writes sorted files per run, with every row', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    const t = await c.createTable('db.t', { schema: SCHEMA, spec: { specId: 0, fields: [{ sourceId: 1, fieldId: 1000, name: 'b', transform: Transforms.bucket(2) }] }, sortOrder: ORDER })
+    const input = fc.sample(rowArb, { numRuns: 300, seed: 7 })
+    const { writeDataFiles } = await import('../../../src/write/data-writer.js')
+    const order = t.metadata.sortOrders.find((o) => o.orderId === t.metadata.defaultSortOrderId)!
+    const cmp = sortComparator(t.schema(), order)
+    const whole = await writeDataFiles(t.env, { metadata: t.metadata }, input)
+    expect(whole.length).toBe(2) // one run: one file per bucket
+    const files = await writeDataFiles(t.env, { metadata: t.metadata }, input, { sortRunBytes: 4000 })
+    expect(files.length).toBeGreaterThan(2)
+    const committed = await t.append(files)
+    let total = 0
+    for (const task of await committed.scan().planFiles()) {
+      expect(task.file.sortOrderId).toBe(order.orderId)
+      const rows = []
+      for await (const r of readTask(committed.env, task)) rows.push(r)
+      total += rows.length
+      for (let i = 1; i < rows.length; i++) expect(cmp(rows[i - 1]!, rows[i]!)).toBeLessThanOrEqual(0)
+    }
+    expect(total).toBe(input.length)
+  })
+})
