@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.js'
 import type { DataFile, ManifestEntry } from '../spec/manifest.js'
 import { currentSchema, specById, type TableMetadata } from '../spec/table-metadata.js'
 import { snapshotManifests } from '../table/scan-plan.js'
+import { checkAddedFiles } from './file-checks.js'
 import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
@@ -63,6 +64,7 @@ export class AppendFiles implements PendingUpdate {
 
   /** Build the snapshot on top of `m`; manifests for the added files are written once and reused on retries. */
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
+    checkAddedFiles(m.formatVersion, this.files)
     const snapshotId = this.identity.snapshotId(m, ctx)
     const next = (): string => this.identity.nextManifestPath(m, ctx)
     const parent = branchHead(m, this.opts.branch)

@@ -59,7 +59,7 @@ export async function snapshotChanges(io: FileIO, m: TableMetadata, s: Snapshot)
   const deleted: DataFile[] = []
   for (const mf of await snapshotManifests(io, m, s)) {
     if (mf.addedSnapshotId !== s.snapshotId) continue
-    for (const e of await entriesOf(io, m, mf)) {
+    for (const e of await manifestEntries(io, m, mf)) {
       if (e.snapshotId !== s.snapshotId) continue
       if (e.status === 'added') added.push(e.dataFile)
       else if (e.status === 'deleted') deleted.push(e.dataFile)
@@ -68,7 +68,8 @@ export async function snapshotChanges(io: FileIO, m: TableMetadata, s: Snapshot)
   return { added, deleted }
 }
 
-async function entriesOf(io: FileIO, m: TableMetadata, mf: ManifestFile): Promise<readonly ManifestEntry[]> {
+/** The entries of one manifest of `m`'s snapshots, with inheritance from its list entry applied. */
+export async function manifestEntries(io: FileIO, m: TableMetadata, mf: ManifestFile): Promise<readonly ManifestEntry[]> {
   return readManifest(await io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema: currentSchema(m), formatVersion: m.formatVersion }).entries
 }
 
@@ -85,7 +86,7 @@ function readsFor(history: readonly Snapshot[]): { lists: Map<bigint, Promise<Ma
 function windowEntries(io: FileIO, m: TableMetadata, history: readonly Snapshot[], mf: ManifestFile): Promise<readonly ManifestEntry[]> {
   const cache = readsFor(history).entries
   let e = cache.get(mf.manifestPath)
-  if (!e) cache.set(mf.manifestPath, (e = entriesOf(io, m, mf)))
+  if (!e) cache.set(mf.manifestPath, (e = manifestEntries(io, m, mf)))
   return e
 }
 

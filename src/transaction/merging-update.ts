@@ -10,6 +10,7 @@ import { partitionKey } from '../table/delete-index.js'
 import { snapshotManifests } from '../table/scan-plan.js'
 import { bySpec, writeAddedManifests } from './append.js'
 import { isDV, validationHistory } from './conflicts.js'
+import { checkAddedFiles, checkOneDVPerDataFile, type LiveDVCache } from './file-checks.js'
 import { deleteFileKey, filterManifests, hasLiveFiles, removesData, removesDeletes, type RemovalCriteria } from './manifest-filter.js'
 import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
@@ -114,20 +115,6 @@ export function dedupeAdded(data: readonly DataFile[], added: readonly AddedDele
   return { data: [...byPath.values()], deletes: [...byKey.values()], deleteSequence }
 }
 
-/**
- * Java validateDeleteFileForVersion: no deletes in v1, no deletion vectors in v2, only deletion vectors for position
- * deletes in v3+; a deletion vector (Puffin) names its data file (Java's file builder requires referenced_data_file).
- */
-export function checkDeleteFileForVersion(f: DataFile, formatVersion: number): void {
-  const ctx = { context: { file: f.filePath } }
-  if (formatVersion < 2) throw new InvalidArgumentError(`Deletes are supported in format v2 and above: ${f.filePath}`, ctx)
-  if (isDV(f) && (f.content !== 'position-deletes' || f.referencedDataFile === undefined))
-    throw new InvalidArgumentError(`A deletion vector must hold position deletes and name its referenced_data_file: ${f.filePath} (offset ${f.contentOffset})`, ctx)
-  if (f.content !== 'position-deletes') return
-  if (formatVersion === 2 && isDV(f)) throw new InvalidArgumentError(`Must not use DVs for position deletes in v2: ${f.filePath} (offset ${f.contentOffset}, referenced data file ${f.referencedDataFile})`, ctx)
-  if (formatVersion >= 3 && !isDV(f)) throw new InvalidArgumentError(`Must use DVs for position deletes in v${formatVersion}: ${f.filePath}`, ctx)
-}
-
 /** A snapshot-producing update that adds and removes files, re-applied on every retry. */
 export class FileChangeUpdate implements PendingUpdate {
   readonly kind: string
@@ -138,6 +125,8 @@ export class FileChangeUpdate implements PendingUpdate {
   private readonly addDeletes: DataFile[]
   /** Explicit data sequence numbers of added delete files (the others get the new snapshot's). */
   private readonly deleteSequence: Map<DataFile, bigint>
+  /** The parent's live deletion vectors read for the one-DV-per-data-file check, by manifest path (kept across attempts). */
+  private readonly liveDVs: LiveDVCache = new Map()
 
   constructor(private readonly c: FileChanges) {
     this.kind = c.kind
@@ -160,10 +149,10 @@ export class FileChangeUpdate implements PendingUpdate {
   /** Validate against concurrent commits, filter the parent's manifests, add new ones, produce the snapshot. */
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
     const c = this.c
-    for (const d of this.addDeletes) checkDeleteFileForVersion(d, m.formatVersion)
+    checkAddedFiles(m.formatVersion, this.addData, this.addDeletes)
     const parent = branchHead(m, c.branch)
+    const start = c.startSnapshotId === undefined ? branchHead(ctx.start.metadata, c.branch)?.snapshotId : (c.startSnapshotId ?? undefined)
     if (c.validate) {
-      const start = c.startSnapshotId === undefined ? branchHead(ctx.start.metadata, c.branch)?.snapshotId : (c.startSnapshotId ?? undefined)
       // snapshots that earlier updates of this transaction produced in this attempt (absent from the base it
       // started from) are what this update builds on, not concurrent changes: only other writers' count
       const history = validationHistory(m, start, parent)
@@ -185,6 +174,21 @@ export class FileChangeUpdate implements PendingUpdate {
       const missing = [...c.requireRemoved].filter((p) => !got.has(p))
       if (missing.length) throw new ValidationError(`Missing required files to delete: ${missing.slice(0, 10).join(', ')}`)
     }
+    // at most one deletion vector per data file in the new snapshot: judged on this attempt's parent, after
+    // the removals, before the added files' manifests are written
+    const dvs = addDeletes.filter(isDV)
+    if (dvs.length)
+      await checkOneDVPerDataFile({
+        metadata: m,
+        parent,
+        parentManifests,
+        startSnapshotId: start,
+        committed: new Set(ctx.base.metadata.snapshots.map((s) => s.snapshotId)),
+        added: dvs,
+        removed: filtered.removed,
+        io: ctx.io,
+        cache: this.liveDVs,
+      })
     if (!this.added) {
       const dataSeq = c.dataSequenceNumber
       const data = dataSeq === undefined ? await writeAddedManifests(m, ctx, addData, snapshotId, next) : await this.withSequence(m, ctx, addData, 'data', () => dataSeq, snapshotId, next)
