@@ -176,6 +176,8 @@ describe.each([2, 3] as const)('floe-written v%i tables', (v) => {
           expect([mh.get('partition-spec-id'), mh.get('format-version'), mh.get('content')]).toEqual([String(mf.partitionSpecId), String(v), mf.content])
           const headerSchema = JSON.parse(mh.get('schema')!) as { 'schema-id': number }
           expect(headerSchema).toEqual(md.schemas.find((x) => x['schema-id'] === headerSchema['schema-id']))
+          // required from v2 by the spec's manifest key-value table
+          if (v >= 2) expect(mh.get('schema-id')).toBe(String(headerSchema['schema-id']))
           const spec = md['partition-specs'].find((x) => x['spec-id'] === mf.partitionSpecId)!
           expect(JSON.parse(mh.get('partition-spec')!)).toEqual(spec.fields)
           const ids = avroIds(mh.get('avro.schema')!)

@@ -285,12 +285,8 @@ export function writeManifest(entries: readonly ManifestEntry[], opts: ManifestW
   function* records(): Generator<Record<string, unknown>> {
     for (let i = 0; i < entries.length; i++) yield record(entries[i]!, i)
   }
-  const metadata = new Map<string, string>([
-    ['schema', h.schemaJson],
-    ['partition-spec', h.specJson],
-    ['partition-spec-id', String(spec.specId)],
-    ['format-version', String(v)],
-  ])
+  // the spec requires `schema-id` from v2 (Java omits it; PyIceberg writes it after `schema`)
+  const metadata = new Map<string, string>([['schema', h.schemaJson], ...(v >= 2 ? [['schema-id', String(schema.schemaId)] as const] : []), ['partition-spec', h.specJson], ['partition-spec-id', String(spec.specId)], ['format-version', String(v)]])
   if (v >= 2) metadata.set('content', content)
   metadata.set('iceberg.schema', h.entrySchemaJson)
   const ocf: Parameters<typeof writeOcf>[2] = { metadata, codec: opts.codec ?? 'deflate', ...(opts.syncMarker ? { syncMarker: opts.syncMarker } : {}), ...(file === undefined ? {} : { file }) }

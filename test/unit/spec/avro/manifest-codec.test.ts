@@ -108,6 +108,9 @@ describe('writeManifest / readManifest', () => {
     expect(meta.get('format-version')).toBe('2')
     expect(meta.get('content')).toBe('deletes')
     expect(meta.get('partition-spec-id')).toBe('3')
+    // the spec requires schema-id from v2 (Java leaves it out, PyIceberg writes it); v1 manifests go without
+    expect(meta.get('schema-id')).toBe(String(SCHEMA.schemaId))
+    expect(readOcfHeader(writeManifest([], { formatVersion: 1, spec: SPEC, schema: SCHEMA })).metadata.has('schema-id')).toBe(false)
     expect(parseJson(meta.get('partition-spec')!)).toEqual([
       { name: 'ts_day', transform: 'day', 'source-id': 2, 'field-id': 1000 },
       { name: 'price', transform: 'identity', 'source-id': 3, 'field-id': 1001 },
