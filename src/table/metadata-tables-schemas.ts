@@ -6,6 +6,7 @@ import { T, field, type IcebergType, type NestedField, type StructType } from '.
 import { readableMetricsField } from './metadata-tables-metrics.js'
 import { tablePartitionType } from './metadata-tables-partition.js'
 import type { MetadataTableName } from './metadata-tables.js'
+import { dataFileType as manifestDataFileType } from '../spec/avro/manifest-schemas.js'
 
 const req = (id: number, name: string, type: IcebergType): NestedField => field(id, name, type, { required: true })
 const opt = (id: number, name: string, type: IcebergType): NestedField => field(id, name, type)
@@ -40,7 +41,11 @@ export function dataFileType(partitionType: StructType): StructType {
     opt(144, 'content_offset', T.long),
     opt(145, 'content_size_in_bytes', T.long),
   ]
-  return T.struct(partitionType.fields.length === 0 ? fields.filter((f) => f.id !== PARTITION_FIELD_ID) : fields)
+  // Java's DataFile fields carry docs (the manifest's, plus spec_id's); the files tables show them
+  const docs = new Map<number, string>([[141, 'Partition spec ID']])
+  for (const f of manifestDataFileType(3, partitionType).fields) if (f.doc !== undefined) docs.set(f.id, f.doc)
+  const documented = fields.map((f) => (docs.has(f.id) ? { ...f, doc: docs.get(f.id)! } : f))
+  return T.struct(partitionType.fields.length === 0 ? documented.filter((f) => f.id !== PARTITION_FIELD_ID) : documented)
 }
 
 /** Append `readable_metrics` (numbered after the schema's highest id) to a file-level schema. */
