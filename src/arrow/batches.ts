@@ -323,7 +323,8 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     if (t.bitWidth === 32 && !t.isSigned) return (i) => BigInt(values[i] as number)
     return (i) => values[i]!
   }
-  if (DataType.isFloat(t)) return t.precision === Precision.HALF ? unsupportedType(t, path) : (i) => values[i]!
+  // every half-precision value is exact as a float (and a double): decoded from its bits
+  if (DataType.isFloat(t)) return t.precision === Precision.HALF ? (i) => halfToNumber(values[i] as number) : (i) => values[i]!
   if (DataType.isDecimal(t)) {
     const w = t.bitWidth / 32
     const bits = t.bitWidth
@@ -426,6 +427,16 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     }
   }
   return unsupportedType(t, path)
+}
+
+/** The number an IEEE 754 half-precision bit pattern holds (exact; NaN payloads are not kept). */
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1
+  const exp = (bits >> 10) & 0x1f
+  const frac = bits & 0x3ff
+  if (exp === 0x1f) return frac === 0 ? sign * Infinity : Number.NaN
+  // subnormal: frac × 2^-24; normal: (1024 + frac) × 2^(exp - 25)
+  return exp === 0 ? sign * frac * 2 ** -24 : sign * (1024 + frac) * 2 ** (exp - 25)
 }
 
 function checkedInt64(v: bigint, path: string): bigint {

@@ -2,10 +2,10 @@
 // goes into a table column only when every value of its Arrow type has exactly one value of the column's type.
 // A Float64 column is refused by a `float` column (rounding), an Int64 by `int` or `timestamp` (a range check
 // or a guessed unit), Utf8 by `date` or `uuid` (text parsing). Widening is allowed (Int32 → long, Float32 →
-// double, FixedSizeBinary → binary), and so are the conversions the coercer makes exactly or refuses value by
+// double, Float16 → float or double, FixedSizeBinary → binary), and so are the conversions the coercer makes exactly or refuses value by
 // value: timestamp and time units, and decimals rescaled by value. Columns match by name, as the coercer
 // matches rows; nullability is checked value by value (a nullable Arrow column without nulls fits a required
-// column). Arrow types without any exact Iceberg value (Uint64, Float16, view types) are left to the reader,
+// column). Arrow types without any exact Iceberg value (Uint64, view types) are left to the reader,
 // which refuses them as UNSUPPORTED.
 import { DataType, Precision, type Field, type Schema as ArrowSchema } from 'apache-arrow'
 import { typeToString, type IcebergType, type NestedField } from '../spec/types.js'
@@ -54,8 +54,7 @@ function incompatibility(a: Field, at: DataType, t: IcebergType, column: string,
     return refuse()
   }
   if (DataType.isFloat(at)) {
-    if (at.precision === Precision.HALF) return undefined // the reader refuses Float16 (UNSUPPORTED)
-    if (t.kind === 'double' || (t.kind === 'float' && at.precision === Precision.SINGLE)) return undefined
+    if (t.kind === 'double' || (t.kind === 'float' && at.precision !== Precision.DOUBLE)) return undefined
     return refuse()
   }
   // decimals rescale by value: a nonzero dropped digit or too many digits fails the row

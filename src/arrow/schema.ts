@@ -259,8 +259,8 @@ function arrowPrimitiveToIceberg(f: Field, t: DataType, path: string): IcebergTy
     return t.bitWidth === 32 && !t.isSigned ? { kind: 'long' } : { kind: 'int' }
   }
   if (DataType.isFloat(t)) {
-    if (t.precision === Precision.SINGLE) return { kind: 'float' }
-    return t.precision === Precision.DOUBLE ? { kind: 'double' } : unsupported(t, path)
+    // half precision widens exactly to float (as PyIceberg maps it)
+    return t.precision === Precision.DOUBLE ? { kind: 'double' } : { kind: 'float' }
   }
   if (DataType.isDecimal(t)) {
     if (t.precision > 38 || t.precision < 1) unsupported(t, path)

@@ -2,7 +2,7 @@
 // would change values (Float64 → float, Int64 → int or timestamp, Utf8 → date) is INVALID_DATA naming the
 // column and nothing is committed, while widening types are written exactly. A property checks that whatever
 // the check accepts is either written exactly or refused value by value.
-import { Field, FixedSizeBinary, Float32, Float64, Int16, Int32, Int64, Int8, List, RecordBatch, Schema as ArrowSchema, Struct, TimestampMicrosecond, Uint32, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow'
+import { Field, FixedSizeBinary, Float16, Float32, Float64, Int16, Int32, Int64, Int8, List, RecordBatch, Schema as ArrowSchema, Struct, TimestampMicrosecond, Uint32, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow'
 import fc from 'fast-check'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -78,6 +78,8 @@ describe('Arrow input type check', () => {
       [new Int32(), one(T.long)],
       [new Uint32(), one(T.long)],
       [new Float32(), one(T.double)],
+      [new Float16(), one(T.float)],
+      [new Float16(), one(T.double)],
       [new FixedSizeBinary(16), one(T.uuid)],
       [new FixedSizeBinary(5), one(T.binary)],
     ]

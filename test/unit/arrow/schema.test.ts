@@ -215,8 +215,12 @@ describe('arrowSchemaToIceberg', () => {
     }
   })
 
+  it('maps Float16 to float, which holds each of its values exactly', () => {
+    expect(arrowSchemaToIceberg(new ArrowSchema([new Field('h', new Float16(), true, md(1))])).fields[0]!.type).toEqual({ kind: 'float' })
+  })
+
   it('rejects Arrow types without an exact Iceberg type with UNSUPPORTED naming the column', () => {
-    for (const t of [new Uint64(), new Float16(), new TimeNanosecond(), new DurationMicrosecond(), new Decimal(0, 60, 256)]) {
+    for (const t of [new Uint64(), new TimeNanosecond(), new DurationMicrosecond(), new Decimal(0, 60, 256)]) {
       const s = new ArrowSchema([new Field('outer', new Struct([new Field('c', t)]))])
       expectCode(() => arrowSchemaToIceberg(s), 'UNSUPPORTED', 'outer.c')
     }
