@@ -373,6 +373,18 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
       }
     }
   if (DataType.isBinary(t) || DataType.isLargeBinary(t)) return (i) => values.slice(start(i), start(i + 1))
+  if (DataType.isUtf8View(t) || DataType.isBinaryView(t)) {
+    const bytes = viewReader(data, path)
+    if (DataType.isBinaryView(t)) return (i) => bytes(i).slice()
+    return (i) => {
+      try {
+        return decoder.decode(bytes(i))
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e
+        throw badValue(path, 'a Utf8View value is not valid UTF-8')
+      }
+    }
+  }
   if (DataType.isFixedSizeBinary(t)) {
     const w = t.byteWidth
     return (i) => values.slice(i * w, (i + 1) * w)
@@ -427,6 +439,25 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     }
   }
   return unsupportedType(t, path)
+}
+
+// Bytes of slot i of a Utf8View/BinaryView column: 16-byte views (length; up to 12 bytes inline, else a
+// buffer index and offset into the variadic data buffers), checked to stay inside their buffer.
+function viewReader(data: Data, path: string): (i: number) => Uint8Array {
+  const views = data.values as Uint8Array
+  const dv = new DataView(views.buffer, views.byteOffset, views.byteLength)
+  const buffers = (data as { variadicBuffers?: readonly Uint8Array[] }).variadicBuffers ?? []
+  return (i) => {
+    const at = i * 16
+    if (at + 16 > views.length) throw badValue(path, `view ${i} is outside the views buffer`)
+    const size = dv.getInt32(at, true)
+    if (size < 0) throw badValue(path, `view ${i} has a negative length`)
+    if (size <= 12) return views.subarray(at + 4, at + 4 + size)
+    const buf = buffers[dv.getInt32(at + 8, true)]
+    const off = dv.getInt32(at + 12, true)
+    if (!buf || off < 0 || off + size > buf.length) throw badValue(path, `view ${i} points outside its data buffers`)
+    return buf.subarray(off, off + size)
+  }
 }
 
 /** The number an IEEE 754 half-precision bit pattern holds (exact; NaN payloads are not kept). */

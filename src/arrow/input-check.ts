@@ -5,7 +5,7 @@
 // double, Float16 → float or double, FixedSizeBinary → binary), and so are the conversions the coercer makes exactly or refuses value by
 // value: timestamp and time units, and decimals rescaled by value. Columns match by name, as the coercer
 // matches rows; nullability is checked value by value (a nullable Arrow column without nulls fits a required
-// column). Arrow types without any exact Iceberg value (Uint64, view types) are left to the reader,
+// column). Arrow types without any exact Iceberg value (Uint64, list views, unions) are left to the reader,
 // which refuses them as UNSUPPORTED.
 import { DataType, Precision, type Field, type Schema as ArrowSchema } from 'apache-arrow'
 import { typeToString, type IcebergType, type NestedField } from '../spec/types.js'
@@ -68,8 +68,8 @@ function incompatibility(a: Field, at: DataType, t: IcebergType, column: string,
     if (t.kind === 'timestamp' || t.kind === 'timestamp_ns') return zoned ? `a timestamp with zone ${at.timezone} cannot be written to a ${typeToString(t)} column (as in PyIceberg); write it to timestamptz, or drop the zone in Arrow` : undefined
     return refuse()
   }
-  if (DataType.isUtf8(at) || DataType.isLargeUtf8(at)) return t.kind === 'string' ? undefined : refuse()
-  if (DataType.isBinary(at) || DataType.isLargeBinary(at)) return t.kind === 'binary' || t.kind === 'geometry' || t.kind === 'geography' ? undefined : refuse()
+  if (DataType.isUtf8(at) || DataType.isLargeUtf8(at) || DataType.isUtf8View(at)) return t.kind === 'string' ? undefined : refuse()
+  if (DataType.isBinary(at) || DataType.isLargeBinary(at) || DataType.isBinaryView(at)) return t.kind === 'binary' || t.kind === 'geometry' || t.kind === 'geography' ? undefined : refuse()
   if (DataType.isFixedSizeBinary(at)) {
     if (t.kind === 'binary' || (t.kind === 'fixed' && t.length === at.byteWidth) || (t.kind === 'uuid' && at.byteWidth === 16)) return undefined
     return refuse()

@@ -273,8 +273,8 @@ function arrowPrimitiveToIceberg(f: Field, t: DataType, path: string): IcebergTy
     if (t.unit === TimeUnit.NANOSECOND) return { kind: tz ? 'timestamptz_ns' : 'timestamp_ns' }
     return { kind: tz ? 'timestamptz' : 'timestamp' }
   }
-  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t)) return { kind: 'string' }
-  if (DataType.isBinary(t) || DataType.isLargeBinary(t)) return { kind: 'binary' }
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t)) return { kind: 'string' }
+  if (DataType.isBinary(t) || DataType.isLargeBinary(t) || DataType.isBinaryView(t)) return { kind: 'binary' }
   if (DataType.isFixedSizeBinary(t)) {
     if (t.byteWidth === 16 && f.metadata.get(EXTENSION_NAME_KEY) === UUID_EXTENSION) return { kind: 'uuid' }
     return { kind: 'fixed', length: t.byteWidth }
