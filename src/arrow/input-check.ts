@@ -43,7 +43,7 @@ function checkType(a: Field, t: IcebergType, column: string, source: string): vo
 
 // Why a value of Arrow type `at` cannot be written to `t` (undefined when it can, or when only the reader can tell).
 function incompatibility(a: Field, at: DataType, t: IcebergType, column: string, source: string): string | undefined {
-  const refuse = (): string => `Arrow type ${String(at)} cannot be written to a ${typeToString(t)} column without changing values; cast it in Arrow first`
+  const refuse = (): string => `Arrow type ${String(at)} cannot be written to a ${typeToString(t)} column (floe takes only Arrow types whose every value the column holds as it is); cast it in Arrow first`
   if (DataType.isNull(at)) return undefined // only nulls: checked value by value
   if (DataType.isDictionary(at)) return incompatibility(a, at.dictionary, t, column, source)
   if (DataType.isBool(at)) return t.kind === 'boolean' ? undefined : refuse()

@@ -27,6 +27,11 @@ export class ArrowRows implements AsyncIterable<InputRow>, SchemaCheckedRows {
     const batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch> = input instanceof RecordBatch ? [input] : input instanceof Table ? input.batches : input
     // batches of one Table share their schema object: each distinct schema is checked once
     let checked: ArrowSchema | undefined
+    // a Table's schema is checked even when it has no batches (an empty overwrite must not pass unchecked)
+    if (schema && input instanceof Table) {
+      checkArrowInputSchema(input.schema, schema, 'Arrow input')
+      checked = input.schema
+    }
     for await (const b of batches) {
       if (schema && b.schema !== checked) {
         checkArrowInputSchema(b.schema, schema, 'Arrow input')

@@ -47,6 +47,9 @@ export interface WriteFilesOptions {
   readonly signal?: AbortSignal
 }
 
+/** At most this many data files of one write stream to open outputs at once (each may hold a file descriptor); more open files are stored whole. */
+export const MAX_OPEN_OUTPUTS = 128
+
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataOptions extends WriteFilesOptions {
   /** Recorded as each file's `sort_order_id` (default: the table's sort order when the rows are sorted by it). */
@@ -301,6 +304,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const stored = new StoredFiles(env)
   // Parquet files go to storage row group by row group when the FileIO can write an object piece by piece
   const streamed = env.io.createOutput !== undefined && parquet !== undefined
+  let openOutputs = 0
   const openFiles = new Map<string, OpenFile>()
   const files: { seq: number; file: DataFile }[] = []
   let fileCount = 0
@@ -309,8 +313,10 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     const name = dataFileName(partitionId, taskId, operationId, ++fileCount, undefined, format)
     const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
     const seq = fileCount
-    // the output first: a name that is taken fails before any row is encoded
-    const output = streamed ? await stored.create(path) : undefined
+    // the output first: a name that is taken fails before any row is encoded; past MAX_OPEN_OUTPUTS open
+    // files (each holds a file descriptor on local disk) further ones are kept whole until they close
+    const output = streamed && openOutputs < MAX_OPEN_OUTPUTS ? await stored.create(path) : undefined
+    if (output) openOutputs++
     const { writer, finish, chunked } = await open(path)
     return { writer, finish, ...(chunked ? { chunked } : {}), path, partition: values, seq, output }
   }
@@ -324,6 +330,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
       const tail = f.chunked!.finishTail()
       await drain(f.output, tail.tail)
       await stored.close(f.output)
+      openOutputs--
       done = tail
     } else {
       const whole = f.finish()

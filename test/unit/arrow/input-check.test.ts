@@ -20,7 +20,7 @@ import { T, field, typeToString, type IcebergType, type PrimitiveType, type Valu
 import { InvalidDataError, rowCoercer } from '../../../src/write/coerce.js'
 import { primitiveTypeArb } from '../../property/arbitraries/types.js'
 import { nonNullValueArb } from '../../property/arbitraries/values.js'
-import { tempDir } from '../../support/catalogs.js'
+import { makeCatalog, tempDir } from '../../support/catalogs.js'
 import { ALL_TYPES } from './fixtures.js'
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200)
@@ -197,5 +197,19 @@ describe('Arrow input type check (property)', () => {
       }),
       { numRuns: NUM_RUNS },
     )
+  })
+})
+
+describe('Arrow input type check: empty tables', () => {
+  it('checks a Table without batches too, so an empty overwrite with wrong types deletes nothing', async () => {
+    const { Table: ArrowTable } = await import('apache-arrow')
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'id', T.int)]) })
+    t = await t.appendRows([{ id: 1 }, { id: 2 }])
+    const empty = new ArrowTable(new ArrowSchema([new Field('id', new Int64(), true)]))
+    const err = await t.overwriteRows(arrowRows(empty), 'id = 1').catch((e: unknown) => e)
+    expect(isFloeError(err, 'INVALID_DATA') && (err as Error).message).toMatch(/column id: Arrow type Int64 cannot be written to a int column/)
+    expect((await (await c.loadTable('db.t')).scan().toArray()).length).toBe(2)
   })
 })

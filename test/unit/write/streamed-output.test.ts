@@ -318,3 +318,29 @@ describe('writeDataFiles through createOutput: failures', () => {
     expect(files(join(dir, 'data')).length).toBe(first.length)
   })
 })
+
+describe('streamed outputs: open file limit', () => {
+  it('streams at most MAX_OPEN_OUTPUTS files at once; further open partitions are stored whole, with the same DataFiles', async () => {
+    const { MAX_OPEN_OUTPUTS } = await import('../../../src/write/data-writer.js')
+    const parts = MAX_OPEN_OUTPUTS + 40
+    // every partition stays open until the end: rows cycle through all of them
+    const rows = rowsOf(parts * 3, parts)
+    const md = tableOf(SCHEMA, { spec: BY_P })
+    let open = 0
+    let most = 0
+    const inner = new MemoryFileIO()
+    const io: FileIO = Object.assign(Object.create(inner) as FileIO, {
+      createOutput: async (path: string): Promise<OutputFile> => {
+        const out = await inner.createOutput(path)
+        most = Math.max(most, ++open)
+        return { write: (c: Uint8Array) => out.write(c), close: async () => (await out.close(), void open--), abort: async () => (await out.abort(), void open--) }
+      },
+    })
+    const streamed = await writeDataFiles(testEnv(io, 3), { metadata: md }, rows)
+    expect(most).toBe(MAX_OPEN_OUTPUTS)
+    expect(open).toBe(0)
+    const whole = await writeDataFiles(testEnv(new MemoryFileIO(), 3), { metadata: md }, rows)
+    expect(streamed).toEqual(whole)
+    expect(streamed.length).toBe(parts)
+  })
+})
