@@ -91,6 +91,18 @@ export interface LiveDV {
 /** Reads of parent delete manifests kept by one update across its attempts (manifests never change). */
 export type LiveDVCache = Map<string, Promise<LiveDV[]>>
 
+// Manifests never change once written, so the DVs read from one stay valid for every later commit made through
+// the same storage: shared per FileIO (a table's Env), bounded, oldest reads dropped first.
+const SHARED_DV_READS = new WeakMap<object, LiveDVCache>()
+const SHARED_DV_READS_LIMIT = 8192
+
+/** The DV references read from delete manifests, shared by the commits made through one FileIO. */
+export function sharedLiveDVCache(io: FileIO): LiveDVCache {
+  let c = SHARED_DV_READS.get(io)
+  if (!c) SHARED_DV_READS.set(io, (c = new Map()))
+  return c
+}
+
 const describeDV = (f: DataFile): string => `${f.filePath} (offset ${f.contentOffset ?? 'unknown'}, length ${f.contentSizeInBytes ?? 'unknown'})`
 
 /**
@@ -164,6 +176,7 @@ export async function liveDVsFor(io: FileIO, m: TableMetadata, manifests: readon
       )
       read.catch(() => cache.delete(mf.manifestPath))
       cache.set(mf.manifestPath, read)
+      if (cache.size > SHARED_DV_READS_LIMIT) cache.delete(cache.keys().next().value!)
     }
     reads.push(read)
   }

@@ -10,7 +10,7 @@ import { partitionKey } from '../table/delete-index.js'
 import { snapshotManifests } from '../table/scan-plan.js'
 import { bySpec, writeAddedManifests } from './append.js'
 import { isDV, validationHistory } from './conflicts.js'
-import { checkAddedFiles, checkOneDVPerDataFile, type LiveDVCache } from './file-checks.js'
+import { checkAddedFiles, checkOneDVPerDataFile, sharedLiveDVCache } from './file-checks.js'
 import { deleteFileKey, filterManifests, hasLiveFiles, removesData, removesDeletes, type RemovalCriteria } from './manifest-filter.js'
 import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
@@ -126,7 +126,6 @@ export class FileChangeUpdate implements PendingUpdate {
   /** Explicit data sequence numbers of added delete files (the others get the new snapshot's). */
   private readonly deleteSequence: Map<DataFile, bigint>
   /** The parent's live deletion vectors read for the one-DV-per-data-file check, by manifest path (kept across attempts). */
-  private readonly liveDVs: LiveDVCache = new Map()
 
   constructor(private readonly c: FileChanges) {
     this.kind = c.kind
@@ -187,7 +186,8 @@ export class FileChangeUpdate implements PendingUpdate {
         added: dvs,
         removed: filtered.removed,
         io: ctx.io,
-        cache: this.liveDVs,
+        // shared by every commit through the table's storage: manifests never change once written
+        cache: sharedLiveDVCache(ctx.env.io),
       })
     if (!this.added) {
       const dataSeq = c.dataSequenceNumber

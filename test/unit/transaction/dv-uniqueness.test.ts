@@ -217,6 +217,35 @@ describe('one deletion vector per data file: what is read', () => {
   })
 })
 
+describe('one deletion vector per data file: shared reads', () => {
+  it('a later commit through the same storage does not read a delete manifest it already read', async () => {
+    const { io, t: start } = await setup() // a's DV sits in a delete manifest of partition p = 1
+    let t = await start.appendRows([{ id: 11n, p: 1 }])
+    t = await t.appendRows([{ id: 12n, p: 1 }])
+    const files = (await t.scan().planFiles()).map((x) => x.file).filter((f) => f.partition[0] === 1 && f.recordCount === 1n)
+    expect(files.length).toBe(2)
+    const [c, d] = files as [DataFile, DataFile]
+    const reads: string[] = []
+    io.beforeOp = (op, path) => void (op === 'read' && reads.push(path))
+    const deletesOf = async (x: Table): Promise<Set<string>> => {
+      const out = new Set<string>()
+      for (const mf of await snapshotManifests(io, x.metadata, x.currentSnapshot()!)) if (mf.content === 'deletes') out.add(mf.manifestPath)
+      return out
+    }
+    const before = await deletesOf(t)
+    reads.length = 0
+    const t2 = await t.transaction().rowDelta({ addDeletes: [await writeDV(t, c, [0], 'for-c')] }).commit()
+    expect(reads.filter((p) => before.has(p)).length).toBeGreaterThan(0) // a's DV manifest may hold p = 1: read once
+    const after = await deletesOf(t2)
+    reads.length = 0
+    await t2.transaction().rowDelta({ addDeletes: [await writeDV(t2, d, [0], 'for-d')] }).commit()
+    // only the manifest the first commit wrote is new to the check; a's is not read again
+    expect(reads.filter((p) => before.has(p))).toEqual([])
+    expect(reads.filter((p) => after.has(p) && !before.has(p)).length).toBe(1)
+    io.beforeOp = undefined
+  })
+})
+
 describe('one deletion vector per data file: property', () => {
   it('any sequence of DV commits, with or without replacing the live DV, leaves at most one live DV per data file', async () => {
     await fc.assert(
