@@ -32,20 +32,30 @@ function checkFields(arrowFields: readonly Field[], fields: readonly NestedField
     seen.add(a.name)
     const f = byName.get(a.name)
     if (!f) throw mismatch(source, column, 'no such column in the table schema')
-    checkType(a, f.type, column, source)
+    checkType(a, f.type, column, source, prefix === undefined)
   }
 }
 
-function checkType(a: Field, t: IcebergType, column: string, source: string): void {
-  const why = incompatibility(a, a.type, t, column, source)
+/** Top-level Utf8 columns of `arrow` that go into binary columns of `schema` (written as their UTF-8 bytes). */
+export function textColumnsForBinary(arrow: ArrowSchema, schema: Schema): string[] {
+  const kinds = new Map(schema.fields.map((f) => [f.name, f.type.kind]))
+  return arrow.fields.filter((a) => kinds.get(a.name) === 'binary' && isText(DataType.isDictionary(a.type) ? a.type.dictionary : a.type)).map((a) => a.name)
+}
+
+function isText(t: DataType): boolean {
+  return DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t)
+}
+
+function checkType(a: Field, t: IcebergType, column: string, source: string, top = false): void {
+  const why = incompatibility(a, a.type, t, column, source, top)
   if (why !== undefined) throw mismatch(source, column, why)
 }
 
 // Why a value of Arrow type `at` cannot be written to `t` (undefined when it can, or when only the reader can tell).
-function incompatibility(a: Field, at: DataType, t: IcebergType, column: string, source: string): string | undefined {
+function incompatibility(a: Field, at: DataType, t: IcebergType, column: string, source: string, top: boolean): string | undefined {
   const refuse = (): string => `Arrow type ${String(at)} cannot be written to a ${typeToString(t)} column (floe takes only Arrow types whose every value the column holds as it is); cast it in Arrow first`
   if (DataType.isNull(at)) return undefined // only nulls: checked value by value
-  if (DataType.isDictionary(at)) return incompatibility(a, at.dictionary, t, column, source)
+  if (DataType.isDictionary(at)) return incompatibility(a, at.dictionary, t, column, source, top)
   if (DataType.isBool(at)) return t.kind === 'boolean' ? undefined : refuse()
   if (DataType.isInt(at)) {
     if (at.bitWidth === 64 && !at.isSigned) return undefined // the reader refuses Uint64 (UNSUPPORTED)
@@ -68,7 +78,8 @@ function incompatibility(a: Field, at: DataType, t: IcebergType, column: string,
     if (t.kind === 'timestamp' || t.kind === 'timestamp_ns') return zoned ? `a timestamp with zone ${at.timezone} cannot be written to a ${typeToString(t)} column (as in PyIceberg); write it to timestamptz, or drop the zone in Arrow` : undefined
     return refuse()
   }
-  if (DataType.isUtf8(at) || DataType.isLargeUtf8(at) || DataType.isUtf8View(at)) return t.kind === 'string' ? undefined : refuse()
+  // text into a top-level binary column is written as its UTF-8 bytes (PyIceberg promotes string to binary)
+  if (isText(at)) return t.kind === 'string' || (t.kind === 'binary' && top) ? undefined : refuse()
   if (DataType.isBinary(at) || DataType.isLargeBinary(at) || DataType.isBinaryView(at)) return t.kind === 'binary' || t.kind === 'geometry' || t.kind === 'geography' ? undefined : refuse()
   if (DataType.isFixedSizeBinary(at)) {
     if (t.kind === 'binary' || (t.kind === 'fixed' && t.length === at.byteWidth) || (t.kind === 'uuid' && at.byteWidth === 16)) return undefined

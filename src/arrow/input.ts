@@ -1,9 +1,12 @@
 // Arrow as write input: RecordBatches or Tables (sync or async) as the row stream `appendRows` and friends take.
 import { RecordBatch, Table, type Schema as ArrowSchema } from 'apache-arrow'
+import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
 import { rowsForSchema, type SchemaCheckedRows } from '../write/typed-input.js'
 import { recordBatchToInputRows, type InputRow } from './batches.js'
-import { checkArrowInputSchema } from './input-check.js'
+import { checkArrowInputSchema, textColumnsForBinary } from './input-check.js'
+
+const encoder = new TextEncoder()
 
 /** Arrow input: one batch, one table, or a (possibly async) sequence of batches. */
 export type ArrowInput = RecordBatch | Table | Iterable<RecordBatch> | AsyncIterable<RecordBatch>
@@ -27,17 +30,25 @@ export class ArrowRows implements AsyncIterable<InputRow>, SchemaCheckedRows {
     const batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch> = input instanceof RecordBatch ? [input] : input instanceof Table ? input.batches : input
     // batches of one Table share their schema object: each distinct schema is checked once
     let checked: ArrowSchema | undefined
-    // a Table's schema is checked even when it has no batches (an empty overwrite must not pass unchecked)
-    if (schema && input instanceof Table) {
-      checkArrowInputSchema(input.schema, schema, 'Arrow input')
-      checked = input.schema
+    let asBytes: readonly string[] = []
+    const check = (s: ArrowSchema, target: Schema): void => {
+      checkArrowInputSchema(s, target, 'Arrow input')
+      asBytes = textColumnsForBinary(s, target)
+      checked = s
     }
+    // a Table's schema is checked even when it has no batches (an empty overwrite must not pass unchecked)
+    if (schema && input instanceof Table) check(input.schema, schema)
     for await (const b of batches) {
-      if (schema && b.schema !== checked) {
-        checkArrowInputSchema(b.schema, schema, 'Arrow input')
-        checked = b.schema
+      if (schema && b.schema !== checked) check(b.schema, schema)
+      const rows = recordBatchToInputRows(b)
+      // text going into a binary column: its UTF-8 bytes
+      for (const name of asBytes) {
+        for (const r of rows) {
+          const v = r[name]
+          if (typeof v === 'string') setOwn(r as Record<string, unknown>, name, encoder.encode(v))
+        }
       }
-      yield* recordBatchToInputRows(b)
+      yield* rows
     }
   }
 }

@@ -2,14 +2,14 @@
 // would change values (Float64 → float, Int64 → int or timestamp, Utf8 → date) is INVALID_DATA naming the
 // column and nothing is committed, while widening types are written exactly. A property checks that whatever
 // the check accepts is either written exactly or refused value by value.
-import { Field, FixedSizeBinary, Float16, Float32, Float64, Int16, Int32, Int64, Int8, List, RecordBatch, Schema as ArrowSchema, Struct, TimestampMicrosecond, Uint32, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow'
+import { Binary, Field, FixedSizeBinary, Float16, Float32, Float64, Int16, Int32, Int64, Int8, List, RecordBatch, Schema as ArrowSchema, Struct, TimestampMicrosecond, Uint32, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow'
 import fc from 'fast-check'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { recordBatchToInputRows, rowsToRecordBatch } from '../../../src/arrow/batches.js'
 import { arrowRows } from '../../../src/arrow/input.js'
-import { checkArrowInputSchema } from '../../../src/arrow/input-check.js'
+import { checkArrowInputSchema, textColumnsForBinary } from '../../../src/arrow/input-check.js'
 import { icebergSchemaToArrow } from '../../../src/arrow/schema.js'
 import { FileSystemCatalog } from '../../../src/catalog/filesystem.js'
 import { isFloeError } from '../../../src/errors.js'
@@ -182,7 +182,10 @@ describe('Arrow input type check (property)', () => {
         if (JSON.stringify(from) === JSON.stringify(to)) expect(accepted).toBe(true)
         if (!accepted) return
         const coerce = rowCoercer(target)
-        recordBatchToInputRows(batch).forEach((input, i) => {
+        // text into a top-level binary column is written as its UTF-8 bytes, as ArrowRows does
+        const asBytes = textColumnsForBinary(batch.schema, target).includes('c')
+        recordBatchToInputRows(batch).forEach((raw, i) => {
+          const input = asBytes && typeof raw['c'] === 'string' ? { c: new TextEncoder().encode(raw['c']) } : raw
           let out: Value
           try {
             out = coerce(input, i + 1)['c'] as Value
@@ -192,11 +195,30 @@ describe('Arrow input type check (property)', () => {
             expect(VALUE_CHECKED.has(from.kind) || VALUE_CHECKED.has(to.kind)).toBe(true)
             return
           }
-          expect(canon(to, out)).toBe(canon(from, values[i]!))
+          const v = values[i]!
+          expect(canon(to, out)).toBe(asBytes && typeof v === 'string' ? canon(to, new TextEncoder().encode(v)) : canon(from, v))
         })
       }),
       { numRuns: NUM_RUNS },
     )
+  })
+})
+
+describe('Arrow input: text into binary columns', () => {
+  it('writes top-level Utf8 (plain or dictionary) into a binary column as its UTF-8 bytes; nested text stays refused', async () => {
+    const { tableFromArrays } = await import('apache-arrow')
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    let t = await c.createTable('db.t', { schema: schema([field(1, 'b', T.binary)]) })
+    t = await t.appendRows(arrowRows(tableFromArrays({ b: ['héllo', 'x'] })))
+    t = await t.appendRows(arrowRows(batchOf(new Utf8(), ['plain', null], 'b')))
+    const got = (await t.scan().toArray()).map((r) => (r.b === null ? null : new TextDecoder().decode(r.b as Uint8Array))).sort()
+    expect(got).toEqual(['héllo', 'plain', 'x', null].sort())
+    const s = schema([field(1, 's', T.struct([field(2, 'b', T.binary)]))])
+    const nested = thrown(() => checkArrowInputSchema(new ArrowSchema([new Field('s', new Struct([new Field('b', new Utf8(), true)]), true)]), s, 'Arrow input'))
+    expect((nested as InvalidDataError).context).toMatchObject({ field: 's.b' })
+    // bytes into a string column are refused (they need not be text)
+    expect(() => checkArrowInputSchema(new ArrowSchema([new Field('c', new Binary(), true)]), one(T.string), 'Arrow input')).toThrow(/column c/)
   })
 })
 
