@@ -38,6 +38,10 @@ function wholeObjects(inner: MemoryFileIO): FileIO {
   return { read: (p, r) => inner.read(p, r), stat: (p) => inner.stat(p), write: (p, d, o) => inner.write(p, d, o), delete: (p) => inner.delete(p) }
 }
 
+// fixed inputs with several row groups and files, run besides the random ones so the coverage checks below
+// never depend on what the random runs happened to generate
+const BIG: readonly Row[][] = [1, 2, 3, 4, 5, 6].map((seed) => fc.sample(ROW, { numRuns: 1500, seed }))
+
 describe('files written out as they go (properties)', () => {
   it('taken chunks then the tail are the bytes finish returns', async () => {
     let multi = 0
@@ -65,7 +69,7 @@ describe('files written out as they go (properties)', () => {
         expect(end.rowCount).toBe(rows.length)
         if (parts.length > 1 && end.splitOffsets.length > 2) multi++
       }),
-      { numRuns: 30 },
+      { numRuns: 30, examples: BIG.map((rows, i): [Row[], number, number[]] => [rows, 1024 + 512 * i, [100, 700 + i]]) },
     )
     expect(multi).toBeGreaterThan(5) // many runs took several chunks of files with several row groups
   })
@@ -94,7 +98,7 @@ describe('files written out as they go (properties)', () => {
           if (whole.length > 1 && whole.some((f) => f.splitOffsets!.length > 2)) multi++
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 30, examples: BIG.map((rows, i): [Row[], boolean, number, number, number] => [rows, i % 2 === 0, 1024, 20_000, i + 1]) },
     )
     expect(multi).toBeGreaterThan(5) // many runs wrote several files, some with several row groups
   })
