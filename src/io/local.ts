@@ -120,13 +120,13 @@ export class LocalFileIO implements FileIO {
   async createOutput(path: string, opts: OutputOptions = {}): Promise<OutputFile> {
     const p = localPath(path)
     const dir = dirname(p)
-    let fd: number
+    let created: Created
     try {
-      fd = await createExclusive(p, dir)
+      created = await createExclusive(p, dir)
     } catch (e) {
       throw ioError(e, 'create', path)
     }
-    return new LocalOutput(path, p, dir, fd, opts.durable === true)
+    return new LocalOutput(path, p, dir, created.fd, opts.durable === true, created.folders)
   }
 
   /** Delete a file; absent files are fine. */
@@ -208,15 +208,44 @@ export class LocalFileIO implements FileIO {
   }
 }
 
+/** A descriptor of a file just created, and the folders created for it (their entries are not durable yet). */
+interface Created {
+  readonly fd: number
+  /** Folders whose entries must be synced for the new folders to survive a crash (see foldersToSync). */
+  readonly folders: readonly string[]
+}
+
+/**
+ * The folders to fsync so that folders made by `mkdir -p dir` survive a crash: each new folder's entry lives
+ * in its parent, so every folder from the parent of the first one created (`first`) down to the parent of
+ * `dir` (`dir` itself is synced for the file's own entry). When mkdir created nothing (another writer made
+ * the folder meanwhile), the parent of `dir` is synced, as that writer may not have synced it yet.
+ */
+export function foldersToSync(first: string | undefined, dir: string): string[] {
+  if (first === undefined) return [dirname(dir)]
+  const out: string[] = []
+  for (let d = dir; d !== first && dirname(d) !== d; d = dirname(d)) out.push(dirname(d))
+  out.push(dirname(first))
+  return [...new Set(out)]
+}
+
 /** Create `file` exclusively (O_EXCL, and its folder when missing) for writing; resolves to its descriptor. */
-async function createExclusive(file: string, dir: string): Promise<number> {
+async function createExclusive(file: string, dir: string): Promise<Created> {
   const create = (): Promise<number> => call<number>((cb) => fsCb.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644, cb))
   // the folder usually exists: create it only when the first open says it is missing
-  return create().catch(async (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e
-    await fs.mkdir(dir, { recursive: true })
-    return create()
-  })
+  return create().then(
+    (fd) => ({ fd, folders: [] }),
+    async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e
+      const first = await fs.mkdir(dir, { recursive: true })
+      return { fd: await create(), folders: foldersToSync(first, dir) }
+    },
+  )
+}
+
+/** fsync the folders new folders were made in (a durable write's file is only durable with its folders). */
+function syncFolders(folders: readonly string[]): Promise<unknown> {
+  return folders.length === 0 ? Promise.resolve() : Promise.all(folders.map(syncDir))
 }
 
 /** Write all of `data` at file position `at`, however many calls short writes take. */
@@ -224,13 +253,13 @@ async function writeAll(fd: number, data: Uint8Array, at: number): Promise<void>
   for (let off = 0; off < data.length; ) off += await call<number>((cb) => fsCb.write(fd, data, off, data.length - off, at + off, cb))
 }
 
-/** Create `file` exclusively (and its folder when missing), write `data` and, when `durable`, fsync it. */
+/** Create `file` exclusively (and its folder when missing), write `data` and, when `durable`, fsync it and any folders made for it. */
 async function writeNewFile(file: string, dir: string, data: Uint8Array, durable: boolean, onCreated?: () => void): Promise<void> {
-  const fd = await createExclusive(file, dir)
+  const { fd, folders } = await createExclusive(file, dir)
   onCreated?.()
   try {
     await writeAll(fd, data, 0)
-    if (durable) await call<void>((cb) => fsCb.fsync(fd, cb))
+    if (durable) await Promise.all([call<void>((cb) => fsCb.fsync(fd, cb)), syncFolders(folders)])
   } finally {
     await call<void>((cb) => fsCb.close(fd, cb))
   }
@@ -238,7 +267,7 @@ async function writeNewFile(file: string, dir: string, data: Uint8Array, durable
 
 /**
  * A local file written piece by piece: created exclusively under its own name (so it is visible partly
- * written, as `direct` writes are), each chunk written in full at the end, fsynced with its folder on close
+ * written, as `direct` writes are), each chunk written in full at the end, fsynced with its folder (and the folders made for it) on close
  * when durable; abort closes and unlinks it.
  */
 class LocalOutput implements OutputFile {
@@ -254,6 +283,7 @@ class LocalOutput implements OutputFile {
     private readonly dir: string,
     fd: number,
     private readonly durable: boolean,
+    private readonly folders: readonly string[],
   ) {
     this.fd = fd
   }
@@ -283,7 +313,7 @@ class LocalOutput implements OutputFile {
       } finally {
         await call<void>((cb) => fsCb.close(fd, cb))
       }
-      if (this.durable) await syncDir(this.dir)
+      if (this.durable) await Promise.all([syncDir(this.dir), syncFolders(this.folders)])
     } catch (e) {
       throw ioError(e, 'write', this.path)
     }

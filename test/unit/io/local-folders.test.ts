@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { LocalFileIO } from '../../../src/io/local.js'
+import { LocalFileIO, foldersToSync } from '../../../src/io/local.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
 import { RemappingFileIO } from '../../../src/io/remap.js'
 
@@ -71,5 +71,39 @@ describe('RemappingFileIO folder capability', () => {
     const mem = new RemappingFileIO(new MemoryFileIO(), [])
     expect(mem.listFolders).toBeUndefined()
     expect(mem.removeFolder).toBeUndefined()
+  })
+})
+
+describe('LocalFileIO folders made for a durable write', () => {
+  it('syncs the parent of every folder mkdir -p made (the file folder itself is synced for the file)', () => {
+    expect(foldersToSync('/w/t/data/a=1', '/w/t/data/a=1/b=2/c=3')).toEqual(['/w/t/data/a=1/b=2', '/w/t/data/a=1', '/w/t/data'])
+    expect(foldersToSync('/w/t/data/a=1', '/w/t/data/a=1')).toEqual(['/w/t/data'])
+    // nothing made by this call: another writer made the folder, its parent is synced in case it has not been
+    expect(foldersToSync(undefined, '/w/t/data/a=1')).toEqual(['/w/t/data'])
+  })
+
+  it('property: the folders synced are exactly the parents of the folders made', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z0-9=_-]{1,6}$/), { minLength: 1, maxLength: 6 }), fc.nat(5), (names, k) => {
+        const existing = Math.min(k, names.length - 1)
+        const dir = '/root/' + names.join('/')
+        const first = '/root/' + names.slice(0, existing + 1).join('/')
+        const made = names.slice(existing).map((_, i) => '/root/' + names.slice(0, existing + 1 + i).join('/'))
+        const parents = made.map((m) => m.slice(0, m.lastIndexOf('/')))
+        expect(new Set(foldersToSync(first, dir))).toEqual(new Set(parents))
+      }),
+    )
+  })
+
+  it('durable direct, staged and streamed writes into folders that do not exist yet land whole', async () => {
+    const dir = temp()
+    const io = new LocalFileIO()
+    const bytes = new Uint8Array([1, 2, 3])
+    await io.write(join(dir, 'a', 'b=1', 'c=2', 'direct.bin'), bytes, { durable: true, direct: true })
+    await io.write(join(dir, 'd', 'e', 'staged.bin'), bytes, { durable: true })
+    const out = await io.createOutput(join(dir, 'f', 'g', 'h', 'streamed.bin'), { durable: true })
+    await out.write(bytes)
+    await out.close()
+    for (const p of ['a/b=1/c=2/direct.bin', 'd/e/staged.bin', 'f/g/h/streamed.bin']) expect([...(await io.read(join(dir, p)))]).toEqual([1, 2, 3])
   })
 })
