@@ -16,7 +16,9 @@ const MIGHT_NOT = false
 /**
  * Compile the strict metrics evaluator of a filter bound to `schema`: true means every row of the file
  * matches (a file with no records trivially does). Java semantics, including that predicates on columns
- * other than top-level ones are never decided. One deliberate difference: Java assumes "no nulls" when a
+ * other than top-level ones are never decided, with two differences. A file with an unknown record count
+ * (-1) is never decided, as PyIceberg and iceberg-cpp fixed it (Java's `recordCount() <= 0` says all its
+ * rows match, so a delete by filter would drop the whole file). And Java assumes "no nulls" when a
  * null-count map exists without the column's key, and "no NaN" when the NaN count is missing; floe treats
  * an unknown count as "may contain" (a required column never holds nulls), so a file with bounds but no
  * counts is never wrongly decided.
@@ -29,7 +31,9 @@ export function strictMetricsEvaluator(schema: Schema, filter: BoundExpression):
     return () => test()
   })
   return (file) => {
-    if (file.recordCount <= 0n) return MUST
+    if (file.recordCount === 0n) return MUST
+    // an unknown count (-1: Java's migrate/add_files for files it cannot count) says nothing about the rows
+    if (file.recordCount < 0n) return MIGHT_NOT
     stats.load(file)
     return compiled(file)
   }

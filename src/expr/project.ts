@@ -8,7 +8,8 @@
 // T(-2^31) with W=10 is 2^31 - 2). Those rows live in a partition whose value is out of order with the
 // rest, so Java's range projections can skip or wrongly accept it. floe accounts for that partition: the
 // single-predicate API returns "no projection" where one predicate cannot say it, and the expression API
-// adds `or part = wrapped` (inclusive) / `and part != wrapped` (strict).
+// adds `or part = wrapped` (inclusive) / `and part != wrapped` (strict). A long column promoted from int
+// also keeps the int-era wrapped partition, so long projections account for that value too.
 import { canTransform, resultType, type Transform } from '../spec/transform.js'
 import { applyTransform, temporalValue, truncateValue } from '../spec/transform-apply.js'
 import type { PrimitiveType, Value } from '../spec/types.js'
@@ -34,12 +35,12 @@ interface Proj {
 const UNARY: ReadonlySet<PredicateOp> = new Set<UnaryOp>(['isNull', 'notNull', 'isNaN', 'notNaN'])
 const SET: ReadonlySet<PredicateOp> = new Set<SetOp>(['in', 'notIn'])
 
-// A projection: the main predicate and, for truncated int/long ranges, the out-of-order partition value that
-// holds the wrapped-around minimum values (added with OR when inclusive, excluded with AND NOT when strict).
+// A projection: the main predicate and, for truncated int/long ranges, the out-of-order partition values that
+// hold wrapped-around minimum values (added with OR when inclusive, excluded with AND NOT when strict).
 interface Projection {
   readonly term: BoundReference
   readonly main: Proj
-  readonly wrapped?: Value
+  readonly wrapped?: readonly Value[]
 }
 
 /**
@@ -68,7 +69,7 @@ export function projectInclusiveExpression(pred: BoundPredicate, target: Project
   const p = project(pred, target, false)
   if (!p) return undefined
   const main = build(p.term, p.main)
-  return p.wrapped === undefined ? main : or(main, build(p.term, one('eq', p.wrapped)))
+  return p.wrapped === undefined ? main : p.wrapped.reduce<BoundExpression>((e, w) => or(e, build(p.term, one('eq', w))), main)
 }
 
 /**
@@ -79,7 +80,7 @@ export function projectStrictExpression(pred: BoundPredicate, target: Projection
   const p = project(pred, target, true)
   if (!p) return undefined
   const main = build(p.term, p.main)
-  return p.wrapped === undefined ? main : and(main, build(p.term, one('notEq', p.wrapped)))
+  return p.wrapped === undefined ? main : p.wrapped.reduce<BoundExpression>((e, w) => and(e, build(p.term, one('notEq', w))), main)
 }
 
 function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean): Projection | undefined {
@@ -89,7 +90,7 @@ function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean
   if (t.kind === 'void' || t.kind === 'unknown' || !canTransform(t, source)) return undefined
   const input = toProj(pred)
   let out: Proj | undefined
-  let wrapped: Value | undefined
+  let wrapped: readonly Value[] | undefined
   switch (t.kind) {
     case 'identity':
       out = input
@@ -216,14 +217,14 @@ const MIN_OF: Partial<Record<PrimitiveType['kind'], number | bigint>> = { int: -
 //   strict `< b` with b = wrapped: the regular partitions below b hold larger values → none;
 //   strict `> b` includes it when wrapped > b although its rows are the smallest → exclude it.
 // Point and set projections apply T itself, so they are exact.
-function guardWrap(out: Proj | undefined, wrapped: number | bigint): { main: Proj; wrapped?: Value } | undefined {
+function guardWrap(out: Proj | undefined, wrapped: number | bigint): Truncated | undefined {
   if (!out || out.values.length !== 1 || SET.has(out.op)) return out && { main: out }
   const b = out.values[0] as number | bigint
   const above = wrapped > b
   switch (out.op) {
     case 'ltEq':
     case 'gt':
-      return above ? { main: out, wrapped } : { main: out }
+      return above ? { main: out, wrapped: [wrapped] } : { main: out }
     case 'gtEq':
     case 'lt':
       return b === wrapped ? undefined : { main: out }
@@ -232,15 +233,71 @@ function guardWrap(out: Proj | undefined, wrapped: number | bigint): { main: Pro
   }
 }
 
-function projectTruncate(p: Proj, source: PrimitiveType, width: number, strict: boolean): { main: Proj; wrapped?: Value } | undefined {
+// A truncate projection and the wrapped partition values it must add (inclusive) or exclude (strict).
+interface Truncated {
+  readonly main: Proj
+  readonly wrapped?: readonly Value[]
+}
+
+// A long column promoted from int keeps the partitions its int-era rows were written to, and truncate[W] of
+// int wrapped the values [-2^31, -2^31 + r) (r = (-2^31) mod W) to T_int(-2^31) = 2^31 - r, which the long
+// transform never produces (it is never a multiple of W). Whether that old partition may hold a match
+// (inclusive), or surely holds only matches (strict), is decided on its value interval.
+const INT_MIN = -(2n ** 31n)
+
+function intWrapGuard(p: Proj, width: number, strict: boolean): bigint | undefined {
+  const r = ((INT_MIN % BigInt(width)) + BigInt(width)) % BigInt(width)
+  if (r === 0n || UNARY.has(p.op)) return undefined
+  const lo = INT_MIN
+  const hi = INT_MIN + r - 1n
+  const vs = p.values as readonly bigint[]
+  const inRange = (v: bigint): boolean => v >= lo && v <= hi
+  const single = lo === hi
+  let some: boolean
+  let all: boolean
+  switch (p.op) {
+    case 'lt':
+      ;[some, all] = [lo < vs[0]!, hi < vs[0]!]
+      break
+    case 'ltEq':
+      ;[some, all] = [lo <= vs[0]!, hi <= vs[0]!]
+      break
+    case 'gt':
+      ;[some, all] = [hi > vs[0]!, lo > vs[0]!]
+      break
+    case 'gtEq':
+      ;[some, all] = [hi >= vs[0]!, lo >= vs[0]!]
+      break
+    case 'eq':
+      ;[some, all] = [inRange(vs[0]!), single && vs[0] === lo]
+      break
+    case 'notEq':
+      ;[some, all] = [!(single && vs[0] === lo), !inRange(vs[0]!)]
+      break
+    case 'in':
+      ;[some, all] = [vs.some(inRange), single && vs.includes(lo)]
+      break
+    case 'notIn':
+      ;[some, all] = [true, !vs.some(inRange)]
+      break
+    default:
+      return undefined
+  }
+  const wrapped = 2n ** 31n - r
+  return (strict ? !all : some) ? wrapped : undefined
+}
+
+function projectTruncate(p: Proj, source: PrimitiveType, width: number, strict: boolean): Truncated | undefined {
   const apply = (v: Value): Value => truncateValue(source, width, v)
   if (source.kind === 'int' || source.kind === 'long' || source.kind === 'decimal') {
     if (p.op === 'startsWith' || p.op === 'notStartsWith') return undefined
     const out = projectOrdered(p, apply, stepValue(source), strict)
     const min = MIN_OF[source.kind]
     const wrapped = min === undefined ? min : (apply(min) as number | bigint)
-    if (wrapped === undefined || wrapped === min) return out && { main: out }
-    return guardWrap(out, wrapped)
+    const guarded = wrapped === undefined || wrapped === min ? out && { main: out } : guardWrap(out, wrapped)
+    const fromInt = source.kind === 'long' && guarded ? intWrapGuard(p, width, strict) : undefined
+    if (!guarded || fromInt === undefined) return guarded
+    return { main: guarded.main, wrapped: [...(guarded.wrapped ?? []), fromInt] }
   }
   const out = projectPrefix(p, source, width, strict, apply)
   return out && { main: out }

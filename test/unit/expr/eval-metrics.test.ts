@@ -183,6 +183,13 @@ describe('inclusive metrics evaluator', () => {
 })
 
 describe('strict metrics evaluator', () => {
+  it('decides an empty file but never one whose record count is unknown (-1)', () => {
+    expect(must('id = 999', dataFile({ records: 0 }))).toBe(true)
+    // bounds [30, 79] would otherwise say nothing: the rows of a -1 file are unknown, so none must match
+    expect(must('id = 999', dataFile({ records: -1, lower: { 1: [T.int, 30] }, upper: { 1: [T.int, 79] } }))).toBe(false)
+    expect(must('id < 80', dataFile({ records: -1, lower: { 1: [T.int, 30] }, upper: { 1: [T.int, 79] } }))).toBe(false)
+  })
+
   it('decides ranges from bounds when the column has no nulls', () => {
     expect(must('id < 80')).toBe(true)
     expect(must('id < 79')).toBe(false)
