@@ -103,15 +103,38 @@ export function requireField(s: Schema, id: number, what = 'field'): NestedField
   return f
 }
 
-/** Keep only the given top-level or nested field ids (and their parents), preserving order. */
+/**
+ * Keep only the given top-level or nested field ids (and their parents), preserving order: Java's
+ * `Schema.select` (PruneColumns with full types). A selected field keeps its whole type; a struct keeps the
+ * fields selected in it; a list or map whose element or value struct has a field selected keeps that
+ * pruned struct, and a selected element, key or value (or a field inside a map key) keeps the whole list or map.
+ */
 export function selectFields(s: Schema, ids: ReadonlySet<number>): Schema {
+  const pruneType = (t: IcebergType): IcebergType | undefined => {
+    switch (t.kind) {
+      case 'struct': {
+        const kids = t.fields.map(keep).filter((x): x is NestedField => x !== undefined)
+        return kids.length ? { kind: 'struct', fields: kids } : undefined
+      }
+      case 'list': {
+        if (ids.has(t.elementId)) return t
+        const element = pruneType(t.element)
+        return element && { ...t, element }
+      }
+      case 'map': {
+        if (ids.has(t.valueId) || ids.has(t.keyId)) return t
+        const value = pruneType(t.value)
+        if (value) return { ...t, value }
+        return pruneType(t.key) ? t : undefined
+      }
+      default:
+        return undefined
+    }
+  }
   const keep = (f: NestedField): NestedField | undefined => {
     if (ids.has(f.id)) return f
-    if (f.type.kind === 'struct') {
-      const kids = f.type.fields.map(keep).filter((x): x is NestedField => x !== undefined)
-      if (kids.length) return { ...f, type: { kind: 'struct', fields: kids } }
-    }
-    return undefined
+    const type = pruneType(f.type)
+    return type && { ...f, type }
   }
   return { ...s, fields: s.fields.map(keep).filter((x): x is NestedField => x !== undefined) }
 }

@@ -13,7 +13,7 @@ import { coercePartition } from './metadata-tables-partition.js'
 import { setOwn } from '../spec/own.js'
 import { filterSchema } from './metadata-filter.js'
 import { findField, selectFields, type Schema } from '../spec/schema.js'
-import type { NestedField, Value } from '../spec/types.js'
+import type { IcebergType, NestedField, Value } from '../spec/types.js'
 import { equalityIdsOf, loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
 import { withEqualityColumns } from '../deletes/equality-deletes.js'
 import { throwIfAborted } from './abort.js'
@@ -48,7 +48,9 @@ function partitionConstants(task: FileScanTask, schema: Schema, meta: readonly N
     if (f.id === FILE_PATH.id) out.set(f.id, task.file.filePath)
     else if (f.id === IS_DELETED.id) out.set(f.id, false)
     else if (f.id === SPEC_ID.id) out.set(f.id, task.file.specId)
-    else if (f.id === PARTITION_COLUMN_ID && f.type.kind === 'struct') out.set(f.id, coercePartition(f.type, task.spec, task.file.partition).value)
+    else if (f.id === PARTITION_COLUMN_ID && f.type.kind === 'struct')
+      // an unpartitioned table's _partition is null, not an empty struct (Java: engines may not handle those)
+      out.set(f.id, f.type.fields.length === 0 ? null : coercePartition(f.type, task.spec, task.file.partition).value)
   }
   task.spec.fields.forEach((f, i) => {
     if (f.transform.kind !== 'identity') return
@@ -60,13 +62,51 @@ function partitionConstants(task: FileScanTask, schema: Schema, meta: readonly N
   return out
 }
 
-/** Keep only the projected top-level columns (in projection order). */
-function projector(projected: Schema): (row: Row) => Row {
-  const names = projected.fields.map((f) => f.name)
+/**
+ * Shape rows as the projected schema: the projected top-level columns in projection order, and inside them
+ * only the projected fields of structs (also as list elements and map values) that were read with more
+ * fields (for the residual filter or equality deletes).
+ */
+function projector(projected: Schema, read: Schema): (row: Row) => Row {
+  const parts = projected.fields.map((f) => ({ name: f.name, sub: valueProjector(f.type, read.fields.find((r) => r.id === f.id)?.type) }))
   return (row) => {
     const out: Row = {}
-    for (const n of names) setOwn(out as Record<string, Value>, n, (Object.hasOwn(row, n) ? row[n] : null) ?? null)
+    for (const { name, sub } of parts) {
+      const v = (Object.hasOwn(row, name) ? row[name] : null) ?? null
+      setOwn(out as Record<string, Value>, name, sub && v !== null ? sub(v) : v)
+    }
     return out
+  }
+}
+
+/** Prune a value read as `read` to the `projected` type; undefined when it passes unchanged. */
+function valueProjector(projected: IcebergType, read: IcebergType | undefined): ((v: Value) => Value) | undefined {
+  if (read === undefined || read === projected) return undefined
+  switch (projected.kind) {
+    case 'struct': {
+      if (read.kind !== 'struct') return undefined
+      const parts = projected.fields.map((f) => ({ name: f.name, sub: valueProjector(f.type, read.fields.find((r) => r.id === f.id)?.type) }))
+      if (parts.length === read.fields.length && parts.every((p) => p.sub === undefined)) return undefined
+      return (v) => {
+        const o = v as Record<string, Value>
+        const out: Record<string, Value> = {}
+        for (const { name, sub } of parts) {
+          const x = (Object.hasOwn(o, name) ? o[name] : null) ?? null
+          setOwn(out, name, sub && x !== null ? sub(x) : x)
+        }
+        return out as Value
+      }
+    }
+    case 'list': {
+      const sub = read.kind === 'list' ? valueProjector(projected.element, read.element) : undefined
+      return sub && ((v) => (v as Value[]).map((e) => (e === null ? null : sub(e))))
+    }
+    case 'map': {
+      const sub = read.kind === 'map' ? valueProjector(projected.value, read.value) : undefined
+      return sub && ((v) => new Map([...(v as Map<Value, Value>)].map(([k, x]) => [k, x === null ? null : sub(x)])) as Value)
+    }
+    default:
+      return undefined
   }
 }
 
@@ -142,7 +182,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
     projected = { ...projected, fields: [...projected.fields, ...meta] }
   }
   const sameShape = readIds.size === new Set(tableIds).size && filterMeta.length === 0
-  const project = projector(projected)
+  const project = projector(projected, readSchema)
   const keep = residual.kind === 'true' ? undefined : rowEvaluator(readSchema, residual)
   // the reader fills the lineage columns with what the file stores (null when absent); inheritance follows
   const lineage = lineageFiller({ firstRowId: task.file.firstRowId, dataSequenceNumber: task.dataSequenceNumber, file: path }, new Set(allMeta.map((f) => f.id)))

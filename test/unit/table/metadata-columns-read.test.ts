@@ -103,16 +103,17 @@ describe('_file, _spec_id and _partition', () => {
     }
   })
 
-  it('give an empty _partition struct in an unpartitioned table, and filters still apply', async () => {
+  it('give a null _partition (of an empty struct type) in an unpartitioned table, as Java, and filters still apply', async () => {
     const c = makeCatalog('memory')
     await c.createNamespace('db')
     let t = await c.createTable('db.t', { schema: SCHEMA })
     t = await t.appendRows([1, 2, 3].map((i) => ({ id: BigInt(i), p: 'x', n: i })))
     const rows = await t.scan({ select: ['id', '_partition', '_spec_id'], filter: 'n >= 2' }).toArray()
     expect(rows.map((r) => [r.id, r._partition, r._spec_id])).toEqual([
-      [2n, {}, 0],
-      [3n, {}, 0],
+      [2n, null, 0],
+      [3n, null, 0],
     ])
+    expect(t.scan({ select: ['_partition'] }).projectedSchema().fields[0]!.type).toEqual({ kind: 'struct', fields: [] })
   })
 
   it('come out of floe scan --columns as JSON values', async () => {
