@@ -9,10 +9,11 @@ import { FloeError, InvalidArgumentError, UnsupportedError } from '../errors.js'
 import type { FileIO } from '../io/file-io.js'
 import { schemaToJson } from '../spec/json/schema-json.js'
 import { stringifyJson } from '../spec/json/lossless.js'
+import { parseJavaInt } from '../spec/properties.js'
 import type { Schema } from '../spec/schema.js'
 import { decimalRequiredBytes, type IcebergType, type Value } from '../spec/types.js'
 import type { Row } from './codec.js'
-import { emptyStats, ownsFooterStats, parquetStatistics, scanValues, statsKind, type ColumnStats, type StatsKind } from './column-stats.js'
+import { emptyStats, ownsFooterStats, parquetStatistics, scanValues, statsKind, type ColumnStats, type ParquetChunkStatistics, type StatsKind } from './column-stats.js'
 import { hasNegativeZero, holdsFloats } from './negative-zero.js'
 import { parquetWriteSchema, toEncoderValue, type ParquetWriteSchema } from './parquet-write-schema.js'
 
@@ -120,16 +121,17 @@ const MAX_CHUNK = 16384
 function intProperty(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
   const s = props[key]
   if (s === undefined) return fallback
-  const n = Number(s.trim())
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`Table property ${key} must be a positive integer, got ${JSON.stringify(s)}`, { context: { field: key } })
+  const n = parseJavaInt(s)
+  if (n === undefined || n <= 0) throw new InvalidArgumentError(`Table property ${key} must be a positive integer, got ${JSON.stringify(s)}`, { context: { field: key } })
   return n
 }
 
 /** Writer options from table properties (`write.parquet.*`; data files default to zstd like Java's new tables). */
 export function parquetOptionsFromProperties(props: Readonly<Record<string, string>>): ParquetWriterOptions {
   const level = props['write.parquet.compression-level']
-  const lvl = level === undefined || level.trim() === '' ? undefined : Number(level)
-  if (lvl !== undefined && !Number.isInteger(lvl))
+  const unset = level === undefined || level.trim() === ''
+  const lvl = unset ? undefined : parseJavaInt(level)
+  if (!unset && lvl === undefined)
     throw new InvalidArgumentError(`Table property write.parquet.compression-level must be an integer, got ${JSON.stringify(level)}`, { context: { field: 'write.parquet.compression-level' } })
   return {
     codec: parseParquetCodec(props['write.parquet.compression-codec'] ?? 'zstd'),
@@ -195,6 +197,22 @@ export interface ParquetTailResult extends Omit<ParquetWriteResult, 'bytes'> {
   readonly tail: readonly Uint8Array[]
   /** The file's total size in bytes. */
   readonly size: number
+}
+
+/**
+ * Footer min/max of a float chunk holding NaN are left out (null and NaN counts stay): the Parquet spec
+ * keeps NaN out of min/max and counts it in `nan_count`, but readers that ignore `nan_count` (DuckDB ≤ 1.5,
+ * ClickHouse) then prune the NaN rows away on `= 'NaN'` or `> x`; DuckDB's own writer leaves such bounds out
+ * and parquet-java's include the NaN, which readers ignore. The Iceberg metrics in manifests are unaffected.
+ */
+export function withoutNaNBounds(st: ParquetChunkStatistics | undefined): ParquetChunkStatistics | undefined {
+  if (st !== undefined && st.nan_count !== undefined && st.nan_count > 0n) {
+    delete st.min_value
+    delete st.max_value
+    delete st.min
+    delete st.max
+  }
+  return st
 }
 
 /** What one written Parquet file holds. */
@@ -566,9 +584,10 @@ export class IcebergParquetWriter {
       const st = stats[leaf.column]
       const kind = this.ownStats[leaf.column]
       const meta = chunk.meta_data
+      if (meta !== undefined && (st === undefined || kind === undefined)) withoutNaNBounds(meta.statistics as ParquetChunkStatistics | undefined)
       if (st === undefined || kind === undefined || meta === undefined) return
       // what hyparquet-writer records with statistics on: the chunk statistics and the page encoding stats
-      meta.statistics = parquetStatistics(kind, st)
+      meta.statistics = withoutNaNBounds(parquetStatistics(kind, st))!
       const pages = this.pq.pendingIndexes[indexesBefore + j]?.offsetIndex?.page_locations.length ?? 1
       meta.encoding_stats = [
         ...(meta.dictionary_page_offset === undefined ? [] : [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }]),

@@ -77,19 +77,34 @@ export function prop(props: Props, key: KnownProperty): string {
   return props[key] ?? PROPERTY_DEFAULTS[key]
 }
 
-/** An integer property (throws INVALID_ARGUMENT naming the key if malformed). */
+/** Java's `Integer.parseInt`: an optional sign and ASCII digits, in the 32-bit range; undefined otherwise. */
+export function parseJavaInt(text: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(text)) return undefined
+  const n = Number(text)
+  return n >= -2147483648 && n <= 2147483647 ? n : undefined
+}
+
+/** Java's `Long.parseLong`: an optional sign and ASCII digits, in the 64-bit range; undefined otherwise. */
+export function parseJavaLong(text: string): bigint | undefined {
+  if (!/^[+-]?\d+$/.test(text)) return undefined
+  const n = BigInt(text)
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined
+}
+
+/** An integer property, parsed as Java's `PropertyUtil.propertyAsInt` (throws INVALID_ARGUMENT naming the key if malformed). */
 export function intProp(props: Props, key: KnownProperty): number {
   const s = prop(props, key)
-  const n = Number(s)
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`Table property ${key} must be an integer, got ${JSON.stringify(s)}`, { context: { field: key } })
+  const n = parseJavaInt(s)
+  if (n === undefined) throw new InvalidArgumentError(`Table property ${key} must be an integer, got ${JSON.stringify(s)}`, { context: { field: key } })
   return n
 }
 
-/** A 64-bit integer property as bigint. */
+/** A 64-bit integer property as bigint, parsed as Java's `PropertyUtil.propertyAsLong`. */
 export function longProp(props: Props, key: KnownProperty): bigint {
-  const s = prop(props, key).trim()
-  if (!/^-?\d+$/.test(s)) throw new InvalidArgumentError(`Table property ${key} must be an integer, got ${JSON.stringify(s)}`, { context: { field: key } })
-  return BigInt(s)
+  const s = prop(props, key)
+  const n = parseJavaLong(s)
+  if (n === undefined) throw new InvalidArgumentError(`Table property ${key} must be an integer, got ${JSON.stringify(s)}`, { context: { field: key } })
+  return n
 }
 
 /** A boolean property (`true`/`false`, case-insensitive, as Java parses it). */

@@ -5,6 +5,7 @@
 // bounds, only column sizes.
 import { InvalidArgumentError } from '../errors.js'
 import type { ParquetWriteSchema } from '../parquet/parquet-write-schema.js'
+import { parseJavaInt } from '../spec/properties.js'
 import { fieldName, type Schema } from '../spec/schema.js'
 import { toBinary } from '../spec/single-value.js'
 import type { SortOrder } from '../spec/sort-order.js'
@@ -138,8 +139,8 @@ export function metricsConfig(props: Readonly<Record<string, string>>, schema: S
   const rawMax = props['write.metadata.metrics.max-inferred-column-defaults']
   let maxInferred = 100
   if (rawMax !== undefined) {
-    const n = Number(rawMax.trim())
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`Table property write.metadata.metrics.max-inferred-column-defaults must be an integer, got ${JSON.stringify(rawMax)}`)
+    const n = parseJavaInt(rawMax)
+    if (n === undefined) throw new InvalidArgumentError(`Table property write.metadata.metrics.max-inferred-column-defaults must be an integer, got ${JSON.stringify(rawMax)}`)
     maxInferred = n < 0 ? 100 : n
   }
   let defaultMode: MetricsMode
