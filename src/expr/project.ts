@@ -41,11 +41,14 @@ interface Projection {
   readonly term: BoundReference
   readonly main: Proj
   readonly wrapped?: readonly Value[]
+  /** The int-era wrapped partition of a long column promoted from int (see intWrapGuard). */
+  readonly intWrapped?: bigint
 }
 
 /**
  * Inclusive projection: a predicate on the partition value that is true for every partition that may
- * hold a row matching `pred`; undefined means "no projection" (treat as true).
+ * hold a row matching `pred`; undefined means "no projection" (treat as true). For values of the column's
+ * current type: only the expression form also covers a promoted long's int-era partition.
  */
 export function projectInclusive(pred: BoundPredicate, target: ProjectionTarget): BoundPredicate | undefined {
   const p = project(pred, target, false)
@@ -54,7 +57,8 @@ export function projectInclusive(pred: BoundPredicate, target: ProjectionTarget)
 
 /**
  * Strict projection: a predicate on the partition value that is true only for partitions whose rows all
- * match `pred`; undefined means "no projection" (treat as false).
+ * match `pred`; undefined means "no projection" (treat as false). For values of the column's current type:
+ * only the expression form also covers a promoted long's int-era partition.
  */
 export function projectStrict(pred: BoundPredicate, target: ProjectionTarget): BoundPredicate | undefined {
   const p = project(pred, target, true)
@@ -69,7 +73,7 @@ export function projectInclusiveExpression(pred: BoundPredicate, target: Project
   const p = project(pred, target, false)
   if (!p) return undefined
   const main = build(p.term, p.main)
-  return p.wrapped === undefined ? main : p.wrapped.reduce<BoundExpression>((e, w) => or(e, build(p.term, one('eq', w))), main)
+  return [...(p.wrapped ?? []), ...(p.intWrapped === undefined ? [] : [p.intWrapped])].reduce<BoundExpression>((e, w) => or(e, build(p.term, one('eq', w))), main)
 }
 
 /**
@@ -80,7 +84,7 @@ export function projectStrictExpression(pred: BoundPredicate, target: Projection
   const p = project(pred, target, true)
   if (!p) return undefined
   const main = build(p.term, p.main)
-  return p.wrapped === undefined ? main : p.wrapped.reduce<BoundExpression>((e, w) => and(e, build(p.term, one('notEq', w))), main)
+  return [...(p.wrapped ?? []), ...(p.intWrapped === undefined ? [] : [p.intWrapped])].reduce<BoundExpression>((e, w) => and(e, build(p.term, one('notEq', w))), main)
 }
 
 function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean): Projection | undefined {
@@ -91,6 +95,7 @@ function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean
   const input = toProj(pred)
   let out: Proj | undefined
   let wrapped: readonly Value[] | undefined
+  let intWrapped: bigint | undefined
   switch (t.kind) {
     case 'identity':
       out = input
@@ -102,6 +107,7 @@ function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean
       const r = projectTruncate(input, source, t.width, strict)
       out = r?.main
       wrapped = r?.wrapped
+      intWrapped = r?.intWrapped
       break
     }
     default: {
@@ -113,7 +119,7 @@ function project(pred: BoundPredicate, target: ProjectionTarget, strict: boolean
   }
   if (!out) return undefined
   const term: BoundReference = { fieldId: target.fieldId, name: target.name, type: resultType(t, source) }
-  return wrapped === undefined ? { term, main: out } : { term, main: out, wrapped }
+  return { term, main: out, ...(wrapped === undefined ? {} : { wrapped }), ...(intWrapped === undefined ? {} : { intWrapped }) }
 }
 
 function toProj(pred: BoundPredicate): Proj {
@@ -237,6 +243,7 @@ function guardWrap(out: Proj | undefined, wrapped: number | bigint): Truncated |
 interface Truncated {
   readonly main: Proj
   readonly wrapped?: readonly Value[]
+  readonly intWrapped?: bigint
 }
 
 // A long column promoted from int keeps the partitions its int-era rows were written to, and truncate[W] of
@@ -297,7 +304,7 @@ function projectTruncate(p: Proj, source: PrimitiveType, width: number, strict: 
     const guarded = wrapped === undefined || wrapped === min ? out && { main: out } : guardWrap(out, wrapped)
     const fromInt = source.kind === 'long' && guarded ? intWrapGuard(p, width, strict) : undefined
     if (!guarded || fromInt === undefined) return guarded
-    return { main: guarded.main, wrapped: [...(guarded.wrapped ?? []), fromInt] }
+    return { ...guarded, intWrapped: fromInt }
   }
   const out = projectPrefix(p, source, width, strict, apply)
   return out && { main: out }

@@ -40,12 +40,26 @@ function mapTo(values: PhysicalValues, f: (x: never) => Value): Value[] {
 const int32ToBigint: Converter = (v) => mapTo(v, (x: number) => BigInt(x))
 const uint32ToBigint: Converter = (v) => mapTo(v, (x: number) => BigInt(x >>> 0))
 
-function int64Times(k: bigint): Converter {
-  return (v) => mapTo(v, (x: bigint) => x * k)
+const MIN64 = -(2n ** 63n)
+const MAX64 = 2n ** 63n - 1n
+
+/**
+ * A stored value that its read type cannot hold (a date or millisecond timestamp scaled past the 64-bit
+ * range of a µs or ns column): the spec requires promotions to fail at run time then, never to wrap.
+ */
+export class ValueRangeError extends Error {}
+
+function inInt64(v: bigint, unit: string): bigint {
+  if (v < MIN64 || v > MAX64) throw new ValueRangeError(`stored value is out of range for ${unit} in 64 bits (${v})`)
+  return v
 }
 
-function int32Times(k: bigint): Converter {
-  return (v) => mapTo(v, (x: number) => BigInt(x) * k)
+function int64Times(k: bigint, unit: string): Converter {
+  return (v) => mapTo(v, (x: bigint) => inInt64(x * k, unit))
+}
+
+function int32Times(k: bigint, unit: string): Converter {
+  return (v) => mapTo(v, (x: number) => inInt64(BigInt(x) * k, unit))
 }
 
 function int64FloorDiv(k: bigint): Converter {
@@ -61,7 +75,7 @@ function int96(toNanosDivisor: bigint): Converter {
     mapTo(v, (x: bigint) => {
       // hyparquet packs INT96 as (julian day << 64) | nanos-of-day
       const nanos = ((x >> 64n) - JULIAN_EPOCH_DAY) * DAY_NANOS + (x & MASK64)
-      if (toNanosDivisor === 1n) return nanos
+      if (toNanosDivisor === 1n) return inInt64(nanos, 'nanoseconds')
       const q = nanos / toNanosDivisor
       return nanos < 0n && q * toNanosDivisor !== nanos ? q - 1n : q
     })
@@ -138,12 +152,12 @@ function timeUnit(p: PhysicalType): 'MILLIS' | 'MICROS' | 'NANOS' {
 /** INT64 timestamp (or plain INT64 read as µs), INT96 legacy, or v3 date promotion → µs (`ns` false) or ns. */
 function timestampConverter(p: PhysicalType, ns: boolean, allowDate: boolean): ConverterResult {
   if (p.type === 'INT96') return ok(int96(ns ? 1n : 1000n))
-  if (p.type === 'INT32' && allowDate && (p.logicalType === 'DATE' || p.convertedType === 'DATE')) return ok(int32Times(ns ? DAY_NANOS : DAY_MICROS))
+  if (p.type === 'INT32' && allowDate && (p.logicalType === 'DATE' || p.convertedType === 'DATE')) return ok(int32Times(ns ? DAY_NANOS : DAY_MICROS, ns ? 'nanoseconds' : 'microseconds'))
   if (p.type !== 'INT64' || isUnsigned(p) || isDecimal(p)) return no('expected INT64 timestamp or INT96')
   if (p.logicalType !== undefined && p.logicalType !== 'TIMESTAMP' && p.logicalType !== 'INTEGER') return no('expected a TIMESTAMP annotation')
   const unit = isTimestamp(p) ? timeUnit(p) : ns ? 'NANOS' : 'MICROS'
-  if (unit === 'MILLIS') return ok(int64Times(ns ? 1_000_000n : 1000n))
-  if (unit === 'MICROS') return ok(ns ? int64Times(1000n) : identity)
+  if (unit === 'MILLIS') return ok(int64Times(ns ? 1_000_000n : 1000n, ns ? 'nanoseconds' : 'microseconds'))
+  if (unit === 'MICROS') return ok(ns ? int64Times(1000n, 'nanoseconds') : identity)
   return ok(ns ? identity : int64FloorDiv(1000n))
 }
 
@@ -174,7 +188,7 @@ function converterForInner(p: PhysicalType, t: PrimitiveType): ConverterResult {
     case 'date':
       return p.type === 'INT32' && !isDecimal(p) && !isUnsigned(p) && (p.logicalType ?? 'DATE') === 'DATE' ? ok(identity) : no('expected INT32 DATE')
     case 'time':
-      if (p.type === 'INT32' && (p.convertedType === 'TIME_MILLIS' || (p.logicalType === 'TIME' && p.unit === 'MILLIS'))) return ok(int32Times(1000n))
+      if (p.type === 'INT32' && (p.convertedType === 'TIME_MILLIS' || (p.logicalType === 'TIME' && p.unit === 'MILLIS'))) return ok(int32Times(1000n, 'microseconds'))
       if (p.type !== 'INT64' || isDecimal(p) || isTimestamp(p)) return no('expected INT64 TIME')
       if (p.logicalType === 'TIME' && p.unit === 'NANOS') return ok(int64FloorDiv(1000n))
       return ok(identity)

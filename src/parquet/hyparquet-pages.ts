@@ -8,6 +8,7 @@ import { compressors as hyCompressors, decompressZstd } from 'hyparquet-compress
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { FloeError } from '../errors.js'
 import type { ByteSource } from './codec.js'
+import { ValueRangeError } from './convert.js'
 import type { PNode } from './parquet-schema.js'
 
 /** Decompressors for every Parquet codec (SNAPPY is built into hyparquet; GZIP/BROTLI use node:zlib). */
@@ -143,7 +144,7 @@ export function decodeChunk(bytes: Uint8Array, leaf: PNode, meta: ColumnMetaData
       // INDEX_PAGE and unknown page types are skipped
     }
   } catch (e) {
-    if (e instanceof FloeError) throw e
+    if (e instanceof FloeError || e instanceof ValueRangeError) throw e
     throw new FloeError('INVALID_PARQUET', `Cannot decode Parquet column ${column}: ${(e as Error).message}`, {
       cause: e,
       context: { file, field: column },

@@ -7,6 +7,7 @@ import { FloeError } from '../errors.js'
 import type { Value } from '../spec/types.js'
 import { assembleNested, cursor, flatColumn, leafConverters, type Cursor } from './assemble.js'
 import type { ByteSource, ParquetReader, ReadRequest, Row, RowBatch } from './codec.js'
+import { ValueRangeError } from './convert.js'
 import { chunkRange, decodeChunk, readFooter } from './hyparquet-pages.js'
 import { buildFileSchema, type FileSchema, type PNode } from './parquet-schema.js'
 import { planLeaves, readsFile, resolveSchema, type ColumnPlan } from './resolve.js'
@@ -65,35 +66,46 @@ async function fetchGroup(source: ByteSource, rg: RowGroup, leaves: readonly PNo
 
 /** Decode one fetched row group into one array-like of values per output column. */
 function decodeGroup(rg: RowGroup, start: number, bytes: GroupBytes, columns: readonly ColumnPlan[], fileLeaves: readonly PNode[], file: string): ArrayLike<Value>[] {
-  const rows = Number(rg.num_rows)
-  return columns.map((c): ArrayLike<Value> => {
-    const p = c.plan
-    if (p.k === 'const') return constantColumn(p.value, rows)
-    if (p.k === 'pos') {
-      const out = new Array<Value>(rows)
-      for (let i = 0; i < rows; i++) out[i] = BigInt(start + i)
-      return out
+  return columns.map((c) => {
+    try {
+      return decodeColumn(rg, start, bytes, c, fileLeaves, file)
+    } catch (e) {
+      // a value the column's (promoted) type cannot hold fails the read, naming the file and column
+      if (e instanceof ValueRangeError) throw new FloeError('INVALID_DATA', `Cannot read column ${c.name} of ${file}: ${e.message}`, { cause: e, context: { file, field: c.name } })
+      throw e
     }
-    if (p.k === 'prim') {
-      const meta = columnMeta(rg, p.node, file)
-      const sink = flatColumn(rows, p.node.def, p.convert)
-      decodeChunk(bytes.get(p.node.leaf)!, p.node, meta, file, sink)
-      try {
-        return sink.finish()
-      } catch (e) {
-        throw new FloeError('INVALID_PARQUET', `Parquet column ${c.name}: ${(e as Error).message}`, { cause: e, context: { file, field: c.name } })
-      }
-    }
-    const cursors = new Map<number, Cursor>()
-    for (const [leaf, convert] of leafConverters(p)) {
-      const node = fileLeaves[leaf]!
-      const meta = columnMeta(rg, node, file)
-      const cur = cursor(Number(meta.num_values), node, convert)
-      decodeChunk(bytes.get(leaf)!, node, meta, file, cur)
-      cursors.set(leaf, cur)
-    }
-    return assembleNested(p, rows, cursors, c.name, file)
   })
+}
+
+function decodeColumn(rg: RowGroup, start: number, bytes: GroupBytes, c: ColumnPlan, fileLeaves: readonly PNode[], file: string): ArrayLike<Value> {
+  const rows = Number(rg.num_rows)
+  const p = c.plan
+  if (p.k === 'const') return constantColumn(p.value, rows)
+  if (p.k === 'pos') {
+    const out = new Array<Value>(rows)
+    for (let i = 0; i < rows; i++) out[i] = BigInt(start + i)
+    return out
+  }
+  if (p.k === 'prim') {
+    const meta = columnMeta(rg, p.node, file)
+    const sink = flatColumn(rows, p.node.def, p.convert)
+    decodeChunk(bytes.get(p.node.leaf)!, p.node, meta, file, sink)
+    try {
+      return sink.finish()
+    } catch (e) {
+      if (e instanceof ValueRangeError) throw e
+      throw new FloeError('INVALID_PARQUET', `Parquet column ${c.name}: ${(e as Error).message}`, { cause: e, context: { file, field: c.name } })
+    }
+  }
+  const cursors = new Map<number, Cursor>()
+  for (const [leaf, convert] of leafConverters(p)) {
+    const node = fileLeaves[leaf]!
+    const meta = columnMeta(rg, node, file)
+    const cur = cursor(Number(meta.num_values), node, convert)
+    decodeChunk(bytes.get(leaf)!, node, meta, file, cur)
+    cursors.set(leaf, cur)
+  }
+  return assembleNested(p, rows, cursors, c.name, file)
 }
 
 function buildRows(names: readonly string[], cols: readonly ArrayLike<Value>[], from: number, to: number): Row[] {

@@ -1,6 +1,6 @@
 // Execute one FileScanTask: read the data file by field id, drop deleted rows, apply the residual filter.
 import type { Env } from '../env.js'
-import { InvalidArgumentError, UnsupportedError } from '../errors.js'
+import { FloeError, InvalidArgumentError, UnsupportedError } from '../errors.js'
 import { bind } from '../expr/bind.js'
 import { rowEvaluator } from '../expr/eval-row.js'
 import { referencedIds } from '../expr/expression.js'
@@ -57,7 +57,12 @@ function partitionConstants(task: FileScanTask, schema: Schema, meta: readonly N
     const field = findField(schema, f.sourceId)
     if (!field) return
     const v = task.file.partition[i]
-    out.set(f.sourceId, v === undefined ? null : promoteValue(v, field.type))
+    try {
+      out.set(f.sourceId, v === undefined ? null : promoteValue(v, field.type))
+    } catch (e) {
+      if (!(e instanceof FloeError)) throw e
+      throw new FloeError(e.code, `Cannot read the partition value of ${field.name} for ${task.file.filePath}: ${e.message}`, { cause: e, context: { file: task.file.filePath, field: field.name } })
+    }
   })
   return out
 }

@@ -1,7 +1,7 @@
 // Compile readers that decode a writer-schema node straight into the in-memory representation of an
 // expected Iceberg type (schema resolution by field id, with the promotions Iceberg allows). Plans are
 // built once per writer schema; decoding never builds intermediate generic records.
-import { InvalidMetadataError } from '../../errors.js'
+import { FloeError, InvalidMetadataError } from '../../errors.js'
 import type { IcebergType, PrimitiveType, Value } from '../types.js'
 import { primitiveToString, typeToString } from '../types.js'
 import type { AvroReader } from './binary.js'
@@ -58,6 +58,14 @@ function uuidFromString(s: string, r: AvroReader): Uint8Array {
 const MICROS_PER_DAY = 86_400_000_000n
 const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
+/** A date or coarser time scaled to the column's unit; beyond 64 bits the read fails (the spec's promotion rule). */
+function scaled(v: bigint, factor: bigint, r: AvroReader): bigint {
+  const x = v * factor
+  if (x < -(2n ** 63n) || x >= 2n ** 63n)
+    throw new FloeError('INVALID_DATA', `Stored value ${v} is out of range of its column's type in 64 bits (× ${factor})${r.file === undefined ? '' : ` in ${r.file}`}`, r.file === undefined ? {} : { context: { file: r.file } })
+  return x
+}
+
 function toInt32(v: bigint, r: AvroReader): number {
   if (v < -2147483648n || v > 2147483647n) r.fail(`Value ${v} does not fit in an int`)
   return Number(v)
@@ -99,10 +107,10 @@ function primitiveReader(node: AvroNode, t: PrimitiveType): Reader<Value> | unde
         case 'timestamp':
         case 'timestamptz':
           // v3 promotion date → timestamp: days to microseconds
-          return node.logicalType === 'date' ? (r) => BigInt(r.int()) * MICROS_PER_DAY : (r) => BigInt(r.int())
+          return node.logicalType === 'date' ? (r) => scaled(BigInt(r.int()), MICROS_PER_DAY, r) : (r) => BigInt(r.int())
         case 'timestamp_ns':
         case 'timestamptz_ns':
-          return node.logicalType === 'date' ? (r) => BigInt(r.int()) * MICROS_PER_DAY * 1000n : (r) => BigInt(r.int())
+          return node.logicalType === 'date' ? (r) => scaled(BigInt(r.int()), MICROS_PER_DAY * 1000n, r) : (r) => BigInt(r.int())
         default:
           return undefined
       }
@@ -115,12 +123,12 @@ function primitiveReader(node: AvroNode, t: PrimitiveType): Reader<Value> | unde
         case 'timestamptz': {
           if (unit === 'ns') return undefined // never narrowed: nanoseconds do not fit a microsecond column exactly
           const f = unit === undefined ? 1n : MICROS_FACTOR[unit]
-          return f === 1n ? (r) => r.long() : (r) => r.long() * f
+          return f === 1n ? (r) => r.long() : (r) => scaled(r.long(), f, r)
         }
         case 'timestamp_ns':
         case 'timestamptz_ns': {
           const f = unit === undefined ? 1n : NANOS_FACTOR[unit]
-          return f === 1n ? (r) => r.long() : (r) => r.long() * f
+          return f === 1n ? (r) => r.long() : (r) => scaled(r.long(), f, r)
         }
         case 'long':
         case 'decimal':

@@ -266,6 +266,35 @@ describe('Avro data files', () => {
     expect(rows).toEqual([{ ts: 1_700_000_000_123_000n, lts: -1000n, tm: 3_600_001_000n, us: 5n, ns: 7000n, v: { metadata: Uint8Array.from([1, 0, 0]), value: Uint8Array.from([12, 1]) } }])
   })
 
+  it('fail typed when a date or millisecond timestamp scaled to the column unit leaves the 64-bit range', async () => {
+    const avsc = {
+      type: 'record',
+      name: 'r',
+      fields: [
+        { name: 'd', type: { type: 'int', logicalType: 'date' }, 'field-id': 1 },
+        { name: 'ms', type: { type: 'long', logicalType: 'timestamp-millis' }, 'field-id': 2 },
+      ],
+    }
+    const read = async (d: number, ms: bigint, sch: Schema): Promise<unknown> => {
+      try {
+        const rows = []
+        for await (const b of avroDataReader.readBatches(bytesSource(writeOcf(avsc, [{ d, ms }]), 'big.avro'), { schema: sch })) rows.push(...b.rows)
+        return rows
+      } catch (e) {
+        return e
+      }
+    }
+    const us = schema([field(1, 'd', T.timestamp), field(2, 'ms', T.timestamp)])
+    const ns = schema([field(1, 'd', T.timestampNs), field(2, 'ms', T.timestampNs)])
+    // the last values that fit read exactly
+    expect(await read(106_751_991, 9_223_372_036_854_775n, us)).toEqual([{ d: 106_751_991n * 86_400_000_000n, ms: 9_223_372_036_854_775_000n }])
+    expect(await read(-106_751, -9_223_372_036_854n, ns)).toEqual([{ d: -106_751n * 86_400_000_000_000n, ms: -9_223_372_036_854_000_000n }])
+    // one past fails, naming the file
+    expect(await read(106_751_992, 0n, us)).toMatchObject({ code: 'INVALID_DATA', context: { file: 'big.avro' } })
+    expect(await read(0, 9_223_372_036_854_776n, us)).toMatchObject({ code: 'INVALID_DATA', context: { file: 'big.avro' } })
+    expect(await read(106_752, 0n, ns)).toMatchObject({ code: 'INVALID_DATA', context: { file: 'big.avro' } })
+  })
+
   it('fail typed on damaged block counts and on columns stored as another type, naming the file', async () => {
     const avsc = { type: 'record', name: 'r', fields: [{ name: 'id', type: 'long', 'field-id': 1 }, { name: 's', type: 'string', 'field-id': 2 }] }
     const good = writeOcf(avsc, [{ id: 1n, s: 'a' }, { id: 2n, s: 'b' }], { codec: 'null' })
