@@ -42,6 +42,8 @@ export function toJsonPrimitive(type: PrimitiveType, value: Value): JsonValue {
       return int64Of(type, value)
     case 'float': {
       const x = numberOf(type, value)
+      // a finite double beyond the float range would round to ±Infinity: refused, as Java's literal cast does
+      if (Number.isFinite(x) && !Number.isFinite(Math.fround(x))) throw new InvalidArgumentError(`Invalid float value: ${x} (out of the 32-bit float range)`)
       return Number.isFinite(x) ? shortestFloat(x) : nonFinite(x)
     }
     case 'double': {

@@ -202,6 +202,17 @@ export function checkDefault(name: string, type: IcebergType, v: Value | undefin
   }
 }
 
+/**
+ * A checked default as the column's type holds it (Java's `Literal.to(type)` when a field stores its
+ * default): a float rounded to 32 bits, an int or date -0 as 0; other values unchanged.
+ */
+export function typedDefault<V extends Value | undefined>(type: IcebergType, v: V): V {
+  if (typeof v !== 'number') return v
+  if (type.kind === 'float') return Math.fround(v) as V
+  if ((type.kind === 'int' || type.kind === 'date') && Object.is(v, -0)) return 0 as V
+  return v
+}
+
 /** Throw when a struct (at any depth) holds two fields with the same name (or the same lower-cased name when `ignoreCase`). */
 export function checkUniqueNames(fields: readonly NestedField[], ignoreCase = false, prefix = ''): void {
   const seen = new Map<string, string>()

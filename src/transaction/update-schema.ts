@@ -127,8 +127,8 @@ export class UpdateSchema implements EvolutionUpdate {
     if (parentId !== C.TABLE_ROOT_ID) this.idToParent.set(id, parentId)
     const f: { -readonly [K in keyof NestedField]: NestedField[K] } = { id, name, required, type: C.assignFreshTypeIds(type, () => this.nextId()) }
     if (opts.doc !== undefined) f.doc = opts.doc
-    if (initial !== null) f.initialDefault = initial
-    if (write !== null) f.writeDefault = write
+    if (initial !== null) f.initialDefault = C.typedDefault(f.type, initial)
+    if (write !== null) f.writeDefault = C.typedDefault(f.type, write)
     this.updates.set(id, f)
     this.adds.set(parentId, [...(this.adds.get(parentId) ?? []), id])
     return this
@@ -219,11 +219,12 @@ export class UpdateSchema implements EvolutionUpdate {
     if (!f) return fail(`Cannot update missing column: ${name}`, name)
     if (this.deletes.has(f.id)) fail(`Cannot update a column that will be deleted: ${f.name}`, name)
     const cur = f.writeDefault ?? null
-    if (writeDefault === null ? cur === null : cur !== null && valueEquals(f.type, cur, writeDefault)) return this
-    if (writeDefault === null && f.required) fail(`Cannot remove the write default of required column ${name}`, name)
-    C.checkDefault(name, f.type, writeDefault, 'write default')
+    if (writeDefault !== null) C.checkDefault(name, f.type, writeDefault, 'write default')
+    const wanted = C.typedDefault(f.type, writeDefault)
+    if (wanted === null ? cur === null : cur !== null && valueEquals(f.type, cur, wanted)) return this
+    if (wanted === null && f.required) fail(`Cannot remove the write default of required column ${name}`, name)
     const { writeDefault: _old, ...rest } = f
-    this.updates.set(f.id, writeDefault === null ? rest : { ...rest, writeDefault })
+    this.updates.set(f.id, wanted === null ? rest : { ...rest, writeDefault: wanted })
     return this
   }
 

@@ -202,4 +202,26 @@ describe('reads after schema evolution (real Parquet data)', () => {
       { tag: 'x', id: 3n, num: 2n ** 40n, f: 0.1, opt: 7, gone: null },
     ])
   })
+
+  it('stores defaults as the column type holds them: a float default rounded to 32 bits, an int -0 as 0, out-of-range floats refused', async () => {
+    const { cat, table } = await catalogTable({ schema: schema([field(1, 'id', T.long)]), formatVersion: 3 })
+    let t = await table.appendRows([{ id: 1n }])
+    t = await t.transaction().updateSchema((u) => void u.addColumn('f', T.float, { initialDefault: 0.1 }).addColumn('i', T.int, { initialDefault: -0 })).commit()
+    const [f, i] = t.schema().fields.slice(1)
+    expect([f!.initialDefault, f!.writeDefault]).toEqual([Math.fround(0.1), Math.fround(0.1)])
+    expect(Object.is(i!.initialDefault, 0)).toBe(true)
+    // the committed table and a reload read the same values, rows and Arrow alike, and filters find them
+    t = await t.appendRows([{ id: 2n, f: 0.1, i: 0 }])
+    const reloaded = await cat.loadTable('db.t')
+    const rowsOf = async (x: Table): Promise<unknown[]> => (await x.scan().toArray()).sort((a, b) => Number(a.id) - Number(b.id))
+    expect(await rowsOf(t)).toEqual(await rowsOf(reloaded))
+    expect((await rowsOf(t)).map((r) => (r as { f: number }).f)).toEqual([Math.fround(0.1), Math.fround(0.1)])
+    expect(await t.scan({ filter: 'f = 0.1' }).toArray()).toHaveLength(2)
+    const { scanToArrowTable } = await import('../../../src/arrow/index.js')
+    const arrow = await scanToArrowTable(t.scan())
+    expect(arrow.getChild('f')!.toArray()).toEqual(Float32Array.from([Math.fround(0.1), Math.fround(0.1)]))
+    // setting the same default again (as a double) changes nothing
+    expect((await t.transaction().updateSchema((u) => void u.updateColumnDefault('f', 0.1)).commit()).metadataLocation).toBe(t.metadataLocation)
+    await refusedAndUnchanged(t, (u) => void u.addColumn('big', T.float, { initialDefault: 1e40 }), 'out of the 32-bit float range')
+  })
 })
