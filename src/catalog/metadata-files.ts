@@ -1,6 +1,6 @@
 // Shared commit steps for catalogs: name and write the next metadata file, keep the metadata log, clean up.
 import type { Env } from '../env.js'
-import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError } from '../errors.js'
+import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, InvalidArgumentError } from '../errors.js'
 import { writePublishedAfter, type FileIO } from '../io/file-io.js'
 import { addPreviousMetadataFile } from '../spec/apply-updates.js'
 import { writeTableMetadata } from '../spec/json/metadata-write.js'
@@ -17,7 +17,12 @@ export function metadataDir(m: TableMetadata): string {
 
 /** True when new metadata files are gzip-compressed (`write.metadata.compression-codec=gzip`). */
 export function gzipMetadata(m: TableMetadata): boolean {
-  return prop(m.properties, 'write.metadata.compression-codec').toLowerCase() === 'gzip'
+  const codec = prop(m.properties, 'write.metadata.compression-codec')
+  const lower = codec.toLowerCase()
+  // Java's TableMetadataParser.Codec.fromName: none or gzip, any case; anything else fails every commit
+  if (lower !== 'gzip' && lower !== 'none')
+    throw new InvalidArgumentError(`Invalid table property write.metadata.compression-codec: ${JSON.stringify(codec)} (use none or gzip)`, { context: { field: 'write.metadata.compression-codec' } })
+  return lower === 'gzip'
 }
 
 /** Metastore naming (Java BaseMetastoreTableOperations): `<V:05d>-<uuid>[.gz].metadata.json`, V = base version + 1. */

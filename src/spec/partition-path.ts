@@ -7,17 +7,17 @@ import type { Transform } from './transform.js'
 import { isPrimitive, type PrimitiveType, type StructType, type StructValue, type Value } from './types.js'
 import { booleanOf, bytesOf, decimalOf, int32Of, int64Of, numberOf, stringOf } from './value-check.js'
 import { bytesToBase64, decimalToJavaString, uuidToString } from './values.js'
-import { shortestFloat } from './single-value-json.js'
+import { javaShortestDigits } from './java-float.js'
 
 // Java Float/Double.toString layout of shortest round-trip digits: plain for 1e-3 ≤ |x| < 1e7, else d.dddE±n.
-function javaFloating(x: number, shortest: number): string {
+function javaFloating(x: number, isFloat: boolean): string {
   if (Number.isNaN(x)) return 'NaN'
   if (x === Infinity) return 'Infinity'
   if (x === -Infinity) return '-Infinity'
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
-  const [mant, e] = Math.abs(shortest).toExponential().split('e') as [string, string]
-  const digits = mant.replace('.', '')
-  const exp = Number(e)
+  const shortest = javaShortestDigits(x, isFloat)
+  const digits = shortest.digits.replace(/0+$/, '') || '0'
+  const exp = shortest.exp10 - 1
   const sign = x < 0 ? '-' : ''
   const ax = Math.abs(x)
   if (ax >= 1e-3 && ax < 1e7) {
@@ -30,15 +30,14 @@ function javaFloating(x: number, shortest: number): string {
   return `${sign}${digits[0]}.${digits.slice(1) || '0'}E${exp}`
 }
 
-/** Java `Double.toString` (JDK 19+ shortest digits): `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`. */
+/** Java `Double.toString` (JDK 19+ digits: shortest, closest, ties to even): `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`. */
 export function javaDoubleToString(x: number): string {
-  return javaFloating(x, x)
+  return javaFloating(x, false)
 }
 
-/** Java `Float.toString` of a float32 value (shortest digits that identify the float). */
+/** Java `Float.toString` (JDK 19+ digits) of a float32 value. */
 export function javaFloatToString(x: number): string {
-  const f = Math.fround(x)
-  return javaFloating(f, Number.isFinite(f) && f !== 0 ? shortestFloat(f) : f)
+  return javaFloating(Math.fround(x), true)
 }
 
 /** Java `URLEncoder.encode(s, UTF_8)`: keeps `A-Za-z0-9.-*_`, space → `+`, all else %XX of UTF-8 bytes. */

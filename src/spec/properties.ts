@@ -109,7 +109,7 @@ export function longProp(props: Props, key: KnownProperty): bigint {
 
 /** A boolean property (`true`/`false`, case-insensitive, as Java parses it). */
 export function boolProp(props: Props, key: KnownProperty): boolean {
-  return prop(props, key).trim().toLowerCase() === 'true'
+  return prop(props, key).toLowerCase() === 'true'
 }
 
 /** Commit retry policy from `commit.retry.*`. */

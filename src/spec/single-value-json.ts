@@ -15,16 +15,11 @@ import {
 import { primitiveToString, type PrimitiveType, type Value } from './types.js'
 import { booleanOf, bytesOf, decimalOf, int32Of, int64Of, isInt32, isInt64, numberOf, stringOf } from './value-check.js'
 import { bytesToHex, decimalFitsPrecision, decimalFromString, decimalToString, hexToBytes, uuidToBytes, uuidToString } from './values.js'
+import { javaShortestFloat } from './java-float.js'
 
-/** The shortest decimal number that reads back (via Math.fround) as the same float32, like Java `Float.toString`. */
+/** The decimal Java `Float.toString` prints for a float32 (shortest, closest, ties to even), as a number. */
 export function shortestFloat(x: number): number {
-  const f = Math.fround(x)
-  if (f === 0 || !Number.isFinite(f)) return f
-  for (let p = 1; p < 9; p++) {
-    const y = Number(f.toPrecision(p))
-    if (Math.fround(y) === f) return y
-  }
-  return Number(f.toPrecision(9))
+  return javaShortestFloat(x)
 }
 
 function nonFinite(x: number): JsonValue {

@@ -17,7 +17,7 @@ import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
 import { loadDeleteFilter } from '../deletes/delete-filter.js'
 import { scopedDataFile } from '../deletes/file-scoped.js'
 import { puffinWithDeletionVectors } from '../deletes/dv-write.js'
-import { locationProvider } from '../write/location.js'
+import { dataFileName, locationProvider } from '../write/location.js'
 import { CommitStateUnknownError } from '../errors.js'
 import type { IsolationLevel } from '../transaction/conflicts.js'
 import type { Transaction } from '../transaction/transaction.js'
@@ -221,7 +221,8 @@ async function mergeOnRead(
   }
   if (vectors.length) {
     const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))
-    const path = locationProvider(m.location, m.properties).newDataLocation(`${table.env.uuid()}-deletes.puffin`)
+    // named as Spark's delta writer names its DV files (OutputFileFactory with the `deletes` suffix)
+    const path = locationProvider(m.location, m.properties).newDataLocation(dataFileName(0, 0, table.env.uuid(), 1, 'deletes', 'PUFFIN'))
     await table.env.io.write(path, bytes, { durable: true, direct: true })
     written.push(path)
     vectors.forEach((v, i) => {

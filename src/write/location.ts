@@ -50,13 +50,13 @@ export function locationProvider(tableLocation: string, props: Readonly<Record<s
   const impl = props['write.location-provider.impl']
   if (impl !== undefined) throw new UnsupportedError(`Custom location provider ${impl} (write.location-provider.impl) is not supported`)
   const location = stripTrailingSlash(tableLocation)
-  const objectStore = (props['write.object-storage.enabled'] ?? 'false').trim().toLowerCase() === 'true'
+  const objectStore = (props['write.object-storage.enabled'] ?? 'false').toLowerCase() === 'true'
   const data = dataLocation(location, props, objectStore)
   if (!objectStore) {
     return { newDataLocation: (fileName, partitionPath) => (partitionPath === undefined ? `${data}/${fileName}` : `${data}/${partitionPath}/${fileName}`) }
   }
   const context = data.startsWith(location) ? undefined : pathContext(location)
-  const partitioned = (props['write.object-storage.partitioned-paths'] ?? 'true').trim().toLowerCase() === 'true'
+  const partitioned = (props['write.object-storage.partitioned-paths'] ?? 'true').toLowerCase() === 'true'
   const hashed = (name: string): string => {
     const hash = objectStoreHash(name)
     if (context !== undefined) return `${data}/${hash}/${context}/${name}`

@@ -17,6 +17,8 @@ describe('table properties', () => {
   it('reads overrides and rejects malformed numbers naming the key', () => {
     expect(intProp({ 'commit.retry.num-retries': '10' }, 'commit.retry.num-retries')).toBe(10)
     expect(boolProp({ 'gc.enabled': 'FALSE' }, 'gc.enabled')).toBe(false)
+    // Java's Boolean.parseBoolean: "true" in any case, nothing else (no trimming)
+    expect([boolProp({ 'gc.enabled': 'TrUe' }, 'gc.enabled'), boolProp({ 'gc.enabled': ' true' }, 'gc.enabled'), boolProp({ 'gc.enabled': 'yes' }, 'gc.enabled')]).toEqual([true, false, false])
     expect(() => intProp({ 'commit.retry.num-retries': 'ten' }, 'commit.retry.num-retries')).toThrow(/commit\.retry\.num-retries/)
     expect(() => longProp({ 'history.expire.max-ref-age-ms': '1.5' }, 'history.expire.max-ref-age-ms')).toThrow(FloeError)
   })

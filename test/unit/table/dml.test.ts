@@ -51,6 +51,8 @@ describe.each([2, 3] as const)('row-level writes on a v%i table', (v) => {
     expect(deletes.length).toBeGreaterThan(0)
     if (v === 3) {
       expect(deletes.every((d) => d.fileFormat === 'PUFFIN')).toBe(true)
+      // named as Spark's delta writer names DV files, in the data folder
+      for (const d of deletes) expect(d.filePath).toMatch(/\/data\/00000-0-[0-9a-f-]{36}-00001-deletes\.puffin$/)
       // at most one DV per data file: the second delete absorbed the first
       for (const x of tasks) expect(x.deletes.length).toBeLessThanOrEqual(1)
     } else expect(deletes.every((d) => d.fileFormat === 'PARQUET' && d.referencedDataFile === tasks.find((x) => x.deletes.includes(d))!.file.filePath)).toBe(true)
