@@ -94,6 +94,8 @@ export async function metastoreCommit(
     await writeMetadataFile(io, location, metadata, ready)
   } catch (e) {
     if (e instanceof AlreadyExistsError) throw new CommitConflictError(`Metadata file ${location} already exists`, { cause: e })
+    // no swap was tried, so a file the rejected write may still have published is nobody's (a fresh name)
+    await io.delete(location).catch(() => undefined)
     throw e
   }
   try {

@@ -54,13 +54,13 @@ function choice<T extends string>(value: string, allowed: readonly T[], what: st
 const ISOLATION: readonly IsolationLevel[] = ['serializable', 'snapshot']
 const isolationOf = (opt: IsolationLevel | undefined, m: Table['metadata'], property: 'write.update.isolation-level' | 'write.delete.isolation-level'): IsolationLevel => choice(opt ?? prop(m.properties, property), ISOLATION, property)
 
-/** Run `build` in a transaction and commit; on a definite failure delete the files written for it. */
-async function commitOrClean(table: Table, written: readonly string[], build: (tx: Transaction) => void, branch?: string): Promise<Table> {
+/** Run `build` in a transaction and commit (abortable by `signal`, also between retries); on a definite failure delete the files written for it. */
+async function commitOrClean(table: Table, written: readonly string[], build: (tx: Transaction) => void, branch?: string, signal?: AbortSignal): Promise<Table> {
   const tx = table.transaction()
   if (branch) tx.onBranch(branch)
   build(tx)
   try {
-    return await tx.commit()
+    return await tx.commit(signal)
   } catch (e) {
     if (!(e instanceof CommitStateUnknownError)) for (const p of written) await table.env.io.delete(p).catch(() => undefined)
     throw e
@@ -74,7 +74,7 @@ async function commitOrClean(table: Table, written: readonly string[], build: (t
  */
 export async function appendRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
-  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, { merge: true, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
+  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, { merge: true, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch, opts.signal)
 }
 
 /** Dynamic partition overwrite: the rows replace every partition they land in. */
@@ -85,7 +85,7 @@ export async function overwritePartitions(table: Table, rows: AsyncIterable<unkn
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
   // a branch that does not exist yet forks from main's head (Java's SnapshotUtil.latestSnapshot): validate from there
   const start = ((opts.branch ? refByName(table.metadata, opts.branch)?.snapshotId : undefined) ?? table.currentSnapshot()?.snapshotId) ?? null
-  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch)
+  return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.replacePartitions(files, { isolation, fromSnapshotId: start, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch, opts.signal)
 }
 
 interface Rewrite {
@@ -173,7 +173,7 @@ export async function deleteRows(table: Table, filterIn: Expression | string, op
   if (mode === 'copy-on-write' || m.formatVersion < 2) {
     const r = await copyOnWrite(table, filter, tasks, opts.signal)
     if (r.remove.length === 0) return table
-    return commitOrClean(table, r.add.map((f) => f.filePath), (tx) => tx.overwrite({ deleteFiles: r.remove, addFiles: r.add, ...common }), opts.branch)
+    return commitOrClean(table, r.add.map((f) => f.filePath), (tx) => tx.overwrite({ deleteFiles: r.remove, addFiles: r.add, ...common }), opts.branch, opts.signal)
   }
   return mergeOnRead(table, filter, tasks, { ...common, ...(opts.branch ? { branch: opts.branch } : {}) }, opts.signal)
 }
@@ -194,53 +194,63 @@ async function mergeOnRead(
   const removeDeletes: DataFile[] = []
   const written: string[] = []
   const vectors: Array<{ task: FileScanTask; positions: number[]; old: DataFile[] }> = []
-  for (const t of tasks) {
-    if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) {
-      removeData.push(t.file)
-      removeDeletes.push(...t.deletes.filter((d) => d.fileFormat === 'PUFFIN'))
-      continue
-    }
-    const positions: number[] = []
-    for await (const row of readTask(table.env, { ...t, projectedIds: schema.fields.map((f) => f.id) }, signal, { withPositions: true, olderSchemas: m.schemas })) positions.push(Number(row[POS_FIELD.name] as bigint))
-    if (!positions.length) continue
-    if (m.formatVersion >= 3) {
-      // a new deletion vector absorbs the data file's older deletes
-      const old = await loadDeleteFilter(table.env.io, t, signal, { olderSchemas: m.schemas })
-      const all = new Set(positions)
-      // the new DV replaces only deletes scoped to this one file (DVs, and Parquet files whose referenced
-      // file or file_path bounds name only it); a position delete file covering several data files stays
-      // (its other files still need it), as Java's BaseDVFileWriter keeps it
-      const dvs = t.deletes.filter((d) => scopedDataFile(d) === t.file.filePath)
-      for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
-      vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
-    } else {
-      const f = await writePositionDeletes(table.env, { metadata: m }, positions.map((pos) => ({ filePath: t.file.filePath, pos })), { specId: t.file.specId, partition: t.file.partition })
-      written.push(f.filePath)
-      addDeletes.push(f)
-    }
+  try {
+    await writeDeletes()
+  } catch (e) {
+    // a definite failure before the commit: the delete files written so far are nobody's
+    for (const p of written) await table.env.io.delete(p).catch(() => undefined)
+    throw e
   }
-  if (vectors.length) {
-    const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))
-    // named as Spark's delta writer names its DV files (OutputFileFactory with the `deletes` suffix)
-    const path = locationProvider(m.location, m.properties).newDataLocation(dataFileName(0, 0, table.env.uuid(), 1, 'deletes', 'PUFFIN'))
-    await table.env.io.write(path, bytes, { durable: true, direct: true })
-    written.push(path)
-    vectors.forEach((v, i) => {
-      const p = placed[i]!
-      addDeletes.push({
-        content: 'position-deletes',
-        filePath: path,
-        fileFormat: 'PUFFIN',
-        specId: v.task.file.specId,
-        partition: v.task.file.partition,
-        recordCount: p.cardinality,
-        fileSizeInBytes: BigInt(bytes.length),
-        referencedDataFile: v.task.file.filePath,
-        contentOffset: p.contentOffset,
-        contentSizeInBytes: p.contentSizeInBytes,
+  async function writeDeletes(): Promise<void> {
+    for (const t of tasks) {
+      if (t.residual.kind === 'true' || (t.deletes.length === 0 && strict(t.file))) {
+        removeData.push(t.file)
+        removeDeletes.push(...t.deletes.filter((d) => d.fileFormat === 'PUFFIN'))
+        continue
+      }
+      const positions: number[] = []
+      for await (const row of readTask(table.env, { ...t, projectedIds: schema.fields.map((f) => f.id) }, signal, { withPositions: true, olderSchemas: m.schemas })) positions.push(Number(row[POS_FIELD.name] as bigint))
+      if (!positions.length) continue
+      if (m.formatVersion >= 3) {
+        // a new deletion vector absorbs the data file's older deletes
+        const old = await loadDeleteFilter(table.env.io, t, signal, { olderSchemas: m.schemas })
+        const all = new Set(positions)
+        // the new DV replaces only deletes scoped to this one file (DVs, and Parquet files whose referenced
+        // file or file_path bounds name only it); a position delete file covering several data files stays
+        // (its other files still need it), as Java's BaseDVFileWriter keeps it
+        const dvs = t.deletes.filter((d) => scopedDataFile(d) === t.file.filePath)
+        for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
+        vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
+      } else {
+        const f = await writePositionDeletes(table.env, { metadata: m }, positions.map((pos) => ({ filePath: t.file.filePath, pos })), { specId: t.file.specId, partition: t.file.partition })
+        written.push(f.filePath)
+        addDeletes.push(f)
+      }
+    }
+    if (vectors.length) {
+      const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))
+      // named as Spark's delta writer names its DV files (OutputFileFactory with the `deletes` suffix)
+      const path = locationProvider(m.location, m.properties).newDataLocation(dataFileName(0, 0, table.env.uuid(), 1, 'deletes', 'PUFFIN'))
+      // recorded before the write: a rejected write may still have published the file
+      written.push(path)
+      await table.env.io.write(path, bytes, { durable: true, direct: true })
+      vectors.forEach((v, i) => {
+        const p = placed[i]!
+        addDeletes.push({
+          content: 'position-deletes',
+          filePath: path,
+          fileFormat: 'PUFFIN',
+          specId: v.task.file.specId,
+          partition: v.task.file.partition,
+          recordCount: p.cardinality,
+          fileSizeInBytes: BigInt(bytes.length),
+          referencedDataFile: v.task.file.filePath,
+          contentOffset: p.contentOffset,
+          contentSizeInBytes: p.contentSizeInBytes,
+        })
+        removeDeletes.push(...v.old)
       })
-      removeDeletes.push(...v.old)
-    })
+    }
   }
   if (!addDeletes.length && !removeData.length) return table
   // only whole files match (operation `delete`; v3 DVs of the removed files go with them). When every
@@ -252,9 +262,9 @@ async function mergeOnRead(
   // matching row conflicts under serializable isolation)
   if (!addDeletes.length) {
     if (removeData.length === tasks.length)
-      return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, filter, ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch)
+      return commitOrClean(table, written, (tx) => tx.delete({ files: removeData, filter, ...(common.summary ? { summary: { ...common.summary } } : {}) }), common.branch, signal)
     const { branch: _b, ...validation } = common
-    return commitOrClean(table, written, (tx) => tx.overwrite({ deleteFiles: removeData, addFiles: [], ...validation }), common.branch)
+    return commitOrClean(table, written, (tx) => tx.overwrite({ deleteFiles: removeData, addFiles: [], ...validation }), common.branch, signal)
   }
   // Spark's DELETE validates neither concurrently deleted files nor conflicting delete files (only UPDATE and
   // MERGE do); concurrent DVs for the same data file still conflict
@@ -263,6 +273,7 @@ async function mergeOnRead(
     written,
     (tx) => tx.rowDelta({ addDeletes, removeData, removeDeletes, validateDeletedFiles: false, validateNoConflictingDeleteFiles: false, ...common }),
     common.branch,
+    signal,
   )
 }
 
@@ -287,5 +298,6 @@ export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> |
     all.map((f) => f.filePath),
     (tx) => tx.overwrite({ deleteFiles: r.remove, addFiles: all, isolation, fromSnapshotId: scan.snapshot?.snapshotId ?? null, conflictFilter: filter, ...(opts.summary ? { summary: opts.summary } : {}) }),
     opts.branch,
+    opts.signal,
   )
 }

@@ -461,6 +461,19 @@ function checkDelete(d: unknown, n: number): { path: string; pos: bigint } {
 }
 
 /**
+ * Write a new file nothing references yet (durable, under its own name). A rejected write may still have
+ * published it, so it is removed before the error is rethrown, unless the name was someone else's.
+ */
+async function storeNew(env: Env, path: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await env.io.write(path, bytes, { durable: true, direct: true })
+  } catch (e) {
+    if (!(e instanceof AlreadyExistsError)) await env.io.delete(path).catch(() => undefined)
+    throw e
+  }
+}
+
+/**
  * Write one position-delete file (v2 tables) in the format of `write.delete.format.default` (default: the
  * data file format): deletes sorted by path (UTF-8 order) then position, duplicates
  * dropped; `referenced_data_file` is set when all target one data file. Parquet metrics follow Java's
@@ -504,7 +517,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
     for (const r of rows) w.write(r)
     const out = w.finish()
     checkAbort(opts.signal)
-    await env.io.write(path, out.bytes, { durable: true, direct: true })
+    await storeNew(env, path, out.bytes)
     return {
       content: 'position-deletes',
       filePath: path,
@@ -525,7 +538,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   const without = <V>(map: ReadonlyMap<number, V>): Map<number, V> => new Map([...map].filter(([k]) => !ids.includes(k)))
   const single = referenced.size === 1
   checkAbort(opts.signal)
-  await env.io.write(path, result.bytes, { durable: true, direct: true })
+  await storeNew(env, path, result.bytes)
   return {
     content: 'position-deletes',
     filePath: path,
