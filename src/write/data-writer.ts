@@ -25,7 +25,7 @@ import { compareStrings, describeValue } from '../spec/values.js'
 import { InvalidDataError, rowCoercer } from './coerce.js'
 import { dataFileName, locationProvider } from './location.js'
 import { metricsAccumulator, metricsConfig, MetricsModes, type FileMetrics, type MetricsAccumulator, type MetricsConfig } from './metrics.js'
-import { partitionRouter } from './partition-router.js'
+import { partitionRouter, type RoutedPartition } from './partition-router.js'
 import { DEFAULT_SORT_RUN_BYTES, sortComparator, sortedRuns } from './sort-rows.js'
 import { inputRowsFor } from './typed-input.js'
 
@@ -352,10 +352,22 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   }
 
   let n = 0
+  // a row whose partition value cannot be written: named by source and row (input order; sorted input is
+  // numbered after sorting, so only the source is named)
+  const routeRow = (row: Row, at: number): RoutedPartition => {
+    try {
+      return router.route(row)
+    } catch (e) {
+      if (!(e instanceof InvalidDataError)) throw e
+      const source = opts.source ?? 'rows'
+      const where = sorted ? source : `${source} row ${at}`
+      throw new InvalidDataError(`Invalid data in ${where}: ${e.message}`, { cause: e, context: { file: source, ...(sorted ? {} : { row: at }), ...e.context } })
+    }
+  }
   // the per-row step; returns a promise only when a file must be opened or closed
   const add = (input: unknown): Promise<void> | undefined => {
     const row = coerce(input, ++n)
-    const part = router.route(row)
+    const part = routeRow(row, n)
     const f = openFiles.get(part.key)
     if (!f) {
       return openFile(part.values).then((g) => {

@@ -8,8 +8,9 @@ import { partitionPath } from '../spec/partition-path.js'
 import { indexSchema, type Schema } from '../spec/schema.js'
 import { applyTransform } from '../spec/transform-apply.js'
 import { transformToString } from '../spec/transform.js'
-import { isPrimitive, type PrimitiveType, type StructType, type Value } from '../spec/types.js'
-import { bytesToHex } from '../spec/values.js'
+import { isPrimitive, typeToString, type DecimalType, type PrimitiveType, type StructType, type Value } from '../spec/types.js'
+import { bytesToHex, decimalFitsPrecision, decimalToString } from '../spec/values.js'
+import { InvalidDataError } from './coerce.js'
 
 /** A row's partition: the tuple (spec order), its grouping key and its directory path. */
 export interface RoutedPartition {
@@ -60,10 +61,19 @@ export function partitionRouter(spec: PartitionSpec, schema: Schema): PartitionR
     const names = [...e.parentIds.map((id) => idx.byId.get(id)!.field.name), e.field.name]
     const type = e.field.type as PrimitiveType
     const t = f.transform
+    // truncate[W] of a decimal can leave its precision (decimal(1,0) -9 → -12): Java's manifest writer
+    // refuses such a partition value, floe refuses the row, naming the column
+    const fits = t.kind === 'truncate' && type.kind === 'decimal' ? (x: Value): boolean => x === null || decimalFitsPrecision(x as bigint, type.precision) : undefined
     return (row: Row): Value => {
       let v: Value = row[names[0]!] ?? null
       for (let i = 1; i < names.length && v !== null; i++) v = (v as Readonly<Record<string, Value>>)[names[i]!] ?? null
-      return applyTransform(t, type, v)
+      const out = applyTransform(t, type, v)
+      if (fits && !fits(out))
+        throw new InvalidDataError(
+          `Cannot partition column ${names.join('.')}: ${transformToString(t)} of ${decimalToString(v as bigint, (type as DecimalType).scale)} is ${decimalToString(out as bigint, (type as DecimalType).scale)}, more digits than ${typeToString(type)} holds (partition field ${f.name})`,
+          { context: { field: names.join('.') } },
+        )
+      return out
     }
   })
   const partitioned = !isUnpartitioned(spec)
