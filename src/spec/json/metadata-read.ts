@@ -4,7 +4,7 @@ import { setOwn } from '../own.js'
 import { FloeError } from '../../errors.js'
 import { lastAssignedFieldId, UNPARTITIONED_LAST_ASSIGNED_ID, type PartitionSpec } from '../partition-spec.js'
 import type { Schema } from '../schema.js'
-import { MAIN_BRANCH, type SnapshotRef } from '../snapshot.js'
+import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from '../snapshot.js'
 import { unsorted, type SortOrder } from '../sort-order.js'
 import { MAX_FORMAT_VERSION, type FormatVersion, type TableMetadata } from '../table-metadata.js'
 import { at, int, invalid, jsonRoot, long, obj, opt, str, stringMap, type JsonPath } from './json-read.js'
@@ -120,8 +120,10 @@ export function metadataFromJson(o: JsonObject, p: JsonPath): TableMetadata {
   const uuid = opt.str(o['table-uuid'], at(p, 'table-uuid'))
   if (uuid !== undefined) m.tableUuid = uuid
   if (current !== undefined) m.currentSnapshotId = current
-  // v3 requires next-row-id; hand-written v3 files without it (no snapshots) read as 0, as DuckDB does
-  const nextRowId = opt.long(o['next-row-id'], at(p, 'next-row-id')) ?? (version >= 3 ? 0n : undefined)
+  // v3 requires next-row-id (Java refuses a file without it). Read liberally: a file without it (hand-written
+  // ones without snapshots, as DuckDB reads them) gets the end of the highest row-id range its snapshots
+  // assigned, so a later commit never hands out a row id already in use
+  const nextRowId = opt.long(o['next-row-id'], at(p, 'next-row-id')) ?? (version >= 3 ? assignedRowIdsEnd(snapshots) : undefined)
   if (nextRowId !== undefined) m.nextRowId = nextRowId
   const keys = encryptionKeysFromJson(o['encryption-keys'], at(p, 'encryption-keys'))
   if (keys) m.encryptionKeys = keys
@@ -166,4 +168,15 @@ function readSpecs(o: JsonObject, p: JsonPath): { specs: PartitionSpec[]; defaul
   if (legacyFields) return { specs: [{ specId: 0, fields: legacyFields }], defaultSpecId: 0 }
   if (list) invalid(at(p, 'partition-specs'), 'partition-specs must not be empty')
   return invalid(at(p, 'partition-specs'), 'table metadata has neither partition-specs nor partition-spec')
+}
+
+/** The end of the row-id ranges snapshots assigned (`first-row-id + added-rows`, highest), 0 without any. */
+function assignedRowIdsEnd(snapshots: readonly Snapshot[]): bigint {
+  let end = 0n
+  for (const s of snapshots) {
+    if (s.firstRowId === undefined) continue
+    const e = s.firstRowId + (s.addedRows ?? 0n)
+    if (e > end) end = e
+  }
+  return end
 }
