@@ -247,16 +247,17 @@ interface Truncated {
 }
 
 // A long column promoted from int keeps the partitions its int-era rows were written to, and truncate[W] of
-// int wrapped the values [-2^31, -2^31 + r) (r = (-2^31) mod W) to T_int(-2^31) = 2^31 - r, which the long
-// transform never produces (it is never a multiple of W). Whether that old partition may hold a match
-// (inclusive), or surely holds only matches (strict), is decided on its value interval.
+// int wrapped the values from -2^31 up to the first multiple of W, [-2^31, -2^31 + W - r) with
+// r = (-2^31) mod W, to T_int(-2^31) = 2^31 - r, which the long transform never produces (it is never a
+// multiple of W). Whether that old partition may hold a match (inclusive), or surely holds only matches
+// (strict), is decided on its value interval.
 const INT_MIN = -(2n ** 31n)
 
 function intWrapGuard(p: Proj, width: number, strict: boolean): bigint | undefined {
   const r = ((INT_MIN % BigInt(width)) + BigInt(width)) % BigInt(width)
   if (r === 0n || UNARY.has(p.op)) return undefined
   const lo = INT_MIN
-  const hi = INT_MIN + r - 1n
+  const hi = INT_MIN + BigInt(width) - r - 1n
   const vs = p.values as readonly bigint[]
   const inRange = (v: bigint): boolean => v >= lo && v <= hi
   const single = lo === hi

@@ -188,7 +188,7 @@ describe('truncate projection examples', () => {
 })
 
 // A long column promoted from int keeps the partitions its int-era rows were written to: truncate[W] of int
-// put the values [-2^31, -2^31 + r) into partition 2^31 - r, which the long transform never produces.
+// put the values [-2^31, -2^31 + W - r) into partition 2^31 - r, which the long transform never produces.
 describe('truncate projection on a long column promoted from int', () => {
   const promotedArb = widthArb.chain((width) => {
     const term = { fieldId: 1, name: 'x', type: T.long }
@@ -233,6 +233,13 @@ describe('truncate projection on a long column promoted from int', () => {
       expect(partitionEvaluator(spec, bind(s, f))([old])).toBe(true)
     // x > -5 does not hold for the int-era minimum: its residual must not be decided true
     expect(exprToString(residualEvaluator(spec, bind(s, E.greaterThan('x', -5n)))([old]))).toBe('x > -5')
+    // the int-era wrap covers every value below the first multiple of W, not just -2^31 (W = 26: 24 values)
+    const spec26: PartitionSpec = { specId: 0, fields: [{ sourceId: 1, fieldId: 1000, name: 'x_trunc', transform: Transforms.truncate(26) }] }
+    const old26 = intEraPartition(26, -2147483645n)
+    expect(old26).toBe(intEraPartition(26, BigInt(INT_MIN)))
+    expect(partitionEvaluator(spec26, bind(s, E.isIn('x', [0n, -2147483645n])))([old26])).toBe(true)
+    expect(partitionEvaluator(spec26, bind(s, E.equal('x', -2147483625n)))([old26])).toBe(true)
+    expect(partitionEvaluator(spec26, bind(s, E.equal('x', -2147483624n)))([old26])).toBe(false)
     // a long-only partition far from the int range is still pruned
     expect(partitionEvaluator(spec, bind(s, E.equal('x', BigInt(INT_MIN))))([1000n])).toBe(false)
   })
