@@ -40,6 +40,12 @@ export interface DataFile {
   readonly blockSizeInBytes?: bigint
 }
 
+/** A file's split offsets as Java reports them: none when the list is empty or its last offset is not inside the file. */
+export function wellDefinedSplitOffsets(f: DataFile): readonly bigint[] | undefined {
+  const o = f.splitOffsets
+  return o && o.length > 0 && o[o.length - 1]! < f.fileSizeInBytes ? o : undefined
+}
+
 /** Manifest entry status. */
 export type EntryStatus = 'existing' | 'added' | 'deleted'
 /** Numeric status codes (0 existing, 1 added, 2 deleted). */

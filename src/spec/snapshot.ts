@@ -40,9 +40,9 @@ export function reportedOperation(s: Snapshot): Operation | null {
   return s.summaryForm === undefined ? s.summary.operation : null
 }
 
-/** The summary a snapshot reports, as Java does: null when it had none, `{}` when it was empty, else with its operation. */
-export function reportedSummary(s: Snapshot): Summary | Record<string, never> | null {
-  return s.summaryForm === 'absent' ? null : s.summaryForm === 'empty' ? {} : s.summary
+/** The summary a snapshot reports, as Java does: null when it had none or an empty one (SnapshotParser), else with its operation. */
+export function reportedSummary(s: Snapshot): Summary | null {
+  return s.summaryForm === undefined ? s.summary : null
 }
 
 /** branch or tag. */

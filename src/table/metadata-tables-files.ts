@@ -4,7 +4,7 @@
 import type { FileIO } from '../io/file-io.js'
 import type { Row } from '../parquet/codec.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
-import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js'
+import { wellDefinedSplitOffsets, type DataFile, type ManifestEntry, type ManifestFile } from '../spec/manifest.js'
 import { partitionToHumanString } from '../spec/partition-path.js'
 import { partitionFieldType, type PartitionSpec } from '../spec/partition-spec.js'
 import { lastKnownTypes } from '../spec/last-known-types.js'
@@ -130,7 +130,8 @@ export class FileRows {
       lower_bounds: f.lowerBounds ?? null,
       upper_bounds: f.upperBounds ?? null,
       key_metadata: f.keyMetadata ?? null,
-      split_offsets: f.splitOffsets ? [...f.splitOffsets] : null,
+      // Java's BaseFile.splitOffsets(): an empty or corrupt list (last offset past the file) reads as null
+      split_offsets: wellDefinedSplitOffsets(f)?.slice() ?? null,
       equality_ids: f.equalityIds ? [...f.equalityIds] : null,
       sort_order_id: f.sortOrderId ?? null,
       first_row_id: f.firstRowId ?? null,

@@ -36,10 +36,11 @@ export function snapshotsTable(m: TableMetadata): Row[] {
     committed_at: tsMicros(s.timestampMs),
     snapshot_id: s.snapshotId,
     parent_id: s.parentSnapshotId ?? null,
-    // a snapshot written without a summary has no operation (Java: null), and no summary when it had none
+    // a snapshot written without a summary, or with an empty one, has no operation and no summary (Java's
+    // SnapshotParser reads a summary only from a non-empty object)
     operation: reportedOperation(s),
     manifest_list: s.manifestList ?? null,
-    summary: s.summaryForm === 'absent' ? null : new Map(Object.entries(s.summary).filter(([k]) => k !== 'operation')),
+    summary: s.summaryForm !== undefined ? null : new Map(Object.entries(s.summary).filter(([k]) => k !== 'operation')),
   }))
 }
 
