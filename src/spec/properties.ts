@@ -120,12 +120,16 @@ export interface RetryPolicy {
   readonly totalTimeoutMs: number
 }
 
-/** Read the commit retry policy of a table. */
-export function retryPolicy(props: Props): RetryPolicy {
+/**
+ * Read the commit retry policy of a table. `lenient` reads a value that is not an integer as its default
+ * (Java's PropertiesUpdate, so a property change can repair a corrupt retry setting); otherwise it is refused.
+ */
+export function retryPolicy(props: Props, lenient = false): RetryPolicy {
+  const int = (key: KnownProperty): number => Math.max(0, lenient ? (parseJavaInt(prop(props, key)) ?? Number(PROPERTY_DEFAULTS[key])) : intProp(props, key))
   return {
-    numRetries: Math.max(0, intProp(props, 'commit.retry.num-retries')),
-    minWaitMs: Math.max(0, intProp(props, 'commit.retry.min-wait-ms')),
-    maxWaitMs: Math.max(0, intProp(props, 'commit.retry.max-wait-ms')),
-    totalTimeoutMs: Math.max(0, intProp(props, 'commit.retry.total-timeout-ms')),
+    numRetries: int('commit.retry.num-retries'),
+    minWaitMs: int('commit.retry.min-wait-ms'),
+    maxWaitMs: int('commit.retry.max-wait-ms'),
+    totalTimeoutMs: int('commit.retry.total-timeout-ms'),
   }
 }

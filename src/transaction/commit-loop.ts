@@ -46,7 +46,8 @@ async function deleteAll(ops: TableOperations, paths: Iterable<string>): Promise
  * unknown outcome.
  */
 export async function commitUpdates(env: Env, ops: TableOperations, start: TableState, updates: readonly PendingUpdate[], signal?: AbortSignal): Promise<CommitResult> {
-  const policy = retryPolicy(start.metadata.properties)
+  // a commit of property changes only reads a corrupt retry setting as its default, so it can repair it (Java)
+  const policy = retryPolicy(start.metadata.properties, updates.length > 0 && updates.every((u) => u.kind === 'update-properties'))
   const began = env.now()
   const tracked: Set<string>[] = []
   let base = start

@@ -29,9 +29,12 @@ export interface SnapshotOptions {
  * snapshot log).
  */
 class WholeTransaction implements PendingUpdate {
-  readonly kind = 'transaction'
+  /** `update-properties` when every update is one (the commit loop then reads retry settings leniently). */
+  readonly kind: string
 
-  constructor(private readonly updates: readonly PendingUpdate[]) {}
+  constructor(private readonly updates: readonly PendingUpdate[]) {
+    this.kind = updates.every((u) => u.kind === 'update-properties') ? 'update-properties' : 'transaction'
+  }
 
   /** Apply every update in order on top of `m`; returns their updates together (requirements already checked). */
   async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
@@ -153,6 +156,8 @@ export class Transaction {
     if (this.committed) throw new InvalidArgumentError('A transaction commits once; start a new one from the returned table')
     this.committed = true
     const t = this.table
+    // nothing to commit: the table as it was loaded (Java's commitSimpleTransaction returns at once)
+    if (!this.updates.length) return { table: t, result: { state: t.state, attempts: 0 } }
     const updates = this.updates.length > 1 ? [new WholeTransaction(this.updates)] : this.updates
     const result = await commitUpdates(t.env, t.ops!, t.state, updates, signal)
     return { table: new Table(t.env, result.state, t.name, t.ops), result }

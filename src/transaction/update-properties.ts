@@ -1,4 +1,4 @@
-// Set and remove table properties (reserved keys are refused, as Java does). `format-version` is the one
+// Set and remove table properties (reserved keys are refused; Java's PropertiesUpdate silently drops them). `format-version` is the one
 // reserved key that may be set: like Java's TableMetadata.replaceProperties it upgrades the table instead
 // of being stored.
 import { InvalidArgumentError } from '../errors.js'
@@ -31,8 +31,13 @@ export class UpdateProperties implements PendingUpdate {
     this.set = Object.fromEntries(Object.entries(set).filter(([k]) => k !== FORMAT_VERSION))
   }
 
-  /** The set/remove updates, plus `upgrade-format-version` when `format-version` asks for a newer version. */
+  /** The commit-time changes (pure, so later schema/spec/order edits of the same transaction see an upgrade). */
   async apply(m: TableMetadata): Promise<ChangeSet> {
+    return this.changes(m)
+  }
+
+  /** The set/remove updates, plus `upgrade-format-version` when `format-version` asks for a newer version. */
+  changes(m: TableMetadata): ChangeSet {
     const updates: TableUpdate[] = []
     if (this.formatVersion !== undefined) {
       if (this.formatVersion < m.formatVersion)

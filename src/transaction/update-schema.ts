@@ -320,10 +320,15 @@ export class UpdateSchema implements EvolutionUpdate {
   /** `add-schema` + `set-current-schema` (last added), guarded by the base's current schema id and last column id. */
   changes(m: TableMetadata): ChangeSet {
     this.sealed = true
-    if (m.currentSchemaId !== this.base.currentSchemaId || m.lastColumnId !== this.base.lastColumnId || !sameSchema(currentSchema(m), this.schema))
+    if (
+      m.currentSchemaId !== this.base.currentSchemaId ||
+      m.lastColumnId !== this.base.lastColumnId ||
+      m.formatVersion !== this.base.formatVersion ||
+      !sameSchema(currentSchema(m), this.schema)
+    )
       throw staleBase(
         'schema update',
-        `current schema ${this.base.currentSchemaId} → ${m.currentSchemaId}, last column id ${this.base.lastColumnId} → ${m.lastColumnId}`,
+        `current schema ${this.base.currentSchemaId} → ${m.currentSchemaId}, last column id ${this.base.lastColumnId} → ${m.lastColumnId}, format version ${this.base.formatVersion} → ${m.formatVersion}`,
       )
     const s = this.result()
     C.checkAgainstTable(m, this.lookup, s, this.updates)

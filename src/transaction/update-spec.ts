@@ -165,10 +165,15 @@ export class UpdatePartitionSpec implements EvolutionUpdate {
   /** `add-spec` + `set-default-spec` (last added), guarded by the base's last partition id and default spec id. */
   changes(m: TableMetadata): ChangeSet {
     this.sealed = true
-    if (m.defaultSpecId !== this.base.defaultSpecId || m.lastPartitionId !== this.base.lastPartitionId || m.currentSchemaId !== this.base.currentSchemaId)
+    if (
+      m.defaultSpecId !== this.base.defaultSpecId ||
+      m.lastPartitionId !== this.base.lastPartitionId ||
+      m.currentSchemaId !== this.base.currentSchemaId ||
+      m.formatVersion !== this.base.formatVersion
+    )
       throw staleBase(
         'partition spec update',
-        `default spec ${this.base.defaultSpecId} → ${m.defaultSpecId}, last partition id ${this.base.lastPartitionId} → ${m.lastPartitionId}, current schema ${this.base.currentSchemaId} → ${m.currentSchemaId}`,
+        `default spec ${this.base.defaultSpecId} → ${m.defaultSpecId}, last partition id ${this.base.lastPartitionId} → ${m.lastPartitionId}, current schema ${this.base.currentSchemaId} → ${m.currentSchemaId}, format version ${this.base.formatVersion} → ${m.formatVersion}`,
       )
     const spec = this.result()
     const requirements: ChangeSet['requirements'] = [
