@@ -39,13 +39,22 @@ export interface RemovalCriteria {
 export interface FilterResult {
   /** Manifests rewritten without the removed files. */
   readonly written: NewManifest[]
-  /** The files removed. */
+  /** The files removed (a file listed twice in one manifest once; Java's per-manifest file set). */
   readonly removed: DataFile[]
+  /** Further live entries of files already removed from the same manifest (Java's duplicate deletes). */
+  readonly duplicates: number
   /** Every input manifest in its original order, replaced in place by its rewrite when it was rewritten. */
   readonly listed: ListedManifest[]
 }
 
 type Decision = 'keep' | 'remove'
+
+/** One manifest's filtering outcome, kept across retries. */
+export interface FilterCacheEntry {
+  readonly written?: NewManifest
+  readonly removed: DataFile[]
+  readonly duplicates: number
+}
 
 /** Identity of one delete file entry: its path, plus the blob offset for deletion vectors. */
 export function deleteFileKey(f: DataFile): string {
@@ -130,7 +139,7 @@ export async function filterManifests(
   criteria: RemovalCriteria,
   snapshotId: bigint,
   nextPath: () => string,
-  cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
+  cache: Map<string, FilterCacheEntry>,
   partitionKeyOf: (f: DataFile) => string,
   addedSequence?: bigint,
 ): Promise<FilterResult> {
@@ -152,6 +161,7 @@ export async function filterManifests(
   return {
     written: [...data.written, ...deletes.written],
     removed: [...data.removed, ...deletes.removed],
+    duplicates: data.duplicates + deletes.duplicates,
     listed: [...data.listed, ...deletes.listed],
   }
 }
@@ -184,7 +194,7 @@ async function filterPass(
   opensAll: boolean,
   snapshotId: bigint,
   nextPath: () => string,
-  cache: Map<string, { written?: NewManifest; removed: DataFile[] }>,
+  cache: Map<string, FilterCacheEntry>,
   partitionKeyOf: (f: DataFile) => string,
   tag: string,
 ): Promise<FilterResult> {
@@ -193,6 +203,7 @@ async function filterPass(
   const bound = criteria.filter ? bind(schema, criteria.filter, criteria.caseSensitive ?? true) : undefined
   const written: NewManifest[] = []
   const removed: DataFile[] = []
+  let duplicates = 0
   const listed: ListedManifest[] = []
   const keep = (mf: ManifestFile): void => void listed.push({ kind: 'kept', m: mf })
   const rewrite = (w: NewManifest): void => {
@@ -207,6 +218,7 @@ async function filterPass(
         ctx.track(hit.written.file.manifestPath)
       } else keep(mf)
       removed.push(...hit.removed)
+      duplicates += hit.duplicates
       continue
     }
     // a manifest without live files has nothing to remove; otherwise it is read when something in it may be
@@ -223,22 +235,31 @@ async function filterPass(
     const r = readManifest(await ctx.io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema, formatVersion: m.formatVersion })
     const entries: ManifestEntry[] = []
     const gone: DataFile[] = []
+    const goneKeys = new Set<string>()
+    let repeats = 0
     for (const e of r.entries) {
       if (e.status === 'deleted') continue // dropped from rewritten manifests, as Java does
       if (decide(e.dataFile, e.sequenceNumber) === 'remove') {
-        gone.push(e.dataFile)
+        // a second live entry of a removed file is deleted too, but counted apart (Java's duplicate deletes)
+        const key = e.dataFile.content === 'data' ? e.dataFile.filePath : deleteFileKey(e.dataFile)
+        if (goneKeys.has(key)) repeats++
+        else {
+          goneKeys.add(key)
+          gone.push(e.dataFile)
+        }
         entries.push({ ...e, status: 'deleted', snapshotId })
       } else entries.push({ ...e, status: 'existing' })
     }
     if (!gone.length) {
-      cache.set(mf.manifestPath + tag, { removed: [] })
+      cache.set(mf.manifestPath + tag, { removed: [], duplicates: 0 })
       keep(mf)
       continue
     }
     const w = await writeNewManifest(ctx, m, nextPath(), specById(m, mf.partitionSpecId)!, schema, mf.content, entries, snapshotId)
-    cache.set(mf.manifestPath + tag, { written: w, removed: gone })
+    cache.set(mf.manifestPath + tag, { written: w, removed: gone, duplicates: repeats })
     rewrite(w)
     removed.push(...gone)
+    duplicates += repeats
   }
-  return { written, removed, listed }
+  return { written, removed, duplicates, listed }
 }

@@ -11,7 +11,7 @@ import { snapshotManifests } from '../table/scan-plan.js'
 import { bySpec, writeAddedManifests } from './append.js'
 import { isDV, validationHistory } from './conflicts.js'
 import { checkAddedFiles, checkOneDVPerDataFile, sharedLiveDVCache } from './file-checks.js'
-import { deleteFileKey, filterManifests, hasLiveFiles, removesData, removesDeletes, type RemovalCriteria } from './manifest-filter.js'
+import { deleteFileKey, filterManifests, hasLiveFiles, removesData, removesDeletes, type FilterCacheEntry, type RemovalCriteria } from './manifest-filter.js'
 import { mergeManifests, type ListedManifest } from './manifest-merge.js'
 import { writeNewManifest, type NewManifest } from './manifest-writer.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
@@ -120,7 +120,7 @@ export class FileChangeUpdate implements PendingUpdate {
   readonly kind: string
   private readonly identity = new ProducerIdentity()
   private added: NewManifest[] | undefined
-  private readonly filterCache = new Map<string, { written?: NewManifest; removed: DataFile[] }>()
+  private readonly filterCache = new Map<string, FilterCacheEntry>()
   private readonly addData: DataFile[]
   private readonly addDeletes: DataFile[]
   /** Explicit data sequence numbers of added delete files (the others get the new snapshot's). */
@@ -167,7 +167,7 @@ export class FileChangeUpdate implements PendingUpdate {
     const hasRemoval = removesData(criteria) || removesDeletes(criteria)
     const filtered = hasRemoval
       ? await filterManifests(m, ctx, parentManifests, criteria, snapshotId, next, this.filterCache, (f) => partitionKey(f.specId, f.partition), addData.length ? c.dataSequenceNumber : undefined)
-      : { written: [], removed: [], listed: parentManifests.map((k): ListedManifest => ({ kind: 'kept', m: k })) }
+      : { written: [], removed: [], duplicates: 0, listed: parentManifests.map((k): ListedManifest => ({ kind: 'kept', m: k })) }
     if (c.requireRemoved) {
       const got = new Set(filtered.removed.map((f) => (f.content === 'data' ? f.filePath : deleteFileKey(f))))
       const missing = [...c.requireRemoved].filter((p) => !got.has(p))
@@ -214,6 +214,7 @@ export class FileChangeUpdate implements PendingUpdate {
       listed: manifests,
       added: [...addData, ...addDeletes],
       removed: filtered.removed,
+      duplicates: filtered.duplicates,
       replacedManifests: replacedManifests(parentManifests, manifests),
       ...(c.summary ? { extraSummary: c.summary } : {}),
     })

@@ -56,6 +56,8 @@ export interface SnapshotChanges {
   readonly added: readonly DataFile[]
   /** Data and delete files removed (for the summary). */
   readonly removed: readonly DataFile[]
+  /** Repeated live entries of removed files, deleted but not counted as files (Java `deleted-duplicate-files`). */
+  readonly duplicates?: number
   readonly extraSummary?: Readonly<Record<string, string>>
   /** Parent manifests with live files that this snapshot no longer lists because it rewrote or merged them (Java `manifests-replaced`). */
   readonly replacedManifests?: number
@@ -118,7 +120,7 @@ export async function produceSnapshot(m: TableMetadata, ctx: CommitContext, iden
     }
     addedRows = next - firstRowId
   }
-  const summary = withContext(buildSummary(c.operation, { added: c.added, removed: c.removed }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m)), ctx.env.context)
+  const summary = withContext(buildSummary(c.operation, { added: c.added, removed: c.removed, ...(c.duplicates ? { duplicates: c.duplicates } : {}) }, parent, { ...c.extraSummary, ...manifestCounts(manifests, snapshotId, c.replacedManifests ?? 0) }, summaryPartitions(m)), ctx.env.context)
   checkReplaceRecords(summary)
   const listPath = `${metadataDir(m)}/snap-${snapshotId}-${ctx.attempt}-${identity.commitUuid(ctx)}.avro`
   const bytes = writeManifestList(manifests, {

@@ -1,5 +1,6 @@
 // Spec §Snapshot summary / Java SnapshotSummary: the metric keys Java writes, per-partition summaries under
 // `write.summary.partition-limit`, and totals carried forward from the branch's previous snapshot.
+import { InvalidArgumentError } from '../errors.js'
 import type { DataFile } from '../spec/manifest.js'
 import type { Operation, Snapshot, Summary } from '../spec/snapshot.js'
 import { partitionKey } from '../table/delete-index.js'
@@ -8,6 +9,8 @@ import { partitionKey } from '../table/delete-index.js'
 export interface SummaryInput {
   readonly added: readonly DataFile[]
   readonly removed: readonly DataFile[]
+  /** Repeated live entries of one removed file within a manifest (Java's `deleted-duplicate-files`). */
+  readonly duplicates?: number
 }
 
 /** How changed partitions are named and when they are summarised one by one. */
@@ -48,6 +51,10 @@ const METRIC_ORDER = [
   'added-equality-deletes',
   'removed-equality-deletes',
 ] as const
+
+// Keys the summary builder computes; a caller's summary property may not name one (Java's map builder then
+// fails the commit with a duplicate key).
+const COMPUTED = new Set<string>([...METRIC_ORDER, ...TOTALS.map(([t]) => t), 'deleted-duplicate-files', 'changed-partition-count', 'partition-summaries-included', 'operation'])
 
 /** Size a file contributes to the size metrics: a deletion vector counts its blob, not the whole Puffin file. */
 export function contentSizeInBytes(f: DataFile): bigint {
@@ -131,8 +138,13 @@ export function buildSummary(
   for (const f of input.added) count(f, true)
   for (const f of input.removed) count(f, false)
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(extra)) out[k] = v
+  for (const [k, v] of Object.entries(extra)) {
+    if (COMPUTED.has(k) || k.startsWith('partitions.'))
+      throw new InvalidArgumentError(`Snapshot summary property ${k} is computed by the commit and cannot be set`, { context: { field: k } })
+    out[k] = v
+  }
   for (const [k, v] of all.entries()) out[k] = v
+  if (input.duplicates) out['deleted-duplicate-files'] = String(input.duplicates)
   out['changed-partition-count'] = String(byPartition.size)
   if (partitions && byPartition.size > 0 && byPartition.size <= partitions.limit) {
     out['partition-summaries-included'] = 'true'
