@@ -6,6 +6,7 @@ import { loadZstd } from '../compression/zstd.js'
 import { crc32, deflateRawSync } from 'node:zlib'
 import { compress as snappyCompress } from 'snappyjs'
 import { InvalidArgumentError } from '../errors.js'
+import { parseJavaInt } from '../spec/properties.js'
 
 /** An Avro container codec name as the header stores it. */
 export type AvroCodecName = 'null' | 'deflate' | 'snappy' | 'zstandard'
@@ -29,12 +30,12 @@ const DELETE_LEVEL_KEY = 'write.delete.avro.compression-level'
 const DEFLATE_DEFAULT_LEVEL = 9
 const ZSTD_DEFAULT_LEVEL = 1
 
-// Java parses the level with Integer.parseInt: an optional sign and decimal digits, nothing else
+// Java parses the level with Integer.parseInt: an optional sign and decimal digits (leading zeros allowed), in the int range
 function level(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
   const s = props[key]
   if (s === undefined) return fallback
-  const n = /^[+-]?\d{1,10}$/.test(s) ? Number(s) : Number.NaN
-  if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647)
+  const n = parseJavaInt(s)
+  if (n === undefined)
     throw new InvalidArgumentError(`Table property ${key} must be an integer, got ${JSON.stringify(s)}`, { context: { field: key } })
   return n
 }

@@ -25,7 +25,10 @@ export const avroDataReader: ParquetReader = { readBatches: (source, request) =>
 /** Bytes fetched per read: a file is streamed block by block in windows of this size (a bigger block is read whole). */
 export const AVRO_READ_WINDOW = 4 * 1024 * 1024
 
-/** The rows of an Avro data file, one batch per container block, fetched `window` bytes at a time. */
+/** Rows per batch when a block's records encode to zero bytes (its count is then not bounded by its size). */
+export const AVRO_EMPTY_RECORD_BATCH = 65_536
+
+/** The rows of an Avro data file, one batch per container block (a block of zero-byte records in batches of {@link AVRO_EMPTY_RECORD_BATCH}), fetched `window` bytes at a time. */
 export async function* readAvroBatches(source: ByteSource, request: ReadRequest, window = AVRO_READ_WINDOW): AsyncIterable<RowBatch> {
   const file = source.path
   const checkAbort = (): void => {
@@ -40,18 +43,26 @@ export async function* readAvroBatches(source: ByteSource, request: ReadRequest,
   let start = 0
   for await (const block of streamBlocks(source, header, first, window)) {
     checkAbort()
-    const rows = withAvroErrors(file, () => {
-      // a damaged count fails here, before anything is allocated for it, and a block must be consumed exactly
-      if (min > 0 ? block.count * min > block.data.length : block.count > block.data.length + 1_000_000)
-        avroError(`Invalid Avro block: ${block.count} records cannot fit in ${block.data.length} bytes`, file)
-      const r = new AvroReader(block.data, 0, block.data.length, file)
-      const out = new Array<Row>(block.count)
-      for (let i = 0; i < block.count; i++) out[i] = row(r, start + i)
-      if (r.pos !== r.end) avroError(`Invalid Avro block: ${r.end - r.pos} trailing bytes after ${block.count} records`, file)
-      return out
-    })
-    yield { start, rows }
-    start += block.count
+    // a damaged count fails here, before anything is allocated for it; records that encode to no bytes at all
+    // (a schema of only `unknown` columns) bound nothing, so such a block may hold any count (the varint reader
+    // keeps it a safe integer) and is read in batches of AVRO_EMPTY_RECORD_BATCH rows to keep memory bounded
+    if (min > 0 && block.count * min > block.data.length) avroError(`Invalid Avro block: ${block.count} records cannot fit in ${block.data.length} bytes`, file)
+    const r = new AvroReader(block.data, 0, block.data.length, file)
+    let done = 0
+    do {
+      const n = Math.min(block.count - done, min > 0 ? block.count : AVRO_EMPTY_RECORD_BATCH)
+      const rows = withAvroErrors(file, () => {
+        const out = new Array<Row>(n)
+        for (let i = 0; i < n; i++) out[i] = row(r, start + i)
+        // a block must be consumed exactly
+        if (done + n === block.count && r.pos !== r.end) avroError(`Invalid Avro block: ${r.end - r.pos} trailing bytes after ${block.count} records`, file)
+        return out
+      })
+      yield { start, rows }
+      start += n
+      done += n
+      if (done < block.count) checkAbort()
+    } while (done < block.count)
   }
 }
 

@@ -2,7 +2,7 @@
 // `["null", T]` + default null for optional, records named `r<fieldId>`, arrays with `element-id`,
 // non-string-key maps as `k<keyId>_v<valueId>` record arrays with `logicalType: map`, decimal/uuid/fixed
 // as named fixed types, sanitised names with `iceberg-field-name`. JSON key order matches Java's output.
-import { InvalidMetadataError } from '../../errors.js'
+import { InvalidMetadataError, UnsupportedError } from '../../errors.js'
 import type { JsonObject, JsonValue } from '../json/lossless.js'
 import { decimalRequiredBytes, type IcebergType, type NestedField, type PrimitiveType, type StructType } from '../types.js'
 import { optionOf, type AvroField, type AvroNode } from './avro-node.js'
@@ -111,17 +111,19 @@ function option(t: JsonValue): JsonValue {
   return ['null', t]
 }
 
-function typeToAvroJson(t: IcebergType, fieldId: number | undefined, defined: Set<string>, recordName?: string): JsonValue {
+// `path` is the dotted Iceberg name of the value being converted (list elements `.element`, map parts
+// `.key`/`.value`), used to name the columns when two fields of one record get the same Avro name.
+function typeToAvroJson(t: IcebergType, fieldId: number | undefined, defined: Set<string>, path: string, recordName?: string): JsonValue {
   switch (t.kind) {
     case 'struct':
-      return structToAvroJson(t, recordName ?? (fieldId === undefined ? 'record' : `r${fieldId}`), defined)
+      return structToAvroJson(t, recordName ?? (fieldId === undefined ? 'record' : `r${fieldId}`), defined, path)
     case 'list': {
-      const el = typeToAvroJson(t.element, t.elementId, defined)
+      const el = typeToAvroJson(t.element, t.elementId, defined, join(path, 'element'))
       return { type: 'array', items: t.elementRequired ? el : option(el), 'element-id': t.elementId }
     }
     case 'map': {
-      const key = typeToAvroJson(t.key, t.keyId, defined)
-      const value = typeToAvroJson(t.value, t.valueId, defined)
+      const key = typeToAvroJson(t.key, t.keyId, defined, join(path, 'key'))
+      const value = typeToAvroJson(t.value, t.valueId, defined, join(path, 'value'))
       const v = t.valueRequired ? value : option(value)
       if (t.key.kind === 'string') return { type: 'map', values: v, 'key-id': t.keyId, 'value-id': t.valueId }
       const name = `k${t.keyId}_v${t.valueId}`
@@ -141,10 +143,14 @@ function typeToAvroJson(t: IcebergType, fieldId: number | undefined, defined: Se
   }
 }
 
+function join(path: string, name: string): string {
+  return path === '' ? name : `${path}.${name}`
+}
+
 /** One Avro field in Java's key order: name, type, doc, default, iceberg-field-name, field-id. */
-function fieldToAvroJson(f: NestedField, defined: Set<string>): JsonObject {
+function fieldToAvroJson(f: NestedField, defined: Set<string>, path: string): JsonObject {
   const valid = isValidAvroName(f.name)
-  const inner = typeToAvroJson(f.type, f.id, defined)
+  const inner = typeToAvroJson(f.type, f.id, defined, join(path, f.name))
   const o: JsonObject = { name: valid ? f.name : sanitizeAvroName(f.name), type: f.required ? inner : option(inner) }
   if (f.doc !== undefined) o.doc = f.doc
   if (!f.required) o.default = null
@@ -153,19 +159,36 @@ function fieldToAvroJson(f: NestedField, defined: Set<string>): JsonObject {
   return o
 }
 
-function structToAvroJson(t: StructType, name: string, defined: Set<string>): JsonObject {
+// Sanitising can give two fields of one record the same Avro name (`a-b` and `a_x2Db`, `1x` and `_1x`); Avro
+// forbids duplicate field names (Java's Schema.createRecord throws before any file exists), so fail here too.
+function structToAvroJson(t: StructType, name: string, defined: Set<string>, path: string): JsonObject {
   defined.add(name)
-  return { type: 'record', name, fields: t.fields.map((f) => fieldToAvroJson(f, defined)) }
+  const owners = new Map<string, string>()
+  const fields = t.fields.map((f) => {
+    const o = fieldToAvroJson(f, defined, path)
+    const avroName = o.name as string
+    const other = owners.get(avroName)
+    if (other !== undefined) {
+      const a = join(path, other)
+      const b = join(path, f.name)
+      throw new UnsupportedError(`Cannot convert the schema to Avro: columns ${a} and ${b} both become Avro field name ${avroName}; rename one of them`, {
+        context: { field: b, avroName },
+      })
+    }
+    owners.set(avroName, f.name)
+    return o
+  })
+  return { type: 'record', name, fields }
 }
 
-/** Convert an Iceberg struct (or schema fields) to an Avro record schema named `recordName`. */
+/** Convert an Iceberg struct (or schema fields) to an Avro record schema named `recordName` (UNSUPPORTED when two fields sanitise to one Avro name). */
 export function structToAvro(t: StructType | { readonly fields: readonly NestedField[] }, recordName: string): JsonObject {
-  return structToAvroJson({ kind: 'struct', fields: t.fields }, recordName, new Set())
+  return structToAvroJson({ kind: 'struct', fields: t.fields }, recordName, new Set(), '')
 }
 
 /** Convert any Iceberg type to its Avro schema (records get `r<fieldId>` names; pass the owning field id). */
 export function typeToAvro(t: IcebergType, fieldId?: number): JsonValue {
-  return typeToAvroJson(t, fieldId, new Set())
+  return typeToAvroJson(t, fieldId, new Set(), '')
 }
 
 // ---------------------------------------------------------------------------------------- Avro → Iceberg

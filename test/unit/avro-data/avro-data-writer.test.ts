@@ -281,6 +281,19 @@ describe('Avro codec from table properties (Java Avro.WriteBuilder contexts)', (
     expect(() => avroDeleteCodec({ 'write.delete.avro.compression-codec': 'lzo' })).toThrow(expect.objectContaining({ context: { field: 'write.delete.avro.compression-codec' } }))
   })
 
+  it("parses levels as Java's Integer.parseInt: any number of leading zeros, a sign, the int range", () => {
+    const gzip = (level: string): unknown => avroDataCodec({ 'write.avro.compression-codec': 'gzip', 'write.avro.compression-level': level })
+    const zstd = (level: string): unknown => avroDataCodec({ 'write.avro.compression-codec': 'zstd', 'write.avro.compression-level': level })
+    expect(gzip('000000000005')).toEqual({ codec: 'deflate', level: 5 })
+    expect(gzip('+00000000000000000007')).toEqual({ codec: 'deflate', level: 7 })
+    expect(gzip('-000000000001')).toEqual({ codec: 'deflate', level: -1 })
+    expect(zstd('00000000000000000000022')).toEqual({ codec: 'zstandard', level: 22 })
+    expect(zstd('-2147483648')).toEqual({ codec: 'zstandard', level: -2147483648 })
+    expect(avroDeleteCodec({ 'write.delete.avro.compression-codec': 'gzip', 'write.delete.avro.compression-level': '0000000000003' })).toEqual({ codec: 'deflate', level: 3 })
+    for (const level of ['2147483648', '-2147483649', '00000000002147483648', ' 5', '5 ', '0x5', '1e0', '+', '--1'])
+      expect(() => zstd(level), level).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', context: { field: 'write.avro.compression-level' } }))
+  })
+
   it('delete files use write.delete.avro.* when the codec is set, else the data codec and level', () => {
     expect(avroDeleteCodec({ 'write.avro.compression-codec': 'zstd', 'write.avro.compression-level': '7' })).toEqual({ codec: 'zstandard', level: 7 })
     expect(avroDeleteCodec({ 'write.avro.compression-level': '7', 'write.delete.avro.compression-codec': 'zstd' })).toEqual({ codec: 'zstandard', level: 1 })
@@ -396,7 +409,7 @@ describe('writeDataFiles and writePositionDeletes in Avro', () => {
     expect(del2.filePath.endsWith('-deletes.parquet')).toBe(true)
   })
 
-  it('refuse bad format and codec properties before storing anything', async () => {
+  it('refuse bad format and codec properties, and colliding Avro names, before storing anything', async () => {
     const io = new MemoryFileIO()
     for (const [props, code, key] of [
       [{ 'write.format.default': 'orc' }, 'UNSUPPORTED', 'write.format.default'],
@@ -406,6 +419,11 @@ describe('writeDataFiles and writePositionDeletes in Avro', () => {
     ] as const) {
       const md = tableOf(EVENTS, { properties: props })
       await expect(writeDataFiles(testEnv(io), { metadata: md }, rows(3))).rejects.toMatchObject({ code, context: { field: key } })
+    }
+    // columns whose Avro names collide after sanitising (Java's Avro.WriteBuilder fails before creating the file)
+    for (const [a, b] of [['a-b', 'a_x2Db'], ['1x', '_1x']] as const) {
+      const md = tableOf(schema([field(1, a, T.int), field(2, b, T.string)]), { properties: { 'write.format.default': 'avro' } })
+      await expect(writeDataFiles(testEnv(io), { metadata: md }, [{ [a]: 1, [b]: 'x' }])).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining(`columns ${a} and ${b}`) })
     }
     const md = tableOf(EVENTS, { formatVersion: 2, properties: { 'write.delete.format.default': 'puffin' } })
     await expect(writePositionDeletes(testEnv(io), { metadata: md }, [{ filePath: 'a', pos: 0 }])).rejects.toMatchObject({ code: 'UNSUPPORTED', context: { field: 'write.delete.format.default' } })

@@ -3,6 +3,8 @@
 // them back exactly, time-travels, keeps v3 row lineage through rewrites, and refuses bad format or codec
 // properties with typed errors naming the property.
 import { describe, expect, it } from 'vitest'
+import { testEnv } from '../../../src/env.js'
+import { MemoryFileIO } from '../../../src/io/memory.js'
 import { readOcfHeader } from '../../../src/spec/avro/ocf.js'
 import { schema } from '../../../src/spec/schema.js'
 import type { FormatVersion } from '../../../src/spec/table-metadata.js'
@@ -118,6 +120,42 @@ describe('write.format.default=avro end to end', () => {
     await expectAvroFiles(t)
     expect((await t.scan().toArray()).map((r) => r.id as bigint).sort((a, b) => (a < b ? -1 : 1))).toEqual([...Array.from({ length: 18 }, (_, i) => BigInt(i + 7)).filter((i) => i !== 20n), 100n, 101n])
   })
+
+  it('refuses columns whose Avro names collide after sanitising, storing and committing nothing (Java fails the write)', async () => {
+    const io = new MemoryFileIO()
+    const c = makeCatalog('memory', testEnv(io, 7))
+    await c.createNamespace('db')
+    const s = schema([field(1, 'id', T.long), field(2, '1x', T.int), field(3, '_1x', T.int), field(4, 'a-b', T.int), field(5, 'a_x2Db', T.string)])
+    const t = await c.createTable('db.dup', { schema: s, formatVersion: 2, properties: { 'write.format.default': 'avro' } })
+    const before = new Set(io.files.keys())
+    await expect(t.appendRows([{ id: 1n, '1x': 1, _1x: 2, 'a-b': 3, a_x2Db: 'x' }])).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringContaining('columns 1x and _1x both become Avro field name _1x'),
+    })
+    expect([...io.files.keys()].filter((k) => !before.has(k))).toEqual([])
+    expect((await c.loadTable('db.dup')).currentSnapshot()).toBeUndefined()
+  })
+
+  it('reads back a v3 table of only unknown columns with more than 1,000,000 rows in one block (every record 0 bytes)', async () => {
+    const c = makeCatalog('memory')
+    await c.createNamespace('db')
+    const n = 1_000_003
+    let t = await c.createTable('db.u', { schema: schema([field(1, 'u', T.unknown)]), formatVersion: 3, properties: { 'write.format.default': 'avro' } })
+    t = await t.appendRows((function* () {
+      for (let i = 0; i < n; i++) yield { u: null }
+    })())
+    const [task] = await t.scan().planFiles()
+    expect(task!.file.recordCount).toBe(BigInt(n))
+    let count = 0
+    let positions = 0n
+    for await (const r of t.scan({ select: ['u', '_pos'] }).rows()) {
+      if (r.u !== null || r._pos !== BigInt(count)) throw new Error(`row ${count}: ${String(r.u)} ${String(r._pos)}`)
+      positions += r._pos as bigint
+      count++
+    }
+    expect(count).toBe(n)
+    expect(positions).toBe((BigInt(n) * BigInt(n - 1)) / 2n)
+  }, 30_000)
 
   it('refuses bad format and codec properties with typed errors naming the property, committing nothing', async () => {
     for (const [props, code, key] of [

@@ -1,6 +1,7 @@
 // Iceberg ↔ Avro schema conversion: Java conventions, name sanitising, manifest schemas equal Java's bytes.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { FloeError } from '../../../../src/errors.js'
 import { parseAvroSchema } from '../../../../src/spec/avro/avro-node.js'
 import { avroToIceberg, indexAvroFieldIds, isValidAvroName, sanitizeAvroName, structToAvro, typeToAvro } from '../../../../src/spec/avro/avro-schema.js'
 import { manifestEntryAvroSchema, manifestEntrySchema, manifestListAvroSchema, manifestListSchema } from '../../../../src/spec/avro/manifest-schemas.js'
@@ -30,6 +31,48 @@ describe('name sanitising (Java AvroSchemaUtil rules, ASCII grammar)', () => {
   it('keeps the original name in iceberg-field-name before field-id', () => {
     const avro = structToAvro(T.struct([field(1, 'Breed Name', T.string)]), 'table')
     expect(stringifyJson(avro)).toBe('{"type":"record","name":"table","fields":[{"name":"Breed_x20Name","type":["null","string"],"default":null,"iceberg-field-name":"Breed Name","field-id":1}]}')
+  })
+})
+
+describe('Avro field names that collide after sanitising (Java: Schema.createRecord throws "Duplicate field")', () => {
+  const refusal = (fn: () => unknown): FloeError => {
+    try {
+      fn()
+    } catch (e) {
+      expect(e).toBeInstanceOf(FloeError)
+      return e as FloeError
+    }
+    throw new Error('expected an error')
+  }
+
+  it.each([
+    ['a-b', 'a_x2Db', 'a_x2Db'],
+    ['1x', '_1x', '_1x'],
+    ['_1x', '1x', '_1x'],
+    ['a b', 'a_x20b', 'a_x20b'],
+  ])('%s and %s both become %s: UNSUPPORTED naming both columns and the Avro name', (a, b, avroName) => {
+    const e = refusal(() => structToAvro(T.struct([field(1, 'id', T.long), field(2, a, T.int), field(3, b, T.string)]), 'table'))
+    expect(e.code).toBe('UNSUPPORTED')
+    expect(e.message).toContain(`columns ${a} and ${b} both become Avro field name ${avroName}`)
+    expect(e.context).toMatchObject({ field: b, avroName })
+  })
+
+  it('names nested columns by their path (struct fields, list elements, map values, partition tuples); distinct names pass', () => {
+    const dup = T.struct([field(10, 'a-b', T.int), field(11, 'a_x2Db', T.int)])
+    expect(refusal(() => structToAvro(T.struct([field(1, 's', dup)]), 'table')).message).toContain('columns s.a-b and s.a_x2Db both become')
+    expect(refusal(() => structToAvro(T.struct([field(1, 'l', T.list(2, dup))]), 'table')).message).toContain('columns l.element.a-b and l.element.a_x2Db')
+    expect(refusal(() => structToAvro(T.struct([field(1, 'm', T.map(2, T.int, 3, dup))]), 'table')).message).toContain('columns m.value.a-b and m.value.a_x2Db')
+    expect(refusal(() => typeToAvro(dup, 1)).message).toContain('columns a-b and a_x2Db')
+    // manifests convert the partition struct the same way (Java's manifest writer fails alike)
+    const partition = T.struct([field(1000, 'a-b', T.int), field(1001, 'a_x2Db', T.int)])
+    const e = refusal(() => manifestEntryAvroSchema(2, partition))
+    expect(e.code).toBe('UNSUPPORTED')
+    expect(e.message).toContain('columns data_file.partition.a-b and data_file.partition.a_x2Db both become Avro field name a_x2Db')
+    // names that stay distinct, and one name in different records, are fine
+    const s = T.struct([field(1, 'a-b', T.int), field(2, 'a_b', T.int), field(3, 'x', T.struct([field(4, 'a-b', T.int)])), field(5, 'A_x2Db', T.int)])
+    const avro = structToAvro(s, 'table') as unknown as { fields: { name: string }[] }
+    expect(avro.fields.map((f) => f.name)).toEqual(['a_x2Db', 'a_b', 'x', 'A_x2Db'])
+    expect(avroToIceberg(parseAvroSchema(structToAvro(s, 'table')))).toEqual(s)
   })
 })
 

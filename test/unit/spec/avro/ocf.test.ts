@@ -195,6 +195,16 @@ describe('typed errors', () => {
     expectCode(() => readOcf(container({ 'avro.schema': JSON.stringify(SCHEMA) }, [{ count: 1e12, data: rawBlock() }])), 'INVALID_AVRO')
   })
 
+  it('blocks of records that encode to zero bytes may hold any count (Java and avsc read them)', () => {
+    const m = { 'avro.schema': JSON.stringify({ type: 'record', name: 'table', fields: [{ name: 'u', type: 'null', 'field-id': 1 }] }) }
+    const empty = new Uint8Array(0)
+    const got = readOcf(container(m, [{ count: 1_200_000, data: empty }, { count: 0, data: empty }, { count: 3, data: empty }]))
+    expect(got.records.length).toBe(1_200_003)
+    expect(got.records[1_200_002]).toEqual({ u: null })
+    // such a block is still consumed exactly
+    expectCode(() => readOcf(container(m, [{ count: 1_200_000, data: Uint8Array.of(0) }])), 'INVALID_AVRO')
+  })
+
   it('trailing bytes after the declared records are INVALID_AVRO', () => {
     expectCode(() => readOcf(container({ 'avro.schema': JSON.stringify(SCHEMA) }, [{ count: 49, data: rawBlock() }])), 'INVALID_AVRO')
   })
