@@ -97,6 +97,19 @@ interface Builder {
   column: number
 }
 
+// Two written fields of one group may not get the same Parquet name (`a-b` and `a_x2Db` both sanitize to
+// `a_x2Db`): the encoder takes values by name, so one column would be written with the other's values.
+function claimName(seen: Map<string, string>, f: NestedField, icebergName: string): void {
+  if (f.type.kind === 'unknown') return
+  const name = sanitizeAvroName(f.name)
+  const other = seen.get(name)
+  if (other !== undefined)
+    throw new UnsupportedError(`Cannot write Parquet: columns ${other} and ${icebergName} both become Parquet field name ${name}; rename one of them`, {
+      context: { field: icebergName },
+    })
+  seen.set(name, icebergName)
+}
+
 // Emit the elements of one field (and its children); returns false when the field is not written (unknown).
 function emitField(b: Builder, f: NestedField, icebergName: string, repeated: boolean, structPath: readonly string[]): boolean {
   const t = f.type
@@ -107,6 +120,8 @@ function emitField(b: Builder, f: NestedField, icebergName: string, repeated: bo
       const at = b.elements.length
       b.elements.push({ name, repetition_type: rep(f.required), num_children: 0, field_id: f.id })
       let n = 0
+      const seen = new Map<string, string>()
+      for (const c of t.fields) claimName(seen, c, `${icebergName}.${c.name}`)
       for (const c of t.fields) if (emitField(b, c, `${icebergName}.${c.name}`, repeated, [...structPath, c.name])) n++
       if (n === 0) throw new UnsupportedError(`Cannot write an empty struct to Parquet (column ${icebergName})`, { context: { field: icebergName } })
       b.elements[at]!.num_children = n
@@ -154,7 +169,9 @@ function needsReshape(t: IcebergType): boolean {
 export function parquetWriteSchema(schema: Schema, rootName = PARQUET_ROOT_NAME): ParquetWriteSchema {
   const b: Builder = { elements: [{ name: rootName, num_children: 0 }], leaves: [], column: 0 }
   const columns: WriteColumn[] = []
+  const seen = new Map<string, string>()
   for (const f of schema.fields) {
+    claimName(seen, f, f.name)
     b.column = columns.length
     const before = b.elements.length
     if (!emitField(b, f, f.name, false, [f.name])) continue
