@@ -103,6 +103,25 @@ describe('floe alter arguments', () => {
     }
   })
 
+  it('a type argument with not null or a comment must agree with the options; a refused one commits nothing', async () => {
+    const before = await location()
+    for (const [args, msg] of [
+      [['add-column', 'n', "int comment 'a'", '--doc', 'b'], /^floe: INVALID_ARGUMENT: add-column: the type's comment and --doc differ/],
+      [['update-column', 'q', '--type', 'bigint not null'], /^floe: INVALID_ARGUMENT: update-column --type takes a type only: use --required instead of "not null"/],
+      [['update-column', 'q', '--type', "bigint comment 'c'"], /^floe: INVALID_ARGUMENT: update-column --type takes a type only: use --doc instead of comment/],
+      [['add-column', 'n', 'int not null not null'], /^floe: INVALID_ARGUMENT: "not null" given twice/],
+      [['add-column', 'a.`b', 'int'], /^floe: INVALID_ARGUMENT: Cannot parse column name "a\.`b": unterminated quoted name/],
+    ] as const) {
+      const r = await floe('alter', 'db.x', ...args, ...C)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(msg)
+    }
+    expect(await location()).toBe(before)
+    // a dotted name without --parent is a path: the parent must be a struct
+    expect((await floe('alter', 'db.x', 'add-column', 'nope.z', 'int', ...C)).stderr).toMatch(/^floe: VALIDATION: .*nope/)
+    expect(await location()).toBe(before)
+  })
+
   it('--case-insensitive and --allow-incompatible reach the schema update', async () => {
     expect((await floe('create', 'db.y', '--schema', 'id bigint not null, Q int', ...C)).code).toBe(0)
     const plain = await floe('alter', 'db.y', 'drop-column', 'q', ...C)

@@ -69,6 +69,38 @@ describe('floe alter', () => {
     expect(lines(await ok('scan', 'db.t', '--filter', "ts >= '2024-01-02T00:00:00+00:00'", ...C)).map((x) => x.id).sort()).toEqual([2, 3])
   })
 
+  it('nested sort sources, exact-case sources, dotted add-column names, type modifiers and time partition evolution', async () => {
+    await ok('create', 'db.n', '--schema', 'id bigint, st struct<x: int>, a int, A long, ts timestamptz', '--partition-by', 'day(ts)', '--format-version', '3', ...C)
+    const fields = (o: JsonObject): JsonObject[] => (o.schema as JsonObject).fields as JsonObject[]
+    // a nested sort source binds by its full name
+    let r = json(await ok('alter', 'db.n', 'replace-sort-order', 'st.x desc', ...C))
+    expect((r.sortOrder as JsonObject).fields).toEqual([{ transform: 'identity', 'source-id': 6, direction: 'desc', 'null-order': 'nulls-last' }])
+    // `A` is the column A, not a
+    r = json(await ok('alter', 'db.n', 'replace-sort-order', 'A asc', ...C))
+    expect(((r.sortOrder as JsonObject).fields as JsonObject[])[0]!['source-id']).toBe(4)
+    r = json(await ok('alter', 'db.n', 'add-partition-field', 'truncate(2, A)', ...C))
+    expect(((r.partitionSpec as JsonObject).fields as JsonObject[])[1]).toMatchObject({ name: 'A_trunc_2', 'source-id': 4 })
+    // day -> hour evolution stays allowed (only a new table's spec refuses redundant time partitions)
+    r = json(await ok('alter', 'db.n', 'add-partition-field', 'hours(ts)', ...C))
+    expect(((r.partitionSpec as JsonObject).fields as JsonObject[]).map((f) => f.name)).toEqual(['ts_day', 'A_trunc_2', 'ts_hour'])
+    // st.z adds z inside st; a quoted `st.z` is one top-level name
+    r = json(await ok('alter', 'db.n', 'add-column', 'st.z', 'int', ...C))
+    expect(fields(r).map((f) => f.name)).toEqual(['id', 'st', 'a', 'A', 'ts'])
+    expect((((fields(r)[1]!.type as JsonObject).fields as JsonObject[]).map((f) => f.name))).toEqual(['x', 'z'])
+    r = json(await ok('alter', 'db.n', 'add-column', '`st.w`', 'int', ...C))
+    expect(fields(r).map((f) => f.name)).toEqual(['id', 'st', 'a', 'A', 'ts', 'st.w'])
+    // not null and comment in the type are --required and --doc
+    const req = await floe('alter', 'db.n', 'add-column', 'k', 'int not null', ...C)
+    expect(req.stderr).toMatch(/^floe: VALIDATION: .*cannot add required column without a default value: k/)
+    r = json(await ok('alter', 'db.n', 'add-column', 'k', "int not null comment 'the k'", '--default', '7', ...C))
+    expect(fields(r).find((f) => f.name === 'k')).toMatchObject({ required: true, doc: 'the k', 'initial-default': 7 })
+    const upd = await floe('alter', 'db.n', 'update-column', 'a', '--type', 'long not null', ...C)
+    expect(upd.stderr).toMatch(/^floe: INVALID_ARGUMENT: update-column --type takes a type only: use --required/)
+    const doc = await floe('alter', 'db.n', 'update-column', 'a', '--type', "long comment 'x'", ...C)
+    expect(doc.stderr).toMatch(/^floe: INVALID_ARGUMENT: update-column --type takes a type only: use --doc/)
+    expect(fields(json(await ok('describe', 'db.n', ...C))).find((f) => f.name === 'a')).toMatchObject({ type: 'int', required: false })
+  })
+
   it('rejects invalid changes with typed errors and leaves the metadata unchanged', async () => {
     await ok('create', 'db.v', '--schema', 'id int not null, s string, d decimal(9,2)', ...C)
     const before = json(await ok('describe', 'db.v', ...C)).metadataLocation
@@ -84,6 +116,9 @@ describe('floe alter', () => {
       [['add-partition-field', 'bucket(4, nope)'], /INVALID_ARGUMENT: Unknown column nope/],
       [['move-column', 'id'], /INVALID_ARGUMENT: move-column needs/],
       [['frobnicate'], /INVALID_ARGUMENT: alter needs a change/],
+      [['add-column', 'e', 'map<int, string, double>'], /INVALID_ARGUMENT: map takes exactly a key and a value type/],
+      [['add-column', 'e', 'int, f int'], /INVALID_ARGUMENT: Cannot parse type/],
+      [['add-column', 'e', 'decimal(5,-1)'], /INVALID_ARGUMENT: Invalid decimal scale -1/],
     ]
     for (const [args, err] of cases) {
       const r = await floe('alter', 'db.v', ...args, ...C)
@@ -96,5 +131,29 @@ describe('floe alter', () => {
     const after = json(await ok('describe', 'db.v', ...C))
     expect(((after.schema as JsonObject).fields as JsonObject[]).map((x) => x.name)).toEqual(['id', 's', 'd'])
     expect(after.metadataLocation).not.toBe(before) // only the identifier change committed
+  })
+})
+
+describe('floe create', () => {
+  const dir = tempDir('floe-create-ddl-')
+  const C = ['--catalog', `file:${join(dir, 'wh')}`]
+
+  it('refuses redundant time or identity partitions, as Java PartitionSpec.Builder does, and commits nothing', async () => {
+    await ok('create-namespace', 'db', ...C)
+    for (const [i, spec] of ['day(ts), hour(ts)', 'year(ts), month(ts)', 'ts, identity(ts)'].entries()) {
+      const r = await floe('create', `db.r${i}`, '--schema', 'id bigint, ts timestamptz', '--partition-by', spec, ...C)
+      expect(r.code, spec).toBe(2)
+      expect(r.stderr, spec).toMatch(/^floe: INVALID_ARGUMENT: Cannot (add redundant partition|use partition name more than once)/)
+      expect((await floe('describe', `db.r${i}`, ...C)).stderr).toMatch(/NOT_FOUND/)
+    }
+  })
+
+  it('takes comments and quoted names holding commas and brackets, and names partitions by the schema', async () => {
+    const r = json(await ok('create', 'db.q', '--schema', "`a,b` int comment 'x, (y) <z>', Ts timestamptz", '--partition-by', 'days(ts)', ...C))
+    expect(((r.schema as JsonObject).fields as JsonObject[]).map((f) => [f.name, f.doc ?? null])).toEqual([
+      ['a,b', 'x, (y) <z>'],
+      ['Ts', null],
+    ])
+    expect(((r.partitionSpec as JsonObject).fields as JsonObject[]).map((f) => f.name)).toEqual(['Ts_day'])
   })
 })

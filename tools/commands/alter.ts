@@ -1,11 +1,13 @@
 // `floe alter <ns.table> <change> …`: schema evolution, partition evolution and sort orders, one commit each.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError, isFloeError } from '../../src/errors.js'
-import { parseColumns, parseSortOrder, parseTransformTerm } from '../../src/spec/ddl.js'
+import { parseColumnPath, parseColumnType, parseSortOrder, parseTransformTerm, parseUnboundTerm } from '../../src/spec/ddl.js'
 import { parseJson, type JsonValue } from '../../src/spec/json/lossless.js'
 import { schemaToJson, sortOrderToJson, specToJson } from '../../src/spec/json/schema-json.js'
 import { fromJsonValue } from '../../src/spec/single-value.js'
+import { fieldName, type Schema } from '../../src/spec/schema.js'
 import { defaultSortOrder } from '../../src/spec/table-metadata.js'
+import type { Transform } from '../../src/spec/transform.js'
 import { isPrimitive, typeToString, type DecimalType, type IcebergType, type PrimitiveType, type Value } from '../../src/spec/types.js'
 import { decimalFitsPrecision, parseDecimal } from '../../src/spec/values.js'
 import type { Table } from '../../src/table/table.js'
@@ -36,10 +38,30 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extend
 /** An option that only some changes take (every change takes --catalog and --remap). */
 type ChangeOption = Exclude<keyof typeof OPTIONS, keyof typeof CATALOG_OPTIONS>
 
-/** A type written as in `create --schema` (`bigint`, `decimal(10,2)`, `struct<a: int>`). */
-function typeArg(text: string | undefined): IcebergType {
-  if (!text) throw new InvalidArgumentError('missing <type>')
-  return parseColumns(`x ${text}`).fields[0]!.type
+/**
+ * A type written as in `create --schema` (`bigint`, `decimal(10,2)`, `struct<a: int>`), with the `not null` and
+ * `comment '…'` that may follow it; `option` names the argument in errors.
+ */
+function typeArg(text: string | undefined, option = '<type>'): { type: IcebergType; required: boolean; doc?: string } {
+  if (!text) throw new InvalidArgumentError(`missing ${option}`)
+  return parseColumnType(text)
+}
+
+/** `--parent` and the name for add-column: without --parent a dotted name `st.z` adds z to st (`` `st.z` `` is one name). */
+function addColumnTarget(name: string, parent: string | undefined): { parent: string | null; name: string } {
+  if (parent !== undefined || !(name.includes('.') || /^[`"]/.test(name))) return { parent: parent ?? null, name }
+  const path = parseColumnPath(name)
+  return { parent: path.length > 1 ? path.slice(0, -1).join('.') : null, name: path[path.length - 1]! }
+}
+
+/**
+ * The column name a partition term passes to the spec update: as typed, so the update resolves it with its own case
+ * rule, or with --case-insensitive the column the term resolves to (exact match first, then the only
+ * case-insensitive one), so `A` still means `A` when `a` exists too.
+ */
+function termSource(schema: Schema, term: string, caseInsensitive: boolean | undefined): { transform: Transform; source: string } {
+  const { transform, sourceName } = parseTransformTerm(schema, term)
+  return { transform, source: caseInsensitive ? sourceName : parseUnboundTerm(term).path.join('.') }
 }
 
 /**
@@ -143,12 +165,16 @@ const CHANGES: Record<string, ChangeDef> = {
     usage: '<name> <type> [--parent P] [--doc D] [--required] [--default V] [--allow-incompatible] [--first | --before C | --after C] [--case-insensitive]',
     args: 2,
     options: ['parent', 'doc', 'required', 'default', 'allow-incompatible', ...MOVE, 'case-insensitive'],
-    run: (tx, _t, [name, typeText], v) => {
-      const type = typeArg(typeText)
-      const full = v.parent ? `${v.parent}.${name}` : name!
+    run: (tx, _t, [nameText, typeText], v) => {
+      // `int not null comment 'd'` is --required --doc d, as in SQL's ADD COLUMN; given both ways, they must agree
+      const { type, required, doc } = typeArg(typeText)
+      if (doc !== undefined && v.doc !== undefined && doc !== v.doc) throw new InvalidArgumentError(`add-column: the type's comment and --doc differ; give the doc once`, { context: { field: '--doc' } })
+      const { parent, name } = addColumnTarget(nameText!, v.parent)
+      const full = parent === null ? name : `${parent}.${name}`
       const dflt = v.default === undefined ? undefined : valueArg(type, v.default, full)
+      const docText = v.doc ?? doc
       tx.updateSchema((u) => {
-        u.addColumn(v.parent ?? null, name!, type, { ...(v.doc ? { doc: v.doc } : {}), ...(v.required ? { required: true } : {}), ...(dflt !== undefined ? { initialDefault: dflt } : {}) })
+        u.addColumn(parent, name, type, { ...(docText ? { doc: docText } : {}), ...(v.required || required ? { required: true } : {}), ...(dflt !== undefined ? { initialDefault: dflt } : {}) })
         move(u, full, v)
       }, schemaOpts(v))
       return 'schema'
@@ -165,7 +191,9 @@ const CHANGES: Record<string, ChangeDef> = {
       if (v.type === undefined && v.doc === undefined && !v.optional && !v.required && v.default === undefined) throw new InvalidArgumentError('update-column needs --type, --doc, --optional, --required or --default')
       tx.updateSchema((u) => {
         if (v.type !== undefined) {
-          const type = typeArg(v.type)
+          const { type, required, doc } = typeArg(v.type, '--type')
+          if (required) throw new InvalidArgumentError(`update-column --type takes a type only: use --required instead of "not null" (got ${v.type})`, { context: { field: '--type' } })
+          if (doc !== undefined) throw new InvalidArgumentError(`update-column --type takes a type only: use --doc instead of comment (got ${v.type})`, { context: { field: '--type' } })
           if (!isPrimitive(type)) throw new InvalidArgumentError(`update-column --type takes a primitive type, got ${v.type}`)
           u.updateColumn(n!, type as PrimitiveType)
         }
@@ -205,8 +233,8 @@ const CHANGES: Record<string, ChangeDef> = {
     args: 1,
     options: ['name', 'case-insensitive'],
     run: (tx, t, [term], v) => {
-      const { transform, sourceName } = parseTransformTerm(t.schema(), term!)
-      tx.updateSpec((u) => void u.addField({ transform, source: sourceName }, v.name), v['case-insensitive'] ? { caseSensitive: false } : {})
+      const bound = termSource(t.schema(), term!, v['case-insensitive'])
+      tx.updateSpec((u) => void u.addField(bound, v.name))
       return 'spec'
     },
   },
@@ -215,11 +243,10 @@ const CHANGES: Record<string, ChangeDef> = {
     args: 1,
     options: ['case-insensitive'],
     run: (tx, t, [what], v) => {
-      const opts = v['case-insensitive'] ? { caseSensitive: false } : {}
       if (/\(/.test(what!)) {
-        const { transform, sourceName } = parseTransformTerm(t.schema(), what!)
-        tx.updateSpec((u) => void u.removeField({ transform, source: sourceName }), opts)
-      } else tx.updateSpec((u) => void u.removeField(what!), opts)
+        const bound = termSource(t.schema(), what!, v['case-insensitive'])
+        tx.updateSpec((u) => void u.removeField(bound))
+      } else tx.updateSpec((u) => void u.removeField(what!), v['case-insensitive'] ? { caseSensitive: false } : {})
       return 'spec'
     },
   },
@@ -230,10 +257,10 @@ const CHANGES: Record<string, ChangeDef> = {
     options: [],
     run: (tx, t, [text]) => {
       const order = text!.trim() ? parseSortOrder(t.schema(), text!) : { orderId: 0, fields: [] }
-      const byId = new Map(t.schema().fields.map((f) => [f.id, f.name]))
       tx.replaceSortOrder((o) => {
         for (const f of order.fields) {
-          const source = byId.get(f.sourceId) ?? String(f.sourceId)
+          // the column's full name: nested sources (`st.x`) bind as well as top-level ones
+          const source = fieldName(t.schema(), f.sourceId)!
           if (f.direction === 'asc') o.asc({ transform: f.transform, source }, f.nullOrder)
           else o.desc({ transform: f.transform, source }, f.nullOrder)
         }

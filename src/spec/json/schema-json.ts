@@ -8,7 +8,8 @@ import { primitiveToString, type IcebergType, type NestedField, type PrimitiveTy
 import { arr, at, bool, int, invalid, jsonRoot, obj, opt, str, type JsonPath } from './json-read.js'
 import { floatJson, restoreBigInts, type JsonObject, type JsonValue } from './lossless.js'
 
-const SIMPLE: ReadonlySet<string> = new Set<SimpleKind>([
+/** Iceberg primitive type names that take no arguments. */
+export const SIMPLE_TYPE_NAMES: ReadonlySet<string> = new Set<SimpleKind>([
   'boolean',
   'int',
   'long',
@@ -35,7 +36,7 @@ const GEOGRAPHY = /^geography\s*(?:\(\s*([^,)]*?)\s*(?:,\s*([^)]*?)\s*)?\))?$/i
 export function parsePrimitiveType(s: string, p: JsonPath = at(jsonRoot(), 'type')): PrimitiveType {
   const t = s.trim()
   const lower = t.toLowerCase()
-  if (SIMPLE.has(lower)) return { kind: lower as SimpleKind }
+  if (SIMPLE_TYPE_NAMES.has(lower)) return { kind: lower as SimpleKind }
   const f = FIXED.exec(t)
   if (f) return { kind: 'fixed', length: Number(f[1]) }
   const d = DECIMAL.exec(t)
