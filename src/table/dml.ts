@@ -222,6 +222,17 @@ async function mergeOnRead(
         for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
         vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
       } else {
+        // Spark's file-granularity delete (its default since Iceberg 1.8): the new position-delete file also
+        // holds the positions of the data file's earlier file-scoped delete files, which it replaces; a file
+        // covering several data files stays (they still need it)
+        const scoped = t.deletes.filter((d) => d.content === 'position-deletes' && d.fileFormat !== 'PUFFIN' && scopedDataFile(d) === t.file.filePath)
+        if (scoped.length) {
+          const old = await loadDeleteFilter(table.env.io, { ...t, deletes: scoped }, signal, { olderSchemas: m.schemas })
+          const all = new Set(positions)
+          for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
+          positions.splice(0, positions.length, ...[...all].sort((a, b) => a - b))
+          removeDeletes.push(...scoped)
+        }
         const f = await writePositionDeletes(table.env, { metadata: m }, positions.map((pos) => ({ filePath: t.file.filePath, pos })), { specId: t.file.specId, partition: t.file.partition })
         written.push(f.filePath)
         addDeletes.push(f)

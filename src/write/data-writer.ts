@@ -12,13 +12,14 @@ import { AvroDataWriter } from '../avro-data/avro-data-writer.js'
 import type { Env } from '../env.js'
 import type { OutputFile } from '../io/file-io.js'
 import { AlreadyExistsError, FloeError, InvalidArgumentError, UnsupportedError, ValidationError } from '../errors.js'
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import type { Row } from '../parquet/codec.js'
 import { IcebergParquetWriter, parquetOptionsFromProperties, RowGroupMemory, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
 import type { DataFile, FileFormat } from '../spec/manifest.js'
 import { isUnpartitioned, partitionType, type PartitionSpec } from '../spec/partition-spec.js'
 import { partitionPath } from '../spec/partition-path.js'
-import { schema as makeSchema, type Schema } from '../spec/schema.js'
+import { findField, schema as makeSchema, type Schema } from '../spec/schema.js'
 import { currentSchema, defaultSortOrder, defaultSpec, specById, type TableMetadata } from '../spec/table-metadata.js'
 import { T, field, type Value } from '../spec/types.js'
 import { compareStrings, describeValue } from '../spec/values.js'
@@ -485,6 +486,12 @@ async function storeNew(env: Env, path: string, bytes: Uint8Array): Promise<void
   }
 }
 
+// The partition type of a delete file's spec: a source column dropped since takes the type it last had (an
+// old-spec data file keeps its partition; Java's PartitionSpec binds such fields to an unknown type).
+function deletePartitionType(spec: PartitionSpec, schema: Schema, md: TableMetadata): ReturnType<typeof partitionType> {
+  return partitionType(spec, schema, spec.fields.some((f) => !findField(schema, f.sourceId)) ? lastKnownTypes(md.schemas) : undefined)
+}
+
 /**
  * Write one position-delete file (v2 tables) in the format of `write.delete.format.default` (default: the
  * data file format): deletes sorted by path (UTF-8 order) then position, duplicates
@@ -521,7 +528,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   const avroCodec = format === 'AVRO' ? avroDeleteCodec(tableProps) : undefined
   const props = deleteProperties(tableProps)
   const name = dataFileName(opts.partitionId ?? 0, opts.taskId ?? 0, opts.operationId ?? env.uuid(), 1, 'deletes', format)
-  const path = locationProvider(md.location, props).newDataLocation(name, partitioned ? partitionPath(spec, partitionType(spec, schema), partition) : undefined)
+  const path = locationProvider(md.location, props).newDataLocation(name, partitioned ? partitionPath(spec, deletePartitionType(spec, schema, md), partition) : undefined)
   checkAbort(opts.signal)
   if (avroCodec) {
     // Java's Avro position-delete writer: `delete-type` in the header, only the record count as metrics
