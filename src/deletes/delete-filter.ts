@@ -154,14 +154,14 @@ export interface TaskDeleteOptions {
  */
 export function loadDeleteFilter(
   io: FileIO,
-  task: Pick<FileScanTask, 'file' | 'deletes' | 'schema'>,
+  task: Pick<FileScanTask, 'file' | 'deletes' | 'schema' | 'equalityColumns'>,
   signal?: AbortSignal,
   options: TaskDeleteOptions = {},
 ): Promise<DeleteFilter> {
   if (task.deletes.length === 0) return Promise.resolve(deleteFilter())
   return loadDeletes(task.file.filePath, task.deletes, {
     open: (path) => fileSource(io, path),
-    schemas: [task.schema, ...(options.olderSchemas ?? [])],
+    schemas: [task.schema, ...(task.equalityColumns ? [task.equalityColumns] : []), ...(options.olderSchemas ?? [])],
     dataSchema: task.schema,
     ...(options.reader ? { reader: options.reader } : {}),
     ...(signal ? { signal } : {}),

@@ -165,7 +165,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   const residual = bind(filterSchema(task.schema, task.caseSensitive), task.residual, task.caseSensitive)
   // equality columns dropped from the task schema since a delete was written are read by id from the data
   // file (the newest schema holding them gives their type), used for the deletes, and projected away
-  const dataSchema = withEqualityColumns(task.schema, equalityIdsOf(task.deletes), [task.schema, ...(opts.olderSchemas ?? [])], path)
+  const dataSchema = withEqualityColumns(task.schema, equalityIdsOf(task.deletes), [task.schema, ...(task.equalityColumns ? [task.equalityColumns] : []), ...(opts.olderSchemas ?? [])], path)
   const deletes = await loadDeleteFilter(env.io, dataSchema === task.schema ? task : { ...task, schema: dataSchema }, signal, {
     ...(opts.reader ? { reader: opts.reader } : {}),
     ...(opts.olderSchemas ? { olderSchemas: opts.olderSchemas } : {}),

@@ -12,7 +12,8 @@ import { readManifestList } from '../spec/avro/manifest-list-codec.js'
 import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import type { PartitionSpec } from '../spec/partition-spec.js'
 import { NAME_MAPPING_PROPERTY } from '../spec/properties.js'
-import type { Schema } from '../spec/schema.js'
+import { findField, selectFields, type Schema } from '../spec/schema.js'
+import { withEqualityColumns } from '../deletes/equality-deletes.js'
 import type { Snapshot } from '../spec/snapshot.js'
 import type { StructType } from '../spec/types.js'
 import { specById, type TableMetadata } from '../spec/table-metadata.js'
@@ -253,6 +254,27 @@ function collectTasks(perManifest: readonly ManifestEntry[][], c: TaskContext, t
   }
 }
 
+/**
+ * Tasks whose equality deletes compare columns `schema` no longer has (dropped since the deletes were written)
+ * carry those columns, from the newest schema holding each, so a reader needs nothing but the task.
+ */
+function attachEqualityColumns(m: TableMetadata, schema: Schema, deleteEntries: readonly (readonly ManifestEntry[])[], tasks: FileScanTask[]): void {
+  const missing = new Set<number>()
+  for (const entries of deleteEntries)
+    for (const e of entries) for (const id of e.dataFile.equalityIds ?? []) if (!findField(schema, id)) missing.add(id)
+  if (missing.size === 0) return
+  const byKey = new Map<string, Schema>()
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!
+    const ids = [...new Set(t.deletes.flatMap((d) => (d.equalityIds ?? []).filter((id) => missing.has(id))))].sort((a, b) => a - b)
+    if (ids.length === 0) continue
+    const key = ids.join(',')
+    let cols = byKey.get(key)
+    if (!cols) byKey.set(key, (cols = selectFields(withEqualityColumns(schema, ids, [schema, ...m.schemas], t.file.filePath), new Set(ids))))
+    tasks[i] = { ...t, equalityColumns: cols }
+  }
+}
+
 /** A filter bound for one table version, with its evaluators. */
 interface Prepared {
   readonly filter: BoundExpression
@@ -336,6 +358,7 @@ export async function planScan(
   })
   const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, undeleted, partitionFilter, partitionType: projectedPartitionType(m, projectedIds), stats }
   collectTasks(perManifest, context, tasks)
+  attachEqualityColumns(m, schema, deleteEntries, tasks)
   // keep this plan's shapes alive through the next full GC (see shape-anchor.ts)
   anchorShape('scan-task', tasks[tasks.length - 1])
   anchorShape('plan-entry', perManifest[perManifest.length - 1]?.at(-1))

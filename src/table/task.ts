@@ -8,7 +8,8 @@ import type { StructType } from '../spec/types.js'
 /**
  * One data file to read, with everything needed to read it exactly: the delete files that apply (chosen by
  * sequence-number rules), its spec and partition, the residual filter, and the schema to project.
- * Plain data: serialisable with lossless JSON, so an engine can read tasks with its own Parquet reader.
+ * Plain data (structuredClone and postMessage keep it; `taskToJson`/`taskFromJson` give lossless text), so an
+ * engine can ship tasks to workers and read them with its own Parquet reader.
  */
 export interface FileScanTask {
   readonly file: DataFile
@@ -42,4 +43,9 @@ export interface FileScanTask {
   readonly caseSensitive: boolean
   /** `schema.name-mapping.default` of the table, for files written without field ids. */
   readonly nameMapping?: string
+  /**
+   * Columns that equality deletes in `deletes` compare but `schema` no longer has (dropped since the deletes
+   * were written), taken from the newest table schema holding each; present only then.
+   */
+  readonly equalityColumns?: Schema
 }
