@@ -2,7 +2,8 @@
 import { RecordBatch, Table, type Schema as ArrowSchema } from 'apache-arrow'
 import { setOwn } from '../spec/own.js'
 import type { Schema } from '../spec/schema.js'
-import { rowsForSchema, type SchemaCheckedRows } from '../write/typed-input.js'
+import { InvalidArgumentError } from '../errors.js'
+import { isIterable, rowsForSchema, type SchemaCheckedRows } from '../write/typed-input.js'
 import { recordBatchToInputRows, type InputRow } from './batches.js'
 import { checkArrowInputSchema, textColumnsForBinary } from './input-check.js'
 
@@ -64,5 +65,7 @@ export class ArrowRows implements AsyncIterable<InputRow>, SchemaCheckedRows {
  * rescaled without dropping nonzero digits.
  */
 export function arrowRows(input: ArrowInput): ArrowRows {
+  if (!(input instanceof RecordBatch) && !(input instanceof Table) && !isIterable(input))
+    throw new InvalidArgumentError('Arrow input must be a RecordBatch, a Table, or an iterable or async iterable of RecordBatches')
   return new ArrowRows(input)
 }

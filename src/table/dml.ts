@@ -241,7 +241,7 @@ async function mergeOnRead(
     if (vectors.length) {
       const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))
       // named as Spark's delta writer names its DV files (OutputFileFactory with the `deletes` suffix)
-      const path = locationProvider(m.location, m.properties).newDataLocation(dataFileName(0, 0, table.env.uuid(), 1, 'deletes', 'PUFFIN'))
+      const path = locationProvider(m.location, m.properties).newDataLocation(dataFileName(0, 0n, table.env.uuid(), 1, 'deletes', 'PUFFIN'))
       // recorded before the write: a rejected write may still have published the file
       written.push(path)
       await table.env.io.write(path, bytes, { durable: true, direct: true })

@@ -18,6 +18,7 @@ import { selectedIds } from './projection.js'
 import { readTask } from './read.js'
 import { liveEntries, snapshotManifests, withoutStats } from './scan-plan.js'
 import type { FileScanTask } from './task.js'
+import { throwIfAborted } from './abort.js'
 
 /** The window of an incremental scan. */
 export interface IncrementalOptions {
@@ -128,7 +129,8 @@ export class IncrementalAppendScan {
   }
 
   /** Tasks for the files those snapshots added (column stats only with `includeColumnStats`). */
-  async planFiles(): Promise<FileScanTask[]> {
+  async planFiles(signal?: AbortSignal): Promise<FileScanTask[]> {
+    throwIfAborted(signal)
     const m = this.table.metadata
     const snaps = this.snapshots()
     const ids = new Set(snaps.map((s) => s.snapshotId))
@@ -146,7 +148,9 @@ export class IncrementalAppendScan {
     const tasks: FileScanTask[] = []
     const seen = new Set<string>()
     for (const s of snaps) {
-      for (const mf of await snapshotManifests(this.env.io, m, s)) {
+      const manifests = await snapshotManifests(this.env.io, m, s)
+      for (const mf of manifests) {
+        throwIfAborted(signal)
         if (mf.content !== 'data' || !ids.has(mf.addedSnapshotId) || seen.has(mf.manifestPath)) continue
         seen.add(mf.manifestPath)
         const spec = specById(m, mf.partitionSpecId)!
@@ -176,7 +180,7 @@ export class IncrementalAppendScan {
 
   /** The appended rows. */
   async *rows(signal?: AbortSignal): AsyncIterable<Row> {
-    for (const t of await this.planFiles()) yield* readTask(this.env, t, signal)
+    for (const t of await this.planFiles(signal)) yield* readTask(this.env, t, signal)
   }
 }
 

@@ -152,6 +152,28 @@ function metadataFields(task: FileScanTask, read: Schema): NestedField[] {
   return out
 }
 
+// A task from an engine (or from text) is checked for the parts every read uses before any is touched.
+function checkTaskShape(task: FileScanTask): void {
+  const t = task as Partial<FileScanTask> | null
+  const missing =
+    t === null || typeof t !== 'object'
+      ? 'the task'
+      : typeof t.file?.filePath !== 'string'
+        ? 'file.filePath'
+        : !Array.isArray(t.deletes)
+          ? 'deletes'
+          : !Array.isArray(t.schema?.fields)
+            ? 'schema.fields'
+            : !Array.isArray(t.projectedIds)
+              ? 'projectedIds'
+              : typeof t.residual?.kind !== 'string'
+                ? 'residual'
+                : typeof t.caseSensitive !== 'boolean'
+                  ? 'caseSensitive'
+                  : undefined
+  if (missing) throw new InvalidArgumentError(`Not a FileScanTask: ${missing} is missing or malformed`, { context: { field: missing } })
+}
+
 /**
  * Read the rows of one task. Parquet and Avro data files are read; ORC data files fail with UNSUPPORTED
  * naming the file. Deleted rows are dropped, unless `_deleted` is projected: then they are kept
@@ -159,6 +181,7 @@ function metadataFields(task: FileScanTask, read: Schema): NestedField[] {
  */
 export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSignal, opts: ReadTaskOptions = {}): AsyncIterable<Row> {
   throwIfAborted(signal)
+  checkTaskShape(task)
   const path = task.file.filePath
   const reader = readerForFormat(task.file.fileFormat, opts.reader)
   if (!reader) throw new UnsupportedError(`floe reads Parquet and Avro data files; ${path} is ${task.file.fileFormat}`, { context: { file: path } })

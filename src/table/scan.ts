@@ -1,5 +1,6 @@
 // TableScan: plan tasks (no data read), then optionally read them into rows.
 import type { Env } from '../env.js'
+import { InvalidArgumentError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
 import type { Row } from '../parquet/codec.js'
 import { projectWithMetadataColumns } from '../spec/metadata-columns.js'
@@ -32,6 +33,18 @@ export interface ScanOptions {
   readonly includeColumnStats?: boolean
 }
 
+const SCAN_OPTION_KEYS: ReadonlySet<string> = new Set(['filter', 'select', 'caseSensitive', 'snapshot', 'limit', 'allowBareDeletionVectors', 'includeColumnStats'])
+
+// An option floe does not know (a misspelt `snapshotId` instead of `snapshot: { snapshotId }`) would be
+// silently ignored and read another version; a limit must be a count.
+function checkScanOptions(o: ScanOptions): void {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError(`Scan options must be an object, got ${o === null ? 'null' : typeof o}`)
+  for (const k of Object.keys(o))
+    if (!SCAN_OPTION_KEYS.has(k)) throw new InvalidArgumentError(`Unknown scan option ${k} (known: ${[...SCAN_OPTION_KEYS].join(', ')})`, { context: { field: k } })
+  if (o.limit !== undefined && !(Number.isSafeInteger(o.limit) && o.limit >= 0))
+    throw new InvalidArgumentError(`Scan limit must be a non-negative integer, got ${String(o.limit)}`, { context: { field: 'limit' } })
+}
+
 /** A planned read of one table version. */
 export class TableScan {
   readonly snapshot: Snapshot | undefined
@@ -44,6 +57,7 @@ export class TableScan {
     readonly table: TableState,
     readonly options: ScanOptions = {},
   ) {
+    checkScanOptions(options)
     const point = resolveReadPoint(table.metadata, options.snapshot)
     this.snapshot = point.snapshot
     this.schema = point.schema

@@ -84,10 +84,11 @@ export class Table {
   }
 
   /** Append data files in one commit (a fast append, as Java's newFastAppend; `merge: true` for a merge append). */
-  async append(files: readonly DataFile[], opts: SnapshotOptions & { readonly merge?: boolean; readonly branch?: string } = {}): Promise<Table> {
+  async append(files: readonly DataFile[], opts: SnapshotOptions & { readonly merge?: boolean; readonly branch?: string; readonly signal?: AbortSignal } = {}): Promise<Table> {
     const tx = this.transaction()
     if (opts.branch) tx.onBranch(opts.branch)
-    return tx.append(files, opts).commit()
+    const { signal, ...rest } = opts
+    return tx.append(files, rest).commit(signal)
   }
 
   /** Write rows (coerced to the current schema, partitioned by the default spec) and append them in one commit (a merge append, as Java's newAppend). */

@@ -35,8 +35,16 @@ export interface ValidationOptions {
 const start = (o: ValidationOptions): { startSnapshotId?: bigint | null } => (o.fromSnapshotId === undefined ? {} : { startSnapshotId: o.fromSnapshotId })
 const serializable = (o: ValidationOptions): boolean => (o.isolation ?? 'serializable') === 'serializable'
 
+/** Options of a whole-file delete (`Transaction.delete`). */
+export interface DeleteFilesOptions {
+  readonly files?: readonly DataFile[]
+  readonly filter?: Expression
+  readonly caseSensitive?: boolean
+  readonly summary?: Record<string, string>
+}
+
 /** Delete whole files: by path (each must still be live) and/or every file fully covered by `filter`. */
-export function deleteFiles(branch: string, opts: { readonly files?: readonly DataFile[]; readonly filter?: Expression; readonly caseSensitive?: boolean; readonly summary?: Record<string, string> }): FileChangeUpdate {
+export function deleteFiles(branch: string, opts: DeleteFilesOptions): FileChangeUpdate {
   const paths = new Set((opts.files ?? []).map((f) => f.filePath))
   if (!paths.size && !opts.filter) throw new InvalidArgumentError('delete needs files or a filter')
   return new FileChangeUpdate({
@@ -49,16 +57,21 @@ export function deleteFiles(branch: string, opts: { readonly files?: readonly Da
   })
 }
 
+/** Options of an overwrite (`Transaction.overwrite`). */
+export interface OverwriteFilesOptions extends ValidationOptions {
+  readonly filter?: Expression
+  readonly deleteFiles?: readonly DataFile[]
+  readonly addFiles?: readonly DataFile[]
+  readonly summary?: Record<string, string>
+}
+
 /**
  * Overwrite (Java OverwriteFiles, as Spark's copy-on-write commits it): remove files (by path and/or fully
  * matching filter), add files. Serializable isolation fails on concurrently added data in the conflict filter;
  * both levels fail on concurrent deletes: new delete files or removed data files matching the filter, and new
  * deletes for the files removed here.
  */
-export function overwriteFiles(
-  branch: string,
-  opts: ValidationOptions & { readonly filter?: Expression; readonly deleteFiles?: readonly DataFile[]; readonly addFiles?: readonly DataFile[]; readonly summary?: Record<string, string> },
-): FileChangeUpdate {
+export function overwriteFiles(branch: string, opts: OverwriteFilesOptions): FileChangeUpdate {
   const deleted = opts.deleteFiles ?? []
   const paths = new Set(deleted.map((f) => f.filePath))
   const rowFilter = opts.filter && opts.filter.kind !== 'false' ? opts.filter : undefined
@@ -84,11 +97,16 @@ export function overwriteFiles(
   })
 }
 
+/** Options of a dynamic partition overwrite (`Transaction.replacePartitions`). */
+export interface ReplacePartitionsOptions extends ValidationOptions {
+  readonly summary?: Record<string, string>
+}
+
 /**
  * Dynamic partition overwrite (Java ReplacePartitions): the added files, all of one spec, replace every data
  * and delete file in their partitions — everything when that spec is unpartitioned.
  */
-export function replacePartitions(branch: string, files: readonly DataFile[], opts: ValidationOptions & { readonly summary?: Record<string, string> } = {}): FileChangeUpdate {
+export function replacePartitions(branch: string, files: readonly DataFile[], opts: ReplacePartitionsOptions = {}): FileChangeUpdate {
   if (!files.length) throw new InvalidArgumentError('Cannot determine partition specs: no data files have been added')
   const specId = files[0]!.specId
   if (files.some((f) => f.specId !== specId)) throw new InvalidArgumentError('Cannot replace partitions: data files with different partition specs have been added')
@@ -112,6 +130,25 @@ export function replacePartitions(branch: string, files: readonly DataFile[], op
   })
 }
 
+/** Options of a row delta (`Transaction.rowDelta`). */
+export interface RowDeltaOptions extends ValidationOptions {
+  readonly addDeletes: readonly DataFile[]
+  readonly addData?: readonly DataFile[]
+  readonly removeData?: readonly DataFile[]
+  /** Delete files replaced by the new ones (a new DV absorbs the data file's older DV). */
+  readonly removeDeletes?: readonly DataFile[]
+  /**
+   * Paths of data files the added deletes apply to that must still be live at commit (Java
+   * validateDataFilesExist): needed for position delete files that cover several data files.
+   */
+  readonly referencedDataFiles?: readonly string[] | ReadonlySet<string>
+  /** Referenced data files removed by concurrent delete snapshots also conflict (Java validateDeletedFiles; default true). */
+  readonly validateDeletedFiles?: boolean
+  /** Concurrent delete files in the conflict filter conflict (Java validateNoConflictingDeleteFiles; default true). */
+  readonly validateNoConflictingDeleteFiles?: boolean
+  readonly summary?: Record<string, string>
+}
+
 /**
  * Row delta (Java RowDelta, merge-on-read DML): add delete files and data files, remove data and delete files.
  * Referenced data files are those listed in `referencedDataFiles` plus each position delete's own data file
@@ -122,26 +159,7 @@ export function replacePartitions(branch: string, files: readonly DataFile[], op
  * conflict filter. Spark's DELETE turns off `validateDeletedFiles` (a concurrent delete snapshot may remove
  * those files: their rows are gone either way) and `validateNoConflictingDeleteFiles`.
  */
-export function rowDelta(
-  branch: string,
-  opts: ValidationOptions & {
-    readonly addDeletes: readonly DataFile[]
-    readonly addData?: readonly DataFile[]
-    readonly removeData?: readonly DataFile[]
-    /** Delete files replaced by the new ones (a new DV absorbs the data file's older DV). */
-    readonly removeDeletes?: readonly DataFile[]
-    /**
-     * Paths of data files the added deletes apply to that must still be live at commit (Java
-     * validateDataFilesExist): needed for position delete files that cover several data files.
-     */
-    readonly referencedDataFiles?: readonly string[] | ReadonlySet<string>
-    /** Referenced data files removed by concurrent delete snapshots also conflict (Java validateDeletedFiles; default true). */
-    readonly validateDeletedFiles?: boolean
-    /** Concurrent delete files in the conflict filter conflict (Java validateNoConflictingDeleteFiles; default true). */
-    readonly validateNoConflictingDeleteFiles?: boolean
-    readonly summary?: Record<string, string>
-  },
-): FileChangeUpdate {
+export function rowDelta(branch: string, opts: RowDeltaOptions): FileChangeUpdate {
   const referenced = new Set<string>(opts.referencedDataFiles ?? [])
   const dvTargets = new Set<string>()
   for (const d of opts.addDeletes) {
@@ -186,6 +204,21 @@ export function rowDelta(
   })
 }
 
+/** Options of a rewrite (`Transaction.rewrite`, the compaction primitive). */
+export interface RewriteFilesOptions extends ValidationOptions {
+  readonly removeData: readonly DataFile[]
+  readonly addData: readonly DataFile[]
+  readonly removeDeletes?: readonly DataFile[]
+  /**
+   * New delete files; one given as `{ file, dataSequenceNumber }` keeps that data sequence number (the highest
+   * of the delete files it replaces), the others get the new snapshot's.
+   */
+  readonly addDeletes?: readonly AddedDelete[]
+  /** Data sequence number of the new data files (not delete files): keep the starting one so newer equality deletes still apply. */
+  readonly dataSequenceNumber?: bigint
+  readonly summary?: Record<string, string>
+}
+
 /**
  * Rewrite files (Java RewriteFiles, compaction): replace data and/or delete files without changing the table's
  * rows. Fails when a delete file added since the start (by an overwrite or delete) applies to a replaced
@@ -193,22 +226,7 @@ export function rowDelta(
  * delete file may carry its own data sequence number (`{ file, dataSequenceNumber }`, Java
  * `addFile(DeleteFile, long)`): compacted deletes then keep applying to exactly the rows the replaced ones did.
  */
-export function rewriteFiles(
-  branch: string,
-  opts: ValidationOptions & {
-    readonly removeData: readonly DataFile[]
-    readonly addData: readonly DataFile[]
-    readonly removeDeletes?: readonly DataFile[]
-    /**
-     * New delete files; one given as `{ file, dataSequenceNumber }` keeps that data sequence number (the highest
-     * of the delete files it replaces), the others get the new snapshot's.
-     */
-    readonly addDeletes?: readonly AddedDelete[]
-    /** Data sequence number of the new data files (not delete files): keep the starting one so newer equality deletes still apply. */
-    readonly dataSequenceNumber?: bigint
-    readonly summary?: Record<string, string>
-  },
-): FileChangeUpdate {
+export function rewriteFiles(branch: string, opts: RewriteFilesOptions): FileChangeUpdate {
   const removeDeletes = opts.removeDeletes ?? []
   const addDeletes = opts.addDeletes ?? []
   if (!opts.removeData.length && !removeDeletes.length) throw new InvalidArgumentError('Files to delete cannot be empty')

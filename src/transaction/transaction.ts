@@ -9,7 +9,7 @@ import { AppendFiles } from './append.js'
 import { commitUpdates, type CommitResult } from './commit-loop.js'
 import type { ChangeSet, CommitContext, PendingUpdate } from './pending-update.js'
 import { UpdateProperties } from './update-properties.js'
-import { deleteFiles, overwriteFiles, replacePartitions, rewriteFiles, rowDelta } from './operations.js'
+import { deleteFiles, overwriteFiles, replacePartitions, rewriteFiles, rowDelta, type DeleteFilesOptions, type OverwriteFilesOptions, type ReplacePartitionsOptions, type RewriteFilesOptions, type RowDeltaOptions } from './operations.js'
 import { ManageSnapshots } from './manage-snapshots.js'
 import { CherryPick } from './cherry-pick.js'
 import { Table } from '../table/table.js'
@@ -84,27 +84,27 @@ export class Transaction {
   }
 
   /** Delete whole files by path and/or every file fully covered by a filter (partial matches fail). */
-  delete(opts: Parameters<typeof deleteFiles>[1]): this {
+  delete(opts: DeleteFilesOptions): this {
     return this.add(deleteFiles(this.branch, opts))
   }
 
   /** Overwrite: remove files (by path or fully-matching filter) and add files, with conflict validation. */
-  overwrite(opts: Parameters<typeof overwriteFiles>[1]): this {
+  overwrite(opts: OverwriteFilesOptions): this {
     return this.add(overwriteFiles(this.branch, opts))
   }
 
   /** Dynamic partition overwrite: `files` replace every live data file in their partitions. */
-  replacePartitions(files: readonly DataFile[], opts: Parameters<typeof replacePartitions>[2] = {}): this {
+  replacePartitions(files: readonly DataFile[], opts: ReplacePartitionsOptions = {}): this {
     return this.add(replacePartitions(this.branch, files, opts))
   }
 
   /** Row delta: add delete files (merge-on-read) and data files. */
-  rowDelta(opts: Parameters<typeof rowDelta>[1]): this {
+  rowDelta(opts: RowDeltaOptions): this {
     return this.add(rowDelta(this.branch, opts))
   }
 
   /** Rewrite files (compaction): replace files without changing the rows. */
-  rewrite(opts: Parameters<typeof rewriteFiles>[1]): this {
+  rewrite(opts: RewriteFilesOptions): this {
     return this.add(rewriteFiles(this.branch, opts))
   }
 

@@ -37,8 +37,8 @@ export interface WriteTarget {
 
 /** Options shared by data and delete writes. */
 export interface WriteFilesOptions {
-  /** Java's task id in file names (default 0). */
-  readonly taskId?: number | bigint
+  /** Java's task id in file names (a long; default 0). */
+  readonly taskId?: bigint
   /** Java's partition (Spark task partition) id in file names (default 0). */
   readonly partitionId?: number
   /** The operation uuid in file names (default `env.uuid()`). */
@@ -53,7 +53,7 @@ export const MAX_OPEN_OUTPUTS = 128
 
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataOptions extends WriteFilesOptions {
-  /** Recorded as each file's `sort_order_id` (default: the table's sort order when the rows are sorted by it). */
+  /** Recorded as each file's `sort_order_id`, an order of the table (default: the table's sort order when the rows are sorted by it, else 0, unsorted). */
   readonly sortOrderId?: number
   /** Sort the rows of this write by the table's default sort order before writing (default true; it buffers the rows). */
   readonly sort?: boolean
@@ -297,10 +297,14 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   rows = inputRowsFor(rows, fileSchema)
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0
-  const sortOrderId = opts.sortOrderId ?? (sorted ? order.orderId : undefined)
+  // Java's DataFiles.Builder labels a file unsorted (0) unless told otherwise; a given id must name an order
+  // of the table (Spark's output-sort-order-id check)
+  if (opts.sortOrderId !== undefined && !md.sortOrders.some((o) => o.orderId === opts.sortOrderId))
+    throw new InvalidArgumentError(`Cannot label data files with sort order ${opts.sortOrderId}: the table has no sort order with that id`, { context: { field: 'sortOrderId' } })
+  const sortOrderId = opts.sortOrderId ?? (sorted ? order.orderId : 0)
   const coerce = sorted ? (x: unknown): Row => x as Row : coerceInput
   const operationId = opts.operationId ?? env.uuid()
-  const taskId = opts.taskId ?? 0
+  const taskId = opts.taskId ?? 0n
   const partitionId = opts.partitionId ?? 0
   const stored = new StoredFiles(env)
   // Parquet files go to storage row group by row group when the FileIO can write an object piece by piece
@@ -347,7 +351,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
       recordCount: done.recordCount,
       fileSizeInBytes: BigInt(done.size),
       ...done.stats,
-      ...(sortOrderId === undefined ? {} : { sortOrderId }),
+      sortOrderId,
     }
     files.push({ seq: f.seq, file })
   }
@@ -527,7 +531,7 @@ export async function writePositionDeletes(env: Env, target: WriteTarget, delete
   const format = deleteFileFormat(tableProps)
   const avroCodec = format === 'AVRO' ? avroDeleteCodec(tableProps) : undefined
   const props = deleteProperties(tableProps)
-  const name = dataFileName(opts.partitionId ?? 0, opts.taskId ?? 0, opts.operationId ?? env.uuid(), 1, 'deletes', format)
+  const name = dataFileName(opts.partitionId ?? 0, opts.taskId ?? 0n, opts.operationId ?? env.uuid(), 1, 'deletes', format)
   const path = locationProvider(md.location, props).newDataLocation(name, partitioned ? partitionPath(spec, deletePartitionType(spec, schema, md), partition) : undefined)
   checkAbort(opts.signal)
   if (avroCodec) {

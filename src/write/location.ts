@@ -1,7 +1,7 @@
 // Where new data files go, as Java's LocationProviders and OutputFileFactory decide: the data location
 // (`write.data.path`, default `<location>/data`), Java file names, and the object-storage layout with a
 // murmur3-derived binary entropy prefix (`write.object-storage.enabled`).
-import { UnsupportedError } from '../errors.js'
+import { InvalidArgumentError, UnsupportedError } from '../errors.js'
 import type { FileFormat } from '../spec/manifest.js'
 import { murmur3String } from '../spec/murmur3.js'
 
@@ -71,7 +71,11 @@ export function locationProvider(tableLocation: string, props: Readonly<Record<s
  * Java OutputFileFactory name: `<partitionId:%05d>-<taskId>-<operationId>-<fileCount:%05d>[-<suffix>].<ext>`,
  * the extension being the format's lower-case name (FileFormat.addExtension: `.parquet`, `.avro`).
  */
-export function dataFileName(partitionId: number, taskId: number | bigint, operationId: string, fileCount: number, suffix?: string, format: FileFormat = 'PARQUET'): string {
+export function dataFileName(partitionId: number, taskId: bigint, operationId: string, fileCount: number, suffix?: string, format: FileFormat = 'PARQUET'): string {
+  if (!Number.isInteger(partitionId) || partitionId < -0x80000000 || partitionId > 0x7fffffff)
+    throw new InvalidArgumentError(`A partition id in file names must be a 32-bit integer, got ${String(partitionId)}`, { context: { field: 'partitionId' } })
+  if (typeof taskId !== 'bigint' || taskId < -(1n << 63n) || taskId >= 1n << 63n)
+    throw new InvalidArgumentError(`A task id in file names must be a 64-bit integer (bigint), got ${String(taskId)}`, { context: { field: 'taskId' } })
   const pad5 = (n: number): string => (n < 0 ? `-${String(-n).padStart(4, '0')}` : String(n).padStart(5, '0'))
   return `${pad5(partitionId)}-${taskId}-${operationId}-${pad5(fileCount)}${suffix === undefined ? '' : `-${suffix}`}.${format.toLowerCase()}`
 }

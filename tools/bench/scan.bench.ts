@@ -59,7 +59,7 @@ export async function buildScanTable(rows = 1_000_000, fileCount = 10, seed = 11
     const chunk: Rec[] = []
     for (let i = f * per; i < Math.min(rows, (f + 1) * per); i++)
       chunk.push({ id: BigInt(i), category: `cat_${Math.floor(next() * 100)}`, amount: Math.round(next() * 100_000) / 100, ts: TS0 + BigInt(i) * 1_000_000n, qty: Math.floor(next() * 1000) })
-    files.push(...(await writeDataFiles(env, table, chunk, { taskId: f })))
+    files.push(...(await writeDataFiles(env, table, chunk, { taskId: BigInt(f) })))
   }
   table = await table.append(files)
   return { dir, table, files: files.map((f) => f.filePath), bytes: files.reduce((s, f) => s + Number(f.fileSizeInBytes), 0) }

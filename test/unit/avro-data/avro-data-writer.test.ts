@@ -318,8 +318,8 @@ describe('writeDataFiles and writePositionDeletes in Avro', () => {
     expect(() => dataFileFormat({ 'write.format.default': 'csv' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', context: { field: 'write.format.default' } }))
     expect(() => dataFileFormat({ 'write.format.default': 'csv' })).toThrow(/"csv"/)
     expect(() => deleteFileFormat({ 'write.delete.format.default': 'ORC' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', context: { field: 'write.delete.format.default' } }))
-    expect(dataFileName(0, 1, 'op', 2, undefined, 'AVRO')).toBe('00000-1-op-00002.avro')
-    expect(dataFileName(0, 1, 'op', 1, 'deletes', 'AVRO')).toBe('00000-1-op-00001-deletes.avro')
+    expect(dataFileName(0, 1n, 'op', 2, undefined, 'AVRO')).toBe('00000-1-op-00002.avro')
+    expect(dataFileName(0, 1n, 'op', 1, 'deletes', 'AVRO')).toBe('00000-1-op-00001-deletes.avro')
   })
 
   it('write partitioned .avro data files carrying only the record count, read back exactly', async () => {
@@ -333,7 +333,8 @@ describe('writeDataFiles and writePositionDeletes in Avro', () => {
     for (const f of files) {
       expect(f.fileFormat).toBe('AVRO')
       expect(f.filePath).toMatch(/^s3:\/\/bucket\/db\/tbl\/data\/day_day=[^/]+\/00000-0-op-0000\d\.avro$/)
-      expect(Object.keys(f).sort()).toEqual(['content', 'fileFormat', 'filePath', 'fileSizeInBytes', 'partition', 'recordCount', 'specId'])
+      expect(Object.keys(f).sort()).toEqual(['content', 'fileFormat', 'filePath', 'fileSizeInBytes', 'partition', 'recordCount', 'sortOrderId', 'specId'])
+      expect(f.sortOrderId).toBe(0) // unsorted, as Java's DataFiles.Builder labels it
       const bytes = io.files.get(f.filePath)!
       expect(f.fileSizeInBytes).toBe(BigInt(bytes.length))
       expect(readOcfHeader(bytes).codec).toBe('zstandard')

@@ -6,7 +6,7 @@ import { dataFileName, locationProvider, objectStoreHash, stripTrailingSlash } f
 
 describe('locations', () => {
   it('names files like OutputFileFactory', () => {
-    expect(dataFileName(0, 12, '3ac0d3a9-0000-4000-8000-000000000000', 1)).toBe('00000-12-3ac0d3a9-0000-4000-8000-000000000000-00001.parquet')
+    expect(dataFileName(0, 12n, '3ac0d3a9-0000-4000-8000-000000000000', 1)).toBe('00000-12-3ac0d3a9-0000-4000-8000-000000000000-00001.parquet')
     expect(dataFileName(123456, 7n, 'op', 42, 'deletes')).toBe('123456-7-op-00042-deletes.parquet')
   })
 

@@ -74,7 +74,15 @@ describe('sorting within files', () => {
     expect(total).toBe(input.length)
     const { writeDataFiles } = await import('../../../src/write/data-writer.js')
     const raw = await writeDataFiles(t.env, { metadata: t.metadata }, input, { sort: false })
-    expect(raw.every((f) => f.sortOrderId === undefined)).toBe(true)
+    // unsorted files are labelled 0, as Java's DataFiles.Builder does
+    expect(raw.every((f) => f.sortOrderId === 0)).toBe(true)
+    // a label must name one of the table's orders (Spark's output-sort-order-id check)
+    await expect(writeDataFiles(t.env, { metadata: t.metadata }, input, { sortOrderId: 7 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    // an unsorted table's appends are labelled 0 too
+    const c2 = makeCatalog('memory')
+    await c2.createNamespace('db')
+    const u = await (await c2.createTable('db.u', { schema: t.schema() })).appendRows(input.slice(0, 3))
+    expect((await u.scan().planFiles()).map((x) => x.file.sortOrderId)).toEqual([0])
   })
 })
 
