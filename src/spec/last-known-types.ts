@@ -3,8 +3,13 @@
 import type { Schema } from './schema.js'
 import { isPrimitive, type PrimitiveType, type StructType } from './types.js'
 
+// metadata's schema lists never change: computed once per list (every manifest read of a plan asks)
+const cache = new WeakMap<readonly Schema[], ReadonlyMap<number, PrimitiveType>>()
+
 /** The last type each primitive column had in any of `schemas` (later schemas win), by field id. */
-export function lastKnownTypes(schemas: readonly Schema[]): Map<number, PrimitiveType> {
+export function lastKnownTypes(schemas: readonly Schema[]): ReadonlyMap<number, PrimitiveType> {
+  const hit = cache.get(schemas)
+  if (hit) return hit
   const out = new Map<number, PrimitiveType>()
   const visit = (fields: StructType['fields']): void => {
     for (const f of fields) {
@@ -13,5 +18,6 @@ export function lastKnownTypes(schemas: readonly Schema[]): Map<number, Primitiv
     }
   }
   for (const s of schemas) visit(s.fields)
+  cache.set(schemas, out)
   return out
 }

@@ -1,5 +1,6 @@
 // Spec §Scan Planning: prune manifests and files, attach deletes and residuals, produce FileScanTasks.
 
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { manifestEvaluator, type ManifestEvaluator } from '../expr/eval-manifest.js'
 import type { FileEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator, type PartitionEvaluator } from '../expr/eval-partition.js'
@@ -102,7 +103,7 @@ export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile
     file: mf.manifestPath,
     manifest: mf,
     specs: m.specs,
-    ...(schema ? { schema } : {}),
+    ...(schema ? { schema, sourceTypes: lastKnownTypes(m.schemas) } : {}),
     formatVersion: m.formatVersion,
     ...(stats === 'none' ? { skipStats: true } : stats === 'all' ? {} : { statsColumns: stats }),
   })

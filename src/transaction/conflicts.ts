@@ -1,6 +1,7 @@
 // Conflict validation (Java MergingSnapshotProducer validators) over the window from the operation's
 // starting snapshot to the branch head it is being applied to. Each validator looks only at the snapshots
 // whose operation can produce the kind of change it checks, exactly as Java does.
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { ValidationError } from '../errors.js'
 import { bind } from '../expr/bind.js'
 import { inclusiveMetricsEvaluator } from '../expr/eval-metrics.js'
@@ -70,7 +71,7 @@ export async function snapshotChanges(io: FileIO, m: TableMetadata, s: Snapshot)
 
 /** The entries of one manifest of `m`'s snapshots, with inheritance from its list entry applied. */
 export async function manifestEntries(io: FileIO, m: TableMetadata, mf: ManifestFile): Promise<readonly ManifestEntry[]> {
-  return readManifest(await io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema: currentSchema(m), formatVersion: m.formatVersion }).entries
+  return readManifest(await io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema: currentSchema(m), sourceTypes: lastKnownTypes(m.schemas), formatVersion: m.formatVersion }).entries
 }
 
 // Reads shared by the validators of one attempt (they all receive the same history array): manifest lists by

@@ -1,5 +1,6 @@
 // Removing files from a snapshot (Java ManifestFilterManager): rewrite each manifest that holds a removed
 // file with that entry DELETED and the rest EXISTING; manifests untouched are kept as they are.
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { ValidationError } from '../errors.js'
 import { bind } from '../expr/bind.js'
 import { strictMetricsEvaluator } from '../expr/eval-metrics-strict.js'
@@ -232,7 +233,7 @@ async function filterPass(
       keep(mf)
       continue
     }
-    const r = readManifest(await ctx.io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema, formatVersion: m.formatVersion })
+    const r = readManifest(await ctx.io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, schema, sourceTypes: lastKnownTypes(m.schemas), formatVersion: m.formatVersion })
     const entries: ManifestEntry[] = []
     const gone: DataFile[] = []
     const goneKeys = new Set<string>()

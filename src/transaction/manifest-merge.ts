@@ -1,5 +1,6 @@
 // Merge append (Java MergeAppend / ManifestMergeManager): the manifest list of a merging update, with small
 // manifests of one spec bin-packed into target-sized ones.
+import { lastKnownTypes } from '../spec/last-known-types.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
 import type { ManifestEntry, ManifestFile } from '../spec/manifest.js'
 import { boolProp, intProp } from '../spec/properties.js'
@@ -106,7 +107,7 @@ async function rewriteBin(m: TableMetadata, ctx: CommitContext, bin: readonly Li
   for (const x of bin) {
     const f = fileOf(x)
     // a manifest of this update is not listed yet: read only what it stores (no inherited sequence number)
-    const r = readManifest(await ctx.io.read(f.manifestPath), { file: f.manifestPath, specs: m.specs, schema, formatVersion: m.formatVersion, ...(x.kind === 'kept' ? { manifest: f } : {}) })
+    const r = readManifest(await ctx.io.read(f.manifestPath), { file: f.manifestPath, specs: m.specs, schema, sourceTypes: lastKnownTypes(m.schemas), formatVersion: m.formatVersion, ...(x.kind === 'kept' ? { manifest: f } : {}) })
     for (const e of r.entries) {
       const ours = e.snapshotId === snapshotId
       if (e.status === 'deleted') {

@@ -26,6 +26,8 @@ export interface ManifestReadOptions extends OcfReadOptions {
   readonly specs?: readonly PartitionSpec[] | ReadonlyMap<number, PartitionSpec>
   /** Table schema used to type partition values (default: the header `schema`). */
   readonly schema?: Schema
+  /** Last known types of partition sources `schema` no longer has (as the writer's `sourceTypes`), e.g. {@link lastKnownTypes} of the table's schemas. */
+  readonly sourceTypes?: ReadonlyMap<number, PrimitiveType>
   /** Format version when the header has none (default: inferred from the file schema). */
   readonly formatVersion?: FormatVersion
   /** Skip the column-stats maps (sizes, counts, bounds): planning without a filter needs none (Java's SCAN_COLUMNS). */
@@ -89,10 +91,10 @@ function resolveSpec(specId: number, opts: ManifestReadOptions, meta: ReadonlyMa
   })
 }
 
-function slotType(f: PartitionSpec['fields'][number], schema: Schema | undefined): PrimitiveType | undefined {
+function slotType(f: PartitionSpec['fields'][number], schema: Schema | undefined, sourceTypes?: ReadonlyMap<number, PrimitiveType>): PrimitiveType | undefined {
   if (!schema || f.transform.kind === 'unknown') return undefined
   try {
-    return partitionFieldType(f, schema)
+    return partitionFieldType(f, schema, sourceTypes)
   } catch {
     return undefined // source column gone: take the writer's type
   }
@@ -112,7 +114,7 @@ export function readManifest(bytes: Uint8Array, opts: ManifestReadOptions = {}):
     const spec = resolveSpec(specId, opts, meta, header.schema)
     const typing = opts.schema ?? fileSchema
     const slots: PartitionSlot[] = spec.fields.map((f) => {
-      const type = slotType(f, typing)
+      const type = slotType(f, typing, opts.sourceTypes)
       return type === undefined ? { fieldId: f.fieldId, name: f.name } : { fieldId: f.fieldId, name: f.name, type }
     })
     const reader = entryReaderFor(header.schema, slots, file, opts.skipStats ? 'none' : (opts.statsColumns ?? 'all'))
