@@ -52,9 +52,11 @@ const METRIC_ORDER = [
   'removed-equality-deletes',
 ] as const
 
-// Keys the summary builder computes; a caller's summary property may not name one (Java's map builder then
-// fails the commit with a duplicate key).
-const COMPUTED = new Set<string>([...METRIC_ORDER, ...TOTALS.map(([t]) => t), 'deleted-duplicate-files', 'changed-partition-count', 'partition-summaries-included', 'operation'])
+// Keys a caller's summary property may never name: the counters and totals (Java's map builder fails a commit
+// that computes the same key, and where it does not, Java folds the caller's count into the totals), the
+// changed-partition count and the operation. Other computed keys (`deleted-duplicate-files`, `partitions.*`,
+// `partition-summaries-included`) are refused only when this commit computes them, as Java fails then.
+const RESERVED = new Set<string>([...METRIC_ORDER, ...TOTALS.map(([t]) => t), 'changed-partition-count', 'operation'])
 
 /** Size a file contributes to the size metrics: a deletion vector counts its blob, not the whole Puffin file. */
 export function contentSizeInBytes(f: DataFile): bigint {
@@ -138,19 +140,25 @@ export function buildSummary(
   for (const f of input.added) count(f, true)
   for (const f of input.removed) count(f, false)
   const out: Record<string, string> = {}
+  const refuse = (k: string): never => {
+    throw new InvalidArgumentError(`Snapshot summary property ${k} is computed by the commit and cannot be set`, { context: { field: k } })
+  }
   for (const [k, v] of Object.entries(extra)) {
-    if (COMPUTED.has(k) || k.startsWith('partitions.'))
-      throw new InvalidArgumentError(`Snapshot summary property ${k} is computed by the commit and cannot be set`, { context: { field: k } })
+    if (RESERVED.has(k)) refuse(k)
+    out[k] = v
+  }
+  const computed = (k: string, v: string): void => {
+    if (Object.hasOwn(extra, k)) refuse(k)
     out[k] = v
   }
   for (const [k, v] of all.entries()) out[k] = v
-  if (input.duplicates) out['deleted-duplicate-files'] = String(input.duplicates)
+  if (input.duplicates) computed('deleted-duplicate-files', String(input.duplicates))
   out['changed-partition-count'] = String(byPartition.size)
   if (partitions && byPartition.size > 0 && byPartition.size <= partitions.limit) {
-    out['partition-summaries-included'] = 'true'
+    computed('partition-summaries-included', 'true')
     for (const [path, pm] of byPartition) {
       // Java skips the unpartitioned (empty) path but still counts it above
-      if (path !== '') out[`partitions.${path}`] = pm.entries().map(([k, v]) => `${k}=${v}`).join(',')
+      if (path !== '') computed(`partitions.${path}`, pm.entries().map(([k, v]) => `${k}=${v}`).join(','))
     }
   }
   for (const [total, plus, minus] of TOTALS) {

@@ -89,6 +89,10 @@ describe('floe alter', () => {
     expect((((fields(r)[1]!.type as JsonObject).fields as JsonObject[]).map((f) => f.name))).toEqual(['x', 'z'])
     r = json(await ok('alter', 'db.n', 'add-column', '`st.w`', 'int', ...C))
     expect(fields(r).map((f) => f.name)).toEqual(['id', 'st', 'a', 'A', 'ts', 'st.w'])
+    // with --parent a name quoted whole is unquoted, as without it; a dotted quoted path is refused there
+    r = json(await ok('alter', 'db.n', 'add-column', '`c d`', 'int', '--parent', 'st', ...C))
+    expect((((fields(r)[1]!.type as JsonObject).fields as JsonObject[]).map((f) => f.name))).toEqual(['x', 'z', 'c d'])
+    expect((await floe('alter', 'db.n', 'add-column', '`e`.`f`', 'int', '--parent', 'st', ...C)).stderr).toMatch(/^floe: INVALID_ARGUMENT: With --parent/)
     // not null and comment in the type are --required and --doc
     const req = await floe('alter', 'db.n', 'add-column', 'k', 'int not null', ...C)
     expect(req.stderr).toMatch(/^floe: VALIDATION: .*cannot add required column without a default value: k/)

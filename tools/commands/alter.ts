@@ -49,7 +49,15 @@ function typeArg(text: string | undefined, option = '<type>'): { type: IcebergTy
 
 /** `--parent` and the name for add-column: without --parent a dotted name `st.z` adds z to st (`` `st.z` `` is one name). */
 function addColumnTarget(name: string, parent: string | undefined): { parent: string | null; name: string } {
-  if (parent !== undefined || !(name.includes('.') || /^[`"]/.test(name))) return { parent: parent ?? null, name }
+  const quoted = /^[`"]/.test(name)
+  if (parent !== undefined) {
+    // with --parent the name is one field name: taken as typed, or unquoted when quoted whole
+    if (!quoted) return { parent, name }
+    const path = parseColumnPath(name)
+    if (path.length !== 1) throw new InvalidArgumentError(`With --parent, the column name must be one name, got ${name}`, { context: { field: name } })
+    return { parent, name: path[0]! }
+  }
+  if (!(name.includes('.') || quoted)) return { parent: null, name }
   const path = parseColumnPath(name)
   return { parent: path.length > 1 ? path.slice(0, -1).join('.') : null, name: path[path.length - 1]! }
 }

@@ -53,7 +53,13 @@ describe('snapshot summaries: duplicate deletes and computed keys', () => {
     expect('deleted-duplicate-files' in t.currentSnapshot()!.summary).toBe(false)
   })
 
-  it.each(['added-records', 'total-records', 'changed-partition-count', 'partitions.p=1', 'deleted-duplicate-files', 'operation'])(
+  it('computed keys this commit does not compute may be set, as Java accepts them', async () => {
+    const t = await (await table()).append([df('/d/a.parquet', 2)], { summary: { 'deleted-duplicate-files': '5', 'partitions.note': 'x' } })
+    expect(t.currentSnapshot()!.summary['deleted-duplicate-files']).toBe('5')
+    expect(t.currentSnapshot()!.summary['partitions.note']).toBe('x')
+  })
+
+  it.each(['added-records', 'removed-dvs', 'total-records', 'changed-partition-count', 'partitions.p=1', 'partition-summaries-included', 'operation'])(
     'a caller summary property named %s is refused and nothing commits',
     async (key) => {
       const t = await table()
