@@ -160,7 +160,7 @@ export function loadDeleteFilter(
 ): Promise<DeleteFilter> {
   if (task.deletes.length === 0) return Promise.resolve(deleteFilter())
   return loadDeletes(task.file.filePath, task.deletes, {
-    open: (path) => fileSource(io, path),
+    open: (path) => fileSource(io, path, signal),
     schemas: [task.schema, ...(task.equalityColumns ? [task.equalityColumns] : []), ...(options.olderSchemas ?? [])],
     dataSchema: task.schema,
     ...(options.reader ? { reader: options.reader } : {}),

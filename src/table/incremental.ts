@@ -18,7 +18,7 @@ import { selectedIds } from './projection.js'
 import { readTask } from './read.js'
 import { liveEntries, snapshotManifests, withoutStats } from './scan-plan.js'
 import type { FileScanTask } from './task.js'
-import { throwIfAborted } from './abort.js'
+import { throwIfAborted } from '../abort.js'
 
 /** The window of an incremental scan. */
 export interface IncrementalOptions {

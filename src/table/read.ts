@@ -16,7 +16,7 @@ import { findField, selectFields, type Schema } from '../spec/schema.js'
 import type { IcebergType, NestedField, Value } from '../spec/types.js'
 import { equalityIdsOf, loadDeleteFilter, type TaskDeleteOptions } from '../deletes/delete-filter.js'
 import { withEqualityColumns } from '../deletes/equality-deletes.js'
-import { throwIfAborted } from './abort.js'
+import { throwIfAborted } from '../abort.js'
 import type { FileScanTask } from './task.js'
 import { promoteValue } from './promote.js'
 import { lineageFiller } from './row-lineage.js'
@@ -215,7 +215,7 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
   // the reader fills the lineage columns with what the file stores (null when absent); inheritance follows
   const lineage = lineageFiller({ firstRowId: task.file.firstRowId, dataSequenceNumber: task.dataSequenceNumber, file: path }, new Set(allMeta.map((f) => f.id)))
   const nameMapping = nameMappingOf(task.nameMapping, task.schema)
-  const source = await fileSource(env.io, path)
+  const source = await fileSource(env.io, path, signal)
   // with `_deleted` projected or filtered on, deleted rows stay and are marked (the constant fills false)
   const markColumn = allMeta.includes(IS_DELETED)
   const mark = markColumn || task.readsDeletedRows === true

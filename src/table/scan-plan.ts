@@ -6,7 +6,7 @@ import type { FileEvaluator } from '../expr/eval-metrics.js'
 import { partitionEvaluator, type PartitionEvaluator } from '../expr/eval-partition.js'
 import { alwaysTrue, referencedIds, type BoundExpression, type Expression } from '../expr/expression.js'
 import { residualEvaluator, type ResidualEvaluator } from '../expr/residual.js'
-import { throwIfAborted } from './abort.js'
+import { throwIfAborted, untilAborted } from '../abort.js'
 import type { FileIO } from '../io/file-io.js'
 import { readManifest } from '../spec/avro/manifest-codec.js'
 import { readManifestList } from '../spec/avro/manifest-list-codec.js'
@@ -97,8 +97,8 @@ async function readSnapshotManifests(io: FileIO, m: TableMetadata, s: Snapshot):
 }
 
 /** Read the live (not DELETED) entries of one manifest, with inheritance from its list entry (optionally without column stats). */
-export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema, stats: 'all' | 'none' | ReadonlySet<number> = 'all'): Promise<ManifestEntry[]> {
-  const bytes = await io.read(mf.manifestPath)
+export async function liveEntries(io: FileIO, m: TableMetadata, mf: ManifestFile, schema?: Schema, stats: 'all' | 'none' | ReadonlySet<number> = 'all', signal?: AbortSignal): Promise<ManifestEntry[]> {
+  const bytes = await untilAborted(io.read(mf.manifestPath), signal)
   const r = readManifest(bytes, {
     file: mf.manifestPath,
     manifest: mf,
@@ -324,7 +324,7 @@ export async function planScan(
   const { filter, evals, metrics, undeleted, partitionFilter } = prepared(m, schema, opts.filter ?? alwaysTrue, caseSensitive)
   const concurrency = opts.concurrency ?? 8
   throwIfAborted(opts.signal)
-  const manifests = await snapshotManifests(io, m, snapshot)
+  const manifests = await untilAborted(snapshotManifests(io, m, snapshot), opts.signal)
   const candidates = manifests.filter((mf) => !emptyManifest(mf))
   const kept = candidates.filter((mf) => evals.manifestOk(mf))
   if (stats) {
@@ -335,7 +335,7 @@ export async function planScan(
   const deleteManifests = kept.filter((mf) => mf.content === 'deletes')
   const dataManifests = kept.filter((mf) => mf.content === 'data')
   const index = new DeleteIndex()
-  const deleteEntries = await mapLimit(deleteManifests, concurrency, (mf) => liveEntries(io, m, mf, schema))
+  const deleteEntries = await mapLimit(deleteManifests, concurrency, (mf) => liveEntries(io, m, mf, schema, 'all', opts.signal))
   for (const [i, entries] of deleteEntries.entries()) {
     const spec = evals.spec(deleteManifests[i]!.partitionSpecId)
     for (const e of entries) {
@@ -355,7 +355,7 @@ export async function planScan(
   if (stats) stats.columnStats = !needStats ? 'none' : statsColumns ? [...statsColumns].sort((a, b) => a - b) : 'all'
   const perManifest = await mapLimit(dataManifests, concurrency, async (mf) => {
     throwIfAborted(opts.signal)
-    return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none')
+    return liveEntries(io, m, mf, schema, needStats ? (statsColumns ?? 'all') : 'none', opts.signal)
   })
   const context: TaskContext = { evals, metrics, index, schema, projectedIds, caseSensitive, keepFullFile: keepStats || !needStats, nameMapping, undeleted, partitionFilter, partitionType: projectedPartitionType(m, projectedIds), stats }
   collectTasks(perManifest, context, tasks)
