@@ -18,4 +18,4 @@ export { arrowRows, ArrowRows, type ArrowInput } from './input.js'
 export { checkArrowInputSchema } from './input-check.js'
 // the typed values arrowRows yields for timestamps, times and decimals (converted by the writer's coercer)
 export { ScaledDecimal, TypedValue, UnitTime, UnitTimestamp, type TemporalUnit } from '../write/coerce.js'
-export { DEFAULT_BATCH_SIZE, scanProjectedSchema, scanToArrow, scanToArrowTable, type ScanToArrowOptions } from './scan.js'
+export { DEFAULT_BATCH_SIZE, scanProjectedSchema, scanToArrow, scanToArrowTable, type ScanToArrowOptions, type ArrowScanSource } from './scan.js'

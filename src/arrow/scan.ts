@@ -1,14 +1,23 @@
-// A TableScan read as Arrow: rows (deletes and residuals applied by the scan) grouped into RecordBatches.
+// A TableScan (or incremental append scan) read as Arrow: rows (deletes and residuals applied by the scan) grouped into RecordBatches.
 import { Table as ArrowTable, type RecordBatch } from 'apache-arrow'
 import { FloeError, InvalidArgumentError, isFloeError } from '../errors.js'
 import type { Row } from '../parquet/codec.js'
 import { PARTITION_COLUMN_ID, projectWithMetadataColumns } from '../spec/metadata-columns.js'
 import { indexSchema, type Schema } from '../spec/schema.js'
 import { ABORTED_MESSAGE, throwIfAborted } from '../abort.js'
-import type { TableScan } from '../table/scan.js'
+import type { FileScanTask } from '../table/task.js'
+import type { TableState } from '../table/load.js'
 import { tablePartitionType } from '../table/metadata-tables-partition.js'
 import { rowsToRecordBatch } from './batches.js'
 import { icebergSchemaToArrow } from './schema.js'
+
+/** What an Arrow read needs of a scan: a TableScan or an IncrementalAppendScan. */
+export interface ArrowScanSource {
+  readonly schema: Schema
+  readonly table: TableState
+  projectedIds(): number[]
+  rows(signal?: AbortSignal, onTask?: (task: FileScanTask) => void): AsyncIterable<Row>
+}
 
 /** Default number of rows per RecordBatch. */
 export const DEFAULT_BATCH_SIZE = 65536
@@ -26,7 +35,7 @@ export interface ScanToArrowOptions {
  * metadata columns (`_row_id` … as int64), top-level columns in the order the selection names them (schema
  * order when nothing is selected).
  */
-export function scanProjectedSchema(scan: TableScan): Schema {
+export function scanProjectedSchema(scan: ArrowScanSource): Schema {
   const ids = scan.projectedIds()
   const projected = projectWithMetadataColumns(scan.schema, ids, ids.includes(PARTITION_COLUMN_ID) ? tablePartitionType(scan.table.metadata) : undefined)
   const idx = indexSchema(scan.schema)
@@ -50,7 +59,7 @@ function checkBatchSize(n: number | undefined): number {
  * projected schema (field ids in `PARQUET:field_id` metadata). Exact: longs and timestamps stay 64-bit.
  * An aborted `signal` fails the iteration with FloeError code ABORTED.
  */
-export function scanToArrow(scan: TableScan, opts: ScanToArrowOptions = {}): AsyncIterable<RecordBatch> {
+export function scanToArrow(scan: ArrowScanSource, opts: ScanToArrowOptions = {}): AsyncIterable<RecordBatch> {
   return batches(scan, scanProjectedSchema(scan), checkBatchSize(opts.batchSize), opts.signal)
 }
 
@@ -86,7 +95,7 @@ function toBatch(schema: Schema, rows: Row[], segments: readonly Segment[]): Rec
   }
 }
 
-async function* batches(scan: TableScan, schema: Schema, batchSize: number, signal: AbortSignal | undefined): AsyncIterable<RecordBatch> {
+async function* batches(scan: ArrowScanSource, schema: Schema, batchSize: number, signal: AbortSignal | undefined): AsyncIterable<RecordBatch> {
   throwIfAborted(signal)
   let rows: Row[] = []
   let file = ''
@@ -113,7 +122,7 @@ async function* batches(scan: TableScan, schema: Schema, batchSize: number, sign
 }
 
 /** Read a whole scan into one Arrow Table (its schema is the projected schema even when no row matches). */
-export async function scanToArrowTable(scan: TableScan, opts: ScanToArrowOptions = {}): Promise<ArrowTable> {
+export async function scanToArrowTable(scan: ArrowScanSource, opts: ScanToArrowOptions = {}): Promise<ArrowTable> {
   const schema = scanProjectedSchema(scan)
   const out: RecordBatch[] = []
   for await (const b of batches(scan, schema, checkBatchSize(opts.batchSize), opts.signal)) out.push(b)

@@ -178,9 +178,12 @@ export class IncrementalAppendScan {
     return tasks
   }
 
-  /** The appended rows. */
-  async *rows(signal?: AbortSignal): AsyncIterable<Row> {
-    for (const t of await this.planFiles(signal)) yield* readTask(this.env, t, signal)
+  /** The appended rows (`onTask` is told each task before its rows come). */
+  async *rows(signal?: AbortSignal, onTask?: (task: FileScanTask) => void): AsyncIterable<Row> {
+    for (const t of await this.planFiles(signal)) {
+      onTask?.(t)
+      yield* readTask(this.env, t, signal)
+    }
   }
 }
 
