@@ -70,6 +70,22 @@ describe('floe scan', () => {
     expect(r.stderr).toMatch(/planned \d+ task\(s\)/)
   })
 
+  it('plan --tasks prints whole tasks as task JSON that readTask reads back to the scan rows', async () => {
+    const { taskFromJson } = await import('../../src/table/task-json.js')
+    const { readTask } = await import('../../src/table/read.js')
+    const { defaultEnv } = await import('../../src/env.js')
+    const { LocalFileIO } = await import('../../src/io/local.js')
+    const { RemappingFileIO } = await import('../../src/io/remap.js')
+    const r = await floe('plan', EQ, '--tasks', ...REMAP)
+    const tasks = r.stdout.split('\n').filter(Boolean).map((l, i) => taskFromJson(l, `line ${i + 1}`))
+    expect(tasks.some((t) => t.deletes.some((d) => d.content === 'equality-deletes'))).toBe(true)
+    const env = defaultEnv(new RemappingFileIO(new LocalFileIO(), [{ from: 'data/persistent/', to: `${DUCK}/data/persistent/` }]))
+    let n = 0
+    for (const t of tasks) for await (const _ of readTask(env, t)) n++
+    const scanned = lines((await floe('scan', EQ, '--format', 'jsonl', ...REMAP)).stdout)
+    expect(n).toBe(scanned.length)
+  })
+
   it('describes the table and lists metadata tables', async () => {
     const d = parseJson((await floe('describe', EQ, ...REMAP)).stdout) as JsonObject
     expect(d.formatVersion).toBe(2)
