@@ -204,8 +204,12 @@ export function rowDelta(branch: string, opts: RowDeltaOptions): FileChangeUpdat
   })
 }
 
-/** Options of a rewrite (`Transaction.rewrite`, the compaction primitive). */
-export interface RewriteFilesOptions extends ValidationOptions {
+/**
+ * Options of a rewrite (`Transaction.rewrite`, the compaction primitive). As Java's RewriteFiles, a rewrite
+ * always validates (missing files, new deletes for the files it replaces) and has no isolation level or
+ * conflict filter; only where validation starts may be given.
+ */
+export interface RewriteFilesOptions extends Pick<ValidationOptions, 'fromSnapshotId'> {
   readonly removeData: readonly DataFile[]
   readonly addData: readonly DataFile[]
   readonly removeDeletes?: readonly DataFile[]
