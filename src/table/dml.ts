@@ -67,18 +67,27 @@ async function commitOrClean(table: Table, written: readonly string[], build: (t
   }
 }
 
+// Java's SnapshotProducer.targetBranch: a tag is never a write target, checked before any file is written or
+// any early return (a delete matching nothing on a tag is refused too)
+function notATag(table: Table, branch: string | undefined): void {
+  if (branch !== undefined && refByName(table.metadata, branch)?.type === 'tag')
+    throw new InvalidArgumentError(`${branch} is a tag; only branches can be committed to`, { context: { field: 'branch' } })
+}
+
 /**
  * Append rows (coerced to the current schema, routed by the default spec) in one commit: a merge append, as
  * Java's `Table.newAppend()` that Spark's writes use (manifests packed per `commit.manifest.*` unless
  * `commit.manifest-merge.enabled` is false).
  */
 export async function appendRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
+  notATag(table, opts.branch)
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
   return commitOrClean(table, files.map((f) => f.filePath), (tx) => tx.append(files, { merge: true, ...(opts.summary ? { summary: opts.summary } : {}) }), opts.branch, opts.signal)
 }
 
 /** Dynamic partition overwrite: the rows replace every partition they land in. */
 export async function overwritePartitions(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
+  notATag(table, opts.branch)
   const files = await writeDataFiles(table.env, { metadata: table.metadata }, rows, { ...(opts.source ? { source: opts.source } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
   // no rows replace no partition: nothing to commit (as Spark)
   if (files.length === 0) return table
@@ -160,6 +169,7 @@ function tableColumnsOnly(schema: Schema, filter: Expression): void {
 
 /** Delete the rows matching `filter`, copy-on-write or merge-on-read (default: `write.delete.mode`). */
 export async function deleteRows(table: Table, filterIn: Expression | string, opts: DmlOptions & { readonly mode?: DeleteMode; readonly signal?: AbortSignal } = {}): Promise<Table> {
+  notATag(table, opts.branch)
   const filter = toExpr(filterIn)
   const m = table.metadata
   tableColumnsOnly(currentSchema(m), filter)
@@ -290,6 +300,7 @@ async function mergeOnRead(
 
 /** Overwrite by filter: delete the matching rows (copy-on-write) and add `rows`, in one commit. */
 export async function overwriteRows(table: Table, rows: AsyncIterable<unknown> | Iterable<unknown>, filterIn: Expression | string, opts: DmlOptions = {}): Promise<Table> {
+  notATag(table, opts.branch)
   const filter = toExpr(filterIn)
   tableColumnsOnly(currentSchema(table.metadata), filter)
   const isolation = isolationOf(opts.isolation, table.metadata, 'write.update.isolation-level')
