@@ -97,8 +97,11 @@ export function overwriteFiles(branch: string, opts: OverwriteFilesOptions): Fil
   })
 }
 
-/** Options of a dynamic partition overwrite (`Transaction.replacePartitions`). */
-export interface ReplacePartitionsOptions extends ValidationOptions {
+/**
+ * Options of a dynamic partition overwrite (`Transaction.replacePartitions`): the conflicts it checks are
+ * scoped by the partitions it replaces, so it takes no conflict filter (Java's ReplacePartitions).
+ */
+export interface ReplacePartitionsOptions extends Pick<ValidationOptions, 'isolation' | 'fromSnapshotId'> {
   readonly summary?: Record<string, string>
 }
 
