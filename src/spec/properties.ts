@@ -39,6 +39,7 @@ export const PROPERTY_DEFAULTS = {
   'write.delete.isolation-level': 'serializable',
   'write.update.isolation-level': 'serializable',
   'write.merge.isolation-level': 'serializable',
+  // Java's constant; Spark's writes (and floe's) use file granularity unless the table sets this property
   'write.delete.granularity': 'partition',
   'write.wap.enabled': 'false',
   'read.split.target-size': '134217728',

@@ -9,11 +9,11 @@ import { rowEvaluator } from '../expr/eval-row.js'
 import { parseFilter } from '../expr/parse.js'
 import type { Expression } from '../expr/expression.js'
 import { sqlTrue } from '../expr/sql-true.js'
-import type { DataFile } from '../spec/manifest.js'
+import type { DataFile, PartitionValues } from '../spec/manifest.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import { prop } from '../spec/properties.js'
 import { currentSchema, refByName } from '../spec/table-metadata.js'
-import { writeDataFiles, writePositionDeletes } from '../write/data-writer.js'
+import { writeDataFiles, writePositionDeletes, type PositionDelete } from '../write/data-writer.js'
 import { loadDeleteFilter } from '../deletes/delete-filter.js'
 import { scopedDataFile } from '../deletes/file-scoped.js'
 import { puffinWithDeletionVectors } from '../deletes/dv-write.js'
@@ -26,6 +26,7 @@ import { filterSchema, namesPartitionColumn } from './metadata-filter.js'
 import type { Schema } from '../spec/schema.js'
 import { POS_FIELD, readTask } from './read.js'
 import type { FileScanTask } from './task.js'
+import { partitionKey } from './delete-index.js'
 
 /** How a row-level delete is written. */
 export type DeleteMode = 'copy-on-write' | 'merge-on-read'
@@ -204,6 +205,9 @@ async function mergeOnRead(
   const removeDeletes: DataFile[] = []
   const written: string[] = []
   const vectors: Array<{ task: FileScanTask; positions: number[]; old: DataFile[] }> = []
+  // `write.delete.granularity` as Spark reads it: file unless the table says partition (v2 only; v3 writes DVs)
+  const granularity = choice(m.properties['write.delete.granularity'] ?? 'file', ['file', 'partition'] as const, 'write.delete.granularity')
+  const byPartition = m.formatVersion === 2 && granularity === 'partition' ? new Map<string, { specId: number; partition: PartitionValues; deletes: PositionDelete[] }>() : undefined
   try {
     await writeDeletes()
   } catch (e) {
@@ -231,6 +235,13 @@ async function mergeOnRead(
         const dvs = t.deletes.filter((d) => scopedDataFile(d) === t.file.filePath)
         for (let p = 0; p < Number(t.file.recordCount); p++) if (old.isDeletedPosition(p)) all.add(p)
         vectors.push({ task: t, positions: [...all].sort((a, b) => a - b), old: dvs })
+      } else if (byPartition) {
+        // partition granularity: one delete file per partition, earlier delete files left as they are (Spark
+        // rewrites previous deletes only at file granularity)
+        const key = partitionKey(t.file.specId, t.file.partition)
+        let group = byPartition.get(key)
+        if (!group) byPartition.set(key, (group = { specId: t.file.specId, partition: t.file.partition, deletes: [] }))
+        for (const pos of positions) group.deletes.push({ filePath: t.file.filePath, pos })
       } else {
         // Spark's file-granularity delete (its default since Iceberg 1.8): the new position-delete file also
         // holds the positions of the data file's earlier file-scoped delete files, which it replaces; a file
@@ -247,6 +258,11 @@ async function mergeOnRead(
         written.push(f.filePath)
         addDeletes.push(f)
       }
+    }
+    for (const g of byPartition?.values() ?? []) {
+      const f = await writePositionDeletes(table.env, { metadata: m }, g.deletes, { specId: g.specId, partition: g.partition })
+      written.push(f.filePath)
+      addDeletes.push(f)
     }
     if (vectors.length) {
       const { bytes, vectors: placed } = puffinWithDeletionVectors(vectors.map((v) => ({ referencedDataFile: v.task.file.filePath, positions: v.positions })))

@@ -551,9 +551,11 @@ async function runLogged(fv0: FormatVersion, startFields: readonly number[], ste
   await catalog.createNamespace('db')
   const fields = [...new Set(startFields)].map((k, i) => ({ sourceId: START_FIELDS[k]![0], transform: START_FIELDS[k]![1], name: `p${i}` }))
   const spec: PartitionSpec = { specId: 0, fields: fields.map((f, i) => ({ sourceId: f.sourceId, fieldId: 1000 + i, name: f.name, transform: parseTransform(f.transform) })) }
-  let t: Table = await catalog.createTable('db.t', { schema: START, spec, formatVersion: fv0 })
+  // v2 merge-on-read deletes at either granularity (the seed picks; Spark's file default, or per partition)
+  const granularity = seed % 2 === 0 ? 'file' : 'partition'
+  let t: Table = await catalog.createTable('db.t', { schema: START, spec, formatVersion: fv0, properties: { 'write.delete.granularity': granularity } })
   const m = new Model(fv0, [...START_COLS], fields)
-  log.push(`create v${fv0} spec [${fields.map((f) => `${f.transform}(${m.col(f.sourceId)!.name}) as ${f.name}`).join(', ')}]`)
+  log.push(`create v${fv0} spec [${fields.map((f) => `${f.transform}(${m.col(f.sourceId)!.name}) as ${f.name}`).join(', ')}] delete granularity ${granularity}`)
   /** Each snapshot: its rows (under its schema), the id column's name then, and the step that made it. */
   const history: Array<{ id: bigint; rows: string[]; ids: bigint[]; idName: string; step: number }> = []
 
