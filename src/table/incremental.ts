@@ -16,9 +16,13 @@ import { bindScanFilter, dataFileEvaluator, partitionResidual } from './metadata
 import { projectedPartitionType } from './metadata-tables-partition.js'
 import { selectedIds } from './projection.js'
 import { readTask } from './read.js'
-import { liveEntries, snapshotManifests, withoutStats } from './scan-plan.js'
+import { liveEntries, mapLimit, snapshotManifests, withoutStats } from './scan-plan.js'
+import type { ManifestFile } from '../spec/manifest.js'
 import type { FileScanTask } from './task.js'
-import { throwIfAborted } from '../abort.js'
+import { throwIfAborted, untilAborted } from '../abort.js'
+
+/** Manifest lists and manifests read at once (as a table scan's default). */
+const CONCURRENCY = 8
 
 /** The window of an incremental scan. */
 export interface IncrementalOptions {
@@ -54,13 +58,39 @@ function tagId(m: TableMetadata, name: string): bigint {
   return ref.snapshotId
 }
 
+const INCREMENTAL_OPTION_KEYS: ReadonlySet<string> = new Set(['fromSnapshotId', 'fromSnapshotInclusive', 'fromRef', 'toSnapshotId', 'toRef', 'branch', 'filter', 'select', 'caseSensitive', 'includeColumnStats'])
+
+// Java's builder methods cannot be misspelt; an option floe does not know (Java's `fromSnapshotExclusive`,
+// `useBranch`) would be ignored and read the whole history, so it is refused, as are ids that are not bigints
+function checkIncrementalOptions(o: IncrementalOptions): void {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError(`Incremental scan options must be an object, got ${o === null ? 'null' : typeof o}`)
+  for (const k of Object.keys(o))
+    if (!INCREMENTAL_OPTION_KEYS.has(k)) throw new InvalidArgumentError(`Unknown incremental scan option ${k} (known: ${[...INCREMENTAL_OPTION_KEYS].join(', ')})`, { context: { field: k } })
+  for (const k of ['fromSnapshotId', 'toSnapshotId'] as const) {
+    const v: unknown = o[k]
+    if (v !== undefined && typeof v !== 'bigint') throw new InvalidArgumentError(`Incremental scan option ${k} must be a bigint snapshot id, got ${typeof v} ${String(v)}`, { context: { field: k } })
+  }
+  for (const k of ['fromRef', 'toRef', 'branch'] as const) {
+    const v: unknown = o[k]
+    if (v !== undefined && typeof v !== 'string') throw new InvalidArgumentError(`Incremental scan option ${k} must be a ref name, got ${typeof v}`, { context: { field: k } })
+  }
+  if (o.fromSnapshotInclusive !== undefined && typeof o.fromSnapshotInclusive !== 'boolean')
+    throw new InvalidArgumentError(`Incremental scan option fromSnapshotInclusive must be a boolean`, { context: { field: 'fromSnapshotInclusive' } })
+  if (o.fromSnapshotInclusive !== undefined && o.fromSnapshotId === undefined && o.fromRef === undefined)
+    throw new InvalidArgumentError('fromSnapshotInclusive needs a start (fromSnapshotId or fromRef)', { context: { field: 'fromSnapshotInclusive' } })
+}
+
 /** Reads only what `append` snapshots in (from, to] added, like Glue job bookmarks. */
 export class IncrementalAppendScan {
+  readonly options: IncrementalOptions
   constructor(
     readonly env: Env,
     readonly table: TableState,
-    readonly options: IncrementalOptions,
-  ) {}
+    options: IncrementalOptions = {},
+  ) {
+    checkIncrementalOptions(options)
+    this.options = options
+  }
 
   /**
    * The append snapshots in the window, oldest first. INVALID_ARGUMENT when the start does not precede the
@@ -146,33 +176,40 @@ export class IncrementalAppendScan {
     // stats are decoded only for the filter's columns, unless the tasks keep them
     const statsColumns: 'all' | 'none' | ReadonlySet<number> = keepStats ? 'all' : filter.kind === 'true' ? 'none' : referencedIds(filter)
     const tasks: FileScanTask[] = []
+    // the window's manifest lists, then the data manifests its snapshots added (each once, in snapshot and
+    // list order), read with several in flight as a table scan reads them
+    const lists = await mapLimit(snaps, CONCURRENCY, (s) => untilAborted(snapshotManifests(this.env.io, m, s), signal))
     const seen = new Set<string>()
-    for (const s of snaps) {
-      const manifests = await snapshotManifests(this.env.io, m, s)
-      for (const mf of manifests) {
-        throwIfAborted(signal)
-        if (mf.content !== 'data' || !ids.has(mf.addedSnapshotId) || seen.has(mf.manifestPath)) continue
-        seen.add(mf.manifestPath)
-        const spec = specById(m, mf.partitionSpecId)!
-        const partOk = partitionEvaluator(spec, filter)
-        for (const e of await liveEntries(this.env.io, m, mf, schema, statsColumns)) {
-          if (e.status !== 'added' || e.snapshotId === undefined || !ids.has(e.snapshotId)) continue
-          if (!partOk(e.dataFile.partition) || !metrics(e.dataFile)) continue
-          const residual = partitionFilter ? partitionResidual(partitionFilter, spec, e.dataFile) : residualFor(spec, filter, e.dataFile.partition)
-          if (residual === undefined) continue
-          tasks.push({
-            file: keepStats ? e.dataFile : withoutStats(e.dataFile),
-            dataSequenceNumber: e.sequenceNumber ?? 0n,
-            deletes: [],
-            spec,
-            schema,
-            projectedIds,
-            residual,
-            caseSensitive,
-            ...(nameMapping === undefined ? {} : { nameMapping }),
-            ...(partitionType === undefined ? {} : { partitionType }),
-          })
-        }
+    const added: ManifestFile[] = []
+    for (const mf of lists.flat()) {
+      if (mf.content !== 'data' || !ids.has(mf.addedSnapshotId) || seen.has(mf.manifestPath)) continue
+      seen.add(mf.manifestPath)
+      added.push(mf)
+    }
+    const entries = await mapLimit(added, CONCURRENCY, (mf) => {
+      throwIfAborted(signal)
+      return liveEntries(this.env.io, m, mf, schema, statsColumns, signal)
+    })
+    for (const [i, mf] of added.entries()) {
+      const spec = specById(m, mf.partitionSpecId)!
+      const partOk = partitionEvaluator(spec, filter)
+      for (const e of entries[i]!) {
+        if (e.status !== 'added' || e.snapshotId === undefined || !ids.has(e.snapshotId)) continue
+        if (!partOk(e.dataFile.partition) || !metrics(e.dataFile)) continue
+        const residual = partitionFilter ? partitionResidual(partitionFilter, spec, e.dataFile) : residualFor(spec, filter, e.dataFile.partition)
+        if (residual === undefined) continue
+        tasks.push({
+          file: keepStats ? e.dataFile : withoutStats(e.dataFile),
+          dataSequenceNumber: e.sequenceNumber ?? 0n,
+          deletes: [],
+          spec,
+          schema,
+          projectedIds,
+          residual,
+          caseSensitive,
+          ...(nameMapping === undefined ? {} : { nameMapping }),
+          ...(partitionType === undefined ? {} : { partitionType }),
+        })
       }
     }
     return tasks

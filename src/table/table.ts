@@ -74,7 +74,7 @@ export class Table {
   }
 
   /** Files appended after `fromSnapshotId` (exclusive, or inclusive with `fromSnapshotInclusive`) up to `toSnapshotId` (inclusive, default current). */
-  incrementalAppendScan(opts: IncrementalOptions): IncrementalAppendScan {
+  incrementalAppendScan(opts: IncrementalOptions = {}): IncrementalAppendScan {
     return new IncrementalAppendScan(this.env, this.state, opts)
   }
 
