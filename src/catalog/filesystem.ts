@@ -18,6 +18,7 @@ import { BaseCatalog, checkPropertyUpdates } from './base-catalog.js'
 import type { DropTableResult } from './catalog.js'
 import { findVersionFile, hadoopVersion, latestVersionFile } from './hadoop-versions.js'
 import { checkPathSafe, formatIdentifier, formatNamespace, isPathSafe, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
+import { compareStrings } from '../spec/values.js'
 import { deleteTrimmed, encodeMetadataFile, gzipMetadata, withMetadataLog, writeMetadataBytes, writeMetadataFile } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
 import { absoluteWarehouse, hasScheme } from './warehouse.js'
@@ -348,7 +349,7 @@ export class FileSystemCatalog extends BaseCatalog {
       const rest = f.split('/')
       if (rest.length === 3 && rest[1] === 'metadata' && hadoopVersion(rest[2]!) !== undefined && isPathSafe(rest[0]!, this.uri)) names.add(rest[0]!)
     }
-    return [...names].sort().map((name) => ({ namespace: ns, name }))
+    return [...names].sort(compareStrings).map((name) => ({ namespace: ns, name }))
   }
 
   /** Path-based tables cannot move: their metadata records absolute locations (as Java's HadoopCatalog). */
@@ -424,7 +425,7 @@ export class FileSystemCatalog extends BaseCatalog {
     }
     return [...folders]
       .filter((n) => !tables.has(n) && isPathSafe(n, this.uri))
-      .sort()
+      .sort(compareStrings)
       .map((n) => [...p, n])
   }
 

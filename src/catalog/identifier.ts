@@ -1,5 +1,6 @@
 // Table identifiers and namespaces.
 import { InvalidArgumentError } from '../errors.js'
+import { compareStrings } from '../spec/values.js'
 
 /** A namespace: one or more levels. */
 export type Namespace = readonly string[]
@@ -52,4 +53,14 @@ export function isPathSafe(name: string, uri = false): boolean {
 export function checkPathSafe(parts: readonly string[], what: string, uri = false): void {
   for (const p of parts)
     if (!isPathSafe(p, uri)) throw new InvalidArgumentError(`Invalid ${what} name ${JSON.stringify(p)}: it must be one folder name (not empty, . or .., without / \\ or control characters${uri ? ', and without % ? # or a trailing space under a URI warehouse' : ''})`)
+}
+
+/** Order namespaces level by level, each level by its UTF-8 bytes (how every catalog lists them). */
+export function compareNamespaces(a: Namespace, b: Namespace): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const c = compareStrings(a[i]!, b[i]!)
+    if (c !== 0) return c
+  }
+  return a.length - b.length
 }

@@ -4,7 +4,8 @@ import { AlreadyExistsError, CommitConflictError, FloeError, NotFoundError } fro
 import { MemoryFileIO } from '../io/memory.js'
 import { loadMetadataFile, type TableState } from '../table/load.js'
 import { BaseCatalog, checkPropertyUpdates } from './base-catalog.js'
-import { formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
+import { compareNamespaces, formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
+import { compareStrings } from '../spec/values.js'
 import { metastoreCommit } from './metadata-files.js'
 import type { TableOperations } from './table-operations.js'
 
@@ -12,12 +13,6 @@ import type { TableOperations } from './table-operations.js'
 const tableKey = (id: TableIdentifier): string => JSON.stringify([...id.namespace, id.name])
 const nsKey = (ns: Namespace): string => JSON.stringify(ns)
 const sameLevels = (a: Namespace, b: Namespace): boolean => a.length === b.length && a.every((x, i) => x === b[i])
-const byLevels = (a: Namespace, b: Namespace): number => {
-  const x = a.join('\u0000')
-  const y = b.join('\u0000')
-  return x < y ? -1 : x > y ? 1 : 0
-}
-
 /** Catalog for embedding and tests (Java InMemoryCatalog semantics); commits are a compare-and-swap on a Map entry. */
 export class MemoryCatalog extends BaseCatalog {
   private readonly pointers = new Map<string, { readonly id: TableIdentifier; location: string }>()
@@ -77,7 +72,7 @@ export class MemoryCatalog extends BaseCatalog {
     return [...this.pointers.values()]
       .map((p) => p.id)
       .filter((id) => sameLevels(id.namespace, ns))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .sort((a, b) => compareStrings(a.name, b.name))
   }
 
   /** Rename within the catalog (the table keeps its location); renaming a table to itself does nothing, as in Java. */
@@ -122,7 +117,7 @@ export class MemoryCatalog extends BaseCatalog {
     if (p.length && !below.length && !this.namespaces.has(nsKey(p))) throw new NotFoundError(`Namespace does not exist: ${formatNamespace(p)}`)
     const out = new Map<string, Namespace>()
     for (const n of below) out.set(nsKey(n.slice(0, p.length + 1)), n.slice(0, p.length + 1))
-    return [...out.values()].sort(byLevels)
+    return [...out.values()].sort(compareNamespaces)
   }
 
   /** True when the namespace was created (a level only implied by a deeper namespace does not exist, as in Java). */

@@ -6,10 +6,18 @@ import { FloeError } from '../errors.js'
 /** A row returned by a query. */
 export type SqlRow = Record<string, unknown>
 
+/** One statement with its `?` parameters. */
+export interface SqlStatement {
+  readonly sql: string
+  readonly params?: readonly unknown[]
+}
+
 /** The few database operations the SQL catalog needs (JDBC-catalog style, parameters as `?`). */
 export interface SqlDriver {
   all(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>
   run(sql: string, params?: readonly unknown[]): Promise<{ readonly changes: number }>
+  /** Run the statements in one write transaction: all of them take effect, or none. */
+  transaction(statements: readonly SqlStatement[]): Promise<void>
   exec(sql: string): Promise<void>
   close(): Promise<void>
 }
@@ -17,6 +25,7 @@ export interface SqlDriver {
 interface BetterSqlite3Db {
   prepare(sql: string): { all(...p: unknown[]): SqlRow[]; run(...p: unknown[]): { changes: number } }
   exec(sql: string): void
+  transaction(fn: () => void): { immediate(): void }
   pragma(s: string): unknown
   close(): void
 }
@@ -69,6 +78,15 @@ export function openSqlite(file: string, opts: { busyTimeoutMs?: number } = {}):
   return {
     all: (sql, params = []) => wrap(() => db.prepare(sql).all(...params)),
     run: (sql, params = []) => wrap(() => ({ changes: db.prepare(sql).run(...params).changes })),
+    // BEGIN IMMEDIATE: the write lock first (waiting out the busy timeout), so no statement runs on a stale read
+    transaction: (statements) =>
+      wrap(() =>
+        db
+          .transaction(() => {
+            for (const st of statements) db.prepare(st.sql).run(...(st.params ?? []))
+          })
+          .immediate(),
+      ),
     exec: (sql) => wrap(() => db.exec(sql)),
     close: () => wrap(() => db.close()),
   }

@@ -7,9 +7,9 @@ import type { Env } from '../env.js'
 import { AlreadyExistsError, CommitConflictError, CommitStateUnknownError, FloeError, InvalidArgumentError, NotFoundError } from '../errors.js'
 import { loadMetadataFile, type TableState } from '../table/load.js'
 import { BaseCatalog, checkPropertyUpdates } from './base-catalog.js'
-import { formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
+import { compareNamespaces, formatIdentifier, formatNamespace, parseIdentifier, parseNamespace, type Namespace, type TableIdentifier } from './identifier.js'
 import { metastoreCommit } from './metadata-files.js'
-import { isBusy, type SqlDriver, type SqlRow } from './sql-driver.js'
+import { isBusy, type SqlDriver, type SqlRow, type SqlStatement } from './sql-driver.js'
 import type { TableOperations } from './table-operations.js'
 import { absoluteWarehouse } from './warehouse.js'
 
@@ -353,7 +353,7 @@ export class SqlCatalog extends BaseCatalog {
       if (child.some((l) => l === '')) continue
       out.set(child.join('.'), child)
     }
-    return [...out.values()].sort((a, b) => (a.join('.') < b.join('.') ? -1 : 1))
+    return [...out.values()].sort(compareNamespaces)
   }
 
   /** True when a table, view or property row names the namespace or a namespace below it (Java JdbcUtil, PyIceberg). */
@@ -382,8 +382,16 @@ export class SqlCatalog extends BaseCatalog {
     if (remove.includes(EXISTS)) throw new InvalidArgumentError(`Cannot remove reserved namespace property: ${EXISTS}`, { context: { field: EXISTS } })
     checkPropertyUpdates(set, remove)
     const n = formatNamespace(ns)
-    for (const k of remove) await this.run('DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?', [this.name, n, k])
-    for (const [k, v] of Object.entries(set))
-      await this.run('INSERT OR REPLACE INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)', [this.name, n, k, v])
+    // one transaction, as PyIceberg's update_namespace_properties: a failure leaves the properties as they were
+    const statements: SqlStatement[] = [
+      ...remove.map((k) => ({ sql: 'DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?', params: [this.name, n, k] })),
+      ...Object.entries(set).map(([k, v]) => ({ sql: 'INSERT OR REPLACE INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)', params: [this.name, n, k, v] })),
+    ]
+    if (!statements.length) return
+    try {
+      await this.db.transaction(statements)
+    } catch (e) {
+      throw this.failure(e, 'update the catalog')
+    }
   }
 }

@@ -22,6 +22,17 @@ describe.each(CATALOG_KINDS)('%s catalog', (kind) => {
     await expect(c.loadNamespaceProperties('nope')).rejects.toBeInstanceOf(NotFoundError)
   })
 
+  it('lists namespaces and tables in UTF-8 byte order, level by level', async () => {
+    const c = makeCatalog(kind)
+    // UTF-16 order puts U+1F600 (a surrogate pair) before U+FF21; UTF-8 bytes put it after
+    const names = ['\u{1F600}', '\uFF21', 'z', 'a', 'a.\u{1F600}', 'a.\uFF21', 'a.b']
+    for (const n of names) await c.createNamespace(n.split('.'))
+    expect((await c.listNamespaces()).map((n) => n.join('.'))).toEqual(['a', 'z', '\uFF21', '\u{1F600}'])
+    expect((await c.listNamespaces('a')).map((n) => n.join('.'))).toEqual(['a.b', 'a.\uFF21', 'a.\u{1F600}'])
+    for (const t of ['\u{1F600}', '\uFF21', 'b']) await c.createTable(['z', t].join('.'), { schema: SIMPLE_SCHEMA })
+    expect((await c.listTables('z')).map((x) => x.name)).toEqual(['b', '\uFF21', '\u{1F600}'])
+  })
+
   it('creates and loads tables with fresh ids; refuses duplicates and unknown namespaces', async () => {
     const c = makeCatalog(kind)
     await c.createNamespace('db')

@@ -1,5 +1,6 @@
 // The SQL catalog against databases Java's JdbcCatalog and PyIceberg's SqlCatalog also use: older ("v0")
 // databases without `iceberg_type`, view rows, rows without a namespace, nested namespaces, races.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -82,6 +83,32 @@ describe('SQL catalog on a v0 database (no iceberg_type column)', () => {
     const t = await c.createTable('db.t', { schema: SIMPLE_SCHEMA })
     expect(t.metadata.location).toBe(`${join(dir, 'warehouse')}/db/t`)
   })
+
+  it('takes paths as written (no URL decoding) and reads PyIceberg’s SQLAlchemy form as SQLAlchemy does', async () => {
+    const dir = tempDir('floe-sqluri-')
+    const env = defaultEnv(new LocalFileIO())
+    // `+` and `%20` are characters of the folder and file names, not encodings
+    const c = openCatalog(`sqlite:${join(dir, 'my%20cat.db')}?warehouse=${join(dir, 'a+b')}`, env)
+    await c.createNamespace('db')
+    expect((await c.createTable('db.t', { schema: SIMPLE_SCHEMA })).metadata.location).toBe(`${join(dir, 'a+b')}/db/t`)
+    expect(existsSync(join(dir, 'my%20cat.db'))).toBe(true)
+    // sqlite:///rel.db is relative to the working directory, sqlite:////abs.db absolute (SQLAlchemy's URLs)
+    const cwd = process.cwd()
+    process.chdir(dir)
+    try {
+      const rel = openCatalog('sqlite:///rel.db?warehouse=wh', env)
+      await rel.createNamespace('db')
+      expect(existsSync(join(dir, 'rel.db'))).toBe(true)
+    } finally {
+      process.chdir(cwd)
+    }
+    const abs = openCatalog(`sqlite:///${join(dir, 'abs.db')}?warehouse=${join(dir, 'wh')}`, env)
+    await abs.createNamespace('db')
+    expect(existsSync(join(dir, 'abs.db'))).toBe(true)
+    // an in-memory database or a host would silently be another (empty) catalog
+    for (const spec of ['sqlite::memory:', 'sqlite://', 'sqlite://host/x.db', 'sqlite:file:x.db?mode=memory'])
+      expect(() => openCatalog(spec, env), spec).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+  })
 })
 
 describe('SQL catalog namespaces', () => {
@@ -153,6 +180,17 @@ describe('SQL catalog namespaces', () => {
     await expect(catalog.updateNamespaceProperties('db', { exists: 'false' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     await expect(catalog.createNamespace('db2', { exists: 'no' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     expect(await catalog.loadNamespaceProperties('db')).toEqual({ owner: 'me' })
+  })
+
+  it('updates namespace properties all or nothing (one transaction, as PyIceberg)', async () => {
+    const { db, catalog } = fresh()
+    await catalog.createNamespace('db', { a: '1', b: '1' })
+    // a real SQLite failure on the last statement of the update
+    await db.exec("CREATE TRIGGER no_boom BEFORE INSERT ON iceberg_namespace_properties WHEN NEW.property_key = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END")
+    await expect(catalog.updateNamespaceProperties('db', { b: '2', c: '3', boom: 'x' }, ['a'])).rejects.toMatchObject({ code: 'IO', message: expect.stringContaining('boom refused') })
+    expect(await catalog.loadNamespaceProperties('db')).toEqual({ a: '1', b: '1' })
+    await catalog.updateNamespaceProperties('db', { b: '2', c: '3' }, ['a'])
+    expect(await catalog.loadNamespaceProperties('db')).toEqual({ b: '2', c: '3' })
   })
 
   it("places new tables under the namespace's location property, else <warehouse>/<levels>/<table>", async () => {

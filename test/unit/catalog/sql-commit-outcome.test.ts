@@ -37,6 +37,7 @@ function wrapping(inner: SqlDriver): SqlDriver {
   return {
     all: (sql, p) => wrap(() => inner.all(sql, p)),
     run: (sql, p) => wrap(() => inner.run(sql, p)),
+    transaction: (st) => wrap(() => inner.transaction(st)),
     exec: (sql) => wrap(() => inner.exec(sql)),
     close: () => inner.close(),
   }
@@ -59,6 +60,7 @@ function hooked(inner: SqlDriver): SqlDriver & { next?: Hook | undefined } {
     all: (sql, p) => inner.all(sql, p),
     exec: (sql) => inner.exec(sql),
     close: () => inner.close(),
+    transaction: (st) => inner.transaction(st),
     run: async (sql, p) => {
       const n = d.next
       if (n && sql.startsWith(n.prefix)) {
