@@ -10,7 +10,8 @@ import type { Schema } from '../spec/schema.js'
 import { primitiveToString, T, type IcebergType, type MapValue, type PrimitiveType, type StructValue, type Value } from '../spec/types.js'
 import { booleanOf, bytesOf, decimalOf, int32Of, int64Of, numberOf, stringOf } from '../spec/value-check.js'
 import { describeValue } from '../spec/values.js'
-import { ScaledDecimal, UnitTime, UnitTimestamp, type TemporalUnit } from '../write/coerce.js'
+import { bytesToHex } from '../spec/values.js'
+import { InvalidDataError, ScaledDecimal, TypedValue, UnitTime, UnitTimestamp, type TemporalUnit } from '../write/coerce.js'
 import { icebergSchemaToArrow } from './schema.js'
 
 /** A slot below a null struct/list/map parent: stored as null and never a "required" violation. */
@@ -245,12 +246,16 @@ function buildPrimitive(type: PrimitiveType, arrowType: DataType, cells: readonl
   }
 }
 
+/** The label Arrow input is named by in errors when the caller names no source. */
+export const ARROW_INPUT_LABEL = 'Arrow input'
+
 /**
  * Rows of a RecordBatch keyed by Arrow field name, values in floe's representation (exact int64; timestamps
- * in µs, or ns for Arrow nanoseconds; decimals unscaled at the Arrow type's scale).
+ * in µs, or ns for Arrow nanoseconds; decimals unscaled at the Arrow type's scale). A value that cannot be
+ * read as it is fails with INVALID_DATA naming the 1-based row of the batch and the column.
  */
 export function recordBatchToRows(batch: RecordBatch): Row[] {
-  return readRows(batch, false) as Row[]
+  return readRows(batch, false, ARROW_INPUT_LABEL, 1) as Row[]
 }
 
 /** A row of write input: floe values, or typed values the coercer converts (see {@link recordBatchToInputRows}). */
@@ -261,13 +266,15 @@ export interface InputRow {
 /**
  * Rows of a RecordBatch as write input for the coercer: like {@link recordBatchToRows}, except that
  * timestamps, times and decimals keep their Arrow unit, zone and scale ({@link UnitTimestamp},
- * {@link UnitTime}, {@link ScaledDecimal}), so they convert to the column's type exactly or fail.
+ * {@link UnitTime}, {@link ScaledDecimal}), so they convert to the column's type exactly or fail. A value
+ * that cannot be read fails with INVALID_DATA naming `source`, the row (`firstRow` is the 1-based number of
+ * the batch's first row in the whole input) and the column.
  */
-export function recordBatchToInputRows(batch: RecordBatch): InputRow[] {
-  return readRows(batch, true)
+export function recordBatchToInputRows(batch: RecordBatch, source = ARROW_INPUT_LABEL, firstRow = 1): InputRow[] {
+  return readRows(batch, true, source, firstRow)
 }
 
-function readRows(batch: RecordBatch, typed: boolean): InputRow[] {
+function readRows(batch: RecordBatch, typed: boolean, source: string, firstRow: number): InputRow[] {
   if (batch.numRows === 0) return [] // arrow-js builds empty placeholder batches without column data
   const fields = batch.schema.fields
   const readers = fields.map((f, j) => {
@@ -276,18 +283,25 @@ function readRows(batch: RecordBatch, typed: boolean): InputRow[] {
     return dataReader(data, f, f.name, typed)
   })
   const rows: InputRow[] = new Array<InputRow>(batch.numRows)
-  for (let i = 0; i < batch.numRows; i++) {
-    const row: InputRow = {}
-    for (let j = 0; j < fields.length; j++) setOwn(row as Record<string, unknown>, fields[j]!.name, readers[j]!(i))
-    rows[i] = row
+  let i = 0
+  try {
+    for (; i < batch.numRows; i++) {
+      const row: InputRow = {}
+      for (let j = 0; j < fields.length; j++) setOwn(row as Record<string, unknown>, fields[j]!.name, readers[j]!(i))
+      rows[i] = row
+    }
+  } catch (e) {
+    if (!(e instanceof ArrowValueError)) throw e
+    const row = firstRow + i
+    throw new InvalidDataError(`Invalid data in ${source} row ${row} column ${e.path}: ${e.why}`, { context: { file: source, row, field: e.path } })
   }
   return rows
 }
 
-/** Rows of every batch of an Arrow Table, in order (see {@link recordBatchToRows}). */
+/** Rows of every batch of an Arrow Table, in order (see {@link recordBatchToRows}; rows numbered across batches). */
 export function arrowTableToRows(table: Table): Row[] {
   const out: Row[] = []
-  for (const b of table.batches) for (const r of recordBatchToRows(b)) out.push(r)
+  for (const b of table.batches) for (const r of readRows(b, false, ARROW_INPUT_LABEL, out.length + 1) as Row[]) out.push(r)
   return out
 }
 
@@ -417,24 +431,41 @@ function valueReader(data: Data, field: Field, path: string, typed: boolean): Re
     const value = dataReader(entries.children[1]!, entryFields[1]!, `${path}.value`, typed)
     return (i) => {
       const m = new Map<unknown, unknown>()
+      const seen = new Set<unknown>()
       for (let k = start(i), end = start(i + 1); k < end; k++) {
         const kv = key(k)
-        // a map holds each key once: a repeated key (or -0 beside 0) would silently drop an entry
-        if (m.has(kv)) throw badValue(path, `the map has the key ${typeof kv === 'bigint' ? kv : JSON.stringify(kv)} more than once`)
+        // a map holds each key once: a repeated key (or -0 beside 0) would silently drop an entry. Write input
+        // compares bytes and typed keys (fresh objects) by content too, as a map to write holds each key once
+        // (the coercer checks compound keys); plain reading keeps equal byte keys as the distinct keys they are
+        const id = !typed ? kv : kv instanceof Uint8Array ? `x${bytesToHex(kv)}` : kv instanceof TypedValue ? kv.toString() : kv
+        if (seen.has(id)) throw badValue(path, `the map has the key ${describeKey(kv)} more than once`)
+        seen.add(id)
         m.set(kv, value(k))
       }
       return m
     }
   }
   if (DataType.isDictionary(t)) {
-    const dict: unknown[] = []
-    for (const chunk of data.dictionary?.data ?? []) {
-      const r = dataReader(chunk, field, path, typed)
-      for (let k = 0; k < chunk.length; k++) dict.push(r(k))
+    // entries are read when a row first uses them, so a bad entry fails naming that row
+    const chunks = data.dictionary?.data ?? []
+    const readers = chunks.map((chunk) => dataReader(chunk, field, path, typed))
+    const starts: number[] = []
+    let size = 0
+    for (const chunk of chunks) {
+      starts.push(size)
+      size += chunk.length
     }
+    const dict: unknown[] = new Array<unknown>(size)
+    const read = new Uint8Array(size)
     return (i) => {
       const at = Number(values[i])
-      if (!(at >= 0 && at < dict.length)) throw badValue(path, `dictionary index ${at} is outside the dictionary (${dict.length} entries)`)
+      if (!(at >= 0 && at < size)) throw badValue(path, `dictionary index ${at} is outside the dictionary (${size} entries)`)
+      if (read[at] === 0) {
+        let c = chunks.length - 1
+        while (starts[c]! > at) c--
+        dict[at] = readers[c]!(at - starts[c]!)
+        read[at] = 1
+      }
       return dict[at]
     }
   }
@@ -475,9 +506,29 @@ function checkedInt64(v: bigint, path: string): bigint {
   return v
 }
 
-// INVALID_DATA for an Arrow value that cannot be read as it is, naming the column.
+// INVALID_DATA for an Arrow value that cannot be read as it is, naming the column; the row reader adds the
+// source and row (see readRows).
+class ArrowValueError extends InvalidDataError {
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`Invalid Arrow data in column ${path}: ${why}`, { context: { field: path } })
+  }
+}
+
 function badValue(path: string, why: string): FloeError {
-  return new FloeError('INVALID_DATA', `Invalid Arrow data in column ${path}: ${why}`, { context: { field: path } })
+  return new ArrowValueError(path, why)
+}
+
+// a map key for a message (long text and bytes clipped)
+function describeKey(k: unknown): string {
+  if (typeof k === 'bigint') return String(k)
+  if (k instanceof Uint8Array) return `0x${bytesToHex(k.subarray(0, 20))}${k.length > 20 ? '...' : ''}`
+  if (k instanceof TypedValue) return k.toString()
+  if (typeof k === 'number' && Object.is(k, -0)) return '-0'
+  if (typeof k === 'string') return JSON.stringify(k.length > 40 ? `${k.slice(0, 37)}...` : k)
+  return JSON.stringify(k) ?? String(k)
 }
 
 function unsupportedType(t: DataType, path: string): never {

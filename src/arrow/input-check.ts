@@ -5,8 +5,8 @@
 // double, Float16 → float or double, FixedSizeBinary → binary), and so are the conversions the coercer makes exactly or refuses value by
 // value: timestamp and time units, and decimals rescaled by value. Columns match by name, as the coercer
 // matches rows; nullability is checked value by value (a nullable Arrow column without nulls fits a required
-// column). Arrow types without any exact Iceberg value (Uint64, list views, unions) are left to the reader,
-// which refuses them as UNSUPPORTED.
+// column), but a required column the Arrow input lacks altogether is refused here. Arrow types without any
+// exact Iceberg value (Uint64, list views, unions) are left to the reader, which refuses them as UNSUPPORTED.
 import { DataType, Precision, type Field, type Schema as ArrowSchema } from 'apache-arrow'
 import { typeToString, type IcebergType, type NestedField } from '../spec/types.js'
 import type { Schema } from '../spec/schema.js'
@@ -15,8 +15,8 @@ import { EXTENSION_NAME_KEY, VARIANT_EXTENSION } from './schema.js'
 
 /**
  * Check that every column of an Arrow schema can be written to the table schema: INVALID_DATA naming the
- * source and the column otherwise (a column the table lacks, a column named twice, or a type that would
- * change values).
+ * source and the column otherwise (a column the table lacks, a column named twice, a type that would change
+ * values, or a required column without a write default that the Arrow input lacks, at any struct level).
  */
 export function checkArrowInputSchema(arrow: ArrowSchema, schema: Schema, source: string): void {
   checkFields(arrow.fields, schema.fields, undefined, source)
@@ -33,6 +33,12 @@ function checkFields(arrowFields: readonly Field[], fields: readonly NestedField
     const f = byName.get(a.name)
     if (!f) throw mismatch(source, column, 'no such column in the table schema')
     checkType(a, f.type, column, source, prefix === undefined)
+  }
+  // a required column the input lacks (and no write default fills) fails every row: refused up front, so that
+  // input without rows (an empty overwrite) cannot pass either (as PyIceberg's schema compatibility check)
+  for (const f of fields) {
+    if (f.required && f.writeDefault === undefined && !seen.has(f.name))
+      throw mismatch(source, prefix === undefined ? f.name : `${prefix}.${f.name}`, 'the column is required (and has no write default) but the Arrow input has no column of that name')
   }
 }
 

@@ -9,7 +9,7 @@ import type { Row } from '../parquet/codec.js'
 import type { Schema } from '../spec/schema.js'
 import { isoDateToDays, isoTimeToMicros, MICROS_PER_DAY, parseIsoTimestamp } from '../spec/temporal.js'
 import { primitiveToString, typeToString, type DecimalType, type IcebergType, type NestedField, type Value } from '../spec/types.js'
-import { decimalFitsPrecision, decimalToString, describeValue, parseDecimal, uuidToBytes } from '../spec/values.js'
+import { bytesToHex, decimalFitsPrecision, decimalToString, describeValue, parseDecimal, uuidToBytes } from '../spec/values.js'
 
 /** Input data that cannot be written: names the source (`file`), 1-based `row` and `field` (column). */
 export class InvalidDataError extends FloeError {
@@ -326,21 +326,95 @@ function converter(t: IcebergType, column: string): Conv {
     case 'map': {
       const key = converter(t.key, `${column}.key`)
       const val = converter(t.value, `${column}.value`)
+      const keyId = keyIdentity(t.key)
       return (v) => {
         const entries: Iterable<readonly [unknown, unknown]> | undefined =
           v instanceof Map ? v.entries() : isPlainObject(v) && t.key.kind === 'string' ? Object.entries(v) : undefined
         if (!entries) return expected(t.key.kind === 'string' ? 'a Map or a plain object' : 'a Map', v)
         const out = new Map<Value, Value>()
+        // the input key each converted key came from, by the key's identity: two input keys that convert to
+        // one value ('1.5' and '1.50', equal typed timestamps, equal bytes) would lose an entry silently
+        const seen = new Map<unknown, unknown>()
         for (const [k, x] of entries) {
           if (k === null || k === undefined) throw new Problem(`${column}.key`, 'map keys cannot be null')
           const value = x === null || x === undefined ? null : val(x)
           if (value === null && t.valueRequired) throw new Problem(`${column}.value`, `value of key ${describeInput(k)} is null but values are required`)
-          out.set(key(k), value)
+          const ck = key(k)
+          const id = keyId(ck)
+          if (seen.has(id)) throw new Problem(column, duplicateKey(seen.get(id), k, t.key))
+          seen.set(id, k)
+          out.set(ck, value)
         }
         return out
       }
     }
   }
+}
+
+/**
+ * The identity under which a map holds a converted key of type `t`: the value itself where a JS Map compares it
+ * by value (numbers, bigints, strings, booleans; a float −0 is 0 and NaN is NaN, as the Map that holds it),
+ * else a canonical text (bytes by content, structs, lists and maps by their values).
+ */
+function keyIdentity(t: IcebergType): (v: Value) => unknown {
+  switch (t.kind) {
+    case 'struct':
+    case 'list':
+    case 'map':
+    case 'variant':
+    case 'uuid':
+    case 'fixed':
+    case 'binary':
+    case 'geometry':
+    case 'geography':
+      return (v) => canonicalValue(t, v)
+    default:
+      return (v) => v
+  }
+}
+
+// Equal texts for equal values of type `t` (floats by their total order: −0 ≠ 0 inside a compound key).
+function canonicalValue(t: IcebergType, v: Value): string {
+  if (v === null || v === undefined) return 'N'
+  if (v instanceof Uint8Array) return `x${bytesToHex(v)}`
+  switch (t.kind) {
+    case 'struct': {
+      const o = v as Readonly<Record<string, Value>>
+      return `{${t.fields.map((f) => canonicalValue(f.type, Object.hasOwn(o, f.name) ? (o[f.name] ?? null) : null)).join(',')}}`
+    }
+    case 'list':
+      return `[${(v as readonly Value[]).map((x) => canonicalValue(t.element, x)).join(',')}]`
+    case 'map': {
+      // a map key's entries as a set: the same entries in another order are the same map
+      const parts = [...(v as ReadonlyMap<Value, Value>)].map(([k, x]) => `${canonicalValue(t.key, k)}=${canonicalValue(t.value, x)}`)
+      return `M{${parts.sort().join(',')}}`
+    }
+    case 'variant': {
+      const p = v as { metadata: Uint8Array; value: Uint8Array }
+      return `V${bytesToHex(p.metadata)}:${bytesToHex(p.value)}`
+    }
+    default:
+      if (typeof v === 'string') return JSON.stringify(v)
+      if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v)
+      return String(v)
+  }
+}
+
+/** Why a map is refused when input keys `first` and `again` convert to one key of type `t`. */
+function duplicateKey(first: unknown, again: unknown, t: IcebergType): string {
+  const a = describeKey(first)
+  const b = describeKey(again)
+  if (a === b) return `the map has the key ${a} more than once`
+  return `the map has the keys ${a} and ${b}, which are one ${typeToString(t)} key (a map holds each key once)`
+}
+
+function describeKey(k: unknown): string {
+  if (typeof k === 'string') return JSON.stringify(clip(k))
+  if (typeof k === 'bigint') return String(k)
+  if (typeof k === 'number') return Object.is(k, -0) ? '-0' : String(k)
+  if (k instanceof Uint8Array) return `0x${clip(bytesToHex(k))}`
+  if (k instanceof Date) return Number.isFinite(k.getTime()) ? k.toISOString() : 'an invalid Date'
+  return describeInput(k)
 }
 
 // Struct values (or whole rows) keyed by field name; returns the input itself when every value is already exact.

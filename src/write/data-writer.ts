@@ -28,7 +28,7 @@ import { dataFileName, locationProvider } from './location.js'
 import { metricsAccumulator, metricsConfig, MetricsModes, type FileMetrics, type MetricsAccumulator, type MetricsConfig } from './metrics.js'
 import { partitionRouter, type RoutedPartition } from './partition-router.js'
 import { DEFAULT_SORT_RUN_BYTES, sortComparator, sortedRuns } from './sort-rows.js'
-import { inputRowsFor } from './typed-input.js'
+import { inputRowsFor, rowsForSchema, type SchemaCheckedRows } from './typed-input.js'
 
 /** The table being written: its current metadata (schema, default spec, properties, location). */
 export interface WriteTarget {
@@ -292,9 +292,11 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const config = metricsConfig(props, schema, defaultSortOrder(md))
   // the open Parquet files of this write share one memory budget for their buffered rows
   const open = parquet ? parquetFiles(fileSchema, { ...parquet, memory: new RowGroupMemory() }, config) : avroFiles(env, fileSchema, avroCodec!)
-  const coerceInput = rowCoercer(fileSchema, opts.source ?? 'rows')
+  // Arrow input (a typed source) is named as its reader names it, so both layers' errors say the same
+  const typedSource = typeof (rows as Partial<SchemaCheckedRows> | undefined)?.[rowsForSchema] === 'function'
+  const coerceInput = rowCoercer(fileSchema, opts.source ?? (typedSource ? 'Arrow input' : 'rows'))
   // typed sources (Arrow) check their column types against the schema before their rows are coerced
-  rows = inputRowsFor(rows, fileSchema)
+  rows = inputRowsFor(rows, fileSchema, opts.source)
   const order = defaultSortOrder(md)
   const sorted = opts.sort !== false && order.fields.length > 0
   // Java's DataFiles.Builder labels a file unsorted (0) unless told otherwise; a given id must name an order

@@ -1,4 +1,4 @@
-// Arrow input that cannot be read as it is fails with INVALID_DATA naming the column, instead of changing
+// Arrow input that cannot be read as it is fails with INVALID_DATA naming the row and column, instead of changing
 // values: a Date64 that is not a whole number of days, Utf8 bytes that are not UTF-8, a dictionary index
 // outside the dictionary, and a map holding one key twice (which a JS Map would silently collapse).
 import * as A from 'apache-arrow'
@@ -30,13 +30,13 @@ describe('malformed Arrow input', () => {
     const day = 86_400_000n
     expect(await put(T.date, column(A.makeData({ type: new A.DateMillisecond(), length: 2, data: new BigInt64Array([day, -2n * day]) })))).toEqual([1, -2])
     expect(await put(T.date, column(A.makeData({ type: new A.DateMillisecond(), length: 1, data: new BigInt64Array([day + day / 2n]) })))).toMatch(
-      /^INVALID_DATA: Invalid Arrow data in column c: Date64 value 129600000 ms is not a whole number of days/,
+      /^INVALID_DATA: Invalid data in Arrow input row 1 column c: Date64 value 129600000 ms is not a whole number of days/,
     )
   })
 
   it('Utf8 bytes that are not UTF-8 are refused, not replaced by U+FFFD', async () => {
     const bad = A.makeData({ type: new A.Utf8(), length: 1, valueOffsets: new Int32Array([0, 2]), data: new Uint8Array([0xff, 0x41]) })
-    expect(await put(T.string, column(bad))).toMatch(/^INVALID_DATA: Invalid Arrow data in column c: a Utf8 value is not valid UTF-8/)
+    expect(await put(T.string, column(bad))).toMatch(/^INVALID_DATA: Invalid data in Arrow input row 1 column c: a Utf8 value is not valid UTF-8/)
     const good = A.makeData({ type: new A.Utf8(), length: 1, valueOffsets: new Int32Array([0, 2]), data: new Uint8Array([0xc3, 0xa9]) })
     expect(await put(T.string, column(good))).toEqual(['é'])
   })

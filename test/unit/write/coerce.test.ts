@@ -235,3 +235,52 @@ describe('unknown keys', () => {
     expect(rowCoercer(s)(exact, 1)).toBe(exact)
   })
 })
+
+describe('maps whose input keys convert to one key', () => {
+  const M = schema([
+    field(1, 'ts', T.map(2, T.timestamp, 3, T.string)),
+    field(4, 'dec', T.map(5, T.decimal(9, 2), 6, T.string)),
+    field(7, 'bin', T.map(8, T.binary, 9, T.string)),
+    field(10, 'u', T.map(11, T.uuid, 12, T.string)),
+    field(13, 'tm', T.map(14, T.time, 15, T.string)),
+    field(16, 'l', T.map(17, T.long, 18, T.string)),
+  ])
+  const uuid = '123e4567-e89b-12d3-a456-426614174000'
+  const refusal = (input: unknown): FloeError => {
+    try {
+      rowCoercer(M, 'in.json')(input, 3)
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidDataError)
+      return e as FloeError
+    }
+    throw new Error('expected a failure')
+  }
+
+  it('are refused with INVALID_DATA naming source, row and the map column (no entry is dropped silently)', () => {
+    const cases: [string, Map<unknown, string>, RegExp][] = [
+      ['ts', new Map([['2020-01-01T00:00:00', 'a'], ['2020-01-01T00:00:00.000', 'b']]), /the map has the keys "2020-01-01T00:00:00" and "2020-01-01T00:00:00.000", which are one timestamp key/],
+      ['ts', new Map<unknown, string>([[1_577_836_800_000_000n, 'a'], [new UnitTimestamp(1_577_836_800_000n, 'ms', null), 'b']]), /the map has the keys 1577836800000000 and timestamp 1577836800000 ms without zone/],
+      ['dec', new Map([['1.5', 'a'], ['1.50', 'b']]), /the map has the keys "1\.5" and "1\.50", which are one decimal\(9, ?2\) key/],
+      ['dec', new Map<unknown, string>([[new ScaledDecimal(15n, 1), 'a'], [new ScaledDecimal(15n, 1), 'b']]), /the map has the key decimal 1\.5 \(scale 1\) more than once/],
+      ['bin', new Map([[Uint8Array.of(7), 'a'], [Uint8Array.of(7), 'b']]), /the map has the key 0x07 more than once/],
+      ['u', new Map<unknown, string>([[uuid, 'a'], [Uint8Array.from(Buffer.from(uuid.replace(/-/g, ''), 'hex')), 'b']]), /which are one uuid key/],
+      ['tm', new Map<unknown, string>([['00:00:01', 'a'], [new UnitTime(1000n, 'ms'), 'b']]), /which are one time key/],
+      ['l', new Map<unknown, string>([[5n, 'a'], [5, 'b']]), /the map has the key 5 more than once/],
+    ]
+    for (const [column, m, why] of cases) {
+      const e = refusal({ [column]: m })
+      expect(e.context).toEqual({ file: 'in.json', row: 3, field: column })
+      expect(e.message).toMatch(new RegExp(`^Invalid data in in\\.json row 3 column ${column}: `))
+      expect(e.message).toMatch(why)
+    }
+  })
+
+  it('distinct keys are kept, in order', () => {
+    const row = rowCoercer(M)({ ts: new Map([['2020-01-01T00:00:00', 'a'], ['2020-01-01T00:00:00.001', 'b']]), bin: new Map([[Uint8Array.of(7), 'a'], [Uint8Array.of(7, 0), 'b']]) }, 1)
+    expect([...(row.ts as Map<unknown, unknown>)]).toEqual([
+      [1_577_836_800_000_000n, 'a'],
+      [1_577_836_800_001_000n, 'b'],
+    ])
+    expect([...(row.bin as Map<unknown, unknown>)].map(([, v]) => v)).toEqual(['a', 'b'])
+  })
+})
