@@ -8,6 +8,11 @@ import { InvalidDataError } from './coerce.js'
 import { decodeInputText, invalid, type Cell, type TextRowReader } from './input-cell.js'
 import { float32FromText } from './number-text.js'
 
+const CR = 13
+const LF = 10
+const QUOTE = 34
+const COMMA = 44
+
 /** One CSV field: its text, and whether it was quoted (`""` is an empty string, an empty unquoted field is null). */
 export interface CsvField {
   readonly text: string
@@ -35,40 +40,52 @@ class CsvTokenizer {
 
   /** Tokenize one chunk, appending the records it completes to `out`. */
   push(text: string, out: CsvField[][]): void {
+    // content characters are not appended one by one: `run` is where the current run of them started in this
+    // chunk, and a run joins the cell (as one slice) when a quote, separator or line break ends it
+    let run = 0
     for (let i = 0; i < text.length; i++) {
-      const c = text[i]!
-      if (c === '\r' || (c === '\n' && !this.prevCR)) this.line++
-      this.prevCR = c === '\r'
-      const crlf = this.afterCR && c === '\n'
+      const c = text.charCodeAt(i)
+      if (c === CR || (c === LF && !this.prevCR)) this.line++
+      this.prevCR = c === CR
+      const crlf = this.afterCR && c === LF
       this.afterCR = false
       if (this.quotePending) {
         this.quotePending = false
-        if (c === '"') {
+        if (c === QUOTE) {
           this.cell += '"'
+          run = i + 1
           continue
         }
         this.inQuotes = false
       }
       if (this.inQuotes) {
-        if (c === '"') {
-          if (i + 1 === text.length) this.quotePending = true
-          else if (text[i + 1] === '"') {
-            this.cell += '"'
-            i++
-          } else this.inQuotes = false
-        } else this.cell += c
-      } else if (crlf) continue
-      else if (c === '"' && this.cell === '' && !this.wasQuoted) {
+        if (c !== QUOTE) continue
+        if (i > run) this.cell += text.slice(run, i)
+        if (i + 1 === text.length) this.quotePending = true
+        else if (text.charCodeAt(i + 1) === QUOTE) {
+          this.cell += '"'
+          i++
+        } else this.inQuotes = false
+        run = i + 1
+      } else if (crlf) run = i + 1
+      else if (c === QUOTE && run === i && this.cell === '' && !this.wasQuoted) {
         this.inQuotes = this.wasQuoted = true
         this.quoteLine = this.line
-      } else if (c === ',') this.endField()
-      else if (c === '\n' || c === '\r') {
-        this.afterCR = c === '\r'
+        run = i + 1
+      } else if (c === COMMA) {
+        if (i > run) this.cell += text.slice(run, i)
+        this.endField()
+        run = i + 1
+      } else if (c === LF || c === CR) {
+        if (i > run) this.cell += text.slice(run, i)
+        this.afterCR = c === CR
         this.endField()
         out.push(this.record)
         this.record = []
-      } else this.cell += c
+        run = i + 1
+      }
     }
+    if (text.length > run) this.cell += text.slice(run)
   }
 
   /** Flush the last record (one not ended by a newline) into `out`; returns where an unclosed quote opened. */
@@ -126,6 +143,11 @@ const CSV_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const CSV_NAN = /^nan$/i
 const CSV_INFINITY = /^([+-]?)inf(?:inity)?$/i
 
+// INVALID_DATA for a cell that is not a `what` (a function of its own, not a closure made per cell: cells are the hot loop of a large load)
+function badCell(at: Cell, what: string, raw: string): never {
+  return invalid(at, `expected ${what}, got ${JSON.stringify(raw)}`)
+}
+
 /**
  * A CSV cell as the JS value the coercer expects for `type`. An empty unquoted cell is null; a quoted empty
  * cell (`""`) is an empty string in string columns and empty bytes in binary/fixed columns, and null in others.
@@ -143,29 +165,28 @@ function csvValue(type: IcebergType, field: CsvField, at: Cell): unknown {
   }
   const s = raw.trim()
   if (s === '') return null
-  const bad = (what: string): never => invalid(at, `expected ${what}, got ${JSON.stringify(raw)}`)
   switch (type.kind) {
     case 'boolean':
-      return /^(true|false)$/i.test(s) ? s.toLowerCase() === 'true' : bad('true or false')
+      return /^(true|false)$/i.test(s) ? s.toLowerCase() === 'true' : badCell(at, 'true or false', raw)
     case 'int': {
-      if (!CSV_INTEGER.test(s)) return bad('an integer')
+      if (!CSV_INTEGER.test(s)) return badCell(at, 'an integer', raw)
       const n = Number(s)
       return Number.isSafeInteger(n) ? n : BigInt(s)
     }
     case 'long':
-      return CSV_INTEGER.test(s) ? BigInt(s) : bad('an integer')
+      return CSV_INTEGER.test(s) ? BigInt(s) : badCell(at, 'an integer', raw)
     case 'float':
     case 'double': {
       if (CSV_DECIMAL.test(s)) return type.kind === 'float' ? float32FromText(s) : Number(s)
       if (CSV_NAN.test(s)) return Number.NaN
       const inf = CSV_INFINITY.exec(s)
       if (inf) return inf[1] === '-' ? -Infinity : Infinity
-      return bad('a decimal number, NaN or Infinity')
+      return badCell(at, 'a decimal number, NaN or Infinity', raw)
     }
     case 'struct':
     case 'list':
     case 'map':
-      return bad('a primitive value (nested columns cannot be loaded from CSV; use JSON lines)')
+      return badCell(at, 'a primitive value (nested columns cannot be loaded from CSV; use JSON lines)', raw)
     default:
       return s
   }

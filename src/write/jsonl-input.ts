@@ -23,6 +23,16 @@ class JsonSyntax {}
 
 const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
 
+// The first key an object names twice (JSON.parse would keep the last value silently; Spark refuses a
+// duplicated map key, and a row or struct naming a field twice is as ambiguous)
+const DUPLICATE: unique symbol = Symbol('duplicate key')
+
+/** INVALID_DATA when the object named a key twice. */
+function checkUnique(v: { [key: string]: JsonTree }, at: Cell, what: string): void {
+  const dup = (v as { [DUPLICATE]?: string })[DUPLICATE]
+  if (dup !== undefined) invalid(at, `the ${what} has the key ${JSON.stringify(dup)} more than once`)
+}
+
 // A strict JSON reader that keeps number literals as text (Node 20's JSON.parse cannot give their source).
 // It only throws JsonSyntax; the caller then lets parseJson report the error with its position.
 class TreeReader {
@@ -104,6 +114,7 @@ class TreeReader {
       this.ws()
       if (this.s.charCodeAt(this.pos) !== 58) throw new JsonSyntax()
       this.pos++
+      if (Object.hasOwn(out, key) && !(DUPLICATE in out)) Object.defineProperty(out, DUPLICATE, { value: key })
       setOwn(out, key, this.value(depth + 1))
       this.ws()
       const c = this.s.charCodeAt(this.pos++)
@@ -216,6 +227,7 @@ function jsonValue(type: IcebergType, v: JsonTree, at: Cell): unknown {
       return isObject(v) ? { metadata: base64(v.metadata ?? null, { ...at, column: `${at.column}.metadata` }), value: base64(v.value ?? null, { ...at, column: `${at.column}.value` }) } : plain(v)
     case 'struct': {
       if (!isObject(v)) return plain(v)
+      checkUnique(v, at, 'struct')
       const o: Record<string, unknown> = {}
       const members = membersOf(type)
       for (const k of Object.keys(v)) {
@@ -234,9 +246,21 @@ function jsonValue(type: IcebergType, v: JsonTree, at: Cell): unknown {
       const key = { ...at, column: `${at.column}.key` }
       const value = { ...at, column: `${at.column}.value` }
       // an entry that is not a {key, value} object leaves the array as it is, for the coercer to reject
-      if (Array.isArray(v))
-        return v.every(isObject) ? new Map(v.map((e) => [jsonValue(type.key, e.key ?? null, key), jsonValue(type.value, e.value ?? null, value)])) : plain(v)
-      if (isObject(v)) return new Map(Object.keys(v).map((k) => [k, jsonValue(type.value, v[k]!, value)]))
+      if (Array.isArray(v)) {
+        if (!v.every(isObject)) return plain(v)
+        const m = new Map(v.map((e) => [jsonValue(type.key, e.key ?? null, key), jsonValue(type.value, e.value ?? null, value)]))
+        // equal keys in two entries: the Map kept only the last (keys that differ in form reach the coercer's check)
+        if (m.size < v.length) {
+          const seen = new Set<unknown>()
+          const dup = v.map((e) => jsonValue(type.key, e.key ?? null, key)).find((k) => seen.has(k) || !seen.add(k))
+          invalid(at, `the map has the key ${typeof dup === 'string' ? JSON.stringify(dup) : String(dup)} more than once`)
+        }
+        return m
+      }
+      if (isObject(v)) {
+        checkUnique(v, at, 'map')
+        return new Map(Object.keys(v).map((k) => [k, jsonValue(type.value, v[k]!, value)]))
+      }
       return plain(v)
     }
     default:
@@ -296,6 +320,8 @@ export class JsonlRowReader implements TextRowReader {
     const v = readLine(line, `${source} line ${this.line}`)
     const row = ++this.rows
     if (!isObject(v)) throw new InvalidDataError(`Invalid data in ${source} row ${row}: expected a JSON object`, { context: { file: source, row } })
+    const dup = (v as { [DUPLICATE]?: string })[DUPLICATE]
+    if (dup !== undefined) invalid({ file: source, row, column: dup }, 'the row names this column more than once')
     const r: Row = {}
     for (const k of Object.keys(v)) {
       const at = { file: source, row, column: k }

@@ -115,6 +115,23 @@ describe('JSON-lines integers, floats and scan encodings', () => {
     expect(thrown(() => load('{"st": {"nope": 2}}')).message).toMatch(/column st\.nope: no such column/)
   })
 
+  it('a key named twice (map object or entries, struct, row) is INVALID_DATA naming the column, not the last value kept', () => {
+    const ms = parseColumns('id bigint, m map<string, int>, n map<bigint, string>, st struct<a: int>')
+    const cases: Array<[string, RegExp]> = [
+      ['{"m": {"a": 1, "a": 2}}', /row 1 column m: the map has the key "a" more than once/],
+      ['{"n": [{"key": 1, "value": "x"}, {"key": 1, "value": "y"}]}', /row 1 column n: the map has the key 1 more than once/],
+      ['{"n": [{"key": 12345678901234567, "value": "x"}, {"key": 12345678901234567.0, "value": "y"}]}', /column n: the map has the key 12345678901234567 more than once/],
+      ['{"st": {"a": 1, "a": 2}}', /row 1 column st: the struct has the key "a" more than once/],
+      ['{"id": 1, "id": 2}', /row 1 column id: the row names this column more than once/],
+    ]
+    for (const [line, message] of cases) {
+      const e = thrown(() => rowCoercer(ms, 'in.jsonl')(jsonlRows(line, ms, 'in.jsonl')[0], 1))
+      expect([e.code, e.message], line).toEqual(['INVALID_DATA', expect.stringMatching(message)])
+    }
+    // distinct keys, and the same key in two different maps, are fine
+    expect(jsonlRows('{"m": {"a": 1, "b": 2}, "n": [{"key": 1, "value": "x"}, {"key": 2, "value": "y"}]}', ms, 'in.jsonl')[0]!.m).toEqual(new Map([['a', 1], ['b', 2]]))
+  })
+
   it('columns without a numeric type see numbers as parseJson reads them; bad JSON is INVALID_JSON with its line', () => {
     const s = parseColumns('id bigint, name string')
     expect(jsonlRows('{"name": 5}', s, 'a.jsonl')).toEqual([{ name: 5 }])

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { FloeError } from '../../../src/errors.js'
 import type { Row } from '../../../src/parquet/codec.js'
 import { parseColumns } from '../../../src/spec/ddl.js'
+import { parseCsvFields, type CsvField } from '../../../src/write/csv-input.js'
 import { csvRows, jsonlRows, textInputRows } from '../../../src/write/input.js'
 
 const schema = parseColumns('id bigint, name string, score double')
@@ -50,7 +51,61 @@ const jsonPiece = fc.constantFrom('{"id":1}', '{"name":"é😀\\n"}', '{"score":
 const jsonText = fc.array(jsonPiece, { maxLength: 30 }).map((p) => p.join(''))
 const cuts = fc.array(fc.nat(), { maxLength: 12 })
 
+// A reference RFC 4180 tokenizer, one character at a time and with the whole text in view (the tokenizer under
+// test slices runs of characters and keeps state across chunks): records, each field's text and quoting, and
+// the line an unclosed quote opened on.
+function referenceCsv(text: string): { records: CsvField[][]; unclosedLine?: number } {
+  const records: CsvField[][] = []
+  let record: CsvField[] = []
+  let cell = ''
+  let quoted = false
+  let inQuotes = false
+  let line = 1
+  let quoteLine = 0
+  const endField = (): void => {
+    record.push({ text: cell, quoted })
+    cell = ''
+    quoted = false
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (c === '\r' || (c === '\n' && text[i - 1] !== '\r')) line++
+    if (inQuotes) {
+      if (c !== '"') cell += c
+      else if (text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else inQuotes = false
+    } else if (c === '"' && cell === '' && !quoted) {
+      inQuotes = quoted = true
+      quoteLine = line
+    } else if (c === ',') endField()
+    else if (c === '\n' || c === '\r') {
+      endField()
+      records.push(record)
+      record = []
+      if (c === '\r' && text[i + 1] === '\n') i++
+    } else cell += c
+  }
+  if (cell !== '' || quoted || record.length) {
+    endField()
+    records.push(record)
+  }
+  return inQuotes ? { records, unclosedLine: quoteLine } : { records }
+}
+
 describe('streamed text input', () => {
+  it('tokenizes CSV as a character-at-a-time reference does (property)', () => {
+    fc.assert(
+      fc.property(csvText, (text) => {
+        const ref = referenceCsv(text)
+        if (ref.unclosedLine !== undefined) expect(() => parseCsvFields(text, 'in')).toThrow(`opened on line ${ref.unclosedLine} is never closed`)
+        else expect(parseCsvFields(text, 'in')).toEqual(ref.records)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
   it('reads CSV split anywhere exactly as the whole text (property)', async () => {
     await fc.assert(
       fc.asyncProperty(csvText, cuts, async (text, at) => {
