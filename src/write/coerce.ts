@@ -189,6 +189,20 @@ function unitTimestamp(v: UnitTimestamp, kind: 'timestamp' | 'timestamptz' | 'ti
   return x
 }
 
+const SQL_TIMESTAMP = /^([+-]?\d{4,}-\d{2}-\d{2})[ Tt](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|z|([+-]\d{2}):?(\d{2})?)?$/
+
+/**
+ * Timestamp text as ISO-8601 reads it: the SQL form that DuckDB, PostgreSQL and Spark print (a space between
+ * date and time, an offset of `+HH` or `+HHMM`) becomes `T` and `+HH:MM`, as Spark's CSV and JSON readers
+ * accept it; anything else is left for the strict parser to judge.
+ */
+function isoTimestampText(s: string): string {
+  const m = SQL_TIMESTAMP.exec(s)
+  if (!m) return s
+  const offset = m[4] === undefined ? (m[3] ?? '') : `${m[4]}:${m[5] ?? '00'}`
+  return `${m[1]}T${m[2]}${offset}`
+}
+
 function timestampConv(kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns', column: string): Conv {
   const nanos = kind === 'timestamp_ns' || kind === 'timestamptz_ns'
   const zoned = kind === 'timestamptz' || kind === 'timestamptz_ns'
@@ -203,7 +217,7 @@ function timestampConv(kind: 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'tim
       return nanos ? ms * NANOS_PER_MILLI : ms * 1000n
     }
     if (typeof v === 'string') {
-      const p = parsed(column, kind, () => parseIsoTimestamp(v.trim()))
+      const p = parsed(column, kind, () => parseIsoTimestamp(isoTimestampText(v.trim())))
       if (zoned && p.offsetSeconds === undefined) throw new Problem(column, `${JSON.stringify(v)} needs a zone offset for ${kind}`)
       if (!zoned && p.offsetSeconds !== undefined) throw new Problem(column, `${JSON.stringify(v)} has a zone offset; ${kind} values are local date-times`)
       if (nanos) return p.epochNanos

@@ -83,6 +83,22 @@ describe('rowCoercer', () => {
     expect(rowCoercer(S)({ id: 1n, dec: '1.230' }, 1)).toMatchObject({ dec: 123n })
   })
 
+  it('reads the SQL timestamp form DuckDB, PostgreSQL and Spark print (space, +HH or +HHMM offset) as its ISO form', () => {
+    const c = rowCoercer(S)
+    const pairs: Array<[Record<string, string>, Record<string, string>]> = [
+      [{ ts: '2024-01-01 10:00:00' }, { ts: '2024-01-01T10:00:00' }],
+      [{ ts: '1969-12-31 23:59:59.999999' }, { ts: '1969-12-31T23:59:59.999999' }],
+      [{ tz: '2024-01-01 10:00:00+00' }, { tz: '2024-01-01T10:00:00+00:00' }],
+      [{ tz: '2024-01-01 10:00:00.5-0530' }, { tz: '2024-01-01T10:00:00.5-05:30' }],
+      [{ tz: '2024-01-01T10:00-08' }, { tz: '2024-01-01T10:00-08:00' }],
+      [{ ns: '2024-01-01 10:00:00.123456789Z' }, { ns: '2024-01-01T10:00:00.123456789Z' }],
+    ]
+    for (const [sql, iso] of pairs) expect(c({ id: 1n, ...sql }, 1), JSON.stringify(sql)).toEqual(c({ id: 1n, ...iso }, 1))
+    // still refused: a zone on a local timestamp, none on timestamptz, a bad offset, two spaces
+    for (const bad of [{ ts: '2024-01-01 10:00:00+00' }, { tz: '2024-01-01 10:00:00' }, { tz: '2024-01-01 10:00:00+5' }, { ts: '2024-01-01  10:00:00' }])
+      expect(() => c({ id: 1n, ...bad }, 1), JSON.stringify(bad)).toThrow(InvalidDataError)
+  })
+
   it('fails with INVALID_DATA naming source, row and column', () => {
     const cases: [unknown, string, RegExp][] = [
       [{ i: 1 }, 'id', /required value is missing/],
