@@ -28,6 +28,13 @@ export interface ReadRequest {
   readonly schema: Schema
   /** Mapping used when the file has no field ids. */
   readonly nameMapping?: NameMapping
+  /**
+   * Read the file as write input (an input file loaded into the table), not as a table's data file: columns
+   * match by name through `nameMapping` (field ids the file carries belong to whichever table wrote it), a
+   * file column the schema lacks is refused, and only conversions a write may make are allowed (no zone
+   * change, no dropped digits, no date → timestamp or binary → string, strings valid UTF-8).
+   */
+  readonly asInput?: boolean
   /** Values that replace columns by field id, whether or not the file stores them (identity partition values, as Java's constantsMap). */
   readonly constants?: ReadonlyMap<number, Value>
   readonly signal?: AbortSignal

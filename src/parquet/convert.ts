@@ -20,6 +20,8 @@ export interface PhysicalType {
   readonly scale?: number
   readonly signed?: boolean
   readonly bitWidth?: number
+  /** A TIMESTAMP's isAdjustedToUTC (true for the legacy TIMESTAMP_MILLIS/MICROS converted types). */
+  readonly adjustedToUtc?: boolean
 }
 
 const DAY_MICROS = 86_400_000_000n
@@ -97,6 +99,19 @@ export function decodeUtf8(b: Uint8Array): string {
 }
 
 const utf8: Converter = (v) => mapTo(v, (x: Uint8Array | string) => (typeof x === 'string' ? x : decodeUtf8(x)))
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+// Write input: a string that is not UTF-8 fails (a data file read replaces bad bytes, liberal as readers are)
+const strictUtf8: Converter = (v) =>
+  mapTo(v, (x: Uint8Array | string) => {
+    if (typeof x === 'string') return x
+    try {
+      return strictDecoder.decode(x)
+    } catch {
+      throw new ValueRangeError('a string value is not valid UTF-8')
+    }
+  })
 /** Copy each byte string (values must not alias page buffers shared with other rows). */
 export const copyBytes: Converter = (v) => mapTo(v, (x: Uint8Array) => new Uint8Array(x))
 
@@ -161,10 +176,45 @@ function timestampConverter(p: PhysicalType, ns: boolean, allowDate: boolean): C
   return ok(ns ? identity : int64FloorDiv(1000n))
 }
 
-/** Choose the converter reading physical column `p` as Iceberg type `t` (spec promotions included). */
-export function converterFor(p: PhysicalType, t: PrimitiveType): ConverterResult {
+/**
+ * Choose the converter reading physical column `p` as Iceberg type `t` (spec promotions included). With
+ * `input` (an input file loaded into a table), only the conversions a write may make (Java's write check
+ * allows widening, not a change of meaning): no zone change, no dropped digits, no date → timestamp, no
+ * unannotated INT64 as a timestamp, no binary → string, and strings must be valid UTF-8.
+ */
+export function converterFor(p: PhysicalType, t: PrimitiveType, input = false): ConverterResult {
+  const refused = input ? inputRefusal(p, t) : undefined
+  if (refused !== undefined) return no(`cannot load Parquet ${describe(p)} into ${t.kind === 'decimal' ? `decimal(${t.precision},${t.scale})` : t.kind}: ${refused}; cast it in the source first`)
   const r = converterForInner(p, t)
+  if (input && r.ok && t.kind === 'string') return ok(strictUtf8)
   return r.ok ? r : no(`cannot read Parquet ${describe(p)} as ${t.kind === 'decimal' ? `decimal(${t.precision},${t.scale})` : t.kind}: ${r.reason}`)
+}
+
+// Why a write may not load `p` into `t` (beyond what a read refuses), or undefined.
+function inputRefusal(p: PhysicalType, t: PrimitiveType): string | undefined {
+  switch (t.kind) {
+    case 'timestamp':
+    case 'timestamptz':
+    case 'timestamp_ns':
+    case 'timestamptz_ns': {
+      if (p.type === 'INT96') return undefined
+      if (p.logicalType === 'DATE' || p.convertedType === 'DATE') return 'a date is not a timestamp'
+      if (!isTimestamp(p)) return 'the column has no TIMESTAMP annotation'
+      const zoned = t.kind === 'timestamptz' || t.kind === 'timestamptz_ns'
+      if (zoned && p.adjustedToUtc === false) return 'a local timestamp (isAdjustedToUTC=false) has no zone'
+      if (!zoned && p.adjustedToUtc !== false) return 'a UTC-adjusted timestamp has a zone'
+      if (timeUnit(p) === 'NANOS' && (t.kind === 'timestamp' || t.kind === 'timestamptz')) return 'nanoseconds would lose digits in a µs column'
+      return undefined
+    }
+    case 'time':
+      return p.logicalType === 'TIME' && p.unit === 'NANOS' ? 'nanoseconds would lose digits in a µs column' : undefined
+    case 'string': {
+      const ann = p.logicalType ?? p.convertedType
+      return ann === 'STRING' || ann === 'UTF8' || ann === 'ENUM' || ann === 'JSON' ? undefined : 'bytes without a STRING annotation are not text'
+    }
+    default:
+      return undefined
+  }
 }
 
 function converterForInner(p: PhysicalType, t: PrimitiveType): ConverterResult {

@@ -129,7 +129,7 @@ function buildRows(names: readonly string[], cols: readonly ArrayLike<Value>[], 
 }
 
 function planFile(fs: FileSchema, request: ReadRequest, file: string): ColumnPlan[] {
-  return resolveSchema(request.schema, fs, file, request.constants)
+  return resolveSchema(request.schema, fs, file, request.constants, request.asInput === true)
 }
 
 async function* readBatches(source: ByteSource, request: ReadRequest): AsyncGenerator<RowBatch> {
@@ -140,7 +140,7 @@ async function* readBatches(source: ByteSource, request: ReadRequest): AsyncGene
   checkAbort(signal, file)
   let fs: FileSchema
   try {
-    fs = buildFileSchema(metadata, tree, request.nameMapping)
+    fs = buildFileSchema(metadata, tree, request.nameMapping, request.asInput === true)
   } catch (e) {
     throw new FloeError('INVALID_PARQUET', `Invalid Parquet schema: ${(e as Error).message}`, { cause: e, context: { file } })
   }

@@ -38,7 +38,7 @@ export interface FileSchema {
  * Build the tree from hyparquet's schema tree; ids from the file, else from `mapping`, else (as Java does)
  * fallback ids 1..n by position for the top-level columns.
  */
-export function buildFileSchema(metadata: FileMetaData, tree: SchemaTree, mapping: NameMapping | undefined): FileSchema {
+export function buildFileSchema(metadata: FileMetaData, tree: SchemaTree, mapping: NameMapping | undefined, byName = false): FileSchema {
   const leaves: PNode[] = []
   const build = (t: SchemaTree, parentPath: readonly SchemaTree[], parentDef: number, parentRep: number, isRoot: boolean): PNode => {
     const el = t.element
@@ -66,7 +66,8 @@ export function buildFileSchema(metadata: FileMetaData, tree: SchemaTree, mappin
     return node
   }
   const root = build(tree, [], 0, 0, true)
-  const hasIds = metadata.schema.slice(1).some((e) => e.field_id !== undefined && e.field_id !== null)
+  // `byName`: the mapping decides even where the file has ids (an input file's ids are another table's)
+  const hasIds = !byName && metadata.schema.slice(1).some((e) => e.field_id !== undefined && e.field_id !== null)
   if (!hasIds && mapping) applyNameMapping(root, mapping)
   else if (!hasIds) {
     // Java's ParquetSchemaUtil.addFallbackIds: a file with neither ids nor a mapping gets top-level ids by position
@@ -165,6 +166,8 @@ export function physicalType(e: SchemaElement): PhysicalType {
   if (e.converted_type !== undefined) p.convertedType = e.converted_type
   if (lt !== undefined) p.logicalType = lt.type
   if (lt && (lt.type === 'TIMESTAMP' || lt.type === 'TIME')) p.unit = lt.unit
+  if (lt && lt.type === 'TIMESTAMP') p.adjustedToUtc = lt.isAdjustedToUTC
+  else if (e.converted_type === 'TIMESTAMP_MILLIS' || e.converted_type === 'TIMESTAMP_MICROS') p.adjustedToUtc = true
   if (lt && lt.type === 'INTEGER') {
     p.signed = lt.isSigned
     p.bitWidth = lt.bitWidth

@@ -31,17 +31,33 @@ export interface ColumnPlan {
 interface Ctx {
   readonly file: string
   readonly constants: ReadonlyMap<number, Value> | undefined
+  /** Reading write input (ReadRequest.asInput): unknown file columns refused, write conversions only. */
+  readonly input: boolean
 }
 
 function fail(ctx: Ctx, field: string, message: string): never {
   throw new FloeError('INVALID_DATA', message, { context: { file: ctx.file, field } })
 }
 
-/** Resolve every top-level field of `schema` against the file; `constants` replace the fields they name, stored or not. */
-export function resolveSchema(schema: Schema, fs: FileSchema, file: string, constants?: ReadonlyMap<number, Value>): ColumnPlan[] {
-  const ctx: Ctx = { file, constants }
+/**
+ * Resolve every top-level field of `schema` against the file; `constants` replace the fields they name, stored
+ * or not. With `input` (write input), a file column the schema does not name is refused at every level.
+ */
+export function resolveSchema(schema: Schema, fs: FileSchema, file: string, constants?: ReadonlyMap<number, Value>, input = false): ColumnPlan[] {
+  const ctx: Ctx = { file, constants, input }
+  if (input) onlyKnownColumns(fs.root, schema.fields, '', ctx)
   const byId = childrenById(fs.root)
   return schema.fields.map((f) => ({ name: f.name, field: f, plan: resolveField(f, byId.get(f.id), f.name, ctx) }))
+}
+
+// Write input: every column the file holds must be one the table (or the struct) has, matched by name as
+// CSV and JSON-lines input are; a loader that dropped it would lose data without a word.
+function onlyKnownColumns(n: PNode, fields: readonly NestedField[], path: string, ctx: Ctx): void {
+  const ids = new Set(fields.map((f) => f.id))
+  for (const c of n.children) {
+    const name = path ? `${path}.${c.name}` : c.name
+    if (c.fieldId === undefined || !ids.has(c.fieldId)) fail(ctx, name, `Column ${name} of the input file is not a column of the table${path ? '' : ' (names match exactly, case included)'}`)
+  }
 }
 
 function childrenById(n: PNode): Map<number, PNode> {
@@ -71,6 +87,7 @@ function resolveType(t: IcebergType, id: number, node: PNode, path: string, ctx:
   switch (t.kind) {
     case 'struct': {
       if (node.children.length === 0 || (!repeatedOk && listShape(node)) || mapShape(node)) return mismatch(node.children.length ? 'a list or map' : 'a primitive')
+      if (ctx.input) onlyKnownColumns(node, t.fields, path, ctx)
       const byId = childrenById(node)
       const fields = t.fields.map((c) => resolveField(c, byId.get(c.id), `${path}.${c.name}`, ctx))
       const hasLeaves = fields.some(readsFile)
@@ -107,7 +124,7 @@ function resolveType(t: IcebergType, id: number, node: PNode, path: string, ctx:
     default: {
       if (node.children.length) return mismatch('a group')
       if (node.repetition === 'REPEATED' && !repeatedOk) return mismatch('a repeated field')
-      const c = converterFor(physicalType(node.element), t)
+      const c = converterFor(physicalType(node.element), t, ctx.input)
       if (!c.ok) fail(ctx, path, `Column ${path}: ${c.reason}`)
       return { k: 'prim', id, node, convert: c.convert }
     }

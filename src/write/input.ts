@@ -28,16 +28,19 @@ export function inputFormatOf(path: string): InputFormat {
 }
 
 
-/** Rows of a Parquet file: by field id when it carries ids, else by column name. */
+/**
+ * Rows of a Parquet input file for `schema`: columns by name (ids in the file belong to the table that wrote
+ * it), a column the table lacks refused, write conversions only (see ReadRequest.asInput).
+ */
 export async function parquetRows(bytes: Uint8Array, schema: Schema, source: string): Promise<Row[]> {
   const out: Row[] = []
   for await (const r of parquetRowStream(bytesSource(bytes, source), schema)) out.push(r)
   return out
 }
 
-/** Rows of a Parquet file read range by range (one row group's rows in memory at a time); ids as in {@link parquetRows}. */
+/** Rows of a Parquet input file read range by range (one row group's rows in memory at a time); columns as in {@link parquetRows}. */
 export async function* parquetRowStream(source: ByteSource, schema: Schema): AsyncGenerator<Row> {
-  for await (const b of hyparquetReader.readBatches(source, { schema, nameMapping: createNameMapping(schema) })) yield* b.rows
+  for await (const b of hyparquetReader.readBatches(source, { schema, nameMapping: createNameMapping(schema), asInput: true })) yield* b.rows
 }
 
 /**
