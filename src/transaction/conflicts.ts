@@ -215,25 +215,38 @@ export async function validateNoNewDeletesForDataFiles(
   if (!files.length || !history.length || m.formatVersion < 2) return
   const found = await addedDeleteFiles(io, m, history, opts.filter ? { filter: opts.filter } : undefined)
   if (!found.length) return
-  const index = new DeleteIndex()
-  // two deletion vectors for one data file among the window's new deletes are a conflict between the commits
-  // that wrote them (Java's validation index refuses them as such), not corrupt metadata: told apart here,
-  // before the scan index would report them as INVALID_METADATA
-  const dvFor = new Map<string, DataFile>()
+  // one index per snapshot that added deletes (its sequence number): a later snapshot of the window may have
+  // replaced an earlier one's deletion vector, and both DVs for one data file in one index would be refused
+  // although each snapshot had one (apache/iceberg#17764 validates per snapshot the same way)
+  const bySnapshot = new Map<bigint, Array<{ file: DataFile; sequenceNumber: bigint }>>()
   for (const d of found) {
-    if (d.file.content === 'position-deletes' && isDV(d.file) && d.file.referencedDataFile !== undefined) {
-      const target = d.file.referencedDataFile
-      const other = dvFor.get(target)
-      if (other)
-        throw new ValidationError(`Cannot commit, found two new deletion vectors for data file ${target}: ${describeDV(other)} and ${describeDV(d.file)}`, { context: { file: target } })
-      dvFor.set(target, d.file)
+    const group = bySnapshot.get(d.sequenceNumber)
+    if (group) group.push(d)
+    else bySnapshot.set(d.sequenceNumber, [d])
+  }
+  const indexes: DeleteIndex[] = []
+  for (const group of bySnapshot.values()) {
+    const index = new DeleteIndex()
+    // two deletion vectors for one data file added by one snapshot are that commit's conflict (Java's
+    // validation index refuses them as such), not corrupt metadata: told apart here, before the index would
+    // report them as INVALID_METADATA
+    const dvFor = new Map<string, DataFile>()
+    for (const d of group) {
+      if (d.file.content === 'position-deletes' && isDV(d.file) && d.file.referencedDataFile !== undefined) {
+        const target = d.file.referencedDataFile
+        const other = dvFor.get(target)
+        if (other)
+          throw new ValidationError(`Cannot commit, found two new deletion vectors for data file ${target}: ${describeDV(other)} and ${describeDV(d.file)}`, { context: { file: target } })
+        dvFor.set(target, d.file)
+      }
+      const path = scopedDataFile(d.file)
+      index.add({ file: path !== undefined && d.file.referencedDataFile === undefined ? { ...d.file, referencedDataFile: path } : d.file, sequenceNumber: d.sequenceNumber }, specById(m, d.file.specId))
     }
-    const path = scopedDataFile(d.file)
-    index.add({ file: path !== undefined && d.file.referencedDataFile === undefined ? { ...d.file, referencedDataFile: path } : d.file, sequenceNumber: d.sequenceNumber }, specById(m, d.file.specId))
+    indexes.push(index)
   }
   const startSeq = startingSequenceNumber(m, history)
   for (const f of files) {
-    const deletes = index.forDataFile(f, startSeq)
+    const deletes = indexes.flatMap((index) => index.forDataFile(f, startSeq))
     if (opts.ignoreEquality) {
       const pos = deletes.find((d) => d.content === 'position-deletes')
       if (pos) throw new ValidationError(`Cannot commit, found new position delete for replaced data file: ${f.filePath} (${pos.filePath})`, { context: { file: f.filePath } })
