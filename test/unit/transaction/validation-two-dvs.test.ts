@@ -71,7 +71,7 @@ describe('conflict validation: two deletion vectors for one data file in the win
     expect((await other.scan({ filter: 'p = 1' }).planFiles())[0]!.deletes).toHaveLength(1)
     // this writer still holds the table as it was before them
     const t = await start.deleteRows('id = 1', { mode: 'copy-on-write' })
-    expect((await t.scan().toArray()).map((r) => r.id).sort((a, b) => (a < b ? -1 : 1))).toEqual([2n, 12n])
+    expect((await t.scan().toArray()).map((r) => r.id as bigint).sort((a, b) => (a < b ? -1 : 1))).toEqual([2n, 12n])
   })
 
   it('a scan of a table holding two live DVs for one file still reports corrupt metadata', async () => {
