@@ -57,6 +57,17 @@ export interface ParquetWriterOptions {
   readonly onRowGroup?: (columns: readonly (readonly Value[])[], rowCount: number, stats: readonly (ColumnStats | undefined)[]) => void
   /** Named in error messages. */
   readonly file?: string
+  /**
+   * The size at which the caller rolls to a new file (`write.target-file-size-bytes`). While no encoded size
+   * ratio is known (see {@link encodedSize}), buffered rows are encoded as a row group once their estimated
+   * size reaches half of it, so that {@link IcebergParquetWriter.length} is an encoded size before it reaches it.
+   */
+  readonly targetFileSizeBytes?: number
+  /**
+   * The encoded size ratio to start from and to add this file's row groups to: the files written one after
+   * another for one partition of a write share one. Default: one of this file's own.
+   */
+  readonly encodedSize?: EncodedSizeRatio
 }
 
 const MiB = 1024 * 1024
@@ -88,6 +99,38 @@ export class RowGroupMemory {
   /** A writer joins (on open) or leaves (on finish). */
   join(delta: 1 | -1): void {
     this.open += delta
+  }
+}
+
+/**
+ * Encoded bytes per estimated byte of the row groups written so far. A writer estimates its buffered rows'
+ * size from their plain values, which for compressible data is many times what their row group takes once
+ * encoded; this ratio, learnt from the row groups already encoded (recent ones weigh more), turns the
+ * estimate into the encoded size that file rolling compares with its target, as parquet-mr's buffered size is
+ * already encoded (Java's `ParquetWriter.length()`: bytes written plus the write store's buffered size).
+ */
+export class EncodedSizeRatio {
+  private estimated = 0
+  private encoded = 0
+  private total = 0
+
+  /** Record one encoded row group: the estimated size of its rows and the bytes it took. */
+  add(estimated: number, encoded: number): void {
+    if (!(estimated > 0)) return
+    // older row groups weigh half as much at each new one, so the ratio follows data that changes
+    this.estimated = this.estimated / 2 + estimated
+    this.encoded = this.encoded / 2 + encoded
+    this.total += estimated
+  }
+
+  /** Encoded bytes per estimated byte; undefined before the first row group. */
+  get ratio(): number | undefined {
+    return this.estimated > 0 ? this.encoded / this.estimated : undefined
+  }
+
+  /** The estimated bytes of all the row groups recorded: how much the ratio was learnt from. */
+  get basis(): number {
+    return this.total
   }
 }
 
@@ -229,7 +272,7 @@ export interface ParquetWriteResult {
 type Estimator = (v: Value) => number
 const stringSize: Estimator = (v) => (typeof v === 'string' ? v.length + 4 : 1)
 
-// Rough encoded size of a value (drives row-group flushing and file rolling, like parquet-mr's buffered size).
+// Rough plain size of a value (drives row-group flushing; file rolling scales it by an EncodedSizeRatio).
 function estimator(t: IcebergType): { fixed: number } | { variable: Estimator } {
   switch (t.kind) {
     case 'boolean':
@@ -418,6 +461,10 @@ export class IcebergParquetWriter {
   private encoded = false
   /** `takeChunks` was called: the whole file is no longer held, only `finishTail` can end it. */
   private taken = false
+  /** Encoded bytes per estimated byte of row groups (this file's and, when shared, earlier files'). */
+  private readonly encodedSize: EncodedSizeRatio
+  /** Estimated bytes at which buffered rows are encoded while no ratio is known (half the target size). */
+  private readonly learnAt: number
 
   private constructor(
     schema: Schema,
@@ -430,6 +477,8 @@ export class IcebergParquetWriter {
     this.names = this.layout.columns.map((c) => c.field.name)
     this.memory = opts.memory ?? new RowGroupMemory()
     this.memory.join(1)
+    this.encodedSize = opts.encodedSize ?? new EncodedSizeRatio()
+    this.learnAt = opts.targetFileSizeBytes === undefined ? Infinity : opts.targetFileSizeBytes / 2
     this.rowOverhead = rowOverhead(this.names.length)
     this.nestedColumns = this.layout.columns.filter((c) => isNestedType(c.field.type)).map((c) => ({ name: c.field.name, type: c.field.type }))
     this.floats = this.layout.columns.map((c) => holdsFloats(c.field.type))
@@ -467,9 +516,24 @@ export class IcebergParquetWriter {
     return this.rows
   }
 
-  /** Bytes encoded so far plus the estimated size of buffered rows (what file rolling compares to its target). */
+  /**
+   * Bytes encoded so far plus the estimated encoded size of the buffered rows (what file rolling compares to
+   * its target): their estimated size times the {@link EncodedSizeRatio} of the row groups encoded before,
+   * or, before any, their estimated size itself.
+   */
   get length(): number {
-    return this.out.offset + this.bufferedBytes + this.unmeasured * this.avgRowBytes
+    return this.out.offset + (this.bufferedBytes + this.unmeasured * this.avgRowBytes) * (this.encodedSize.ratio ?? 1)
+  }
+
+  /**
+   * The length to roll on once {@link length} reached the target size: when the buffered rows are estimated
+   * at more bytes than the encoded size ratio was learnt from (the first file of a partition, whose ratio
+   * comes from a small row group), they are first encoded as a row group, which makes the length exact and
+   * the ratio sound, and the file may then take more rows.
+   */
+  settledLength(): number {
+    if (this.bufferedBytes + this.unmeasured * this.avgRowBytes > this.encodedSize.basis) this.flush()
+    return this.length
   }
 
   /** True when a row group was encoded since the last {@link takeChunks} (a cheap check to make per row). */
@@ -529,6 +593,8 @@ export class IcebergParquetWriter {
     this.unmeasured = 0
     const memory = this.bufferedBytes + this.bufferedRows * this.rowOverhead + this.nestedBytes
     if (this.bufferedBytes >= (this.opts.rowGroupSizeBytes ?? 128 * MiB) || memory >= this.memory.share()) this.flush()
+    // no ratio yet: encode the rows to learn one before `length`, counting them at their estimated size, can reach the target
+    else if (this.bufferedBytes >= this.learnAt && this.encodedSize.ratio === undefined) this.flush()
   }
 
   /** Encode the buffered rows as one row group (no-op when nothing is buffered). */
@@ -536,6 +602,7 @@ export class IcebergParquetWriter {
     const chunks = [...this.chunks, this.chunk]
     const count = this.chunks.reduce((a, c) => a + c.length, this.fill)
     if (count === 0) return
+    const estimated = this.bufferedBytes + this.unmeasured * this.avgRowBytes
     const { columns: bufs, unpacked, negativeZero } = this.transpose(chunks, this.fill, count)
     if (unpacked.includes(true)) {
       unpacked.forEach((u, i) => {
@@ -570,13 +637,15 @@ export class IcebergParquetWriter {
       return minusZero ? { name: c.parquetName, data, statistics, encoding: 'PLAIN' as const } : { name: c.parquetName, data, statistics }
     })
     this.encoded = true
-    this.splitOffsets.push(BigInt(this.out.offset))
+    const start = this.out.offset
+    this.splitOffsets.push(BigInt(start))
     const indexesBefore = this.pq.pendingIndexes.length
     try {
       void this.pq.write({ columnData, rowGroupSize: count, pageSize: this.opts.pageSizeBytes ?? MiB, ...(this.opts.dictSizeBytes ? { dictionarySize: this.opts.dictSizeBytes } : {}) })
     } catch (e) {
       throw new FloeError('INVALID_DATA', `Cannot encode Parquet row group: ${(e as Error).message}`, { cause: e, ...this.ctx() })
     }
+    this.encodedSize.add(estimated, this.out.offset - start)
     const rg = this.pq.row_groups[this.pq.row_groups.length - 1]!
     rg.columns.forEach((chunk, j) => {
       const leaf = this.layout.leaves[j]!

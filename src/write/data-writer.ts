@@ -15,7 +15,7 @@ import { AlreadyExistsError, FloeError, InvalidArgumentError, UnsupportedError, 
 import { lastKnownTypes } from '../spec/last-known-types.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import type { Row } from '../parquet/codec.js'
-import { IcebergParquetWriter, parquetOptionsFromProperties, RowGroupMemory, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
+import { EncodedSizeRatio, IcebergParquetWriter, parquetOptionsFromProperties, RowGroupMemory, type ParquetWriterOptions } from '../parquet/hyparquet-writer.js'
 import type { DataFile, FileFormat } from '../spec/manifest.js'
 import { isUnpartitioned, partitionType, type PartitionSpec } from '../spec/partition-spec.js'
 import { partitionPath } from '../spec/partition-path.js'
@@ -50,6 +50,20 @@ export interface WriteFilesOptions {
 
 /** At most this many data files of one write stream to open outputs at once (each may hold a file descriptor); more open files are stored whole. */
 export const MAX_OPEN_OUTPUTS = 128
+
+/** Where an input row came from: its file and its 1-based row number in that file. */
+export interface RowOrigin {
+  readonly file: string
+  readonly row: number
+}
+
+/** The method by which rows passed to {@link writeDataFiles} say where each came from, so its data errors name that file and row. */
+export const rowOrigin: unique symbol = Symbol.for('floe.rowOrigin')
+
+/** Rows that know their origins: `[rowOrigin](n)` is the origin of the n-th row (1-based) they yielded so far. */
+export interface LocatedRows {
+  [rowOrigin](n: number): RowOrigin | undefined
+}
 
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataOptions extends WriteFilesOptions {
@@ -130,7 +144,8 @@ interface ChunkedFile {
 
 /** A data file being written in either format: rows go to `writer` (one call each), `finish` ends the file. */
 interface FormatFile {
-  readonly writer: { write(row: Row): void; readonly length: number }
+  /** `settledLength`, when there, is the length to roll on once `length` reached the target (see IcebergParquetWriter). */
+  readonly writer: { write(row: Row): void; readonly length: number; settledLength?(): number }
   finish(): FinishedFile
   /** The file written out in chunks (Parquet only). */
   readonly chunked?: ChunkedFile
@@ -224,10 +239,13 @@ async function openWriter(schema: Schema, opts: ParquetWriterOptions, config: Me
   return { writer, metrics: acc }
 }
 
-/** Opens Parquet data files: metrics from the row groups, split offsets at the row groups. */
-function parquetFiles(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig): (path: string) => Promise<FormatFile> {
-  return async (path) => {
-    const { writer, metrics } = await openWriter(schema, opts, config, path)
+/**
+ * Opens Parquet data files: metrics from the row groups, split offsets at the row groups. The files of one
+ * partition share an {@link EncodedSizeRatio}, so each rolls near the target size from its first rows.
+ */
+function parquetFiles(schema: Schema, opts: ParquetWriterOptions, config: MetricsConfig): (path: string, encodedSize?: EncodedSizeRatio) => Promise<FormatFile> {
+  return async (path, encodedSize) => {
+    const { writer, metrics } = await openWriter(schema, encodedSize ? { ...opts, encodedSize } : opts, config, path)
     const facts = (r: { readonly columnSizes: ReadonlyMap<number, bigint>; readonly splitOffsets: readonly bigint[] }): Omit<FinishedFile, 'bytes'> => {
       const m = metrics.finish(r.columnSizes)
       return { recordCount: m.recordCount, stats: { ...metricsFields(m), splitOffsets: r.splitOffsets } }
@@ -291,10 +309,28 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   // Java builds the metrics config for every format (bad metrics properties fail alike); only Parquet uses it
   const config = metricsConfig(props, schema, defaultSortOrder(md))
   // the open Parquet files of this write share one memory budget for their buffered rows
-  const open = parquet ? parquetFiles(fileSchema, { ...parquet, memory: new RowGroupMemory() }, config) : avroFiles(env, fileSchema, avroCodec!)
+  const open = parquet ? parquetFiles(fileSchema, { ...parquet, memory: new RowGroupMemory(), targetFileSizeBytes: maxBytes }, config) : avroFiles(env, fileSchema, avroCodec!)
+  // per partition, the encoded size ratio of its Parquet row groups so far, handed from each file to the next
+  const encodedSizes = new Map<string, EncodedSizeRatio>()
   // Arrow input (a typed source) is named as its reader names it, so both layers' errors say the same
   const typedSource = typeof (rows as Partial<SchemaCheckedRows> | undefined)?.[rowsForSchema] === 'function'
-  const coerceInput = rowCoercer(fileSchema, opts.source ?? (typedSource ? 'Arrow input' : 'rows'))
+  const source = opts.source ?? (typedSource ? 'Arrow input' : 'rows')
+  // rows that know their origins (the CLI's input files) have their errors name the file and row
+  const origins = rows as Partial<LocatedRows> | undefined
+  const locate = typeof origins?.[rowOrigin] === 'function' ? (n: number): RowOrigin | undefined => origins[rowOrigin]!(n) : undefined
+  const coerceRow = rowCoercer(fileSchema, source)
+  const coerceInput = !locate
+    ? coerceRow
+    : (input: unknown, n: number): Row => {
+        try {
+          return coerceRow(input, n)
+        } catch (e) {
+          const at = e instanceof InvalidDataError ? locate(n) : undefined
+          // the same error, named by the row's own file and number
+          if (at) rowCoercer(fileSchema, at.file)(input, at.row)
+          throw e
+        }
+      }
   // typed sources (Arrow) check their column types against the schema before their rows are coerced
   rows = inputRowsFor(rows, fileSchema, opts.source)
   const order = defaultSortOrder(md)
@@ -316,7 +352,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   const files: { seq: number; file: DataFile }[] = []
   let fileCount = 0
 
-  const openFile = async (values: readonly Value[]): Promise<OpenFile> => {
+  const openFile = async (key: string, values: readonly Value[]): Promise<OpenFile> => {
     const name = dataFileName(partitionId, taskId, operationId, ++fileCount, undefined, format)
     const path = locations.newDataLocation(name, router.partitioned ? router.path(values) : undefined)
     const seq = fileCount
@@ -324,7 +360,9 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     // files (each holds a file descriptor on local disk) further ones are kept whole until they close
     const output = streamed && openOutputs < MAX_OPEN_OUTPUTS ? await stored.create(path) : undefined
     if (output) openOutputs++
-    const { writer, finish, chunked } = await open(path)
+    let encodedSize = encodedSizes.get(key)
+    if (parquet && !encodedSize) encodedSizes.set(key, (encodedSize = new EncodedSizeRatio()))
+    const { writer, finish, chunked } = await open(path, encodedSize)
     return { writer, finish, ...(chunked ? { chunked } : {}), path, partition: values, seq, output }
   }
   // hand the finished bytes of a file to its output, each write settled before the writer runs again
@@ -359,17 +397,32 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
   }
 
   let n = 0
-  // a row whose partition value cannot be written: named by source and row (input order; sorted input is
-  // numbered after sorting, so only the source is named)
+  // a row whose partition value cannot be written, named by its file (or source) and row: input rows are
+  // numbered in input order, which sorted rows no longer are (so they are checked before they are sorted)
+  const partitionError = (e: InvalidDataError, at: number | undefined): InvalidDataError => {
+    const o = at === undefined ? undefined : (locate?.(at) ?? { file: opts.source ?? 'rows', row: at })
+    const file = o?.file ?? opts.source ?? 'rows'
+    const where = o ? `${o.file} row ${o.row}` : file
+    return new InvalidDataError(`Invalid data in ${where}: ${e.message}`, { cause: e, context: { file, ...(o ? { row: o.row } : {}), ...e.context } })
+  }
   const routeRow = (row: Row, at: number): RoutedPartition => {
     try {
       return router.route(row)
     } catch (e) {
       if (!(e instanceof InvalidDataError)) throw e
-      const source = opts.source ?? 'rows'
-      const where = sorted ? source : `${source} row ${at}`
-      throw new InvalidDataError(`Invalid data in ${where}: ${e.message}`, { cause: e, context: { file: source, ...(sorted ? {} : { row: at }), ...e.context } })
+      throw partitionError(e, sorted ? undefined : at)
     }
+  }
+  // rows to sort are coerced, and their partition values checked, in input order
+  const coerceToSort = (input: unknown, at: number): Row => {
+    const row = coerceInput(input, at)
+    try {
+      router.check(row)
+    } catch (e) {
+      if (!(e instanceof InvalidDataError)) throw e
+      throw partitionError(e, at)
+    }
+    return row
   }
   // the per-row step; returns a promise only when a file must be opened or closed
   const add = (input: unknown): Promise<void> | undefined => {
@@ -377,7 +430,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     const part = routeRow(row, n)
     const f = openFiles.get(part.key)
     if (!f) {
-      return openFile(part.values).then((g) => {
+      return openFile(part.key, part.values).then((g) => {
         openFiles.set(part.key, g)
         return afterWrite(g, row, part.key)
       })
@@ -385,10 +438,13 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
     return afterWrite(f, row, part.key)
   }
   const afterWrite = (f: OpenFile, row: Row, key: string): Promise<void> | undefined => {
-    f.writer.write(row)
-    if (f.writer.length < maxBytes) return f.output !== undefined && f.chunked!.ready ? drain(f.output, f.chunked!.take()) : undefined
-    openFiles.delete(key)
-    return closeFile(f)
+    const w = f.writer
+    w.write(row)
+    if (w.length >= maxBytes && (w.settledLength === undefined || w.settledLength() >= maxBytes)) {
+      openFiles.delete(key)
+      return closeFile(f)
+    }
+    return f.output !== undefined && f.chunked!.ready ? drain(f.output, f.chunked!.take()) : undefined
   }
 
   try {
@@ -396,7 +452,7 @@ export async function writeDataFiles(env: Env, target: WriteTarget, rows: AsyncI
       // Java writers receive rows the engine sorted (Spark sorts each task's rows, spilling to disk); floe
       // sorts the rows of one write (stable, coerced first) in runs of bounded memory, and each run goes to
       // files of its own, so every file is sorted (files of different runs may overlap, as different tasks' do)
-      const runs = sortedRuns(rows, coerceInput, sortComparator(schema, order), opts.sortRunBytes ?? DEFAULT_SORT_RUN_BYTES, (k) => {
+      const runs = sortedRuns(rows, coerceToSort, sortComparator(schema, order), opts.sortRunBytes ?? DEFAULT_SORT_RUN_BYTES, (k) => {
         if ((k & 1023) === 0) checkAbort(opts.signal)
       })
       let first = true

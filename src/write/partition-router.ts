@@ -26,6 +26,8 @@ export interface PartitionRouter {
   readonly partitionType: StructType
   /** The partition of one row (floe values keyed by column name; nested sources follow struct fields). */
   route(row: Row): RoutedPartition
+  /** Throws the INVALID_DATA `route` would throw for the row, running only the transforms that can refuse a value. */
+  check(row: Row): void
   /** `name=value/...` for a tuple, as Java's `PartitionSpec.partitionToPath`. */
   path(values: readonly Value[]): string
 }
@@ -51,6 +53,8 @@ export function partitionValueKey(v: Value): string {
 export function partitionRouter(spec: PartitionSpec, schema: Schema): PartitionRouter {
   const idx = indexSchema(schema)
   const ptype = partitionType(spec, schema)
+  // the getters whose values can be refused (truncate of a decimal)
+  const checks: ((row: Row) => Value)[] = []
   const getters = spec.fields.map((f) => {
     if (f.transform.kind === 'void') return (): Value => null
     if (f.transform.kind === 'unknown') throw new UnsupportedError(`Cannot write to partition field ${f.name} with unknown transform ${transformToString(f.transform)}`)
@@ -64,7 +68,7 @@ export function partitionRouter(spec: PartitionSpec, schema: Schema): PartitionR
     // truncate[W] of a decimal can leave its precision (decimal(1,0) -9 → -12): Java's manifest writer
     // refuses such a partition value, floe refuses the row, naming the column
     const fits = t.kind === 'truncate' && type.kind === 'decimal' ? (x: Value): boolean => x === null || decimalFitsPrecision(x as bigint, type.precision) : undefined
-    return (row: Row): Value => {
+    const get = (row: Row): Value => {
       let v: Value = row[names[0]!] ?? null
       for (let i = 1; i < names.length && v !== null; i++) v = (v as Readonly<Record<string, Value>>)[names[i]!] ?? null
       const out = applyTransform(t, type, v)
@@ -75,6 +79,8 @@ export function partitionRouter(spec: PartitionSpec, schema: Schema): PartitionR
         )
       return out
     }
+    if (fits) checks.push(get)
+    return get
   })
   const partitioned = !isUnpartitioned(spec)
   const empty: RoutedPartition = { key: '', values: spec.fields.map(() => null) }
@@ -86,6 +92,9 @@ export function partitionRouter(spec: PartitionSpec, schema: Schema): PartitionR
       if (!partitioned) return empty
       const values = getters.map((g) => g(row))
       return { key: values.map(partitionValueKey).join('|'), values }
+    },
+    check(row) {
+      for (const c of checks) c(row)
     },
     path: (values) => partitionPath(spec, ptype, values),
   }

@@ -144,5 +144,31 @@ for (const kind of ['file', 'sqlite'] as const) {
       expect((await floe('append', 'nope.none', bad, ...C)).stderr).toMatch(/NOT_FOUND/)
       expect((await floe('append', join(dir, 'wh'), bad, ...C)).stderr).toMatch(/is a path/)
     })
+
+    it('names the input file and its own row in partition-value errors, for several inputs and sorted tables', async () => {
+      // truncate(10, d) of decimal(1,0) -9 is -10, which decimal(1,0) cannot hold: the row is refused while writing
+      const a = join(dir, 'pa.csv')
+      const b = join(dir, 'pb.jsonl')
+      const c = join(dir, 'pc.csv')
+      writeFileSync(a, 'd,s\n1,a\n2,b\n')
+      writeFileSync(b, '{"d":3,"s":"c"}\n{"d":4,"s":"d"}\n{"d":-9,"s":"e"}\n')
+      writeFileSync(c, 'd,s\n3,c\nx,d\n')
+      await ok('create', 'db.trunc', '--schema', 'd decimal(1,0), s string', '--partition-by', 'truncate(10, d)', ...C)
+      await ok('create', 'db.truncsorted', '--schema', 'd decimal(1,0), s string', '--partition-by', 'truncate(10, d)', '--sort-by', 's', ...C)
+      for (const table of ['db.trunc', 'db.truncsorted'])
+        for (const args of [[b], [a, b], [a, a, b], ['--dynamic', a, b]]) {
+          const cmd = args[0] === '--dynamic' ? ['overwrite', table, ...args.slice(1), '--dynamic'] : ['append', table, ...args]
+          const r = await floe(...cmd, ...C)
+          expect(r.code, `${cmd.join(' ')}: ${r.stderr}`).toBe(1)
+          expect(r.stderr).toContain(`INVALID_DATA: Invalid data in ${b} row 3: Cannot partition column d: truncate[10] of -9 is -10`)
+          // coercion errors name the file and row too (read before the rows are written)
+          expect((await floe(...cmd.map((x) => (x === b ? c : x)), ...C)).stderr).toContain(`Invalid data in ${c} row 2 column d`)
+        }
+      expect(lines(await ok('snapshots', 'db.trunc', ...C))).toEqual([])
+      expect(lines(await ok('snapshots', 'db.truncsorted', ...C))).toEqual([])
+      // good rows from several files are all written
+      await ok('append', 'db.truncsorted', a, a, ...C)
+      expect(lines(await ok('scan', 'db.truncsorted', ...C))).toHaveLength(4)
+    })
   })
 }

@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import type { DeleteMode, DmlOptions } from '../../src/table/dml.js'
+import type { Row } from '../../src/parquet/codec.js'
+import type { Schema } from '../../src/spec/schema.js'
 import type { IsolationLevel } from '../../src/transaction/conflicts.js'
+import { rowOrigin, type LocatedRows, type RowOrigin } from '../../src/write/data-writer.js'
 import { printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_OPTIONS, commitResult, inputRows, openWritable } from '../write-args.js'
 import { CATALOG_USAGE } from '../table-args.js'
@@ -22,6 +25,35 @@ function dmlOptions(values: { branch?: string | undefined; isolation?: string | 
   }
 }
 
+/**
+ * The rows of the input files (see {@link inputRows}: all are checked before the first is read). Rows from
+ * several files also say which file and row each came from, so that errors found while writing them (a
+ * partition value that cannot be stored) name the file and its own row as coercion errors do.
+ */
+async function inputFiles(files: readonly string[], schema: Schema, format: string | undefined, signal: AbortSignal | undefined): Promise<AsyncIterable<Row>> {
+  const all = await inputRows(files, schema, format, signal)
+  if (files.length < 2) return all // one file: the write names it as its source, and its rows are the input's
+  // starts[i]: the rows read before file i (a file's rows are numbered from there as they are read)
+  const starts: number[] = []
+  let read = 0
+  async function* each(): AsyncGenerator<Row> {
+    for (const f of files) {
+      starts.push(read)
+      for await (const row of await inputRows([f], schema, format, signal)) {
+        read++
+        yield row
+      }
+    }
+  }
+  const locate = (n: number): RowOrigin | undefined => {
+    for (let i = starts.length - 1; i >= 0; i--) if (starts[i]! < n) return { file: files[i] === '-' ? '<stdin>' : files[i]!, row: n - starts[i]! }
+    return undefined
+  }
+  const rows = each()
+  const located: AsyncIterable<Row> & LocatedRows = { [Symbol.asyncIterator]: () => rows, [rowOrigin]: locate }
+  return located
+}
+
 /** Run a write so that Ctrl-C aborts it cleanly (its files deleted, nothing committed) where the terminal allows. */
 function interruptible<T>(io: CliIO, work: (signal: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
   return io.withInterrupts ? io.withInterrupts((signal) => work({ signal })) : work({})
@@ -36,7 +68,7 @@ export const appendCommand: Command = {
     const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...WRITE_OPTIONS, ...INPUT_OPTIONS } })
     const [ref, ...files] = positionals
     const t = await openWritable(ref, values)
-    const next = await interruptible(io, async (sig) => t.appendRows(await inputRows(files, t.schema(), values['input-format'], sig.signal), { ...dmlOptions(values, files), ...sig }))
+    const next = await interruptible(io, async (sig) => t.appendRows(await inputFiles(files, t.schema(), values['input-format'], sig.signal), { ...dmlOptions(values, files), ...sig }))
     printJson(io, commitResult(next, values.branch, t))
     return 0
   },
@@ -59,7 +91,7 @@ export const overwriteCommand: Command = {
     const opts = dmlOptions(values, files)
     // the inputs are checked before the copy-on-write part of an overwrite starts
     const next = await interruptible(io, async (sig) => {
-      const rows = await inputRows(files, t.schema(), values['input-format'], sig.signal)
+      const rows = await inputFiles(files, t.schema(), values['input-format'], sig.signal)
       return values.dynamic ? t.overwritePartitions(rows, { ...opts, ...sig }) : t.overwriteRows(rows, values.filter!, { ...opts, ...sig })
     })
     printJson(io, commitResult(next, values.branch, t))
