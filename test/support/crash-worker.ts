@@ -9,7 +9,7 @@
 // A state is {"rows":[{id:"<bigint>",worker,part,v,…own columns}],"columns":[own added columns]}.
 import type { Catalog } from '../../src/catalog/catalog.js'
 import { openCatalog } from '../../src/catalog/open.js'
-import { defaultEnv } from '../../src/env.js'
+import { defaultEnv, seededRandom } from '../../src/env.js'
 import { CommitStateUnknownError, FloeError } from '../../src/errors.js'
 import { parseFilter } from '../../src/expr/parse.js'
 import { LocalFileIO } from '../../src/io/local.js'
@@ -48,17 +48,9 @@ export type WorkerLine =
 /** The partitions worker `w` writes to. */
 export const partsOf = (w: number): number[] => [w * 10, w * 10 + 1, w * 10 + 2]
 
-/** mulberry32: a small seeded generator in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The seeded generator of test environments (mulberry32), in [0, 1). */
+export const seeded: (seed: number) => () => number = seededRandom
+
 
 const toWire = (s: ModelState): WireState => ({ rows: s.rows.map((r) => ({ ...r, id: String(r.id) })), columns: [...s.columns] })
 
