@@ -110,7 +110,8 @@ export async function loadDeletes(dataFilePath: string, deletes: readonly DataFi
     }
     const reader = readerForFormat(d.fileFormat, opts.reader)
     if (!reader) throw new UnsupportedError(`${d.fileFormat} delete files are not supported`, { context: { file } })
-    const common = { reader, ...(opts.signal ? { signal: opts.signal } : {}) }
+    // a delete file that lost rows fails rather than applying what is left
+    const common = { reader, recordCount: d.recordCount, ...(opts.signal ? { signal: opts.signal } : {}) }
     if (d.content === 'position-deletes') {
       const cache = opts.positionDeleteCache
       let set: PositionSet | undefined

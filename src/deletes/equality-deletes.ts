@@ -7,6 +7,7 @@ import { hyparquetReader } from '../parquet/hyparquet-reader.js'
 import { findField, indexSchema, schema, selectFields, type Schema } from '../spec/schema.js'
 import type { NestedField, PrimitiveType, Value } from '../spec/types.js'
 import { bytesToHex, describeValue } from '../spec/values.js'
+import { checkDeleteRowCount } from './position-deletes.js'
 
 /** The distinct equality keys of one or more delete files sharing the same `equality_ids`. */
 export interface EqualityDeleteSet {
@@ -137,6 +138,8 @@ function equalityProjection(ids: readonly number[], schemas: readonly Schema[], 
 export interface EqualityDeleteOptions {
   readonly reader?: ParquetReader
   readonly signal?: AbortSignal
+  /** The file's manifest record_count: fewer rows fail with INVALID_DATA (see PositionDeleteOptions.recordCount). */
+  readonly recordCount?: bigint
 }
 
 /**
@@ -162,12 +165,15 @@ export async function readEqualityDeletes(
   const keys = into ?? new Set<string>()
   const values = new Array<Value>(get.length)
   const reader = opts.reader ?? hyparquetReader
+  let rows = 0
   for await (const batch of reader.readBatches(source, { schema: projection, ...(opts.signal ? { signal: opts.signal } : {}) })) {
+    rows += batch.rows.length
     for (const row of batch.rows) {
       for (let i = 0; i < get.length; i++) values[i] = get[i]!(row)
       keys.add(equalityKey(fields, values))
     }
   }
+  checkDeleteRowCount(file, rows, opts.recordCount)
   return { fieldIds: [...equalityIds], fields, keys }
 }
 

@@ -1,6 +1,9 @@
 // Spec §Position Delete Files: read (file_path, pos) rows from Parquet into one sorted position set per data
 // file. Columns resolve by reserved field id (by name for files without ids); the optional `row` column is
-// never read, and rows whose file_path is NULL are ignored (seen in Impala fixtures).
+// never read, and rows whose file_path is NULL are ignored (seen in Impala fixtures). A file without the
+// file_path or pos column, or with a negative position, fails (Java: "Missing required field", and its
+// position bitmap refuses positions < 0) instead of deleting nothing.
+import { FloeError } from '../errors.js'
 import type { ByteSource, ParquetReader, RowGroupInfo } from '../parquet/codec.js'
 import { hyparquetReader } from '../parquet/hyparquet-reader.js'
 import type { NameMapping } from '../spec/name-mapping.js'
@@ -16,8 +19,17 @@ export const DELETE_POS_ID = 2147483545
 /** Reserved field id of the deprecated `row` struct in position delete files. */
 export const DELETE_ROW_ID = 2147483544
 
+// What a column the file lacks reads as (readers fill a missing column with its initial default): values no
+// stored row can hold (a path with a NUL, a position below 0), so a file without the column is told from one
+// whose values are NULL
+const MISSING_PATH = '\u0000missing file_path'
+const MISSING_POS = -(2n ** 63n)
+
 // optional on read: Impala fixtures hold NULL paths, which are skipped
-const PROJECTION = schema([field(DELETE_FILE_PATH_ID, 'file_path', T.string), field(DELETE_POS_ID, 'pos', T.long)])
+const PROJECTION = schema([
+  field(DELETE_FILE_PATH_ID, 'file_path', T.string, { initialDefault: MISSING_PATH }),
+  field(DELETE_POS_ID, 'pos', T.long, { initialDefault: MISSING_POS }),
+])
 const NAMES: NameMapping = [
   { fieldId: DELETE_FILE_PATH_ID, names: ['file_path'] },
   { fieldId: DELETE_POS_ID, names: ['pos'] },
@@ -62,6 +74,18 @@ export interface PositionDeleteOptions {
   readonly exactPaths?: boolean
   readonly reader?: ParquetReader
   readonly signal?: AbortSignal
+  /**
+   * The file's manifest record_count: a file holding fewer rows fails with INVALID_DATA (it lost deletes, and
+   * applying the rest would bring deleted rows back). More rows are read as they are (files patched after
+   * their commit exist, and engines trust the file).
+   */
+  readonly recordCount?: bigint
+}
+
+/** Fail when a delete file holds fewer rows than its manifest entry says (see PositionDeleteOptions.recordCount). */
+export function checkDeleteRowCount(file: string, rows: number, recordCount: bigint | undefined): void {
+  if (recordCount !== undefined && BigInt(rows) < recordCount)
+    throw new FloeError('INVALID_DATA', `Delete file ${file} holds ${rows} rows, its manifest entry says record_count ${recordCount}`, { context: { file } })
 }
 
 /** A location without its `scheme://authority` or `file:` prefix (`hdfs://nn:8020/a/b` → `/a/b`). */
@@ -102,6 +126,8 @@ export async function readPositionDeletes(source: ByteSource, opts: PositionDele
   const wanted = opts.dataFiles === undefined ? undefined : new Set(opts.dataFiles)
   const loose = wanted && !opts.exactPaths ? looseIndex(wanted) : undefined
   const sortedWanted = wanted && [...wanted].sort(compareStrings)
+  // rows of the file, pruned row groups included (for the record_count check)
+  let rows = 0
   // rows are sorted by file_path, so footer bounds let whole row groups be skipped (exact matching only:
   // a relocated path sorts elsewhere)
   const rowGroupFilter = sortedWanted && opts.exactPaths
@@ -109,7 +135,9 @@ export async function readPositionDeletes(source: ByteSource, opts: PositionDele
         const s = g.columns.get(DELETE_FILE_PATH_ID)
         if (typeof s?.min !== 'string' || typeof s.max !== 'string') return true
         const { min, max } = s
-        return sortedWanted.some((p) => compareStrings(p, min) >= 0 && compareStrings(p, max) <= 0)
+        const keep = sortedWanted.some((p) => compareStrings(p, min) >= 0 && compareStrings(p, max) <= 0)
+        if (!keep) rows += g.rowCount
+        return keep
       }
     : undefined
   const byFile = new Map<string, number[]>()
@@ -122,10 +150,16 @@ export async function readPositionDeletes(source: ByteSource, opts: PositionDele
   })) {
     let lastPath: string | undefined
     let list: number[] | undefined
+    rows += batch.rows.length
     for (const row of batch.rows) {
       const path = row.file_path
       const pos = row.pos
+      if (path === MISSING_PATH || pos === MISSING_POS)
+        throw new FloeError('INVALID_DATA', `Position delete file ${source.path} has no ${path === MISSING_PATH ? 'file_path' : 'pos'} column (field id ${path === MISSING_PATH ? DELETE_FILE_PATH_ID : DELETE_POS_ID})`, {
+          context: { file: source.path, field: path === MISSING_PATH ? 'file_path' : 'pos' },
+        })
       if (typeof path !== 'string' || typeof pos !== 'bigint') continue
+      if (pos < 0n) throw new FloeError('INVALID_DATA', `Position delete file ${source.path} holds a negative position ${pos}`, { context: { file: source.path, field: 'pos' } })
       if (path !== lastPath) {
         lastPath = path
         const key = !wanted || wanted.has(path) ? path : loose?.(path)
@@ -135,6 +169,7 @@ export async function readPositionDeletes(source: ByteSource, opts: PositionDele
       list?.push(Number(pos))
     }
   }
+  checkDeleteRowCount(source.path, rows, opts.recordCount)
   const out = new Map<string, PositionSet>()
   for (const [path, positions] of byFile) out.set(path, sortedPositionSet(positions))
   return out

@@ -35,6 +35,8 @@ function columnMeta(rg: RowGroup, leaf: PNode, file: string): ColumnMetaData {
   if (!meta) return bad('no column metadata')
   if (chunk.file_path) return bad(`stored in another file (${chunk.file_path})`)
   if (meta.path_in_schema.join('.') !== leaf.path.join('.')) return bad(`chunk path ${meta.path_in_schema.join('.')} does not match the schema`)
+  // pages are decoded by the chunk's type: one that is not the schema's would decode other values
+  if (meta.type !== leaf.element.type) return bad(`physical type ${String(meta.type)} does not match the schema's ${String(leaf.element.type)}`)
   return meta
 }
 
@@ -88,6 +90,8 @@ function decodeColumn(rg: RowGroup, start: number, bytes: GroupBytes, c: ColumnP
   }
   if (p.k === 'prim') {
     const meta = columnMeta(rg, p.node, file)
+    // a flat column holds one value (or null) per row: checked before the column is sized by the row count
+    if (Number(meta.num_values) !== rows) throw new FloeError('INVALID_PARQUET', `Parquet column ${c.name} holds ${String(meta.num_values)} values for ${rows} rows`, { context: { file, field: c.name } })
     const sink = flatColumn(rows, p.node.def, p.convert)
     decodeChunk(bytes.get(p.node.leaf)!, p.node, meta, file, sink)
     try {
@@ -144,6 +148,11 @@ async function* readBatches(source: ByteSource, request: ReadRequest): AsyncGene
   } catch (e) {
     throw new FloeError('INVALID_PARQUET', `Invalid Parquet schema: ${(e as Error).message}`, { cause: e, context: { file } })
   }
+  // one column chunk per leaf column, in schema order, in every row group
+  metadata.row_groups.forEach((rg, index) => {
+    if (!Array.isArray(rg.columns) || rg.columns.length !== fs.leaves.length)
+      throw new FloeError('INVALID_PARQUET', `Row group ${index} has ${String(rg.columns?.length)} column chunks for ${fs.leaves.length} leaf columns`, { context: { file } })
+  })
   const columns = planFile(fs, request, file)
   const leaves = columns.filter((c) => readsFile(c.plan)).flatMap((c) => planLeaves(c.plan))
   const names = columns.map((c) => c.name)
@@ -155,10 +164,16 @@ async function* readBatches(source: ByteSource, request: ReadRequest): AsyncGene
   let start = 0
   metadata.row_groups.forEach((rg, index) => {
     const rows = Number(rg.num_rows)
-    if (!(rows >= 0)) throw new FloeError('INVALID_PARQUET', `Invalid row count in row group ${index}`, { context: { file } })
+    if (!(Number.isSafeInteger(rows) && rows >= 0)) throw new FloeError('INVALID_PARQUET', `Invalid row count ${String(rg.num_rows)} in row group ${index}`, { context: { file } })
+    // an empty row group is skipped: one whose column chunks hold values has a damaged row count (skipping it would drop rows silently)
+    if (rows === 0 && rg.columns.some((c) => Number(c.meta_data?.num_values ?? 0) !== 0))
+      throw new FloeError('INVALID_PARQUET', `Row group ${index} has num_rows 0 but its column chunks hold values`, { context: { file } })
     if (rows > 0 && (!request.rowGroupFilter || request.rowGroupFilter(rowGroupInfo(rg, index, start, prims!)))) selected.push({ rg, start })
     start += rows
   })
+  // the file's row count is the sum of its row groups' (a damaged group count would otherwise go unnoticed when no column is decoded)
+  if (metadata.num_rows !== undefined && Number(metadata.num_rows) !== start)
+    throw new FloeError('INVALID_PARQUET', `Footer num_rows ${String(metadata.num_rows)} differs from the ${start} rows of its row groups`, { context: { file } })
 
   const prefetch = (i: number): Promise<GroupBytes> | undefined => {
     const g = selected[i]

@@ -225,8 +225,11 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
     constants: partitionConstants(task, readSchema, allMeta),
     ...(signal ? { signal } : {}),
   })
+  // every row of the file is read (no row group is pruned): the count must be the manifest's record_count
+  let read = 0
   for await (const batch of batches) {
     const rows = batch.rows
+    read += rows.length
     for (let i = 0; i < rows.length; i++) {
       if ((i & 1023) === 0) throwIfAborted(signal)
       const row = rows[i]!
@@ -239,4 +242,6 @@ export async function* readTask(env: Env, task: FileScanTask, signal?: AbortSign
       yield sameShape ? row : project(row)
     }
   }
+  if (typeof task.file.recordCount === 'bigint' && BigInt(read) !== task.file.recordCount)
+    throw new FloeError('INVALID_DATA', `Data file ${path} holds ${read} rows, its manifest entry says record_count ${task.file.recordCount}`, { context: { file: path } })
 }
