@@ -1,6 +1,7 @@
 // The default Parquet writer: rows of floe values → one Parquet file through hyparquet-writer, with the Java
 // layout (parquet-write-schema.ts), the `iceberg.schema` key/value, codecs from table properties, streaming
 // row groups (rows are released once their row group is encoded) and per-column chunk sizes for metrics.
+import { snappyCompress } from '../compression/snappy.js'
 import { loadZstd } from '../compression/zstd.js'
 import { gzipSync } from 'node:zlib'
 import type { CompressionCodec, KeyValue } from 'hyparquet'
@@ -195,6 +196,7 @@ async function compressorsFor(codec: ParquetCodec, level: number | undefined): P
     const z = await loadZstd()
     return { ZSTD: (b) => z.compress(b, level ?? 3) }
   }
+  if (codec === 'snappy') return { SNAPPY: snappyCompress }
   return {}
 }
 
