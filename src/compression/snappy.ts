@@ -19,6 +19,7 @@ function maxCompressedLength(n: number): number {
 
 const load32 = (a: Uint8Array, p: number): number => a[p]! | (a[p + 1]! << 8) | (a[p + 2]! << 16) | (a[p + 3]! << 24)
 const hashAt = (a: Uint8Array, p: number, shift: number): number => Math.imul(load32(a, p), HASH_MUL) >>> shift
+const hashView = (v: DataView, p: number, shift: number): number => Math.imul(v.getInt32(p, true), HASH_MUL) >>> shift
 
 /** Write a literal element of input[from, from + len) at `op`; returns the new end. */
 function literal(out: Uint8Array, op: number, input: Uint8Array, from: number, len: number): number {
@@ -66,6 +67,7 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
   const need = maxCompressedLength(n)
   if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2))
   const out = scratch
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength)
   let op = 0
   for (let v = n; ; v >>>= 7) {
     if (v < 0x80) {
@@ -85,7 +87,7 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
     table.fill(0)
     const ipLimit = n - INPUT_MARGIN
     let ip = 1
-    let nextHash = hashAt(input, ip, shift)
+    let nextHash = hashView(view, ip, shift)
     outer: for (;;) {
       // Find a 4-byte match, looking further apart the longer nothing matches.
       let skip = 32
@@ -96,29 +98,30 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
         const hash = nextHash
         nextIp = ip + (skip++ >>> 5)
         if (ip > ipLimit) break outer
-        nextHash = hashAt(input, nextIp, shift)
+        nextHash = nextIp + 4 <= n ? hashView(view, nextIp, shift) : hashAt(input, nextIp, shift)
         candidate = table[hash]!
         table[hash] = ip
-        if (ip - candidate <= MAX_OFFSET && load32(input, ip) === load32(input, candidate)) break
+        if (ip - candidate <= MAX_OFFSET && view.getInt32(ip, true) === view.getInt32(candidate, true)) break
       }
       op = literal(out, op, input, nextEmit, ip - nextEmit)
       // Emit copies while the position right after one starts another match.
       for (;;) {
         const base = ip
         let matched = 4
+        while (ip + matched + 4 <= n && view.getInt32(ip + matched, true) === view.getInt32(candidate + matched, true)) matched += 4
         while (ip + matched < n && input[ip + matched] === input[candidate + matched]) matched++
         ip += matched
         op = copy(out, op, base - candidate, matched)
         nextEmit = ip
         if (ip >= ipLimit) break outer
-        table[hashAt(input, ip - 1, shift)] = ip - 1
-        const cur = hashAt(input, ip, shift)
+        table[hashView(view, ip - 1, shift)] = ip - 1
+        const cur = hashView(view, ip, shift)
         candidate = table[cur]!
         table[cur] = ip
-        if (!(ip - candidate <= MAX_OFFSET && load32(input, ip) === load32(input, candidate))) break
+        if (!(ip - candidate <= MAX_OFFSET && view.getInt32(ip, true) === view.getInt32(candidate, true))) break
       }
       ip++
-      nextHash = hashAt(input, ip, shift)
+      nextHash = hashView(view, ip, shift)
     }
   }
   if (nextEmit < n) op = literal(out, op, input, nextEmit, n - nextEmit)
