@@ -9,6 +9,7 @@ import { alterCommand } from './commands/alter.js'
 import { appendCommand, deleteCommand, overwriteCommand } from './commands/write.js'
 import { cherryPickCommand, refCommands } from './commands/refs.js'
 import { catalogCommands } from './commands/catalog-admin.js'
+import { maintenanceCommands } from './commands/maintenance.js'
 import { InvalidArgumentError } from '../src/errors.js'
 import { atMostPositionals, processIO, reportError, type CliIO, type Command } from './cli-io.js'
 
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   ...refCommands,
   cherryPickCommand,
   ...catalogCommands,
+  ...maintenanceCommands,
 ]
 
 function help(io: CliIO): void {

@@ -29,9 +29,11 @@ const DELETE_CONCURRENCY = 16
 /**
  * Every file any snapshot or metadata version references: metadata files, manifest lists, manifests, data
  * and delete files, statistics. A manifest list or manifest that cannot be read is skipped (its own path is
- * still listed) and reported in `unreadable`.
+ * still listed) and reported in `unreadable`. With `liveOnly`, content files come from live entries only
+ * (Java's reachability for orphan removal: a file only a deleted entry names is unreferenced); a purge
+ * takes every entry.
  */
-export async function reachableFiles(io: FileIO, state: TableState): Promise<{ metadata: Set<string>; content: Set<string>; unreadable: PurgeFailure[] }> {
+export async function reachableFiles(io: FileIO, state: TableState, opts: { readonly liveOnly?: boolean } = {}): Promise<{ metadata: Set<string>; content: Set<string>; unreadable: PurgeFailure[] }> {
   const m = state.metadata
   const metadata = new Set<string>([state.metadataLocation, ...m.metadataLog.map((e) => e.metadataFile)])
   const content = new Set<string>()
@@ -52,7 +54,7 @@ export async function reachableFiles(io: FileIO, state: TableState): Promise<{ m
     metadata.add(mf.manifestPath)
     try {
       const r = readManifest(await io.read(mf.manifestPath), { file: mf.manifestPath, manifest: mf, specs: m.specs, formatVersion: m.formatVersion })
-      for (const e of r.entries) content.add(e.dataFile.filePath)
+      for (const e of r.entries) if (!opts.liveOnly || e.status !== 'deleted') content.add(e.dataFile.filePath)
     } catch (error) {
       unreadable.push({ path: mf.manifestPath, error })
     }

@@ -8,10 +8,15 @@ export type IoOp = 'read' | 'stat' | 'write' | 'delete' | 'list'
 /** Objects kept in a Map; `beforeOp` may throw to inject faults. */
 export class MemoryFileIO implements FileIO {
   readonly files = new Map<string, Uint8Array>()
+  /** When each object was last written (epoch ms, from `clock`); objects put into `files` directly have none. */
+  readonly mtimes = new Map<string, number>()
   /** Called before every operation; throw from it to simulate a failure. */
   beforeOp: ((op: IoOp, path: string) => void) | undefined
   /** Writes honour `publishAfter`. */
   readonly stagesWrites = true
+
+  /** `clock` gives the write times stat and list report (default: the wall clock). */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   /** The whole object or a byte range. */
   async read(path: string, range?: { readonly start: number; readonly end?: number }): Promise<Uint8Array> {
@@ -25,7 +30,7 @@ export class MemoryFileIO implements FileIO {
   async stat(path: string): Promise<FileStat | undefined> {
     this.beforeOp?.('stat', path)
     const b = this.files.get(path)
-    return b ? { path, size: b.length } : undefined
+    return b ? this.statOf(path, b) : undefined
   }
 
   /** Store bytes; create-if-absent unless `overwrite`. */
@@ -34,6 +39,12 @@ export class MemoryFileIO implements FileIO {
     if (opts.publishAfter) await opts.publishAfter
     if (!opts.overwrite && this.files.has(path)) throw new AlreadyExistsError(`File already exists: ${path}`, { context: { file: path } })
     this.files.set(path, data.slice())
+    this.mtimes.set(path, this.clock())
+  }
+
+  private statOf(path: string, b: Uint8Array): FileStat {
+    const t = this.mtimes.get(path)
+    return t === undefined ? { path, size: b.length } : { path, size: b.length, mtimeMs: t }
   }
 
   /**
@@ -63,6 +74,7 @@ export class MemoryFileIO implements FileIO {
         if (this.files.get(path) !== placeholder) throw new FloeError('IO', `Cannot close ${path}: it was deleted or replaced while it was written`, { context: { file: path } })
         state = 'closed'
         this.files.set(path, concat(parts))
+        this.mtimes.set(path, this.clock())
       },
       abort: async () => {
         if (state === 'closed') return
@@ -77,13 +89,14 @@ export class MemoryFileIO implements FileIO {
   async delete(path: string): Promise<void> {
     this.beforeOp?.('delete', path)
     this.files.delete(path)
+    this.mtimes.delete(path)
   }
 
   /** Objects under a prefix, sorted. */
   async *list(prefix: string): AsyncIterable<FileStat> {
     this.beforeOp?.('list', prefix)
     const hits = [...this.files.keys()].filter((k) => k.startsWith(prefix)).sort()
-    for (const k of hits) yield { path: k, size: this.files.get(k)!.length }
+    for (const k of hits) yield this.statOf(k, this.files.get(k)!)
   }
 }
 

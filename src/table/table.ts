@@ -14,6 +14,7 @@ import { currentSchema, currentSnapshot, defaultSpec, type TableMetadata } from 
 import { loadTableState, type TableState } from './load.js'
 import { TableScan, type ScanOptions } from './scan.js'
 import { IncrementalAppendScan, type IncrementalOptions } from './incremental.js'
+import { removeOrphanFiles, type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult } from '../maintenance/remove-orphan-files.js'
 
 /** Scan options as callers write them: the filter may be an expression or row-filter text. */
 export interface ScanRequest extends Omit<ScanOptions, 'filter'> {
@@ -109,6 +110,13 @@ export class Table {
   /** Dynamic partition overwrite: `rows` replace every partition they land in. */
   overwritePartitions(rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
     return overwritePartitions(this, rows, opts)
+  }
+
+  /** Delete (or with `dryRun` list) files under the table location that no metadata references and older than the cut-off (default three days). */
+  async removeOrphanFiles(opts: Omit<RemoveOrphanFilesOptions, 'current'> = {}): Promise<RemoveOrphanFilesResult> {
+    // a catalog table is judged against its current version, not the one this handle holds
+    const t = this.ops ? await this.refresh() : this
+    return removeOrphanFiles(this.env, t.state, { ...opts, current: this.ops !== undefined })
   }
 
   /** Re-read the current version (through the catalog when there is one, else from `location`). */

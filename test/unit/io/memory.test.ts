@@ -1,4 +1,4 @@
-// MemoryFileIO: create-if-absent, fault hook, and publishAfter (nothing visible before it resolves).
+// MemoryFileIO: create-if-absent, fault hook, publishAfter (nothing visible before it resolves), write times.
 import { describe, expect, it } from 'vitest'
 import { AlreadyExistsError, FloeError } from '../../../src/errors.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
@@ -29,5 +29,23 @@ describe('MemoryFileIO', () => {
     const reason = new FloeError('IO', 'no')
     await expect(io.write('/t/v2', bytes('2'), { publishAfter: Promise.reject(reason) })).rejects.toBe(reason)
     expect(await io.stat('/t/v2')).toBeUndefined()
+  })
+
+  it('reports write times from its clock in stat and list; objects put into files directly have none', async () => {
+    let now = 5
+    const io = new MemoryFileIO(() => now)
+    await io.write('/t/a', bytes('a'))
+    now = 9
+    const out = await io.createOutput('/t/b')
+    await out.write(bytes('b'))
+    now = 12
+    await out.close()
+    io.files.set('/t/c', bytes('c'))
+    const listed = []
+    for await (const s of io.list('/t/')) listed.push(s)
+    expect(listed).toEqual([{ path: '/t/a', size: 1, mtimeMs: 5 }, { path: '/t/b', size: 1, mtimeMs: 12 }, { path: '/t/c', size: 1 }])
+    expect(await io.stat('/t/a')).toEqual({ path: '/t/a', size: 1, mtimeMs: 5 })
+    await io.delete('/t/a')
+    expect(io.mtimes.has('/t/a')).toBe(false)
   })
 })

@@ -1,0 +1,66 @@
+// Maintenance commands: remove-orphan-files.
+import { parseArgs } from 'node:util'
+import { InvalidArgumentError } from '../../src/errors.js'
+import type { PrefixMismatchMode } from '../../src/maintenance/remove-orphan-files.js'
+import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
+import { CATALOG_USAGE, openTable, parseTimeArg, TABLE_OPTIONS } from '../table-args.js'
+
+// `a,b=c` options (repeatable) → Java's equal-schemes/authorities map
+function equivalences(list: readonly string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of list ?? []) {
+    const eq = item.lastIndexOf('=')
+    if (eq <= 0 || eq === item.length - 1) throw new InvalidArgumentError(`${flag} takes from[,from…]=to, got ${JSON.stringify(item)}`)
+    out[item.slice(0, eq)] = item.slice(eq + 1)
+  }
+  return out
+}
+
+/** The remove-orphan-files command. */
+export const removeOrphanFilesCommand: Command = {
+  name: 'remove-orphan-files',
+  summary: 'delete files under the table location that no metadata references and older than a cut-off (default 3 days); --dry-run lists them',
+  usage:
+    `floe remove-orphan-files <table> [--older-than <epoch-ms|ISO time>] [--dry-run] [--location L] ` +
+    `[--prefix-mismatch-mode error|ignore|delete] [--equal-schemes from,…=to]... [--equal-authorities from,…=to]... ${CATALOG_USAGE}`,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        ...TABLE_OPTIONS,
+        'older-than': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        location: { type: 'string' },
+        'prefix-mismatch-mode': { type: 'string' },
+        'equal-schemes': { type: 'string', multiple: true },
+        'equal-authorities': { type: 'string', multiple: true },
+      },
+    })
+    atMostPositionals(positionals, 1, this.usage)
+    const t = await openTable(positionals[0], values)
+    const r = await t.removeOrphanFiles({
+      ...(values['older-than'] === undefined ? {} : { olderThanMs: parseTimeArg(values['older-than'], '--older-than') }),
+      ...(values.location === undefined ? {} : { location: values.location }),
+      ...(values['prefix-mismatch-mode'] === undefined ? {} : { prefixMismatchMode: values['prefix-mismatch-mode'] as PrefixMismatchMode }),
+      equalSchemes: equivalences(values['equal-schemes'], '--equal-schemes'),
+      equalAuthorities: equivalences(values['equal-authorities'], '--equal-authorities'),
+      dryRun: Boolean(values['dry-run']),
+    })
+    const why = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+    for (const f of r.undeleted) io.err(`floe: warning: ${f.path} could not be deleted: ${why(f.error)}`)
+    printJson(io, {
+      dryRun: r.dryRun,
+      olderThanMs: r.olderThanMs,
+      listedFiles: r.listedFiles,
+      tooRecent: r.tooRecent,
+      orphanFiles: r.orphanFiles,
+      deletedFiles: r.deleted,
+      undeletedFiles: r.undeleted.map((f) => ({ path: f.path, error: why(f.error) })),
+    })
+    return 0
+  },
+}
+
+/** The maintenance commands. */
+export const maintenanceCommands: readonly Command[] = [removeOrphanFilesCommand]
