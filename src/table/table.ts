@@ -14,6 +14,7 @@ import { currentSchema, currentSnapshot, defaultSpec, type TableMetadata } from 
 import { loadTableState, type TableState } from './load.js'
 import { TableScan, type ScanOptions } from './scan.js'
 import { IncrementalAppendScan, type IncrementalOptions } from './incremental.js'
+import { expireSnapshots, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from '../maintenance/expire-snapshots.js'
 import { removeOrphanFiles, type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult } from '../maintenance/remove-orphan-files.js'
 
 /** Scan options as callers write them: the filter may be an expression or row-filter text. */
@@ -110,6 +111,11 @@ export class Table {
   /** Dynamic partition overwrite: `rows` replace every partition they land in. */
   overwritePartitions(rows: AsyncIterable<unknown> | Iterable<unknown>, opts: DmlOptions = {}): Promise<Table> {
     return overwritePartitions(this, rows, opts)
+  }
+
+  /** Expire old snapshots and refs (Java's retention rules) in one commit, then delete the files only they reached. */
+  expireSnapshots(opts: ExpireSnapshotsOptions = {}): Promise<ExpireSnapshotsResult> {
+    return expireSnapshots(this, opts)
   }
 
   /** Delete (or with `dryRun` list) files under the table location that no metadata references and older than the cut-off (default three days). */

@@ -1,9 +1,10 @@
-// Maintenance commands: remove-orphan-files.
+// Maintenance commands: expire-snapshots, remove-orphan-files.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import type { PrefixMismatchMode } from '../../src/maintenance/remove-orphan-files.js'
 import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_USAGE, openTable, parseTimeArg, TABLE_OPTIONS } from '../table-args.js'
+import { CATALOG_OPTIONS, openWritable, snapshotIdArg } from '../write-args.js'
 
 // `a,b=c` options (repeatable) → Java's equal-schemes/authorities map
 function equivalences(list: readonly string[] | undefined, flag: string): Record<string, string> {
@@ -62,5 +63,50 @@ export const removeOrphanFilesCommand: Command = {
   },
 }
 
+/** The expire-snapshots command. */
+export const expireSnapshotsCommand: Command = {
+  name: 'expire-snapshots',
+  summary: 'remove old snapshots and refs (Java retention rules) and delete the files only they reached; --dry-run reports them',
+  usage: `floe expire-snapshots <ns.table> [--older-than <epoch-ms|ISO time>] [--retain-last N] [--snapshot-id N]... [--keep-files] [--dry-run] ${CATALOG_USAGE}`,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        ...CATALOG_OPTIONS,
+        'older-than': { type: 'string' },
+        'retain-last': { type: 'string' },
+        'snapshot-id': { type: 'string', multiple: true },
+        'keep-files': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+      },
+    })
+    atMostPositionals(positionals, 1, this.usage)
+    const retain = values['retain-last']
+    if (retain !== undefined && !/^\d+$/.test(retain)) throw new InvalidArgumentError(`--retain-last must be a positive integer, got ${JSON.stringify(retain)}`)
+    const t = await openWritable(positionals[0], values)
+    const r = await t.expireSnapshots({
+      ...(values['older-than'] === undefined ? {} : { olderThanMs: parseTimeArg(values['older-than'], '--older-than') }),
+      ...(retain === undefined ? {} : { retainLast: Number(retain) }),
+      ...(values['snapshot-id'] === undefined ? {} : { snapshotIds: values['snapshot-id'].map((s) => snapshotIdArg(s, '--snapshot-id')) }),
+      cleanExpiredFiles: !values['keep-files'],
+      dryRun: Boolean(values['dry-run']),
+    })
+    const why = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+    for (const f of r.undeleted) io.err(`floe: warning: ${f.path} could not be deleted: ${why(f.error)}`)
+    for (const f of r.unreadable) io.err(`floe: warning: ${f.path} could not be read; files depending on it were not deleted: ${why(f.error)}`)
+    printJson(io, {
+      dryRun: r.dryRun,
+      expiredSnapshotIds: r.expiredSnapshotIds,
+      removedRefs: r.removedRefs,
+      currentSnapshotId: r.table.currentSnapshot()?.snapshotId ?? null,
+      files: r.files,
+      undeletedFiles: r.undeleted.map((f) => ({ path: f.path, error: why(f.error) })),
+      unreadableFiles: r.unreadable.map((f) => ({ path: f.path, error: why(f.error) })),
+    })
+    return 0
+  },
+}
+
 /** The maintenance commands. */
-export const maintenanceCommands: readonly Command[] = [removeOrphanFilesCommand]
+export const maintenanceCommands: readonly Command[] = [expireSnapshotsCommand, removeOrphanFilesCommand]
