@@ -1,6 +1,7 @@
 // `npm run demo`: an end-to-end tour of floe on an embedded warehouse in a local temporary folder (no
 // server): create a hidden-partitioned table, append rows, scan with pruning, delete (merge-on-read), time
-// travel, write to a branch, tag, roll back, and inspect the metadata floe wrote. Everything goes through
+// travel, write to a branch, tag, roll back, maintenance dry runs (snapshot expiration, orphan files), and
+// inspect the metadata floe wrote. Everything goes through
 // the public API; the equivalent CLI commands are printed alongside (the lines starting with `$`): run in
 // order in an empty folder, they do the same to ./warehouse, the CLI's default catalog.
 import { mkdtemp, writeFile } from 'node:fs/promises'
@@ -113,7 +114,20 @@ out(`   main: ${await count(t)} rows; tag v1: ${await count(t, { snapshot: { ref
 say('snapshots', 'floe snapshots db.events')
 for (const s of snapshotsTable(t.metadata)) out(`   ${stringifyJson({ snapshot_id: s.snapshot_id, parent_id: s.parent_id, operation: s.operation })}`)
 
-// 9. The metadata file floe committed: valid Iceberg, 64-bit ids exact.
+// 9. Maintenance, as dry runs (nothing changes): which snapshots expiration would remove now, keeping one
+//    snapshot per branch (the tag and both branch heads stay), and which unreferenced files orphan removal
+//    would delete (none: it only considers files older than three days, so writes in flight are safe).
+say(
+  'maintenance dry runs: expire snapshots older than now (keep 1 per branch), find orphan files',
+  'floe expire-snapshots db.events --older-than "$(date +%s)999" --retain-last 1 --dry-run',
+  'floe remove-orphan-files db.events --dry-run',
+)
+const exp = await t.expireSnapshots({ olderThanMs: BigInt(Date.now()) + 999n, retainLast: 1, dryRun: true })
+out(`   would expire ${exp.expiredSnapshotIds.join(', ') || 'nothing'}, deleting ${exp.files.manifestLists.length} manifest list(s), ${exp.files.manifests.length} manifest(s), ${exp.files.dataFiles.length + exp.files.positionDeleteFiles.length} data/delete file(s)`)
+const orphans = await t.removeOrphanFiles({ dryRun: true })
+out(`   orphan files: ${orphans.orphanFiles.length} (of ${orphans.listedFiles} listed; ${orphans.tooRecent} younger than the 3-day cut-off)`)
+
+// 10. The metadata file floe committed: valid Iceberg, 64-bit ids exact.
 // the CLI's run makes the same commits, so its table is at the same metadata version under ./warehouse
 const metadataFile = relative(warehouse, t.metadataLocation)
 say(`inspect ${metadataFile}`, `floe inspect ${word(join('warehouse', metadataFile))}`)

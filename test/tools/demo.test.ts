@@ -27,6 +27,11 @@ describe('npm run demo', () => {
     const [, planned, total] = /planned (\d+) of (\d+) data files/.exec(out)!
     expect(Number(planned)).toBeLessThan(Number(total)) // pruning skipped files
     expect(out).toContain('7342794868382145167') // a 64-bit id stays exact end to end
+    // the expiration dry run names the delete snapshot (an ancestor of audit beyond its newest) and changes nothing
+    const deleteSnapshot = t.snapshots().find((s) => s.summary.operation === 'delete')!.snapshotId
+    expect(out).toContain(`would expire ${deleteSnapshot}, deleting 1 manifest list(s)`)
+    expect(t.snapshots()).toHaveLength(3)
+    expect(out).toMatch(/orphan files: 0 \(of \d+ listed; \d+ younger than the 3-day cut-off\)/)
   }, 60_000)
 
   it('prints CLI equivalents that, run in order in an empty folder, build the same table in ./warehouse', async () => {
