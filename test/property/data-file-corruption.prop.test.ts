@@ -8,7 +8,7 @@
 // at least its record_count). A success with other values is allowed: Parquet pages carry no checksum here
 // (deletion vectors do). Tables: floe-written (v2 with Parquet or Avro position deletes and an equality delete,
 // v3 with a deletion vector; zstd, snappy, gzip and uncompressed; nested columns, dictionary strings, small row
-// groups and pages) and engine-written corpus tables read in place (Spark, Trino, Iceberg-Java, Impala), some
+// groups and pages; Avro data files, deflate and uncompressed) and engine-written corpus tables read in place (Spark, Trino, Iceberg-Java, Impala), some
 // also as uncompressed copies so that edits reach the decoders of v1 pages. Scans run in a child process
 // (test/support/corrupt-scan-worker.ts, capped heap) so that a synchronous hang is killed and an allocation
 // runaway or a V8 abort ends that process, not the test's.
@@ -186,7 +186,7 @@ describe('scans of tables with a corrupt data, delete or DV file', () => {
 
   it('covers every kind of file', () => {
     const kinds = new Set(targets.map((t) => `${t.content} ${t.format}`))
-    expect([...kinds].sort()).toEqual(['data PARQUET', 'equality-deletes PARQUET', 'position-deletes AVRO', 'position-deletes PARQUET', 'position-deletes PUFFIN'])
+    expect([...kinds].sort()).toEqual(['data AVRO', 'data PARQUET', 'equality-deletes AVRO', 'equality-deletes PARQUET', 'position-deletes AVRO', 'position-deletes PARQUET', 'position-deletes PUFFIN'])
     expect(targets.some((t) => t.label.startsWith('floe'))).toBe(true)
     expect(targets.some((t) => !t.label.startsWith('floe'))).toBe(true)
   })

@@ -465,7 +465,7 @@ function rowsFrom(from: number, n: number): Record<string, unknown>[] {
   return out
 }
 
-/** The floe-written tables: v2 with Parquet or Avro position deletes and an equality delete, v3 with a DV. */
+/** The floe-written tables: v2 with Parquet or Avro position deletes and an equality delete, v3 with a DV, Avro data files. */
 const FLOE_TABLES: readonly { name: string; version: 2 | 3; props: Record<string, string> }[] = [
   { name: 'v2_zstd', version: 2, props: {} },
   { name: 'v2_snappy_avro_deletes', version: 2, props: { 'write.parquet.compression-codec': 'snappy', 'write.delete.format.default': 'avro' } },
@@ -473,6 +473,9 @@ const FLOE_TABLES: readonly { name: string; version: 2 | 3; props: Record<string
   // several row groups and pages per column chunk
   { name: 'v2_plain_small_groups', version: 2, props: { 'write.parquet.compression-codec': 'uncompressed', 'write.parquet.row-group-size-bytes': '600', 'write.parquet.page-size-bytes': '128' } },
   { name: 'v3_zstd_dv', version: 3, props: {} },
+  // Avro data files (Java's write.format.default=avro): deflate blocks, and uncompressed so that edits reach the decoder
+  { name: 'v2_avro_data_deflate', version: 2, props: { 'write.format.default': 'avro' } },
+  { name: 'v3_avro_data_plain', version: 3, props: { 'write.format.default': 'avro', 'write.avro.compression-codec': 'uncompressed' } },
 ]
 
 async function floeTable(spec: (typeof FLOE_TABLES)[number]): Promise<Table> {
