@@ -2,6 +2,7 @@
 // hyparquet's internal modules lives here (pinned exactly in package.json), so an upgrade touches one file.
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type ColumnMetaData, type CompressionCodec, type Compressors, type FileMetaData, type PageHeader, type SchemaTree } from 'hyparquet'
 import { alpDecode } from 'hyparquet/src/alp.js'
+import { crc32 } from 'node:zlib'
 import { parquetHeader } from 'hyparquet/src/column.js'
 import { decompressPage } from 'hyparquet/src/datapage.js'
 import { deltaBinaryUnpack } from 'hyparquet/src/delta.js'
@@ -352,6 +353,14 @@ function checkPageHeader(h: PageHeader, codec: CompressionCodec, valuesLeft: num
   }
 }
 
+let pageCrcsChecked = 0
+let pageCrcMismatches = 0
+
+/** How many page checksums this process has verified and how many failed (for tests). */
+export function pageCrcStats(): { readonly checked: number; readonly mismatches: number } {
+  return { checked: pageCrcsChecked, mismatches: pageCrcMismatches }
+}
+
 /**
  * Decode every page of one column chunk held in `bytes` (exactly the chunk range) into `sink`.
  * Stops after `meta.num_values` triples; damage surfaces as INVALID_PARQUET naming the file and column.
@@ -371,6 +380,12 @@ export function decodeChunk(bytes: Uint8Array, leaf: PNode, meta: ColumnMetaData
       checkPageHeader(header, meta.codec, total - triples)
       const raw = bytes.subarray(start, start + size)
       reader.offset = start + size
+      // the optional page checksum (parquet-java writes it by default): CRC-32 of the page as stored
+      if (header.crc !== undefined && header.crc !== null && (crc32(raw) | 0) !== (header.crc | 0)) {
+        pageCrcMismatches++
+        throw new Error(`page at offset ${start} fails its CRC-32 checksum (stored ${header.crc | 0}, computed ${crc32(raw) | 0}): the page is corrupt`)
+      }
+      if (header.crc !== undefined && header.crc !== null) pageCrcsChecked++
       if (header.type === 'DICTIONARY_PAGE') {
         const h = header.dictionary_page_header
         if (!h) throw new Error('dictionary page header missing')

@@ -5,8 +5,9 @@
 // or block starts; a missing file) and the table is scanned (rows, and Arrow for half the cases). The scan must
 // either succeed or fail with a FloeError that names the mutated file: never an untyped error, a hang, a
 // runaway allocation, or rows silently lost (a data file must still hold its record_count rows, a delete file
-// at least its record_count). A success with other values is allowed: Parquet pages carry no checksum here
-// (deletion vectors do). Tables: floe-written (v2 with Parquet or Avro position deletes and an equality delete,
+// at least its record_count). A success with other values is allowed: the Parquet pages floe writes carry no
+// checksum (engine-written pages with one, and deletion vectors, are verified). Tables: floe-written (v2 with
+// Parquet or Avro position deletes and an equality delete,
 // v3 with a deletion vector; zstd, snappy, gzip and uncompressed; nested columns, dictionary strings, small row
 // groups and pages; Avro data files, deflate and uncompressed) and engine-written corpus tables read in place (Spark, Trino, Iceberg-Java, Impala), some
 // also as uncompressed copies so that edits reach the decoders of v1 pages. Scans run in a child process
@@ -123,7 +124,7 @@ function mutationsFor(t: TargetInfo): fc.Arbitrary<Mutation[]> {
 
 /**
  * Why an outcome breaks the property, or undefined when it is allowed. A scan that succeeds with other rows is
- * allowed (the mutation changed values: only DVs carry a checksum), except when rows went missing: a data file
+ * allowed (the mutation changed values where no checksum covers them), except when rows went missing: a data file
  * must hold exactly its manifest record_count, a delete file at least its record_count (fewer means lost
  * deletes; more is tolerated, as engines trust the file: an Impala fixture's equality-delete file holds more
  * rows than its entry says).

@@ -287,7 +287,9 @@ export function uncompressedCopy(b: Uint8Array): Uint8Array {
         } else page = decompressPage(raw, h.uncompressed_page_size, m.codec, hyCompressors)
         if (h.type === 'DICTIONARY_PAGE') dictionary ??= out.offset
         else firstData ??= out.offset
-        writePageHeader(out, { ...h, compressed_page_size: page.length, uncompressed_page_size: page.length } as unknown as Parameters<typeof writePageHeader>[1])
+        // without the page checksum (it covered the compressed bytes): edits must reach the decoders
+        const { crc: _crc, ...header } = h
+        writePageHeader(out, { ...header, compressed_page_size: page.length, uncompressed_page_size: page.length } as unknown as Parameters<typeof writePageHeader>[1])
         out.appendBytes(page)
       }
       m.codec = 'UNCOMPRESSED'

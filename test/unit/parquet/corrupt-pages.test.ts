@@ -4,8 +4,9 @@
 // checked before hyparquet trusts them (a DATA_PAGE_V2 header without level lengths looped forever, a huge
 // uncompressed size allocated gigabytes); the footer must be consistent (a row group whose num_rows became 0
 // was skipped silently, a schema tree that lost elements read their columns as null, a chunk typed otherwise
-// than its schema column decoded other values); and a scan refuses a data file holding other than its
-// manifest record_count rows.
+// than its schema column decoded other values); a page whose stored CRC-32 (parquet-java writes one) does
+// not match its bytes is refused; and a scan refuses a data file holding other than its manifest
+// record_count rows.
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { ByteWriter } from 'hyparquet-writer'
@@ -16,6 +17,7 @@ import { testEnv } from '../../../src/env.js'
 import { FloeError } from '../../../src/errors.js'
 import { parseColumns } from '../../../src/index.js'
 import { MemoryFileIO } from '../../../src/io/memory.js'
+import { pageCrcStats } from '../../../src/parquet/hyparquet-pages.js'
 import { readHybrid } from '../../../src/parquet/rle-hybrid.js'
 import { schema } from '../../../src/spec/schema.js'
 import { T, field } from '../../../src/spec/types.js'
@@ -239,6 +241,32 @@ describe('damaged pages fail with INVALID_PARQUET naming the file', () => {
     const e = await errorOf(readAll(bad, { schema: s }, FILE))
     expect((e as FloeError).code).toBe('INVALID_PARQUET')
     expect((e as FloeError).message).toMatch(/column id: encoded values end after 0 of 4/)
+  })
+})
+
+describe('page checksums', () => {
+  // Spark 3.5 / Iceberg 1.8 data file: parquet-java stores a CRC-32 of every page as written
+  const SPARK = 'duckdb-iceberg/data/persistent/equality_deletes/warehouse/mydb/mytable/data/00000-9-8b7ad7ff-1bf1-4522-9b6b-da181d84a8d6-0-00001.parquet'
+  const s = schema([field(1, 'id', T.int)])
+
+  it('are verified: a file read intact checks them, and any byte changed in a page fails naming the file', async () => {
+    const b = new Uint8Array(readFileSync(corpusPath(SPARK)))
+    const before = pageCrcStats().checked
+    expect(await readAll(b, { schema: s }, FILE)).toHaveLength(4)
+    expect(pageCrcStats().checked).toBeGreaterThan(before)
+    // every byte of the first page's stored bytes (after its header), flipped in turn
+    const at = pageOffset(b, 0)
+    const header = thriftInts(b, at)
+    const size = header.fields.get('.3')!.value
+    expect(header.fields.has('.4')).toBe(true)
+    for (let i = header.end; i < header.end + size; i++) {
+      const bad = b.slice()
+      bad[i] = bad[i]! ^ 0x10
+      const e = await errorOf(readAll(bad, { schema: s }, FILE))
+      expect((e as FloeError).code).toBe('INVALID_PARQUET')
+      expect((e as FloeError).context.file).toBe(FILE)
+      expect((e as FloeError).message).toMatch(/column id: page at offset \d+ fails its CRC-32 checksum/)
+    }
   })
 })
 
