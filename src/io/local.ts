@@ -3,18 +3,21 @@ import { randomBytes } from 'node:crypto'
 import * as fsCb from 'node:fs'
 import { promises as fs, constants } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { AlreadyExistsError, FloeError, NotFoundError } from '../errors.js'
 import type { FileIO, FileStat, OutputFile, OutputOptions, WriteOptions } from './file-io.js'
 
-/** Turn `file:///a/b`, `file:/a/b` or `/a/b` into an absolute local path; other schemes are refused. */
+/**
+ * Turn `file:///a/b`, `file:/a/b` or `/a/b` into an absolute local path; other schemes are refused. The path
+ * of a `file:` URI is taken literally, as Hadoop's Path (so Java, Spark) and PyIceberg take it: Java writes
+ * partition values URL-escaped into paths (`ts=10%3A00`) and stores the folder under exactly that name.
+ */
 export function localPath(location: string): string {
   if (location.startsWith('file:')) {
-    if (location.startsWith('file://') && !location.startsWith('file:///')) {
-      // `file://relative/path` (seen in the corpus) is a host-part misuse; treat the rest as relative
-      return resolve(location.slice('file://'.length))
-    }
-    return fileURLToPath(location.startsWith('file:///') ? location : `file://${location.slice('file:'.length)}`)
+    const rest = location.slice('file:'.length)
+    if (!rest.startsWith('//')) return resolve(rest)
+    // `file:///a` has an empty authority; in `file://relative/path` (seen in the corpus) the host part is
+    // misused, and the rest is taken as a relative path
+    return resolve(rest.slice(2))
   }
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(location)) throw new FloeError('UNSUPPORTED', `LocalFileIO cannot open ${location}: map its prefix to a local folder (--remap)`)
   return resolve(location)
@@ -138,12 +141,15 @@ export class LocalFileIO implements FileIO {
     }
   }
 
-  /** Every file under a folder prefix, sorted by path. */
+  /**
+   * Every file under a folder prefix, sorted by path, named in the prefix's own spelling (`file:/t/…` for
+   * `file:/t`, a relative prefix stays relative) so that each listed name opens the file it lists.
+   */
   async *list(prefix: string): AsyncIterable<FileStat> {
     const root = localPath(prefix)
-    const asUri = prefix.startsWith('file:')
+    const base = prefix.replace(/\/+$/, '')
     const out: FileStat[] = []
-    const walk = async (dir: string): Promise<void> => {
+    const walk = async (dir: string, rel: string): Promise<void> => {
       let names: string[]
       try {
         names = await fs.readdir(dir)
@@ -155,11 +161,11 @@ export class LocalFileIO implements FileIO {
         const full = join(dir, n)
         const s = await fs.stat(full).catch(() => undefined)
         if (!s) continue
-        if (s.isDirectory()) await walk(full)
-        else out.push({ path: asUri ? `file://${full}` : full, size: s.size, mtimeMs: s.mtimeMs })
+        if (s.isDirectory()) await walk(full, `${rel}/${n}`)
+        else out.push({ path: `${base}${rel}/${n}`, size: s.size, mtimeMs: s.mtimeMs })
       }
     }
-    await walk(root)
+    await walk(root, '')
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     yield* out
   }

@@ -123,7 +123,7 @@ function expiredOf(before: TableMetadata, after: TableMetadata): { expiredSnapsh
   const kept = new Set(after.snapshots.map((s) => s.snapshotId))
   return {
     expiredSnapshotIds: before.snapshots.map((s) => s.snapshotId).filter((id) => !kept.has(id)),
-    removedRefs: Object.keys(before.refs).filter((r) => !(r in after.refs)),
+    removedRefs: Object.keys(before.refs).filter((r) => !Object.hasOwn(after.refs, r)),
   }
 }
 

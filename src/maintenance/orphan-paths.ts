@@ -41,6 +41,19 @@ function decode(s: string): string {
   }
 }
 
+// `.` and `..` segments resolved, as Hadoop's Path normalises them (a leading `..` of a relative path stays)
+function dotSegments(p: string): string {
+  if (!p.includes('.')) return p
+  const out: string[] = []
+  for (const seg of p.split('/')) {
+    if (seg === '.') continue
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop()
+    else if (seg === '..' && out.length === 1 && out[0] === '') continue
+    else out.push(seg)
+  }
+  return out.join('/')
+}
+
 /**
  * Split `location` into scheme, authority and a comparable path. `file:/a`, `file:///a` and `/a` share the
  * path `/a`; percent-escapes are decoded (a `file:` URI names the decoded file, a bare path the literal one,
@@ -61,7 +74,7 @@ export function fileKey(location: string, schemes: ReadonlyMap<string, string>, 
     authority = slash < 0 ? rest.slice(2) : rest.slice(2, slash)
     rest = slash < 0 ? '/' : rest.slice(slash)
   }
-  let key = decode(rest).replace(/\/{2,}/g, '/')
+  let key = dotSegments(decode(rest).replace(/\/{2,}/g, '/'))
   if (key.length > 1 && key.endsWith('/')) key = key.slice(0, -1)
   return { scheme: schemes.get(scheme) ?? scheme, authority: authorities.get(authority) ?? authority, key, location }
 }
@@ -73,11 +86,15 @@ export function componentMatches(valid: string, actual: string): boolean {
 
 /**
  * Whether a file listed under `base` is hidden: some folder or file name between `base` and it starts with
- * `_` or `.`, unless it is a partition folder `name=…` of a partition field whose own name starts so.
+ * `_` or `.`, unless it is a partition folder `name=…` of a partition field whose own name starts so. Only
+ * names below `base` count (compared as keys, so other spellings of `base` work).
  */
 export function isHiddenBelow(base: string, location: string, partitionNames: ReadonlySet<string>): boolean {
   const root = base.endsWith('/') ? base : `${base}/`
-  const rel = location.startsWith(root) ? location.slice(root.length) : location
+  const none = new Map<string, string>()
+  const baseKey = fileKey(base, none, none).key
+  const key = fileKey(location, none, none).key
+  const rel = location.startsWith(root) ? location.slice(root.length) : key.startsWith(`${baseKey}/`) ? key.slice(baseKey.length + 1) : location
   for (const part of rel.split('/')) {
     if (!part.startsWith('_') && !part.startsWith('.')) continue
     const eq = part.indexOf('=')

@@ -120,6 +120,9 @@ export async function removeOrphanFiles(env: Env, state: TableState, opts: Remov
   let listedFiles = 0
   let tooRecent = 0
   const loadedVersion = metadataVersion(state.metadataLocation)
+  // the current metadata file as listed but not a candidate (too recent): it was seen
+  let tooRecentCurrent = false
+  const currentName = state.metadataLocation.slice(state.metadataLocation.lastIndexOf('/') + 1)
   for await (const st of io.list(`${location}/`)) {
     throwIfAborted(signal)
     if (isHiddenBelow(location, st.path, partitionNames)) continue
@@ -129,16 +132,30 @@ export async function removeOrphanFiles(env: Env, state: TableState, opts: Remov
         { context: { file: st.path } },
       )
     listedFiles++
-    if (st.mtimeMs === undefined || !(BigInt(Math.floor(st.mtimeMs)) < olderThanMs)) tooRecent++
-    else candidates.push(st)
+    if (st.mtimeMs === undefined || !(BigInt(Math.floor(st.mtimeMs)) < olderThanMs)) {
+      tooRecent++
+      if (st.path.endsWith(`/${currentName}`)) tooRecentCurrent = true
+    } else candidates.push(st)
   }
 
   // matched by path; a referenced file that differs only in scheme or authority is a conflict
+  const current = fileKey(state.metadataLocation, schemes, authorities)
+  const currentKey = current.key
+  const loc = fileKey(location, schemes, authorities)
+  const sameStore = (current.scheme === loc.scheme || current.scheme === '' || loc.scheme === '') && (current.authority === loc.authority || current.authority === '' || loc.authority === '')
+  const underLocation = (sameStore && currentKey.startsWith(`${loc.key}/`)) || (locate !== undefined && locate(state.metadataLocation).startsWith(`${locate(location).replace(/\/+$/, '')}/`))
+  let currentSeen = tooRecentCurrent
   const orphans: string[] = []
   const conflicts = new Set<string>()
   for (const st of candidates) {
-    const actual = fileKey(st.path, schemes, authorities)
-    if (locate && located.has(fileKey(locate(st.path), schemes, authorities).key)) continue
+    const listed = fileKey(st.path, schemes, authorities)
+    // a listed absolute path without a scheme is a local file (Hadoop lists it as file:)
+    const actual = listed.scheme === '' && listed.key.startsWith('/') ? { ...listed, scheme: 'file' } : listed
+    if (actual.key === currentKey) currentSeen = true
+    if (locate && located.has(fileKey(locate(st.path), schemes, authorities).key)) {
+      if (locate(st.path) === locate(state.metadataLocation)) currentSeen = true
+      continue
+    }
     const refs = valid.get(actual.key)
     if (!refs) {
       orphans.push(st.path)
@@ -153,6 +170,13 @@ export async function removeOrphanFiles(env: Env, state: TableState, opts: Remov
       }
     }
   }
+  // the current metadata file lies under the listed folder but no listed file matched it: the listing and the
+  // metadata spell paths differently, and every file could look unreferenced
+  if (!currentSeen && underLocation && orphans.length > 0)
+    throw new ValidationError(
+      `Cannot remove orphan files: the current metadata file ${state.metadataLocation} lies under ${location} but was not matched by any listed file, so listed paths and the metadata's paths do not compare; nothing was deleted`,
+      { context: { file: state.metadataLocation } },
+    )
   if (conflicts.size > 0) {
     throw new ValidationError(
       `Cannot tell whether some files are orphans: the metadata references files that match listed files except for scheme or authority: ${[...conflicts].sort().join(', ')}. ` +

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { AlreadyExistsError, FloeError, NotFoundError } from '../../../src/errors.js'
-import { LocalFileIO } from '../../../src/io/local.js'
+import { LocalFileIO, localPath } from '../../../src/io/local.js'
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 const text = (b: Uint8Array): string => new TextDecoder().decode(b)
@@ -164,6 +164,30 @@ describe('LocalFileIO whole-file reads of pipes', () => {
       await writing
       expect(got.byteLength).toBe(size)
       expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true)
+    }
+  })
+})
+
+describe('local paths and listing spellings', () => {
+  it('takes the path of a file: URI literally, as Hadoop and PyIceberg do', () => {
+    expect(localPath('file:/t/s=10%3A00/f.parquet')).toBe('/t/s=10%3A00/f.parquet')
+    expect(localPath('file:///t/a%2520b/f#1')).toBe('/t/a%2520b/f#1')
+    expect(localPath('/t/./x/../y')).toBe('/t/y')
+  })
+
+  it('lists files in the prefix’s own spelling, so each listed name opens the file listed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floe-list-'))
+    const io = new LocalFileIO()
+    for (const name of ['a%3Ab/f1', 'x/f#2', 'y z/f3']) {
+      const p = join(dir, 't', name)
+      await io.write(p, new Uint8Array([1]))
+    }
+    for (const prefix of [`file:${dir}/t`, `file://${dir}/t/`, join(dir, 't'), `${dir}/./t`]) {
+      const listed: string[] = []
+      for await (const s of io.list(prefix)) listed.push(s.path)
+      const base = prefix.replace(/\/+$/, '')
+      expect(listed).toEqual([`${base}/a%3Ab/f1`, `${base}/x/f#2`, `${base}/y z/f3`])
+      for (const p of listed) expect((await io.read(p)).length).toBe(1)
     }
   })
 })

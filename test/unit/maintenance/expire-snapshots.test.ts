@@ -131,6 +131,14 @@ describe('expireSnapshots', () => {
     expect(await leftovers(res.table)).toEqual([])
   })
 
+  it('reports removed refs named like Object.prototype members', async () => {
+    const { t, ids } = await fsHistory()
+    const tagged = await t.transaction().manageSnapshots((m) => void m.createTag('toString', ids[1]!, 1n)).commit()
+    const res = await tagged.expireSnapshots({ olderThanMs: FUTURE })
+    expect(res.removedRefs).toEqual(['toString'])
+    expect(Object.keys(res.table.metadata.refs).sort()).toEqual(['keep', 'main'])
+  })
+
   it('is refused with gc.enabled=false and on tables without a catalog', async () => {
     const { t } = await fsHistory({ 'gc.enabled': 'false' })
     const e = await t.expireSnapshots({ olderThanMs: FUTURE }).catch((x: unknown) => x)

@@ -186,6 +186,64 @@ describe('removeOrphanFiles', () => {
   })
 })
 
+describe('path spellings (each once made live files look like orphans)', () => {
+  async function tableAt(location: string | undefined, warehouse: string, rows = rowsOf([1, 2, 3, 4])): Promise<Table> {
+    const cat = new FileSystemCatalog(defaultEnv(new LocalFileIO()), warehouse)
+    await cat.createNamespace('db')
+    const t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC, ...(location ? { location } : {}) })
+    return t.appendRows(rows)
+  }
+
+  it('a warehouse spelled with ./ or .., or as file:/ under a hidden folder, keeps every referenced file', async () => {
+    const dir = tempDir('floe-orphans-spell-')
+    for (const wh of [join(dir, 'a', '.', 'wh'), join(dir, 'b', 'x', '..', 'wh'), `file:${join(dir, '.hidden', 'wh')}`]) {
+      const t = await tableAt(undefined, wh)
+      const loc = localPath(t.metadata.location)
+      const junk = put(join(loc, 'data', 'junk.parquet'))
+      age(walkFiles(loc), 10)
+      const res = await t.removeOrphanFiles()
+      expect(res.orphanFiles.map(localPath)).toEqual([junk])
+      expect((await (await t.refresh()).scan().toArray()).length).toBe(4)
+    }
+  })
+
+  it('a stray file named like a live one plus #1 is deleted, and the live one stays (file: table)', async () => {
+    const t = await tableAt(undefined, `file://${join(tempDir('floe-orphans-hash-'), 'wh')}`)
+    const live = (await t.scan().planFiles()).map((f) => localPath(f.file.filePath))[0]!
+    const stray = put(`${live}#1`)
+    age(walkFiles(localPath(t.metadata.location)), 10)
+    expect((await t.removeOrphanFiles()).orphanFiles.map(localPath)).toEqual([stray])
+    expect(existsSync(live)).toBe(true)
+    expect(existsSync(stray)).toBe(false)
+  })
+
+  it('escaped partition values in a file: table are stored literally, as Java stores them, and stay referenced', async () => {
+    const PSPEC = { specId: 0, fields: [{ sourceId: 2, fieldId: 1000, name: 's', transform: Transforms.identity }] }
+    const cat = new FileSystemCatalog(defaultEnv(new LocalFileIO()), `file:${join(tempDir('floe-orphans-pct-'), 'wh')}`)
+    await cat.createNamespace('db')
+    let t = await cat.createTable('db.t', { schema: schema([field(1, 'id', T.long, { required: true }), field(2, 's', T.string)]), spec: PSPEC })
+    t = await t.appendRows([{ id: 1n, s: 'a%20b' }, { id: 2n, s: '10:00' }])
+    const loc = localPath(t.metadata.location)
+    const folders = readdirSync(join(loc, 'data')).sort()
+    expect(folders).toEqual(['s=10%3A00', 's=a%2520b'])
+    age(walkFiles(loc), 10)
+    expect((await t.removeOrphanFiles()).orphanFiles).toEqual([])
+    expect((await (await t.refresh()).scan().toArray()).map((r) => r.s).sort()).toEqual(['10:00', 'a%20b'])
+  })
+
+  it('a bare-path table listed without a scheme matches file: references (no prefix conflict)', async () => {
+    const t = await tableAt(undefined, join(tempDir('floe-orphans-mix-'), 'wh'))
+    const loc = localPath(t.metadata.location)
+    // another writer added a file naming it as file:
+    const copy = put(join(loc, 'data', 'other.parquet'), 'x')
+    const [f] = (await t.scan().planFiles()).map((x) => x.file)
+    const other = await t.transaction().append([{ ...f!, filePath: `file:${copy}` }]).commit()
+    const junk = put(join(loc, 'data', 'junk.parquet'))
+    age(walkFiles(loc), 10)
+    expect((await other.removeOrphanFiles({ dryRun: true })).orphanFiles.map(localPath)).toEqual([junk])
+  })
+})
+
 describe('prefix mismatches', () => {
   // a memory table at s3://b1/t; files listed under s3://b2/t share referenced paths but not the bucket
   async function mismatched(): Promise<{ t: Table; io: MemoryFileIO; twin: string; junk: string }> {
@@ -219,9 +277,15 @@ describe('prefix mismatches', () => {
     expect(a.io.files.has(a.twin)).toBe(true)
     const b = await mismatched()
     expect((await b.t.removeOrphanFiles({ ...at, prefixMismatchMode: 'delete', dryRun: true })).orphanFiles).toEqual([b.twin, b.junk].sort())
+    // b2 declared the same store as b1: it then shows the table's files, its metadata among them
     const c = await mismatched()
+    for (const [k, v] of [...c.io.files]) if (k.startsWith('s3a://b1/')) c.io.files.set(k.replace('s3a://b1/', 's3://b2/'), v)
+    for (const k of c.io.files.keys()) if (k.startsWith('s3://b2/')) c.io.mtimes.set(k, 1_000)
     expect((await c.t.removeOrphanFiles({ ...at, equalAuthorities: { b2: 'b1' } })).orphanFiles).toEqual([c.junk])
     expect(c.io.files.has(c.twin)).toBe(true)
+    // not declared equal, the same layout fails: the listing matches the metadata only up to the bucket
+    const e = await c.t.removeOrphanFiles(at).catch((x: unknown) => x)
+    expect(isFloeError(e, 'VALIDATION')).toBe(true)
   })
 })
 
