@@ -15,6 +15,7 @@ import { loadTableState, type TableState } from './load.js'
 import { TableScan, type ScanOptions } from './scan.js'
 import { IncrementalAppendScan, type IncrementalOptions } from './incremental.js'
 import { expireSnapshots, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from '../maintenance/expire-snapshots.js'
+import { rewriteDataFiles, type RewriteDataFilesOptions, type RewriteDataFilesResult } from '../maintenance/rewrite-data-files.js'
 import { removeOrphanFiles, type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult } from '../maintenance/remove-orphan-files.js'
 
 /** Scan options as callers write them: the filter may be an expression or row-filter text. */
@@ -116,6 +117,11 @@ export class Table {
   /** Expire old snapshots and refs (Java's retention rules) in one commit, then delete the files only they reached. */
   expireSnapshots(opts: ExpireSnapshotsOptions = {}): Promise<ExpireSnapshotsResult> {
     return expireSnapshots(this, opts)
+  }
+
+  /** Compact data files (Java's bin-pack RewriteDataFiles): small, large or over-deleted files per partition rewritten at the target size in one commit. */
+  rewriteDataFiles(opts: RewriteDataFilesOptions = {}): Promise<RewriteDataFilesResult> {
+    return rewriteDataFiles(this, opts)
   }
 
   /** Delete (or with `dryRun` list) files under the table location that no metadata references and older than the cut-off (default three days). */

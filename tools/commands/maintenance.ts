@@ -1,4 +1,4 @@
-// Maintenance commands: expire-snapshots, remove-orphan-files.
+// Maintenance commands: rewrite-data-files, expire-snapshots, remove-orphan-files.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
 import type { PrefixMismatchMode } from '../../src/maintenance/remove-orphan-files.js'
@@ -108,5 +108,64 @@ export const expireSnapshotsCommand: Command = {
   },
 }
 
+// a positive integer flag, or undefined
+function countFlag(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`${flag} must be a positive integer, got ${JSON.stringify(v)}`)
+  return Number(v)
+}
+
+/** The rewrite-data-files command. */
+export const rewriteDataFilesCommand: Command = {
+  name: 'rewrite-data-files',
+  summary: 'compact data files (bin-pack): small, large or over-deleted files per partition rewritten at the target size in one commit',
+  usage:
+    `floe rewrite-data-files <ns.table> [--target-file-size-bytes N] [--min-file-size-bytes N] [--max-file-size-bytes N] ` +
+    `[--min-input-files N] [--delete-file-threshold N] [--rewrite-all] [--filter EXPR] [--dry-run] ${CATALOG_USAGE}`,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        ...CATALOG_OPTIONS,
+        'target-file-size-bytes': { type: 'string' },
+        'min-file-size-bytes': { type: 'string' },
+        'max-file-size-bytes': { type: 'string' },
+        'min-input-files': { type: 'string' },
+        'delete-file-threshold': { type: 'string' },
+        'rewrite-all': { type: 'boolean' },
+        filter: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      },
+    })
+    atMostPositionals(positionals, 1, this.usage)
+    const opts = {
+      targetFileSizeBytes: countFlag(values['target-file-size-bytes'], '--target-file-size-bytes'),
+      minFileSizeBytes: countFlag(values['min-file-size-bytes'], '--min-file-size-bytes'),
+      maxFileSizeBytes: countFlag(values['max-file-size-bytes'], '--max-file-size-bytes'),
+      minInputFiles: countFlag(values['min-input-files'], '--min-input-files'),
+      deleteFileThreshold: countFlag(values['delete-file-threshold'], '--delete-file-threshold'),
+    }
+    const t = await openWritable(positionals[0], values)
+    const r = await t.rewriteDataFiles({
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+      ...(values.filter === undefined ? {} : { filter: values.filter }),
+      rewriteAll: Boolean(values['rewrite-all']),
+      dryRun: Boolean(values['dry-run']),
+    })
+    printJson(io, {
+      dryRun: r.dryRun,
+      groups: r.groups.map((g) => ({ specId: g.specId, partition: g.partition, files: g.files.length, bytes: g.bytes })),
+      rewrittenDataFiles: r.rewrittenDataFiles,
+      rewrittenBytes: r.rewrittenBytes,
+      addedDataFiles: r.addedDataFiles,
+      addedBytes: r.addedBytes,
+      removedDeleteFiles: r.removedDeleteFiles,
+      snapshotId: r.table.currentSnapshot()?.snapshotId ?? null,
+    })
+    return 0
+  },
+}
+
 /** The maintenance commands. */
-export const maintenanceCommands: readonly Command[] = [expireSnapshotsCommand, removeOrphanFilesCommand]
+export const maintenanceCommands: readonly Command[] = [rewriteDataFilesCommand, expireSnapshotsCommand, removeOrphanFilesCommand]
