@@ -6,6 +6,9 @@ import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-i
 import { CATALOG_USAGE, openTable, parseTimeArg, TABLE_OPTIONS } from '../table-args.js'
 import { CATALOG_OPTIONS, openWritable, snapshotIdArg } from '../write-args.js'
 
+// an error's message, for warnings and JSON results
+const why = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
 // `a,b=c` options (repeatable) → Java's equal-schemes/authorities map
 function equivalences(list: readonly string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -48,7 +51,6 @@ export const removeOrphanFilesCommand: Command = {
       equalAuthorities: equivalences(values['equal-authorities'], '--equal-authorities'),
       dryRun: Boolean(values['dry-run']),
     })
-    const why = (e: unknown): string => (e instanceof Error ? e.message : String(e))
     for (const f of r.undeleted) io.err(`floe: warning: ${f.path} could not be deleted: ${why(f.error)}`)
     printJson(io, {
       dryRun: r.dryRun,
@@ -92,7 +94,6 @@ export const expireSnapshotsCommand: Command = {
       cleanExpiredFiles: !values['keep-files'],
       dryRun: Boolean(values['dry-run']),
     })
-    const why = (e: unknown): string => (e instanceof Error ? e.message : String(e))
     for (const f of r.undeleted) io.err(`floe: warning: ${f.path} could not be deleted: ${why(f.error)}`)
     for (const f of r.unreadable) io.err(`floe: warning: ${f.path} could not be read; files depending on it were not deleted: ${why(f.error)}`)
     printJson(io, {
