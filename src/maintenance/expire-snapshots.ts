@@ -15,7 +15,7 @@ import type { Snapshot } from '../spec/snapshot.js'
 import type { TableMetadata } from '../spec/table-metadata.js'
 import type { TableUpdate } from '../spec/updates.js'
 import type { FileIO } from '../io/file-io.js'
-import type { ChangeSet, PendingUpdate } from '../transaction/pending-update.js'
+import type { ChangeSet, CommitContext, PendingUpdate } from '../transaction/pending-update.js'
 import { Transaction } from '../transaction/transaction.js'
 import type { Table } from '../table/table.js'
 
@@ -23,6 +23,12 @@ import type { Table } from '../table/table.js'
 export interface ExpireSnapshotsOptions extends ExpireOptions {
   /** Delete the files only expired snapshots reached (default true; false only removes them from the metadata). */
   readonly cleanExpiredFiles?: boolean
+  /**
+   * Also remove partition specs and schemas no retained snapshot uses (Java's `cleanExpiredMetadata`): specs
+   * no retained manifest was written with and schemas no retained snapshot names; the default spec and
+   * current schema always stay, and a retained snapshot without a schema id keeps every schema.
+   */
+  readonly cleanExpiredMetadata?: boolean
   /** Plan only: commit nothing, delete nothing, report what would be expired and deleted. */
   readonly dryRun?: boolean
   readonly signal?: AbortSignal
@@ -44,6 +50,9 @@ export interface ExpireSnapshotsResult {
   readonly table: Table
   readonly expiredSnapshotIds: readonly bigint[]
   readonly removedRefs: readonly string[]
+  /** Partition specs and schemas removed with `cleanExpiredMetadata`. */
+  readonly removedSpecIds: readonly number[]
+  readonly removedSchemaIds: readonly number[]
   /** The files deleted, or that a dry run would delete. */
   readonly files: ExpiredFiles
   /** Files whose delete failed: left in place (orphan removal can take them later). */
@@ -55,12 +64,27 @@ export interface ExpireSnapshotsResult {
 
 const DELETE_CONCURRENCY = 16
 
-function removalUpdates(m: TableMetadata, nowMs: bigint, opts: ExpireOptions): TableUpdate[] {
+async function removalUpdates(io: FileIO, m: TableMetadata, nowMs: bigint, opts: ExpireSnapshotsOptions): Promise<TableUpdate[]> {
   const plan = planExpiration(m, nowMs, opts)
-  return [
+  const updates: TableUpdate[] = [
     ...plan.refs.map((refName): TableUpdate => ({ action: 'remove-snapshot-ref', refName })),
     ...(plan.snapshotIds.length ? [{ action: 'remove-snapshots', snapshotIds: plan.snapshotIds } as TableUpdate] : []),
   ]
+  if (!opts.cleanExpiredMetadata) return updates
+  // Java's cleanExpiredMetadata: specs and schemas the retained snapshots still use
+  const gone = new Set(plan.snapshotIds)
+  const retained = m.snapshots.filter((s) => !gone.has(s.snapshotId))
+  const specs = new Set([m.defaultSpecId])
+  const lists = await mapLimit(retained, 8, (s) => snapshotManifests(io, m, s))
+  for (const list of lists) for (const mf of list) specs.add(mf.partitionSpecId)
+  const removeSpecs = m.specs.map((s) => s.specId).filter((id) => !specs.has(id))
+  if (removeSpecs.length) updates.push({ action: 'remove-partition-specs', specIds: removeSpecs })
+  if (retained.every((s) => s.schemaId !== undefined)) {
+    const schemas = new Set([m.currentSchemaId, ...retained.map((s) => s.schemaId!)])
+    const removeSchemas = m.schemas.map((s) => s.schemaId).filter((id) => !schemas.has(id))
+    if (removeSchemas.length) updates.push({ action: 'remove-schemas', schemaIds: removeSchemas })
+  }
+  return updates
 }
 
 // The removal as a pending update: planned again on each attempt's base, which it remembers for the cleanup.
@@ -69,11 +93,11 @@ class ExpireUpdate implements PendingUpdate {
   lastBase: TableMetadata | undefined
   constructor(
     private readonly nowMs: bigint,
-    private readonly opts: ExpireOptions,
+    private readonly opts: ExpireSnapshotsOptions,
   ) {}
-  async apply(m: TableMetadata): Promise<ChangeSet> {
+  async apply(m: TableMetadata, ctx: CommitContext): Promise<ChangeSet> {
     this.lastBase = m
-    return { updates: removalUpdates(m, this.nowMs, this.opts), requirements: [] }
+    return { updates: await removalUpdates(ctx.io, m, this.nowMs, this.opts), requirements: [] }
   }
 }
 
@@ -89,7 +113,7 @@ export async function expireSnapshots(table: Table, opts: ExpireSnapshotsOptions
   const signal = opts.signal
   if (opts.dryRun) {
     const before = table.metadata
-    const updates = removalUpdates(before, nowMs, opts)
+    const updates = await removalUpdates(io, before, nowMs, opts)
     const after = updates.length ? applyUpdates(before, updates, before.lastUpdatedMs) : before
     const c = opts.cleanExpiredFiles === false ? emptyCleanup() : await cleanupPlan(io, before, after, signal)
     return { table, ...expiredOf(before, after), files: c.files, undeleted: [], unreadable: c.unreadable, dryRun: true }
@@ -119,11 +143,15 @@ export async function expireSnapshots(table: Table, opts: ExpireSnapshotsOptions
   return { table: next, ...expired, files: f, undeleted, unreadable: c.unreadable, dryRun: false }
 }
 
-function expiredOf(before: TableMetadata, after: TableMetadata): { expiredSnapshotIds: bigint[]; removedRefs: string[] } {
+function expiredOf(before: TableMetadata, after: TableMetadata): { expiredSnapshotIds: bigint[]; removedRefs: string[]; removedSpecIds: number[]; removedSchemaIds: number[] } {
   const kept = new Set(after.snapshots.map((s) => s.snapshotId))
+  const specs = new Set(after.specs.map((s) => s.specId))
+  const schemas = new Set(after.schemas.map((s) => s.schemaId))
   return {
     expiredSnapshotIds: before.snapshots.map((s) => s.snapshotId).filter((id) => !kept.has(id)),
     removedRefs: Object.keys(before.refs).filter((r) => !Object.hasOwn(after.refs, r)),
+    removedSpecIds: before.specs.map((s) => s.specId).filter((id) => !specs.has(id)),
+    removedSchemaIds: before.schemas.map((s) => s.schemaId).filter((id) => !schemas.has(id)),
   }
 }
 

@@ -1,6 +1,6 @@
 // Compaction by bin-packing (Java's RewriteDataFiles with its default bin-pack strategy): per partition, the
-// data files that are too small, too large, carry too many deletes or were written with an older spec are
-// read (deletes applied) and written again as files of the target size, in one rewrite commit. The new files
+// data files that are too small, too large, carry too many delete files or too high a share of deleted rows
+// are read (deletes applied) and written again as files of the target size, in one rewrite commit. The new files
 // keep the starting snapshot's data sequence number, so equality deletes committed meanwhile still apply to
 // them; position deletes and deletion vectors that named only rewritten files are dropped with them. v3 rows
 // keep their lineage (`_row_id`, `_last_updated_sequence_number`). A commit that fails for good deletes the
@@ -31,6 +31,8 @@ export interface RewriteDataFilesOptions {
   readonly minInputFiles?: number
   /** A file with at least this many delete files is rewritten (default: never for this reason). */
   readonly deleteFileThreshold?: number
+  /** A file whose file-scoped deletes (DVs, position deletes naming only it) cover at least this share of its rows is rewritten (default 0.3, in (0, 1]). */
+  readonly deleteRatioThreshold?: number
   /** Rewrite every selected file, whatever its size. */
   readonly rewriteAll?: boolean
   /** Only files that may hold matching rows (whole files are rewritten). */
@@ -40,7 +42,7 @@ export interface RewriteDataFilesOptions {
   readonly signal?: AbortSignal
 }
 
-/** One partition's files chosen for rewriting. */
+/** One partition's files chosen for rewriting (files of older specs form one group: spec id −1, no partition). */
 export interface RewriteGroup {
   readonly specId: number
   readonly partition: readonly unknown[]
@@ -62,18 +64,33 @@ export interface RewriteDataFilesResult {
   readonly dryRun: boolean
 }
 
-function positiveInt(v: number | undefined, name: string): void {
-  if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new InvalidArgumentError(`${name} must be a positive integer, got ${String(v)}`, { context: { field: name } })
+function checkCount(v: number | undefined, name: string, min: number): void {
+  if (v !== undefined && (!Number.isSafeInteger(v) || v < min)) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got ${String(v)}`, { context: { field: name } })
 }
 
+// Java's SizeBasedFileRewritePlanner checks: sizes ≥ 0 (target > 0), min < target < max, counts ≥ 1 (threshold ≥ 0)
 function sizes(m: TableMetadata, o: RewriteDataFilesOptions): { target: number; min: number; max: number } {
-  for (const k of ['targetFileSizeBytes', 'minFileSizeBytes', 'maxFileSizeBytes', 'minInputFiles', 'deleteFileThreshold'] as const) positiveInt(o[k], k)
+  checkCount(o.targetFileSizeBytes, 'targetFileSizeBytes', 1)
+  checkCount(o.minFileSizeBytes, 'minFileSizeBytes', 0)
+  checkCount(o.maxFileSizeBytes, 'maxFileSizeBytes', 1)
+  checkCount(o.minInputFiles, 'minInputFiles', 1)
+  checkCount(o.deleteFileThreshold, 'deleteFileThreshold', 0)
+  const r = o.deleteRatioThreshold
+  if (r !== undefined && !(typeof r === 'number' && r > 0 && r <= 1)) throw new InvalidArgumentError(`deleteRatioThreshold must be in (0, 1], got ${String(r)}`, { context: { field: 'deleteRatioThreshold' } })
   const prop = m.properties['write.target-file-size-bytes']
   const target = o.targetFileSizeBytes ?? (prop === undefined ? 536_870_912 : Number(parseJavaLong(prop) ?? 536_870_912n))
   const min = o.minFileSizeBytes ?? Math.floor(target * 0.75)
   const max = o.maxFileSizeBytes ?? Math.floor(target * 1.8)
-  if (min > target || max < target) throw new InvalidArgumentError(`File sizes must satisfy min (${min}) ≤ target (${target}) ≤ max (${max})`)
+  if (!(min < target && target < max)) throw new InvalidArgumentError(`File sizes must satisfy min (${min}) < target (${target}) < max (${max})`)
   return { target, min, max }
+}
+
+// Java's tooHighDeleteRatio: rows the file-scoped deletes remove (capped at the file's count) over its rows
+function deleteRatio(t: FileScanTask): number {
+  const rows = Number(t.file.recordCount)
+  if (rows <= 0 || t.deletes.length === 0) return 0
+  const deleted = t.deletes.filter((d) => d.content === 'position-deletes' && d.referencedDataFile !== undefined).reduce((n, d) => n + Number(d.recordCount), 0)
+  return Math.min(deleted, rows) / rows
 }
 
 /** The groups a bin-pack rewrite of `tasks` would rewrite (Java's SizeBasedFileRewritePlanner rules). */
@@ -81,31 +98,30 @@ export function planRewriteGroups(m: TableMetadata, tasks: readonly FileScanTask
   const { target, min, max } = sizes(m, o)
   const minInputs = o.minInputFiles ?? 5
   const deletesAt = o.deleteFileThreshold ?? Number.POSITIVE_INFINITY
+  const ratioAt = o.deleteRatioThreshold ?? 0.3
   const tooManyDeletes = (t: FileScanTask): boolean => t.deletes.length >= deletesAt
+  const tooHighRatio = (t: FileScanTask): boolean => deleteRatio(t) >= ratioAt
   const candidate = (t: FileScanTask): boolean => {
     const size = Number(t.file.fileSizeInBytes)
-    return Boolean(o.rewriteAll) || size < min || size > max || tooManyDeletes(t) || t.file.specId !== m.defaultSpecId
+    return Boolean(o.rewriteAll) || size < min || size > max || tooManyDeletes(t) || tooHighRatio(t)
   }
+  // grouped by partition; files of older specs form one group, as Java groups them (their output partition
+  // follows the current spec)
   const byPartition = new Map<string, FileScanTask[]>()
   for (const t of tasks) {
     if (!candidate(t)) continue
-    const key = partitionKey(t.file.specId, t.file.partition)
+    const key = t.file.specId === m.defaultSpecId ? partitionKey(t.file.specId, t.file.partition) : 'older-specs'
     const list = byPartition.get(key)
     if (list) list.push(t)
     else byPartition.set(key, [t])
   }
   const groups: RewriteGroup[] = []
-  for (const list of byPartition.values()) {
+  for (const [key, list] of byPartition) {
     const bytes = list.reduce((n, t) => n + t.file.fileSizeInBytes, 0n)
     const n = list.length
-    const rewrite =
-      o.rewriteAll ||
-      (n > 1 && n >= minInputs) ||
-      (n > 1 && bytes > BigInt(target)) ||
-      bytes > BigInt(max) ||
-      list.some(tooManyDeletes) ||
-      list.some((t) => t.file.specId !== m.defaultSpecId)
-    if (rewrite) groups.push({ specId: list[0]!.file.specId, partition: list[0]!.file.partition, files: list.map((t) => t.file), bytes })
+    const rewrite = o.rewriteAll || (n > 1 && n >= minInputs) || (n > 1 && bytes > BigInt(target)) || bytes > BigInt(max) || list.some(tooManyDeletes) || list.some(tooHighRatio)
+    const older = key === 'older-specs'
+    if (rewrite) groups.push({ specId: older ? -1 : list[0]!.file.specId, partition: older ? [] : list[0]!.file.partition, files: list.map((t) => t.file), bytes })
   }
   return groups
 }

@@ -47,7 +47,7 @@ describe('rewrite-data-files', () => {
     for (const [flag, value] of [['--min-input-files', '0'], ['--target-file-size-bytes', 'big']] as const) {
       const r = await floe('rewrite-data-files', 'db.t', flag, value, ...C)
       expect(r.code).toBe(2)
-      expect(r.stderr).toMatch(new RegExp(`^floe: INVALID_ARGUMENT: ${flag} must be a positive integer`))
+      expect(r.stderr).toMatch(new RegExp(`^floe: INVALID_ARGUMENT: ${flag} must be an integer ≥ 1`))
     }
   })
 })

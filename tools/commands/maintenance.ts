@@ -69,7 +69,7 @@ export const removeOrphanFilesCommand: Command = {
 export const expireSnapshotsCommand: Command = {
   name: 'expire-snapshots',
   summary: 'remove old snapshots and refs (Java retention rules) and delete the files only they reached; --dry-run reports them',
-  usage: `floe expire-snapshots <ns.table> [--older-than <epoch-ms|ISO time>] [--retain-last N] [--snapshot-id N]... [--keep-files] [--dry-run] ${CATALOG_USAGE}`,
+  usage: `floe expire-snapshots <ns.table> [--older-than <epoch-ms|ISO time>] [--retain-last N] [--snapshot-id N]... [--keep-files] [--clean-expired-metadata] [--dry-run] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -80,6 +80,7 @@ export const expireSnapshotsCommand: Command = {
         'retain-last': { type: 'string' },
         'snapshot-id': { type: 'string', multiple: true },
         'keep-files': { type: 'boolean' },
+        'clean-expired-metadata': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
       },
     })
@@ -92,6 +93,7 @@ export const expireSnapshotsCommand: Command = {
       ...(retain === undefined ? {} : { retainLast: Number(retain) }),
       ...(values['snapshot-id'] === undefined ? {} : { snapshotIds: values['snapshot-id'].map((s) => snapshotIdArg(s, '--snapshot-id')) }),
       cleanExpiredFiles: !values['keep-files'],
+      cleanExpiredMetadata: Boolean(values['clean-expired-metadata']),
       dryRun: Boolean(values['dry-run']),
     })
     for (const f of r.undeleted) io.err(`floe: warning: ${f.path} could not be deleted: ${why(f.error)}`)
@@ -100,6 +102,8 @@ export const expireSnapshotsCommand: Command = {
       dryRun: r.dryRun,
       expiredSnapshotIds: r.expiredSnapshotIds,
       removedRefs: r.removedRefs,
+      removedSpecIds: r.removedSpecIds,
+      removedSchemaIds: r.removedSchemaIds,
       currentSnapshotId: r.table.currentSnapshot()?.snapshotId ?? null,
       files: r.files,
       undeletedFiles: r.undeleted.map((f) => ({ path: f.path, error: why(f.error) })),
@@ -109,10 +113,10 @@ export const expireSnapshotsCommand: Command = {
   },
 }
 
-// a positive integer flag, or undefined
-function countFlag(v: string | undefined, flag: string): number | undefined {
+// an integer flag of at least `min`, or undefined
+function countFlag(v: string | undefined, flag: string, min = 1): number | undefined {
   if (v === undefined) return undefined
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`${flag} must be a positive integer, got ${JSON.stringify(v)}`)
+  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`)
   return Number(v)
 }
 
@@ -122,7 +126,7 @@ export const rewriteDataFilesCommand: Command = {
   summary: 'compact data files (bin-pack): small, large or over-deleted files per partition rewritten at the target size in one commit',
   usage:
     `floe rewrite-data-files <ns.table> [--target-file-size-bytes N] [--min-file-size-bytes N] [--max-file-size-bytes N] ` +
-    `[--min-input-files N] [--delete-file-threshold N] [--rewrite-all] [--filter EXPR] [--dry-run] ${CATALOG_USAGE}`,
+    `[--min-input-files N] [--delete-file-threshold N] [--delete-ratio-threshold R] [--rewrite-all] [--filter EXPR] [--dry-run] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -134,6 +138,7 @@ export const rewriteDataFilesCommand: Command = {
         'max-file-size-bytes': { type: 'string' },
         'min-input-files': { type: 'string' },
         'delete-file-threshold': { type: 'string' },
+        'delete-ratio-threshold': { type: 'string' },
         'rewrite-all': { type: 'boolean' },
         filter: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -142,15 +147,18 @@ export const rewriteDataFilesCommand: Command = {
     atMostPositionals(positionals, 1, this.usage)
     const opts = {
       targetFileSizeBytes: countFlag(values['target-file-size-bytes'], '--target-file-size-bytes'),
-      minFileSizeBytes: countFlag(values['min-file-size-bytes'], '--min-file-size-bytes'),
+      minFileSizeBytes: countFlag(values['min-file-size-bytes'], '--min-file-size-bytes', 0),
       maxFileSizeBytes: countFlag(values['max-file-size-bytes'], '--max-file-size-bytes'),
       minInputFiles: countFlag(values['min-input-files'], '--min-input-files'),
-      deleteFileThreshold: countFlag(values['delete-file-threshold'], '--delete-file-threshold'),
+      deleteFileThreshold: countFlag(values['delete-file-threshold'], '--delete-file-threshold', 0),
     }
+    const ratio = values['delete-ratio-threshold']
+    if (ratio !== undefined && !/^(0?\.\d+|1(\.0*)?)$/.test(ratio)) throw new InvalidArgumentError(`--delete-ratio-threshold must be a number in (0, 1], got ${JSON.stringify(ratio)}`)
     const t = await openWritable(positionals[0], values)
     const r = await t.rewriteDataFiles({
       ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
       ...(values.filter === undefined ? {} : { filter: values.filter }),
+      ...(ratio === undefined ? {} : { deleteRatioThreshold: Number(ratio) }),
       rewriteAll: Boolean(values['rewrite-all']),
       dryRun: Boolean(values['dry-run']),
     })

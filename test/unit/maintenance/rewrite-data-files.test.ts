@@ -96,11 +96,47 @@ describe('rewriteDataFiles', () => {
     expect(added).toEqual([])
   })
 
-  it('refuses bad options', async () => {
+  it('checks options as Java does: sizes min < target < max, min and the delete threshold may be 0', async () => {
     const t = await smallFiles(2)
-    for (const bad of [{ minInputFiles: 0 }, { targetFileSizeBytes: -1 }, { minFileSizeBytes: 10, targetFileSizeBytes: 5 }]) {
-      expect(isFloeError(await t.rewriteDataFiles(bad).catch((x: unknown) => x), 'INVALID_ARGUMENT')).toBe(true)
+    for (const bad of [{ minInputFiles: 0 }, { targetFileSizeBytes: -1 }, { minFileSizeBytes: 10, targetFileSizeBytes: 5 }, { minFileSizeBytes: 5, targetFileSizeBytes: 5 }, { maxFileSizeBytes: 5, targetFileSizeBytes: 5 }, { deleteRatioThreshold: 0 }, { deleteRatioThreshold: 1.5 }]) {
+      expect(isFloeError(await t.rewriteDataFiles(bad).catch((x: unknown) => x), 'INVALID_ARGUMENT'), JSON.stringify(bad)).toBe(true)
     }
+    // min 0: no file is too small (only the fully deleted one, by its delete ratio); a delete threshold of 0
+    // makes every file a candidate (Java's rule)
+    expect((await t.rewriteDataFiles({ minFileSizeBytes: 0, dryRun: true })).groups.map((g) => g.files.length)).toEqual([1])
+    expect((await t.rewriteDataFiles({ minFileSizeBytes: 0, deleteFileThreshold: 0, dryRun: true })).groups).toHaveLength(3)
+  })
+
+  it('rewrites a file whose file-scoped deletes cover at least 30 % of its rows, even alone (Java’s delete ratio)', async () => {
+    const cat = new MemoryCatalog(testEnv(new MemoryFileIO(), 3))
+    await cat.createNamespace('db')
+    let t = await cat.createTable('db.t', { schema: SCHEMA, location: 'mem://w/t', formatVersion: 3 })
+    t = await t.appendRows(rowsOf([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+    const size = Number((await t.scan().planFiles())[0]!.file.fileSizeInBytes)
+    const sized = { targetFileSizeBytes: size, minFileSizeBytes: size - 1, maxFileSizeBytes: size + 1 }
+    t = await t.deleteRows('id <= 2', { mode: 'merge-on-read' })
+    expect((await t.rewriteDataFiles({ ...sized, dryRun: true })).groups).toEqual([])
+    t = await t.deleteRows('id = 3', { mode: 'merge-on-read' })
+    expect((await t.rewriteDataFiles({ ...sized, deleteRatioThreshold: 0.5, dryRun: true })).groups).toEqual([])
+    const res = await t.rewriteDataFiles(sized)
+    expect(res.groups).toHaveLength(1)
+    expect(res.removedDeleteFiles).toBe(1)
+    expect(sortIds(await res.table.scan().toArray())).toEqual([4n, 5n, 6n, 7n, 8n, 9n, 10n])
+    expect((await res.table.scan().planFiles()).every((x) => x.deletes.length === 0)).toBe(true)
+  })
+
+  it('groups the files of older specs together, rewritten into the current spec', async () => {
+    const cat = new MemoryCatalog(testEnv(new MemoryFileIO(), 4))
+    await cat.createNamespace('db')
+    let t = await cat.createTable('db.t', { schema: SCHEMA, spec: SPEC, location: 'mem://w/t' })
+    t = await t.appendRows(rowsOf([0, 1, 2, 3, 4, 5]))
+    t = await t.transaction().updateSpec((u) => void u.removeField('part').addField(Transforms.bucket(2), 'id', 'b')).commit()
+    t = await t.appendRows(rowsOf([6, 7]))
+    const dry = await t.rewriteDataFiles({ minInputFiles: 2, dryRun: true })
+    expect(dry.groups.map((g) => [g.specId, g.files.length])).toContainEqual([-1, 3])
+    const res = await t.rewriteDataFiles({ minInputFiles: 2 })
+    expect(sortIds(await res.table.scan().toArray())).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n])
+    expect((await res.table.scan().planFiles()).every((x) => x.file.specId === res.table.metadata.defaultSpecId)).toBe(true)
   })
 })
 
