@@ -6,12 +6,13 @@
 // keep their lineage (`_row_id`, `_last_updated_sequence_number`). A commit that fails for good deletes the
 // files it wrote; one whose outcome is unknown deletes nothing.
 import { throwIfAborted } from '../abort.js'
-import { CommitStateUnknownError, InvalidArgumentError } from '../errors.js'
+import { CommitStateUnknownError, InvalidArgumentError, isFloeError } from '../errors.js'
 import type { Expression } from '../expr/expression.js'
 import { parseFilter } from '../expr/parse.js'
 import type { DataFile } from '../spec/manifest.js'
 import { schemaWithRowLineage } from '../spec/metadata-columns.js'
 import { parseJavaLong } from '../spec/properties.js'
+import type { Snapshot } from '../spec/snapshot.js'
 import { currentSchema, type TableMetadata } from '../spec/table-metadata.js'
 import { partitionKey } from '../table/delete-index.js'
 import { readTask } from '../table/read.js'
@@ -37,6 +38,10 @@ export interface RewriteDataFilesOptions {
   readonly rewriteAll?: boolean
   /** Only files that may hold matching rows (whole files are rewritten). */
   readonly filter?: Expression | string
+  /** Commit the groups in several commits (Java's `partial-progress.enabled`): a batch that fails is reported, the others stay committed. */
+  readonly partialProgress?: boolean
+  /** With partial progress, at most this many commits (default 10, Java's `partial-progress.max-commits`). */
+  readonly partialProgressMaxCommits?: number
   /** Plan only: report the groups, write and commit nothing. */
   readonly dryRun?: boolean
   readonly signal?: AbortSignal
@@ -61,6 +66,10 @@ export interface RewriteDataFilesResult {
   readonly addedBytes: bigint
   /** Position-delete files and deletion vectors dropped with the only data files they named. */
   readonly removedDeleteFiles: number
+  /** How many rewrite commits landed. */
+  readonly commits: number
+  /** With partial progress: the groups whose commit failed (their files stay as they were), with the error. */
+  readonly failedGroups: readonly { readonly group: RewriteGroup; readonly error: unknown }[]
   readonly dryRun: boolean
 }
 
@@ -134,17 +143,56 @@ export function planRewriteGroups(m: TableMetadata, tasks: readonly FileScanTask
 export async function rewriteDataFiles(table: Table, opts: RewriteDataFilesOptions = {}): Promise<RewriteDataFilesResult> {
   const m = table.metadata
   const { target } = sizes(m, opts)
+  checkCount(opts.partialProgressMaxCommits, 'partialProgressMaxCommits', 1)
   const signal = opts.signal
   const start = table.currentSnapshot()
   const filter = typeof opts.filter === 'string' ? parseFilter(opts.filter) : opts.filter
   const tasks = start ? await table.scan(filter ? { filter } : {}).planFiles(signal) : []
   const groups = planRewriteGroups(m, tasks, opts)
-  const empty = { table, groups, rewrittenDataFiles: 0, rewrittenBytes: 0n, addedDataFiles: 0, addedBytes: 0n, removedDeleteFiles: 0 }
+  const empty = { table, groups, rewrittenDataFiles: 0, rewrittenBytes: 0n, addedDataFiles: 0, addedBytes: 0n, removedDeleteFiles: 0, commits: 0, failedGroups: [] }
   if (opts.dryRun || groups.length === 0 || !start) {
     const files = groups.flatMap((g) => g.files)
     return { ...empty, rewrittenDataFiles: opts.dryRun ? files.length : 0, rewrittenBytes: opts.dryRun ? files.reduce((n, f) => n + f.fileSizeInBytes, 0n) : 0n, dryRun: Boolean(opts.dryRun) }
   }
-  const chosen = new Set(groups.flatMap((g) => g.files.map((f) => f.filePath)))
+  // Java's partial progress: the groups spread over at most max-commits commits, each validated from the start
+  const perCommit = opts.partialProgress ? Math.ceil(groups.length / (opts.partialProgressMaxCommits ?? 10)) : groups.length
+  const batches: RewriteGroup[][] = []
+  for (let i = 0; i < groups.length; i += perCommit) batches.push(groups.slice(i, i + perCommit))
+  let current = table
+  const totals = { rewrittenDataFiles: 0, rewrittenBytes: 0n, addedDataFiles: 0, addedBytes: 0n, removedDeleteFiles: 0, commits: 0 }
+  const failedGroups: { group: RewriteGroup; error: unknown }[] = []
+  for (const batch of batches) {
+    try {
+      const done = await rewriteBatch(current, m, start, tasks, batch, target, signal)
+      current = done.table
+      totals.rewrittenDataFiles += done.rewritten.length
+      totals.rewrittenBytes += done.rewritten.reduce((n, f) => n + f.fileSizeInBytes, 0n)
+      totals.addedDataFiles += done.added.length
+      totals.addedBytes += done.added.reduce((n, f) => n + f.fileSizeInBytes, 0n)
+      totals.removedDeleteFiles += done.removedDeletes
+      totals.commits++
+    } catch (e) {
+      // without partial progress the one commit fails the call; with it, a failed batch is reported and the
+      // others still commit (an abort or an unknown commit outcome stops the run)
+      if (!opts.partialProgress || e instanceof CommitStateUnknownError || isFloeError(e, 'ABORTED')) throw e
+      for (const group of batch) failedGroups.push({ group, error: e })
+    }
+  }
+  return { table: current, groups, ...totals, failedGroups, dryRun: false }
+}
+
+// Read one batch's files (deletes applied), write them at the target size and commit one rewrite validated
+// from the starting snapshot; a commit that fails for good deletes the files it wrote.
+async function rewriteBatch(
+  table: Table,
+  m: TableMetadata,
+  start: Snapshot,
+  tasks: readonly FileScanTask[],
+  batch: readonly RewriteGroup[],
+  target: number,
+  signal: AbortSignal | undefined,
+): Promise<{ table: Table; rewritten: DataFile[]; added: DataFile[]; removedDeletes: number }> {
+  const chosen = new Set(batch.flatMap((g) => g.files.map((f) => f.filePath)))
   const chosenTasks = tasks.filter((t) => chosen.has(t.file.filePath))
   const lineage = m.formatVersion >= 3
   const schema = currentSchema(m)
@@ -173,16 +221,7 @@ export async function rewriteDataFiles(table: Table, opts: RewriteDataFilesOptio
         ...(m.formatVersion >= 2 ? { dataSequenceNumber: start.sequenceNumber } : {}),
       })
       .commit(signal)
-    return {
-      table: next,
-      groups,
-      rewrittenDataFiles: chosenTasks.length,
-      rewrittenBytes: chosenTasks.reduce((n, t) => n + t.file.fileSizeInBytes, 0n),
-      addedDataFiles: added.length,
-      addedBytes: added.reduce((n, f) => n + f.fileSizeInBytes, 0n),
-      removedDeleteFiles: removeDeletes.size,
-      dryRun: false,
-    }
+    return { table: next, rewritten: chosenTasks.map((t) => t.file), added, removedDeletes: removeDeletes.size }
   } catch (e) {
     // the rewrite did not commit (its outcome is known): the files it wrote are nobody's
     if (!(e instanceof CommitStateUnknownError)) await Promise.all(added.map((f) => table.env.io.delete(f.filePath).catch(() => undefined)))

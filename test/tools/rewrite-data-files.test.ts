@@ -1,5 +1,6 @@
-// `floe rewrite-data-files`: a dry run reports the groups and commits nothing; the real run compacts each
-// partition's small files into one in a `replace` snapshot and the table scans the same; bad flags are usage errors.
+// `floe rewrite-data-files`: a dry run reports the groups and commits nothing; the real run (with partial
+// progress: one commit per partition here) compacts each partition's small files into one in `replace`
+// snapshots and the table scans the same; bad flags are usage errors.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -30,10 +31,10 @@ describe('rewrite-data-files', () => {
     expect((d.groups as JsonObject[]).map((g) => g.files)).toEqual([4, 4])
     expect(await files()).toBe(8)
 
-    const run = await floe('rewrite-data-files', 'db.t', '--min-input-files', '2', ...C)
+    const run = await floe('rewrite-data-files', 'db.t', '--min-input-files', '2', '--partial-progress', '--max-commits', '2', ...C)
     expect(run.code).toBe(0)
     const r = parseJson(run.stdout) as JsonObject
-    expect(r).toMatchObject({ dryRun: false, rewrittenDataFiles: 8, addedDataFiles: 2 })
+    expect(r).toMatchObject({ dryRun: false, rewrittenDataFiles: 8, addedDataFiles: 2, commits: 2, failedGroups: [] })
     expect(await files()).toBe(2)
     expect(await scan()).toBe(rows)
     expect((await floe('snapshots', 'db.t', ...C)).stdout.trim().split('\n').at(-1)).toContain('"operation":"replace"')
@@ -44,6 +45,9 @@ describe('rewrite-data-files', () => {
     const C = ['--catalog', `file:${join(dir, 'wh')}`]
     await floe('create-namespace', 'db', ...C)
     await floe('create', 'db.t', '--schema', 'id long', ...C)
+    const lone = await floe('rewrite-data-files', 'db.t', '--max-commits', '2', ...C)
+    expect(lone.code).toBe(2)
+    expect(lone.stderr).toMatch(/--max-commits needs --partial-progress/)
     for (const [flag, value] of [['--min-input-files', '0'], ['--target-file-size-bytes', 'big']] as const) {
       const r = await floe('rewrite-data-files', 'db.t', flag, value, ...C)
       expect(r.code).toBe(2)

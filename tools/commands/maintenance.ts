@@ -1,6 +1,7 @@
 // Maintenance commands: rewrite-data-files, expire-snapshots, remove-orphan-files.
 import { parseArgs } from 'node:util'
 import { InvalidArgumentError } from '../../src/errors.js'
+import { stringifyJson } from '../../src/spec/json/lossless.js'
 import type { PrefixMismatchMode } from '../../src/maintenance/remove-orphan-files.js'
 import { atMostPositionals, printJson, type CliIO, type Command } from '../cli-io.js'
 import { CATALOG_USAGE, openTable, parseTimeArg, TABLE_OPTIONS } from '../table-args.js'
@@ -126,7 +127,7 @@ export const rewriteDataFilesCommand: Command = {
   summary: 'compact data files (bin-pack): small, large or over-deleted files per partition rewritten at the target size in one commit',
   usage:
     `floe rewrite-data-files <ns.table> [--target-file-size-bytes N] [--min-file-size-bytes N] [--max-file-size-bytes N] ` +
-    `[--min-input-files N] [--delete-file-threshold N] [--delete-ratio-threshold R] [--rewrite-all] [--filter EXPR] [--dry-run] ${CATALOG_USAGE}`,
+    `[--min-input-files N] [--delete-file-threshold N] [--delete-ratio-threshold R] [--rewrite-all] [--filter EXPR] [--partial-progress [--max-commits N]] [--dry-run] ${CATALOG_USAGE}`,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -141,6 +142,8 @@ export const rewriteDataFilesCommand: Command = {
         'delete-ratio-threshold': { type: 'string' },
         'rewrite-all': { type: 'boolean' },
         filter: { type: 'string' },
+        'partial-progress': { type: 'boolean' },
+        'max-commits': { type: 'string' },
         'dry-run': { type: 'boolean' },
       },
     })
@@ -151,7 +154,9 @@ export const rewriteDataFilesCommand: Command = {
       maxFileSizeBytes: countFlag(values['max-file-size-bytes'], '--max-file-size-bytes'),
       minInputFiles: countFlag(values['min-input-files'], '--min-input-files'),
       deleteFileThreshold: countFlag(values['delete-file-threshold'], '--delete-file-threshold', 0),
+      partialProgressMaxCommits: countFlag(values['max-commits'], '--max-commits'),
     }
+    if (opts.partialProgressMaxCommits !== undefined && !values['partial-progress']) throw new InvalidArgumentError('--max-commits needs --partial-progress')
     const ratio = values['delete-ratio-threshold']
     if (ratio !== undefined && !/^(0?\.\d+|1(\.0*)?)$/.test(ratio)) throw new InvalidArgumentError(`--delete-ratio-threshold must be a number in (0, 1], got ${JSON.stringify(ratio)}`)
     const t = await openWritable(positionals[0], values)
@@ -160,8 +165,10 @@ export const rewriteDataFilesCommand: Command = {
       ...(values.filter === undefined ? {} : { filter: values.filter }),
       ...(ratio === undefined ? {} : { deleteRatioThreshold: Number(ratio) }),
       rewriteAll: Boolean(values['rewrite-all']),
+      partialProgress: Boolean(values['partial-progress']),
       dryRun: Boolean(values['dry-run']),
     })
+    for (const f of r.failedGroups) io.err(`floe: warning: the group of partition ${stringifyJson(f.group.partition)} (spec ${f.group.specId}) was not rewritten: ${why(f.error)}`)
     printJson(io, {
       dryRun: r.dryRun,
       groups: r.groups.map((g) => ({ specId: g.specId, partition: g.partition, files: g.files.length, bytes: g.bytes })),
@@ -170,6 +177,8 @@ export const rewriteDataFilesCommand: Command = {
       addedDataFiles: r.addedDataFiles,
       addedBytes: r.addedBytes,
       removedDeleteFiles: r.removedDeleteFiles,
+      commits: r.commits,
+      failedGroups: r.failedGroups.map((f) => ({ specId: f.group.specId, partition: f.group.partition, files: f.group.files.length, error: why(f.error) })),
       snapshotId: r.table.currentSnapshot()?.snapshotId ?? null,
     })
     return 0

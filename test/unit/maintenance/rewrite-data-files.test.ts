@@ -3,7 +3,8 @@
 // deletes and DVs of rewritten files are dropped, v3 rows keep their `_row_id`. Concurrency: an equality
 // delete committed after the rewrite was planned still applies to the compacted rows (the new files keep the
 // starting sequence number); a position delete on a rewritten file fails the rewrite with VALIDATION, leaving
-// the table as the other writer left it and no file behind. A dry run reports the groups and commits nothing.
+// the table as the other writer left it and no file behind; with partial progress only that group fails. A
+// dry run reports the groups and commits nothing.
 // Property: random histories (v2 and v3, both delete modes) and random options read the same afterwards.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -94,6 +95,26 @@ describe('rewriteDataFiles', () => {
     // only metadata the failed attempts wrote remains new (their manifests are cleaned by the commit loop)
     const added = [...io.files.keys()].filter((k) => !filesBefore.has(k) && k.endsWith('.parquet'))
     expect(added).toEqual([])
+  })
+
+  it('with partial progress commits the groups in several commits, and a failed one leaves the others committed', async () => {
+    const io = new MemoryFileIO()
+    const t0 = await smallFiles(2, io)
+    const before = sortIds(await t0.scan().toArray())
+    const res = await t0.rewriteDataFiles({ minInputFiles: 2, partialProgress: true, partialProgressMaxCommits: 3 })
+    expect(res.commits).toBe(3)
+    expect(res.failedGroups).toEqual([])
+    expect(res.table.snapshots().slice(-3).map((x) => x.summary.operation)).toEqual(['replace', 'replace', 'replace'])
+    expect(sortIds(await res.table.scan().toArray())).toEqual(before)
+    // a position delete on a file of partition 2 lands after planning: only that group fails
+    const t1 = await smallFiles(2)
+    const t2 = await t1.deleteRows('id = 41', { mode: 'merge-on-read' })
+    const part = await t1.rewriteDataFiles({ minInputFiles: 2, partialProgress: true })
+    expect(part.commits).toBe(2)
+    expect(part.failedGroups.map((f) => f.group.partition)).toEqual([[2]])
+    expect(isFloeError(part.failedGroups[0]!.error, 'VALIDATION')).toBe(true)
+    expect(sortIds(await part.table.scan().toArray())).toEqual(sortIds(await t2.scan().toArray()))
+    expect((await part.table.scan().planFiles()).filter((x) => x.file.partition[0] !== 2)).toHaveLength(2)
   })
 
   it('checks options as Java does: sizes min < target < max, min and the delete threshold may be 0', async () => {
